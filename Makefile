@@ -1,0 +1,97 @@
+# ntsec build. The C core (src/core) has no Lua dependency and builds as a
+# static library; the Lua module ntsec.core (src/lua) links it without
+# linking liblua (headers only, via pkg-config --cflags lua5.4).
+
+CC      ?= cc
+LUA     ?= lua5.4
+BUSTED  ?= $(LUA) /usr/bin/busted --ignore-lua
+LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
+WARN    := -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes \
+           -Wmissing-prototypes -Wundef -Wno-unused-parameter
+OPT     ?= -O2 -g
+CFLAGS  ?=
+ALL_CFLAGS := -std=c99 -D_POSIX_C_SOURCE=200809L -fPIC -fvisibility=hidden $(WARN) $(OPT) $(CFLAGS)
+LDFLAGS ?=
+LIBS    := -lsqlite3
+
+BUILD   ?= build
+CORE_SRC := $(sort $(wildcard src/core/*.c src/core/wfp/*.c src/core/ks/*.c))
+LUA_SRC  := $(sort $(wildcard src/lua/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+LUA_OBJ  := $(LUA_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(sort $(wildcard tests/*_test.c))
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libntsec.a
+MODULE   := $(BUILD)/ntsec/core.so
+
+INCS := -Isrc/core -Isrc/core/wfp -Isrc/core/ks
+
+.PHONY: all test ctest spec demo asan valgrind bench lint fuzz clean gen check-gen rockspec
+
+all: $(LIB) $(MODULE) $(TEST_BIN)
+
+$(BUILD)/obj/src/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h src/core/*.h src/core/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(INCS) $(LUA_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(wildcard src/core/*.h src/core/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(INCS) -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(MODULE): $(LUA_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(LUA_OBJ) $(LIB) $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/ctest.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(INCS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# The whole suite: C unit tests, then busted. Prints "N passed, N failed".
+test: all
+	@$(LUA) tools/run_tests.lua $(TEST_BIN)
+
+ctest: $(TEST_BIN)
+	@for t in $(TEST_BIN); do $$t || exit 1; done
+
+spec: all
+	$(BUSTED)
+
+demo: all
+	bin/ntsec audit ../shared/data/wfpstate/netsh-wfpstate-1.xml --policy examples/lockdown_callouts.lua
+
+# AddressSanitizer + UBSan: a separate build tree, the system lua5.4 with
+# libasan preloaded (lua_conventions.md 7.19).
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+asan:
+	$(MAKE) BUILD=build-asan OPT="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	NTSEC_BUILD=build-asan $(LUA) tools/run_tests.lua $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BIN))
+
+valgrind: all
+	NTSEC_VALGRIND=1 $(LUA) tools/run_tests.lua $(TEST_BIN)
+
+bench: all
+	@$(LUA) bench/run.lua
+
+lint:
+	luacheck -q .
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr $(INCS) src/core src/lua
+
+gen:
+	$(LUA) tools/gen_status.lua src/core/status.tsv src/core/status_codes.h
+
+check-gen:
+	$(LUA) tools/gen_status.lua src/core/status.tsv $(BUILD)/status_codes.check.h
+	cmp src/core/status_codes.h $(BUILD)/status_codes.check.h
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+rockspec:
+	$(LUA) tools/gen_rockspec.lua ntsec-scm-1.rockspec

@@ -1,0 +1,81 @@
+-- The main job end to end: import counts of both real dumps
+-- (shared/data/README.md table), the lockdown example's calls and the access
+-- it leaves (hand-computed from wfp_ks_errors.md 3.1: FWPM_GENERIC_ALL =
+-- 0xF07FF, FWPM_GENERIC_READ = 0x201D4).
+local audit = require("ntsec.audit")
+local report = require("ntsec.report")
+local json = require("dkjson")
+local helper = require("spec.helper")
+
+local EXPECTED = {
+  ["netsh-wfpstate-1.xml"] = { sessions = 14, providers = 12, sublayers = 20, callouts = 82, filters = 200, endpoints = 98 },
+  ["netsh-wfpstate-2.xml"] = { sessions = 13, providers = 14, sublayers = 41, callouts = 89, filters = 665, endpoints = 92 },
+}
+local NOOP = os.tmpname()
+do
+  local f = assert(io.open(NOOP, "w"))
+  f:write("-- no calls\n")
+  f:close()
+end
+
+describe("ntsec audit", function()
+  for file, counts in pairs(EXPECTED) do
+    it("imports every object of " .. file, function()
+      local result = assert(audit.run { state = helper.data("wfpstate/" .. file), policy = NOOP })
+      for kind, n in pairs(counts) do assert.equal(n, result.imported[kind], kind) end
+      assert.same({}, result.skipped)
+      local doc = json.decode(report.json(result))
+      for kind, n in pairs(counts) do assert.equal(n, doc.imported[kind], kind) end
+    end)
+  end
+
+  it("refuses a dump that is not well-formed before its root closes", function()
+    local bad = os.tmpname()
+    local f = assert(io.open(bad, "w"))
+    f:write("<wfpstate><sessions><item></sessions></wfpstate>")
+    f:close()
+    local result, err = audit.run { state = bad, policy = NOOP }
+    os.remove(bad)
+    assert.is_nil(result)
+    assert.matches("XML error", err)
+  end)
+
+  describe("with examples/lockdown_callouts.lua", function()
+    local result = assert(audit.run { state = helper.data("wfpstate/netsh-wfpstate-1.xml"),
+                                      policy = "examples/lockdown_callouts.lua" })
+    local doc = json.decode(report.json(result))
+
+    it("records one successful set per NDU callout plus the container", function()
+      -- netsh-wfpstate-1.xml: provider {8e44982a-f477-11df-85ce-78e7d1810190} (NDU) owns 6 callouts.
+      assert.equal(7, #doc.calls)
+      for _, c in ipairs(doc.calls) do
+        assert.equal("FwpmCalloutSetSecurityInfoByKey0", c["function"])
+        assert.equal(0, c.status)
+        assert.equal("ERROR_SUCCESS", c.status_name)
+        assert.matches("^O:BA", c.after)
+        assert.matches("D:P%(A;;GA;;;SY%)%(A;;GA;;;BA%)%(A;;GR;;;BU%)$", c.after)
+        assert.is_string(c.before)
+      end
+      assert.equal("callouts container", doc.calls[7].target)
+    end)
+
+    it("reports who may do what afterwards", function()
+      local by = {}
+      for _, a in ipairs(doc.access) do by[a.principal .. "|" .. a.object] = a.granted end
+      local container = "callouts container"
+      assert.equal(0xF07FF, by["SY|" .. container])
+      assert.equal(0xF07FF, by["BA|" .. container])
+      assert.equal(0x201D4, by["BU|" .. container])
+      assert.equal(0, by["WD|" .. container])
+      local target = doc.calls[1].target
+      assert.equal(0x201D4, by["BU|" .. target])
+    end)
+
+    it("covers the default principals and every object", function()
+      -- SY, BA, BU, WD plus the distinct session SIDs of the dump not among
+      -- them: S-1-5-20, S-1-5-19, S-1-5-21-1793033065-631609589-106201677-500.
+      assert.equal(7, #result.principals)
+      assert.equal(7 * (82 + 3), #doc.access)
+    end)
+  end)
+end)

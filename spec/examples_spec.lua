@@ -1,0 +1,30 @@
+-- Every example runs in the test suite.
+local function run(cmd)
+  local p = assert(io.popen(cmd .. " 2>&1"))
+  local out = p:read("a")
+  local ok = p:close()
+  return ok, out
+end
+
+local ENV = "LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./" .. (os.getenv("NTSEC_BUILD") or "build") .. "/?.so;;' "
+
+describe("examples", function()
+  it("dynamic_session_rules.lua shows both dynamic-session errors", function()
+    local ok, out = run(ENV .. "lua5.4 examples/dynamic_session_rules.lua")
+    assert.is_true(ok, out)
+    assert.matches("FWP_E_DYNAMIC_SESSION_IN_PROGRESS", out)
+    assert.matches("FWP_E_WRONG_SESSION", out)
+  end)
+
+  it("ks_filter_security.lua runs", function()
+    local ok, out = run(ENV .. "lua5.4 examples/ks_filter_security.lua")
+    assert.is_true(ok, out)
+  end)
+
+  it("lockdown_callouts.lua runs through bin/ntsec audit", function()
+    local ok, out = run("bin/ntsec audit ../shared/data/wfpstate/netsh-wfpstate-1.xml "
+      .. "--policy examples/lockdown_callouts.lua")
+    assert.is_true(ok, out)
+    assert.matches("Security calls made by the policy: 7", out)
+  end)
+end)

@@ -1,0 +1,27 @@
+-- Packaging stays true: the rockspec lists every source, versions agree.
+local core = require("ntsec.core")
+local ntsec = require("ntsec")
+
+describe("packaging", function()
+  it("ntsec-scm-1.rockspec is generated from the current tree", function()
+    local tmp = os.tmpname()
+    assert.is_true(os.execute("lua5.4 tools/gen_rockspec.lua " .. tmp))
+    local want = assert(io.open(tmp)):read("a")
+    os.remove(tmp)
+    local have = assert(io.open("ntsec-scm-1.rockspec")):read("a")
+    assert.equal(want, have, "run `make rockspec`")
+  end)
+
+  it("exposes one version string", function()
+    assert.matches("^ntsec %d+%.%d+%.%d+$", core._VERSION)
+    assert.equal(core._VERSION, ntsec._VERSION)
+  end)
+
+  it("status_codes.h is generated from status.tsv", function()
+    local tmp = os.tmpname()
+    assert.is_true(os.execute("lua5.4 tools/gen_status.lua src/core/status.tsv " .. tmp))
+    local want = assert(io.open(tmp)):read("a")
+    os.remove(tmp)
+    assert.equal(want, assert(io.open("src/core/status_codes.h")):read("a"), "run `make gen`")
+  end)
+end)

@@ -1,0 +1,251 @@
+/*
+** inherit.c: a new object's descriptor from its parent and its creator
+** (RtlNewSecurityObjectEx; [MS-DTYP] 2.5.3.4 as summarised in
+** sd_semantics.md 4.4). Where Windows-observed results differ from the
+** DTYP pseudocode, the observations win; docs/access.md lists each case.
+**
+** Per parent ACE with OI or CI (IO does not stop it; it only describes the
+** parent):
+**   effective    (CI and container) or (OI and leaf)
+**   inheritable  container and not NP
+** Both and nothing to map: one ACE keeping OI/CI, IO dropped, ID added.
+** Otherwise an effective copy (flags: ID only, generic bits mapped, CREATOR
+** OWNER/GROUP replaced) followed by an inheritable copy (flags + IO + ID).
+*/
+#include <string.h>
+
+#include "merge.h"
+#include "acl.h"
+#include "buf.h"
+#include "secdefs.h"
+#include "sid.h"
+#include "status.h"
+
+/* S-1-3-0 CREATOR OWNER, S-1-3-1 CREATOR GROUP. */
+static const uint8_t sid_creator_owner[12] = { 1, 1, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0 };
+static const uint8_t sid_creator_group[12] = { 1, 1, 0, 0, 0, 0, 0, 3, 1, 0, 0, 0 };
+
+#define INHERIT_BITS (OBJECT_INHERIT_ACE | CONTAINER_INHERIT_ACE)
+
+/* What the new ACEs are computed with. */
+typedef struct inherit_ctx {
+    const uint8_t *owner, *group;
+    const ntsec_generic_mapping *map;
+    int is_container;
+} inherit_ctx;
+
+static int is_sid12(const uint8_t *sid, const uint8_t well_known[12])
+{
+    return sid && sid[1] == 1 && memcmp(sid, well_known, 12) == 0;
+}
+
+static int is_creator_sid(const uint8_t *sid)
+{
+    return is_sid12(sid, sid_creator_owner) || is_sid12(sid, sid_creator_group);
+}
+
+/* Types whose body has an access mask (everything but compound/opaque). */
+static int has_mask(const ntsec_ace *a)
+{
+    return a->sid != NULL;
+}
+
+/* PostProcessACL for one ACE: CREATOR OWNER/GROUP -> owner/group, generic
+** bits replaced by their mapping (RtlMapGenericMask). */
+static void make_concrete(const inherit_ctx *c, ntsec_ace *a)
+{
+    if (!has_mask(a)) return;
+    if (is_sid12(a->sid, sid_creator_owner)) a->sid = c->owner;
+    else if (is_sid12(a->sid, sid_creator_group) && c->group) a->sid = c->group;
+    a->mask = ntsec_map_generic(a->mask, c->map);
+}
+
+static int needs_mapping(const ntsec_ace *a)
+{
+    return has_mask(a) && ((a->mask & GENERIC_MASK) || is_creator_sid(a->sid));
+}
+
+/* An object ACE limited to an inherited object type reaches only children of
+** that type; ntsec children carry no object types (4.4). */
+static int applies_to_child(const inherit_ctx *c, const ntsec_ace *a)
+{
+    uint8_t f = a->flags;
+    if (a->inherited_object_type) return 0;
+    return c->is_container ? (f & CONTAINER_INHERIT_ACE) != 0 : (f & OBJECT_INHERIT_ACE) != 0;
+}
+
+/* The child ACEs one parent ACE yields (DTYP 2.5.3.4.4 + 4.4's table). */
+static void inherit_one(const inherit_ctx *c, const ntsec_ace *parent, ntsec_acl_builder *ab)
+{
+    ntsec_ace a = *parent;
+    uint8_t f = parent->flags;
+    int effective = applies_to_child(c, parent);
+    int inheritable = c->is_container && !(f & NO_PROPAGATE_INHERIT_ACE);
+    if (effective && inheritable && !needs_mapping(parent)) {
+        a.flags = (uint8_t)((f & ~INHERIT_ONLY_ACE) | INHERITED_ACE);
+        ntsec_acl_add(ab, &a);
+        return;
+    }
+    if (effective) {
+        a.flags = (uint8_t)((f & ~VALID_INHERIT_FLAGS) | INHERITED_ACE);
+        make_concrete(c, &a);
+        ntsec_acl_add(ab, &a);
+    }
+    if (inheritable) {
+        a = *parent;
+        a.flags = (uint8_t)(f | INHERIT_ONLY_ACE | INHERITED_ACE);
+        ntsec_acl_add(ab, &a);
+    }
+}
+
+static void inherit_from_parent(const inherit_ctx *c, const uint8_t *parent_acl, ntsec_acl_builder *ab)
+{
+    ntsec_acl_iter it;
+    ntsec_ace a;
+    ntsec_acl_iter_init(&it, parent_acl);
+    while (ntsec_acl_next(&it, &a))
+        if (a.flags & INHERIT_BITS) inherit_one(c, &a, ab);
+}
+
+/* ContainsInheritableACEs (DTYP 2.5.3.4.3). */
+static int has_inheritable(const uint8_t *acl)
+{
+    ntsec_acl_iter it;
+    ntsec_ace a;
+    if (!acl) return 0;
+    ntsec_acl_iter_init(&it, acl);
+    while (ntsec_acl_next(&it, &a))
+        if (a.flags & INHERIT_BITS) return 1;
+    return 0;
+}
+
+/* The creator's explicit ACEs (inherited ones dropped, PreProcessACLfromCreator).
+** Effective ACEs are made concrete in place, keeping their flags, as Windows
+** stores an explicit (A;OICI;GA) as (A;OICI;<mapped>) (sd_semantics.md 5.4);
+** inherit-only ACEs are kept as given. protected_copy: the protected case,
+** where every ACE is kept with INHERITED_ACE cleared. */
+static void creator_aces(const inherit_ctx *c, const uint8_t *acl, int protected_copy,
+                         ntsec_acl_builder *ab)
+{
+    ntsec_acl_iter it;
+    ntsec_ace a;
+    ntsec_acl_iter_init(&it, acl);
+    while (ntsec_acl_next(&it, &a)) {
+        if ((a.flags & INHERITED_ACE) && !protected_copy) continue;
+        a.flags = (uint8_t)(a.flags & ~INHERITED_ACE);
+        if (!(a.flags & INHERIT_ONLY_ACE)) make_concrete(c, &a);
+        ntsec_acl_add(ab, &a);
+    }
+}
+
+/* Which ACL of a descriptor, and its control bits. */
+typedef struct acl_kind {
+    uint16_t present, protected_, auto_inherited;
+    int is_dacl;
+} acl_kind;
+
+static const acl_kind dacl_kind = { SE_DACL_PRESENT, SE_DACL_PROTECTED, SE_DACL_AUTO_INHERITED, 1 };
+static const acl_kind sacl_kind = { SE_SACL_PRESENT, SE_SACL_PROTECTED, SE_SACL_AUTO_INHERITED, 0 };
+
+typedef struct acl_source {
+    const uint8_t *acl;
+    int present;
+    uint16_t control;
+} acl_source;
+
+static acl_source source_of(const ntsec_sd_parts *p, const acl_kind *k)
+{
+    acl_source s;
+    s.present = (p->control & k->present) != 0;
+    s.acl = !s.present ? NULL : (k->is_dacl ? p->dacl : p->sacl);
+    s.control = p->control;
+    return s;
+}
+
+typedef struct computed_acl {
+    int present, in_buf;
+    size_t offset;
+    uint16_t control;
+} computed_acl;
+
+/* ComputeACL (DTYP 2.5.3.4.2) without a token default: absent when neither
+** side contributes; a NULL creator ACL stays NULL (docs/access.md). */
+static NTSTATUS compute_acl(const inherit_ctx *c, const acl_kind *k, const acl_source *parent,
+                            const acl_source *creator, ntsec_buf *buf, computed_acl *out)
+{
+    ntsec_acl_builder ab;
+    int prot = creator->present && (creator->control & k->protected_);
+    int null_acl = creator->present && !creator->acl;
+    int inherit = !prot && !null_acl && has_inheritable(parent->acl);
+    memset(out, 0, sizeof *out);
+    if (!creator->present && !inherit) return STATUS_SUCCESS;
+    out->present = 1;
+    out->control = (uint16_t)(k->present | (prot ? k->protected_ : 0) | (inherit ? k->auto_inherited : 0));
+    if (null_acl) return STATUS_SUCCESS;
+    out->in_buf = 1;
+    out->offset = buf->len;
+    ntsec_acl_begin(&ab, buf);
+    if (creator->present) creator_aces(c, creator->acl, prot, &ab);
+    if (inherit) inherit_from_parent(c, parent->acl, &ab);
+    return ntsec_acl_end(&ab, 0);
+}
+
+static const uint8_t *computed_ptr(const computed_acl *a, const ntsec_buf *buf)
+{
+    return a->in_buf ? buf->data + a->offset : NULL;
+}
+
+/* Owner and group: creator's, else the defaults (4.4; DTYP 2.5.3.4.1). */
+static NTSTATUS pick_sids(const ntsec_sd_parts *cp, const uint8_t *default_owner,
+                          const uint8_t *default_group, inherit_ctx *c)
+{
+    c->owner = cp->owner ? cp->owner : default_owner;
+    c->group = cp->group ? cp->group : default_group;
+    if (!c->owner || !ntsec_sid_valid(c->owner, SECURITY_MAX_SID_SIZE)) return STATUS_INVALID_OWNER;
+    if (c->group && !ntsec_sid_valid(c->group, SECURITY_MAX_SID_SIZE)) return STATUS_INVALID_PRIMARY_GROUP;
+    return STATUS_SUCCESS;
+}
+
+static NTSTATUS build_new(const inherit_ctx *c, const ntsec_sd_parts *pp, const ntsec_sd_parts *cp,
+                          ntsec_buf *dbuf, ntsec_buf *sbuf, ntsec_sd **out)
+{
+    acl_source pd = source_of(pp, &dacl_kind), cd = source_of(cp, &dacl_kind);
+    acl_source ps = source_of(pp, &sacl_kind), cs = source_of(cp, &sacl_kind);
+    computed_acl d, s;
+    ntsec_sd_parts p;
+    NTSTATUS st = compute_acl(c, &dacl_kind, &pd, &cd, dbuf, &d);
+    if (st == STATUS_SUCCESS) st = compute_acl(c, &sacl_kind, &ps, &cs, sbuf, &s);
+    if (st != STATUS_SUCCESS) return st;
+    memset(&p, 0, sizeof p);
+    p.control = (uint16_t)(d.control | s.control);
+    p.owner = c->owner;
+    p.group = c->group;
+    p.dacl = computed_ptr(&d, dbuf);
+    p.sacl = computed_ptr(&s, sbuf);
+    return ntsec_sd_build(&p, out);
+}
+
+NTSTATUS ntsec_new_security(const ntsec_sd *parent, const ntsec_sd *creator,
+                            int is_container, const uint8_t *default_owner,
+                            const uint8_t *default_group,
+                            const ntsec_generic_mapping *mapping, ntsec_sd **out)
+{
+    ntsec_sd_parts pp, cp;
+    ntsec_buf dbuf, sbuf;
+    inherit_ctx c;
+    NTSTATUS st;
+    memset(&pp, 0, sizeof pp);
+    memset(&cp, 0, sizeof cp);
+    if (parent) ntsec_sd_get_parts(parent, &pp);
+    if (creator) ntsec_sd_get_parts(creator, &cp);
+    st = pick_sids(&cp, default_owner, default_group, &c);
+    if (st != STATUS_SUCCESS) return st;
+    c.map = mapping;
+    c.is_container = is_container != 0;
+    ntsec_buf_init(&dbuf);
+    ntsec_buf_init(&sbuf);
+    st = build_new(&c, &pp, &cp, &dbuf, &sbuf, out);
+    ntsec_buf_free(&dbuf);
+    ntsec_buf_free(&sbuf);
+    return st;
+}

@@ -1,0 +1,58 @@
+/*
+** sddl_internal.h: interfaces between the SDDL source files (not public).
+*/
+#ifndef NTSEC_SDDL_INTERNAL_H
+#define NTSEC_SDDL_INTERNAL_H
+
+#include "ntsec_types.h"
+#include "buf.h"
+#include "sid.h"
+
+/* wcstoul(s, &end, 0) on s[0..len) as Windows' C runtime does it: leading
+** whitespace, optional sign, 0x hex / 0 octal / decimal, saturation at
+** 0xFFFFFFFF, '-' negates modulo 2^32 (sd_semantics.md 2.6).
+** Returns the characters consumed (0 when no digit) and the value in *out. */
+size_t sddl_wcstoul(const char *s, size_t len, uint32_t *out);
+
+/* Longest text of a numeric SID: "S-1-0x" + 12 hex + 15 * "-4294967295". */
+#define SDDL_SID_TEXT_MAX (6 + 12 + 15 * 11)
+
+/* Numeric SID text (1.1) written at p (SDDL_SID_TEXT_MAX room, no NUL);
+** returns the end. */
+char *sddl_sid_text(char *p, const uint8_t *sid);
+
+/* The alias when one applies under ctx (2.7), else the numeric text. */
+char *sddl_sid_text_sddl(char *p, const uint8_t *sid, const ntsec_sid_ctx *ctx);
+
+/* Longest rights text: "CCDCLCSWRPWPDTLOCRSDRCWDWOGAGXGWGR". */
+#define SDDL_RIGHTS_TEXT_MAX 34
+
+/* Rights text of mask (2.8.5) at p, no NUL; returns the end. label != 0
+** prints bits 0-2 as NW NR NX (mandatory-label ACEs, docs/sddl.md). */
+char *sddl_rights_text(char *p, uint32_t mask, int label);
+
+/* Conditional expression (2.11): s[0] must be '('. Parses up to and
+** including the matching ')' and appends "artx", the byte code and zero
+** padding to a multiple of 4 to out. *consumed = characters used.
+** Errors: STATUS_INVALID_ACL (syntax; *consumed = offset of the error),
+** STATUS_INVALID_SID (unresolvable alias in SID()), STATUS_NOT_SUPPORTED. */
+NTSTATUS sddl_cond_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
+                         ntsec_buf *out, size_t *consumed);
+
+/* Append "(expression)" for callback application data (starting with
+** "artx"). Errors: STATUS_NOT_SUPPORTED for data it cannot print. */
+NTSTATUS sddl_cond_format(ntsec_buf *out, const uint8_t *data, size_t len,
+                          const ntsec_sid_ctx *ctx);
+
+/* Resource attribute "(name,TYPE,flags,values...)" (2.11), s[0] == '('.
+** Appends the CLAIM_SECURITY_ATTRIBUTE_RELATIVE_V1 blob padded to 4.
+** Errors as sddl_cond_parse. */
+NTSTATUS sddl_ra_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
+                       ntsec_buf *out, size_t *consumed);
+
+/* Append "(name,TYPE,flags,values)" for an RA ACE body after the SID.
+** Errors: STATUS_NOT_SUPPORTED for blobs it cannot print. */
+NTSTATUS sddl_ra_format(ntsec_buf *out, const uint8_t *data, size_t len,
+                        const ntsec_sid_ctx *ctx);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+** sddl_tables.h: the fixed vocabularies of SDDL (sd_semantics.md 1.3-1.5,
+** 2.4-2.7) as constant lookup tables. Internal to the SDDL code.
+**
+** Two-letter codes are looked up through a 26x26 table indexed by the
+** upper-cased letters (sddl_key), so every lookup is one array access.
+*/
+#ifndef NTSEC_SDDL_TABLES_H
+#define NTSEC_SDDL_TABLES_H
+
+#include "ntsec_types.h"
+#include "sid.h"
+
+/* Index 0..675 of a two-letter code, case-insensitive; -1 when either
+** character is not an ASCII letter. */
+static inline int sddl_key(char a, char b)
+{
+    unsigned x = (unsigned)((unsigned char)a | 0x20) - 'a';
+    unsigned y = (unsigned)((unsigned char)b | 0x20) - 'a';
+    return (x < 26 && y < 26) ? (int)(x * 26 + y) : -1;
+}
+
+/* Rights token value (2.6; FA FR ... NX included), 0 when not a token. */
+uint32_t sddl_rights_token(int key);
+
+/* ACE flag token value (2.5: OI CI NP IO ID SA FA, and CR/TP), 0 when not
+** a token. */
+uint8_t sddl_ace_flag_token(int key);
+
+/* ACE type from its code s[0..len) (2.4, case-insensitive).
+** Returns the type or -1. */
+int sddl_ace_type_from_code(const char *s, size_t len);
+
+/* Upper-case code of an ACE type, or NULL when SDDL has none. */
+const char *sddl_ace_type_code(uint8_t type);
+
+/* 1 when the type may only appear in a SACL (audit, alarm, label,
+** resource attribute, scoped policy, trust label, access filter; 2.4). */
+int sddl_ace_type_sacl_only(uint8_t type);
+
+/* Resolve a SID alias (2.7) into out (68 bytes). Returns 1 and the SID
+** length in *len on success; 0 when key is not an alias; -1 when it is a
+** context-relative alias whose context SID is absent in ctx. */
+int sddl_alias_to_sid(int key, const ntsec_sid_ctx *ctx, uint8_t out[68], size_t *len);
+
+/* The alias under which sid prints (2.7, 2.8.7), or NULL. */
+const char *sddl_alias_of_sid(const uint8_t *sid, const ntsec_sid_ctx *ctx);
+
+/* Number of aliases and the code of the i-th one (for tests). */
+size_t sddl_alias_count(void);
+const char *sddl_alias_code(size_t i);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+** sid_string.c: SID strings both ways (sd_semantics.md 1.1, 2.7).
+**
+** Numeric components follow Windows' wcstoul(..., 0)-like reading, with the
+** quirks seen in Windows output (2.7): a "0x" revision switches every later
+** component to hex, sub-authorities saturate at 0xFFFFFFFF, the authority
+** takes up to 48 bits, and whitespace may precede the revision and the
+** authority (as wcstoul skips it) but not a sub-authority.
+*/
+#include <string.h>
+
+#include "sid.h"
+#include "sddl_internal.h"
+#include "sddl_tables.h"
+#include "secdefs.h"
+#include "status.h"
+
+#define AUTHORITY_MAX 0xFFFFFFFFFFFFull
+
+/* One number of a SID string. */
+typedef struct sid_number {
+    uint64_t value;   /* saturated at UINT64_MAX */
+    int hex_prefix;   /* written as 0x... */
+} sid_number;
+
+static int is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Digit value + 1 by character (0 = not a hex digit). */
+static const uint8_t digit_plus1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+    ['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
+/* Value of a hex digit, or a value >= 16 for any other character. */
+static unsigned digit_value(char c)
+{
+    return (unsigned)digit_plus1[(unsigned char)c] - 1u;
+}
+
+/* Base of a number at s[*pos] (0 = C rules: 0x hex, 0 octal, else decimal);
+** skips a "0x" prefix that is followed by a hex digit. */
+static int take_base(const char *s, size_t len, size_t *pos, int base, int *hex_prefix)
+{
+    size_t p = *pos;
+    *hex_prefix = 0;
+    if (p < len && s[p] != '0') return base ? base : 10;
+    if ((base == 0 || base == 16) && p + 2 < len && (s[p + 1] | 0x20) == 'x'
+        && digit_value(s[p + 2]) < 16) {
+        *pos = p + 2;
+        *hex_prefix = 1;
+        return 16;
+    }
+    return base ? base : 8;
+}
+
+static uint64_t saturating_step(uint64_t v, unsigned b, unsigned d)
+{
+    if (v < UINT64_MAX / 16) return v * b + d;      /* cannot overflow */
+    return v > (UINT64_MAX - d) / b ? UINT64_MAX : v * b + d;
+}
+
+/* Read one unsigned number at s[*pos] in base (0 = C rules). Fails when no
+** digit follows. Overflow saturates. */
+static int read_number(const char *s, size_t len, size_t *pos, int base, sid_number *n)
+{
+    size_t p = *pos, start;
+    uint64_t v = 0;
+    unsigned b = (unsigned)take_base(s, len, &p, base, &n->hex_prefix), d;
+    start = p;
+    if (b == 10) {                     /* fast path: 19 decimal digits cannot overflow */
+        size_t stop = len - p > 19 ? p + 19 : len;
+        for (; p < stop && (d = (unsigned)(unsigned char)s[p] - '0') < 10; p++) v = v * 10 + d;
+    }
+    for (; p < len && (d = digit_value(s[p])) < b; p++) v = saturating_step(v, b, d);
+    if (p == start) return 0;
+    n->value = v;
+    *pos = p;
+    return 1;
+}
+
+static void skip_spaces(const char *s, size_t len, size_t *pos)
+{
+    while (*pos < len && is_space(s[*pos])) (*pos)++;
+}
+
+static int take_dash(const char *s, size_t len, size_t *pos)
+{
+    if (*pos >= len || s[*pos] != '-') return 0;
+    (*pos)++;
+    return 1;
+}
+
+/* "S-rev-auth" header: returns the base for the sub-authorities, or 0. */
+static int parse_header(const char *s, size_t len, size_t *pos, uint8_t out[68])
+{
+    sid_number rev, auth;
+    int base, i;
+    size_t p = 1;
+    if (!take_dash(s, len, &p)) return 0;
+    skip_spaces(s, len, &p);
+    if (!read_number(s, len, &p, 0, &rev) || rev.value != SID_REVISION) return 0;
+    base = rev.hex_prefix ? 16 : 0;
+    if (!take_dash(s, len, &p)) return 0;
+    skip_spaces(s, len, &p);
+    if (!read_number(s, len, &p, base, &auth) || auth.value > AUTHORITY_MAX) return 0;
+    out[0] = SID_REVISION;
+    for (i = 0; i < 6; i++) out[2 + i] = (uint8_t)(auth.value >> (40 - 8 * i));
+    *pos = p;
+    return base ? base : -1;
+}
+
+static NTSTATUS parse_numeric(const char *s, size_t len, uint8_t out[68], size_t *consumed)
+{
+    size_t p = 0;
+    unsigned count = 0;
+    int base = parse_header(s, len, &p, out);
+    if (!base) return STATUS_INVALID_SID;
+    if (base < 0) base = 0;
+    while (p < len && s[p] == '-') {
+        sid_number sub;
+        size_t q = p + 1;
+        if (count == SID_MAX_SUB_AUTHORITIES || !read_number(s, len, &q, base, &sub))
+            return STATUS_INVALID_SID;
+        ntsec_wr32(out + 8 + 4 * count, sub.value > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)sub.value);
+        count++;
+        p = q;
+    }
+    if (count == 0) return STATUS_INVALID_SID;
+    out[1] = (uint8_t)count;
+    *consumed = p;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsec_sid_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
+                         uint8_t out[68], size_t *consumed)
+{
+    size_t n;
+    if (len >= 2 && (s[0] | 0x20) == 's' && s[1] == '-') return parse_numeric(s, len, out, consumed);
+    if (len < 2 || sddl_alias_to_sid(sddl_key(s[0], s[1]), ctx, out, &n) != 1)
+        return STATUS_INVALID_SID;
+    *consumed = 2;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsec_sid_from_string(const char *s, size_t len, const ntsec_sid_ctx *ctx,
+                               uint8_t out[68])
+{
+    uint8_t tmp[68];
+    size_t used;
+    NTSTATUS st = ntsec_sid_parse(s, len, ctx, tmp, &used);
+    if (st != STATUS_SUCCESS) return st;
+    if (used != len) return STATUS_INVALID_SID;
+    memcpy(out, tmp, ntsec_sid_len(tmp));
+    return STATUS_SUCCESS;
+}
+
+/* ---- formatting ---- */
+
+static unsigned decimal_width(uint32_t v)
+{
+    unsigned n = 1;
+    while (v >= 10000) { v /= 10000; n += 4; }
+    return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Decimal text of v at p, two digits per step; returns the end. */
+static char *put_decimal(char *p, uint32_t v)
+{
+    char *end = p + decimal_width(v), *q = end;
+    while (v >= 100) {
+        const char *d = digit_pairs + 2 * (v % 100);
+        v /= 100;
+        *--q = d[1];
+        *--q = d[0];
+    }
+    if (v >= 10) {
+        *--q = digit_pairs[2 * v + 1];
+        *--q = digit_pairs[2 * v];
+    } else {
+        *--q = (char)('0' + v);
+    }
+    return end;
+}
+
+/* "0x" + upper-case hex without padding (1.1). */
+static char *put_upper_hex(char *p, uint64_t v)
+{
+    unsigned n = 1, i;
+    while (n < 16 && (v >> (4 * n))) n++;
+    *p++ = '0';
+    *p++ = 'x';
+    for (i = n; i-- > 0;) *p++ = "0123456789ABCDEF"[(v >> (4 * i)) & 15];
+    return p;
+}
+
+char *sddl_sid_text(char *p, const uint8_t *sid)
+{
+    uint64_t auth = 0;
+    unsigned i, count = sid[1] > SID_MAX_SUB_AUTHORITIES ? SID_MAX_SUB_AUTHORITIES : sid[1];
+    for (i = 0; i < 6; i++) auth = (auth << 8) | sid[2 + i];
+    *p++ = 'S';
+    *p++ = '-';
+    p = put_decimal(p, sid[0]);
+    *p++ = '-';
+    p = (auth >> 32) ? put_upper_hex(p, auth) : put_decimal(p, (uint32_t)auth);
+    for (i = 0; i < count; i++) {
+        *p++ = '-';
+        p = put_decimal(p, ntsec_rd32(sid + 8 + 4 * i));
+    }
+    return p;
+}
+
+char *sddl_sid_text_sddl(char *p, const uint8_t *sid, const ntsec_sid_ctx *ctx)
+{
+    const char *alias = sddl_alias_of_sid(sid, ctx);
+    if (!alias) return sddl_sid_text(p, sid);
+    p[0] = alias[0];
+    p[1] = alias[1];
+    return p + 2;
+}
+
+void ntsec_sid_format(ntsec_buf *out, const uint8_t *sid)
+{
+    char tmp[SDDL_SID_TEXT_MAX];
+    ntsec_buf_put(out, tmp, (size_t)(sddl_sid_text(tmp, sid) - tmp));
+}
+
+void ntsec_sid_format_sddl(ntsec_buf *out, const uint8_t *sid, const ntsec_sid_ctx *ctx)
+{
+    char tmp[SDDL_SID_TEXT_MAX];
+    ntsec_buf_put(out, tmp, (size_t)(sddl_sid_text_sddl(tmp, sid, ctx) - tmp));
+}

@@ -1,0 +1,116 @@
+/*
+** wfp_ale.c: ALE endpoints and connection objects (wfp_ks_errors.md 2.5,
+** 2.6): get-by-id, snapshot enumerations, the connection test helper.
+*/
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wfp_internal.h"
+#include "secdefs.h"
+#include "status.h"
+
+NTSTATUS ntsec_wfp_addr_parse(const char *text, uint32_t ip_version, ntsec_wfp_addr *a)
+{
+    size_t n = text ? strlen(text) : 0;
+    memset(a, 0, sizeof *a);
+    if (n == 0) return STATUS_SUCCESS;
+    if (n >= sizeof a->text) return STATUS_INVALID_PARAMETER;
+    memcpy(a->text, text, n + 1);
+    if (ip_version == NTSEC_FWP_IP_VERSION_V6)
+        return inet_pton(AF_INET6, text, a->bin) == 1 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+    return inet_pton(AF_INET, text, a->bin) == 1 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
+
+/* EMULATOR CHOICE: objects without descriptors are checked against their
+** container (ENUM to enumerate, READ per object, wfp_ale.h). */
+static NTSTATUS container_access(const ntsec_wfp_engine *e, const wfp_session *s,
+                                 ntsec_wfp_container c, ACCESS_MASK want)
+{
+    return wfp_session_access(s, e->containers[c], want);
+}
+
+NTSTATUS ntsec_wfp_ale_get_by_id(ntsec_wfp_engine *e, ntsec_wfp_handle h, uint64_t id,
+                                 const ntsec_wfp_endpoint **out)
+{
+    wfp_session *s;
+    wfp_obj *o;
+    NTSTATUS st = wfp_session_enter(e, h, &s);
+    if (NT_SUCCESS(st)) st = container_access(e, s, NTSEC_WFP_ALE_ENDPOINTS, FWPM_ACTRL_READ);
+    if (!NT_SUCCESS(st)) return st;
+    o = wfp_store_by_id(&e->stores[NTSEC_WFP_ENDPOINT], id);
+    if (!o) return STATUS_FWP_NOT_FOUND;
+    *out = &((wfp_endpoint_obj *)o)->ep;
+    return STATUS_SUCCESS;
+}
+
+/* Enumeration preamble: session, ENUM on the container; *readable tells
+** whether the objects (checked against the container) may be listed, and
+** *arr has room for all of them. */
+static NTSTATUS enum_begin(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                           size_t elem, void **arr, int *readable)
+{
+    ntsec_wfp_container c = wfp_container_of(kind);
+    size_t live = e->stores[kind].live;
+    wfp_session *s;
+    NTSTATUS st = wfp_session_enter(e, h, &s);
+    if (NT_SUCCESS(st)) st = container_access(e, s, c, FWPM_ACTRL_ENUM);
+    if (!NT_SUCCESS(st)) return st;
+    *readable = NT_SUCCESS(container_access(e, s, c, FWPM_ACTRL_READ));
+    *arr = malloc((live ? live : 1) * elem);
+    return *arr ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+}
+
+NTSTATUS ntsec_wfp_ale_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
+                            const ntsec_wfp_endpoint ***out, size_t *count)
+{
+    const ntsec_wfp_endpoint **arr;
+    void *mem;
+    size_t cur = 0, n = 0;
+    wfp_obj *o;
+    int readable;
+    NTSTATUS st = enum_begin(e, h, NTSEC_WFP_ENDPOINT, sizeof *arr, &mem, &readable);
+    if (!NT_SUCCESS(st)) return st;
+    arr = mem;
+    while (readable && (o = wfp_store_next(&e->stores[NTSEC_WFP_ENDPOINT], &cur)) != NULL)
+        arr[n++] = &((wfp_endpoint_obj *)o)->ep;
+    *out = arr;
+    *count = n;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsec_wfp_connection_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
+                                   const ntsec_wfp_connection ***out, size_t *count)
+{
+    const ntsec_wfp_connection **arr;
+    void *mem;
+    size_t cur = 0, n = 0;
+    wfp_obj *o;
+    int readable;
+    NTSTATUS st = enum_begin(e, h, NTSEC_WFP_CONNECTION, sizeof *arr, &mem, &readable);
+    if (!NT_SUCCESS(st)) return st;
+    arr = mem;
+    while (readable && (o = wfp_store_next(&e->stores[NTSEC_WFP_CONNECTION], &cur)) != NULL)
+        arr[n++] = &((wfp_connection_obj *)o)->c;
+    *out = arr;
+    *count = n;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsec_wfp_connection_add(ntsec_wfp_engine *e, ntsec_wfp_handle h,
+                                  const ntsec_wfp_connection *c)
+{
+    wfp_connection_obj *o;
+    wfp_session *s;
+    NTSTATUS st = wfp_session_enter(e, h, &s);
+    if (!NT_SUCCESS(st)) return st;
+    if (wfp_store_by_id(&e->stores[NTSEC_WFP_CONNECTION], c->id)) return STATUS_FWP_ALREADY_EXISTS;
+    o = (wfp_connection_obj *)wfp_obj_alloc(NTSEC_WFP_CONNECTION);
+    if (!o) return STATUS_NO_MEMORY;
+    o->c = *c;
+    o->h.id = c->id;
+    o->h.lifetime = NTSEC_WFP_LIFE_STATIC;
+    st = wfp_obj_insert(e, &o->h);
+    if (!NT_SUCCESS(st)) wfp_obj_free(&o->h);
+    return st;
+}

@@ -1,0 +1,104 @@
+/*
+** wfp_engine.c: engine lifetime, the BFE running toggle, container access.
+*/
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "wfp_internal.h"
+#include "status.h"
+
+/* The documented callout limit (W32-EC: FWP_E_TOO_MANY_CALLOUTS). */
+#define WFP_DEFAULT_MAX_CALLOUTS 100000u
+
+static void init_stores(ntsec_wfp_engine *e)
+{
+    int k;
+    for (k = 0; k < NTSEC_WFP_KIND_COUNT; k++) {
+        int keyed = k <= NTSEC_WFP_FILTER || k == NTSEC_WFP_SESSION_RECORD || k == NTSEC_WFP_OPEN_SESSION;
+        int ided = k != NTSEC_WFP_PROVIDER && k != NTSEC_WFP_SUBLAYER && k != NTSEC_WFP_SESSION_RECORD;
+        wfp_store_init(&e->stores[k], keyed, ided);
+    }
+}
+
+static uint64_t default_seed(const ntsec_wfp_engine *e)
+{
+    return (uint64_t)time(NULL) ^ ((uint64_t)(uintptr_t)e << 16) ^ 0x6a09e667f3bcc909ull;
+}
+
+static void apply_opts(ntsec_wfp_engine *e, const ntsec_wfp_engine_opts *o)
+{
+    e->running = !(o && o->not_running);
+    e->max_callouts = (o && o->max_callouts) ? o->max_callouts : WFP_DEFAULT_MAX_CALLOUTS;
+    e->rng = (o && o->seed) ? o->seed : default_seed(e);
+    e->next_handle = 1;
+    e->next_callout_id = 1;
+    e->next_filter_id = 1;
+    e->next_layer_id = 1;
+}
+
+NTSTATUS ntsec_wfp_engine_new(const ntsec_wfp_engine_opts *opts, ntsec_wfp_engine **out)
+{
+    ntsec_wfp_engine *e = calloc(1, sizeof *e);
+    NTSTATUS s;
+    if (!e) return STATUS_NO_MEMORY;
+    apply_opts(e, opts);
+    init_stores(e);
+    s = wfp_sd_setup(e, opts ? opts->root_sd : NULL);
+    if (!NT_SUCCESS(s)) {
+        ntsec_wfp_engine_free(e);
+        return s;
+    }
+    *out = e;
+    return STATUS_SUCCESS;
+}
+
+/* Sessions first: closing them rolls back transactions into the stores. */
+void ntsec_wfp_engine_free(ntsec_wfp_engine *e)
+{
+    wfp_store *sessions;
+    int k;
+    if (!e) return;
+    sessions = &e->stores[NTSEC_WFP_OPEN_SESSION];
+    while (sessions->live) {
+        size_t cur = 0;
+        ntsec_wfp_engine_close(e, wfp_store_next(sessions, &cur)->id);
+    }
+    for (k = NTSEC_WFP_KIND_COUNT - 1; k >= 0; k--) wfp_store_free(&e->stores[k]);
+    wfp_sd_teardown(e);
+    free(e);
+}
+
+void ntsec_wfp_engine_set_running(ntsec_wfp_engine *e, int running)
+{
+    e->running = running != 0;
+}
+
+int ntsec_wfp_engine_running(const ntsec_wfp_engine *e)
+{
+    return e->running;
+}
+
+const ntsec_sd *ntsec_wfp_container_sd(const ntsec_wfp_engine *e, ntsec_wfp_container c)
+{
+    return (unsigned)c < NTSEC_WFP_CONTAINER_COUNT ? e->containers[c] : NULL;
+}
+
+/* xorshift64* step; the output becomes a version-4 GUID. */
+static uint64_t next_random(ntsec_wfp_engine *e)
+{
+    e->rng ^= e->rng >> 12;
+    e->rng ^= e->rng << 25;
+    e->rng ^= e->rng >> 27;
+    return e->rng * 0x2545f4914f6cdd1dull;
+}
+
+void wfp_new_guid(ntsec_wfp_engine *e, ntsec_guid *g)
+{
+    uint64_t a = next_random(e), b = next_random(e);
+    memcpy(g->b, &a, 8);
+    memcpy(g->b + 8, &b, 8);
+    g->b[7] = (uint8_t)((g->b[7] & 0x0F) | 0x40);   /* Data3 high nibble: version 4 */
+    g->b[8] = (uint8_t)((g->b[8] & 0x3F) | 0x80);   /* variant 10xx */
+}

@@ -1,0 +1,107 @@
+/*
+** wfp_flags.c: symbolic flag, action and IP-version names as netsh prints
+** them (values from the SDK headers fwpmtypes.h, fwptypes.h, fwpstypes.h).
+*/
+#include <string.h>
+
+#include "wfp_flags.h"
+
+typedef struct wfp_named {
+    const char *name;
+    uint32_t value;
+} wfp_named;
+
+static const wfp_named flag_names[] = {
+    {"FWPM_SESSION_FLAG_DYNAMIC", 0x00000001u},
+    {"FWPM_SESSION_FLAG_RESERVED", 0x10000000u},
+    {"FWPM_PROVIDER_FLAG_PERSISTENT", 0x00000001u},
+    {"FWPM_PROVIDER_FLAG_DISABLED", 0x00000010u},
+    {"FWPM_PROVIDER_CONTEXT_FLAG_PERSISTENT", 0x00000001u},
+    {"FWPM_PROVIDER_CONTEXT_FLAG_DOWNLEVEL", 0x00000002u},
+    {"FWPM_SUBLAYER_FLAG_PERSISTENT", 0x00000001u},
+    {"FWPM_LAYER_FLAG_KERNEL", 0x00000001u},
+    {"FWPM_LAYER_FLAG_BUILTIN", 0x00000002u},
+    {"FWPM_LAYER_FLAG_CLASSIFY_MOSTLY", 0x00000004u},
+    {"FWPM_LAYER_FLAG_BUFFERED", 0x00000008u},
+    {"FWPM_CALLOUT_FLAG_PERSISTENT", 0x00010000u},
+    {"FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT", 0x00020000u},
+    {"FWPM_CALLOUT_FLAG_REGISTERED", 0x00040000u},
+    {"FWPM_FILTER_FLAG_NONE", 0x00000000u},
+    {"FWPM_FILTER_FLAG_PERSISTENT", 0x00000001u},
+    {"FWPM_FILTER_FLAG_BOOTTIME", 0x00000002u},
+    {"FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT", 0x00000004u},
+    {"FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT", 0x00000008u},
+    {"FWPM_FILTER_FLAG_PERMIT_IF_CALLOUT_UNREGISTERED", 0x00000010u},
+    {"FWPM_FILTER_FLAG_DISABLED", 0x00000020u},
+    {"FWPM_FILTER_FLAG_INDEXED", 0x00000040u},
+    {"FWPM_FILTER_FLAG_HAS_SECURITY_REALM_PROVIDER_CONTEXT", 0x00000080u},
+    {"FWPM_FILTER_FLAG_SYSTEMOS_ONLY", 0x00000100u},
+    {"FWPM_FILTER_FLAG_GAMEOS_ONLY", 0x00000200u},
+    {"FWPM_FILTER_FLAG_SILENT_MODE", 0x00000400u},
+    {"FWPM_FILTER_FLAG_IPSEC_NO_ACQUIRE_INITIATE", 0x00000800u},
+    {"FWPS_ALE_ENDPOINT_FLAG_IPSEC_SECURED", 0x00000001u},
+    {NULL, 0}
+};
+
+static const wfp_named action_names[] = {
+    {"FWP_ACTION_BLOCK", 0x00001001u},
+    {"FWP_ACTION_PERMIT", 0x00001002u},
+    {"FWP_ACTION_CALLOUT_TERMINATING", 0x00005003u},
+    {"FWP_ACTION_CALLOUT_INSPECTION", 0x00006004u},
+    {"FWP_ACTION_CALLOUT_UNKNOWN", 0x00004005u},
+    {"FWP_ACTION_CONTINUE", 0x00002006u},
+    {"FWP_ACTION_NONE", 0x00000007u},
+    {"FWP_ACTION_NONE_NO_MATCH", 0x00000008u},
+    {"FWP_ACTION_BITMAP_INDEX_SET", 0x00000009u},
+    {NULL, 0}
+};
+
+static const wfp_named ip_version_names[] = {
+    {"FWP_IP_VERSION_V4", 0},
+    {"FWP_IP_VERSION_V6", 1},
+    {"FWP_IP_VERSION_NONE", 2},
+    {NULL, 0}
+};
+
+static int lookup(const wfp_named *t, const char *s, size_t len, uint32_t *value)
+{
+    for (; t->name; t++) {
+        if (strlen(t->name) == len && memcmp(t->name, s, len) == 0) {
+            *value = t->value;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int parse_hex(const char *s, size_t len, uint32_t *value)
+{
+    uint32_t v = 0;
+    size_t i;
+    if (len == 0 || len > 8) return 0;
+    for (i = 0; i < len; i++) {
+        char c = s[i];
+        int d = (c >= '0' && c <= '9') ? c - '0'
+              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+        if (d < 0) return 0;
+        v = v << 4 | (uint32_t)d;
+    }
+    *value = v;
+    return 1;
+}
+
+int ntsec_wfp_flag_parse(const char *s, size_t len, uint32_t *value)
+{
+    return lookup(flag_names, s, len, value) || parse_hex(s, len, value);
+}
+
+int ntsec_wfp_action_parse(const char *s, size_t len, uint32_t *value)
+{
+    return lookup(action_names, s, len, value);
+}
+
+int ntsec_wfp_ip_version_parse(const char *s, size_t len, uint32_t *value)
+{
+    return lookup(ip_version_names, s, len, value);
+}

@@ -1,0 +1,142 @@
+/*
+** wfp_object.c: allocation, linking and views of stored objects.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "wfp_internal.h"
+#include "status.h"
+
+static size_t kind_size(ntsec_wfp_kind kind)
+{
+    switch (kind) {
+    case NTSEC_WFP_ENDPOINT: return sizeof(wfp_endpoint_obj);
+    case NTSEC_WFP_CONNECTION: return sizeof(wfp_connection_obj);
+    case NTSEC_WFP_SESSION_RECORD: return sizeof(wfp_session_rec);
+    case NTSEC_WFP_OPEN_SESSION: return sizeof(wfp_session);
+    default: return sizeof(wfp_keyed);
+    }
+}
+
+static int kind_is_keyed(ntsec_wfp_kind kind)
+{
+    return kind <= NTSEC_WFP_FILTER;
+}
+
+wfp_obj *wfp_obj_alloc(ntsec_wfp_kind kind)
+{
+    wfp_obj *o = calloc(1, kind_size(kind));
+    if (o) o->kind = (uint8_t)kind;
+    return o;
+}
+
+char *wfp_strdup(const char *s, int *ok)
+{
+    size_t n;
+    char *p;
+    if (!s) return NULL;
+    n = strlen(s) + 1;
+    p = malloc(n);
+    if (!p) {
+        *ok = 0;
+        return NULL;
+    }
+    return memcpy(p, s, n);
+}
+
+/* What each kind owns beyond the common head. */
+static void free_extras(wfp_obj *o)
+{
+    switch ((ntsec_wfp_kind)o->kind) {
+    case NTSEC_WFP_ENDPOINT: free(((wfp_endpoint_obj *)o)->app_id_mem); break;
+    case NTSEC_WFP_SESSION_RECORD: free(((wfp_session_rec *)o)->username); break;
+    case NTSEC_WFP_OPEN_SESSION:
+        ntsec_token_free(((wfp_session *)o)->token);
+        free(((wfp_session *)o)->undo);
+        break;
+    case NTSEC_WFP_CONNECTION: break;
+    default: free(((wfp_keyed *)o)->service); break;
+    }
+}
+
+void wfp_obj_free(wfp_obj *o)
+{
+    if (!o) return;
+    free_extras(o);
+    ntsec_sd_unref(o->sd);
+    free(o->name);
+    free(o->description);
+    free(o);
+}
+
+wfp_store *wfp_store_of(ntsec_wfp_engine *e, ntsec_wfp_kind kind)
+{
+    return &e->stores[kind];
+}
+
+static void adjust_refs(wfp_obj *o, int delta)
+{
+    wfp_keyed *k = (wfp_keyed *)o;
+    int i;
+    if (!kind_is_keyed((ntsec_wfp_kind)o->kind)) return;
+    for (i = 0; i < WFP_REF_COUNT; i++)
+        if (k->refs[i].target) k->refs[i].target->refs_in += (uint32_t)delta;
+}
+
+NTSTATUS wfp_obj_insert(ntsec_wfp_engine *e, wfp_obj *o)
+{
+    NTSTATUS s = wfp_store_add(wfp_store_of(e, (ntsec_wfp_kind)o->kind), o);
+    if (NT_SUCCESS(s)) adjust_refs(o, 1);
+    return s;
+}
+
+NTSTATUS wfp_obj_restore(ntsec_wfp_engine *e, wfp_obj *o)
+{
+    NTSTATUS s = wfp_store_restore(wfp_store_of(e, (ntsec_wfp_kind)o->kind), o);
+    if (NT_SUCCESS(s)) adjust_refs(o, 1);
+    return s;
+}
+
+void wfp_obj_unlink(ntsec_wfp_engine *e, wfp_obj *o)
+{
+    wfp_store_remove(wfp_store_of(e, (ntsec_wfp_kind)o->kind), o);
+    adjust_refs(o, -1);
+}
+
+/* Owner session key of a dynamic object (zero otherwise). */
+static void owner_key(const ntsec_wfp_engine *e, const wfp_obj *o, ntsec_guid *out)
+{
+    const wfp_session *s = o->owner ? wfp_session_get(e, o->owner) : NULL;
+    if (s) *out = s->h.key;
+    else memset(out, 0, sizeof *out);
+}
+
+static void copy_ref(const wfp_ref *r, int *has, ntsec_guid *key)
+{
+    *has = r->present;
+    if (r->present) *key = r->key;
+    else memset(key, 0, sizeof *key);
+}
+
+void wfp_obj_info(const ntsec_wfp_engine *e, const wfp_obj *o, ntsec_wfp_object_info *out)
+{
+    const wfp_keyed *k = (const wfp_keyed *)o;
+    memset(out, 0, sizeof *out);
+    out->kind = (ntsec_wfp_kind)o->kind;
+    out->key = o->key;
+    out->id = o->id;
+    out->flags = o->flags;
+    out->name = o->name;
+    out->description = o->description;
+    out->lifetime = (ntsec_wfp_lifetime)o->lifetime;
+    out->sd = o->sd;
+    owner_key(e, o, &out->owner_session);
+    copy_ref(&k->refs[WFP_REF_PROVIDER], &out->has_provider, &out->provider);
+    copy_ref(&k->refs[WFP_REF_LAYER], &out->has_layer, &out->layer);
+    copy_ref(&k->refs[WFP_REF_SUBLAYER], &out->has_sublayer, &out->sublayer);
+    copy_ref(&k->refs[WFP_REF_CALLOUT], &out->has_callout, &out->callout);
+    out->service = k->service;
+    out->action = k->action;
+    out->has_weight = k->has_weight;
+    out->weight = k->weight;
+}

@@ -1,0 +1,738 @@
+/*
+** nl_ks.c: the kernel-streaming binding, module.ks (wfp_ks_errors.md 4;
+** docs/ks.md). Kinds: "ntsec.ks.device", "ntsec.ks.item", "ntsec.ks.file",
+** "ntsec.ks.irp".
+**
+** Lifetime (lua_conventions.md 7): every child (item, file, irp) holds its
+** device in user value 1; an irp also holds its file (2) and requestor token
+** (3). The device keeps a weak-keyed set of files and irps (user value 1) and
+** closes them before itself; its items live exactly as long as it does (user
+** value 2 maps each C item to its userdata). close() on a closed object is a
+** no-op returning true; any other use of a closed object raises.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "nl.h"
+#include "ks.h"
+#include "status.h"
+
+#define NL_KS_DEVICE "ntsec.ks.device"
+#define NL_KS_ITEM   "ntsec.ks.item"
+#define NL_KS_FILE   "ntsec.ks.file"
+#define NL_KS_IRP    "ntsec.ks.irp"
+
+typedef struct ud_device { ntsec_ks_device *dev; } ud_device;
+typedef struct ud_item { ntsec_ks_create_item *item; } ud_item;
+typedef struct ud_file { ntsec_ks_file *file; } ud_file;
+typedef struct ud_irp { ntsec_ks_irp *irp; } ud_irp;
+
+enum { UV_DEVICE = 1, UV_FILE = 2, UV_TOKEN = 3 };      /* children */
+enum { UV_CHILDREN = 1, UV_ITEMS = 2 };                  /* device */
+
+/* ---- accessors ---- */
+
+static ud_device *check_device(lua_State *L, int i)
+{
+    return (ud_device *)luaL_checkudata(L, i, NL_KS_DEVICE);
+}
+
+static ntsec_ks_device *open_device(lua_State *L, int i)
+{
+    ud_device *u = check_device(L, i);
+    if (!u->dev) luaL_error(L, "attempt to use a closed " NL_KS_DEVICE);
+    return u->dev;
+}
+
+/* 1 when the device in user value 1 of the child at i is open. */
+static int parent_open(lua_State *L, int i)
+{
+    int open;
+    lua_getiuservalue(L, i, UV_DEVICE);
+    open = ((ud_device *)lua_touserdata(L, -1))->dev != NULL;
+    lua_pop(L, 1);
+    return open;
+}
+
+static ntsec_ks_create_item *open_item(lua_State *L, int i)
+{
+    ud_item *u = (ud_item *)luaL_checkudata(L, i, NL_KS_ITEM);
+    if (!parent_open(L, i)) luaL_error(L, "attempt to use a closed " NL_KS_ITEM);
+    return u->item;
+}
+
+static ud_file *check_file(lua_State *L, int i)
+{
+    return (ud_file *)luaL_checkudata(L, i, NL_KS_FILE);
+}
+
+static ntsec_ks_file *open_file(lua_State *L, int i)
+{
+    ud_file *u = check_file(L, i);
+    if (!u->file) luaL_error(L, "attempt to use a closed " NL_KS_FILE);
+    return u->file;
+}
+
+static ud_irp *check_irp(lua_State *L, int i)
+{
+    return (ud_irp *)luaL_checkudata(L, i, NL_KS_IRP);
+}
+
+static ntsec_ks_irp *open_irp(lua_State *L, int i)
+{
+    ud_irp *u = check_irp(L, i);
+    if (!u->irp) luaL_error(L, "attempt to use a closed " NL_KS_IRP);
+    return u->irp;
+}
+
+/* ---- children bookkeeping ---- */
+
+/* Set user value 1 of the userdata on top to the device at dev_idx and add
+** it to the device's child set when register_child is set. */
+static void adopt(lua_State *L, int dev_idx, int register_child)
+{
+    lua_pushvalue(L, dev_idx);
+    lua_setiuservalue(L, -2, UV_DEVICE);
+    if (!register_child) return;
+    lua_getiuservalue(L, dev_idx, UV_CHILDREN);
+    lua_pushvalue(L, -2);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+}
+
+/* Push the item userdata of a C item of the device at dev_idx (or nil). */
+static void push_item(lua_State *L, int dev_idx, const ntsec_ks_create_item *item)
+{
+    if (!item) {
+        lua_pushnil(L);
+        return;
+    }
+    lua_getiuservalue(L, dev_idx, UV_ITEMS);
+    lua_rawgetp(L, -1, item);
+    lua_remove(L, -2);
+}
+
+static void release_file(ud_file *u)
+{
+    ntsec_ks_file_free(u->file);
+    u->file = NULL;
+}
+
+static void release_irp(ud_irp *u)
+{
+    ntsec_ks_irp_free(u->irp);
+    u->irp = NULL;
+}
+
+/* Close every file and irp of the device at dev_idx. */
+static void close_children(lua_State *L, int dev_idx)
+{
+    lua_getiuservalue(L, dev_idx, UV_CHILDREN);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        void *p;
+        lua_pop(L, 1);
+        if ((p = luaL_testudata(L, -1, NL_KS_IRP)) != NULL) release_irp((ud_irp *)p);
+        else if ((p = luaL_testudata(L, -1, NL_KS_FILE)) != NULL) release_file((ud_file *)p);
+    }
+    lua_pop(L, 1);
+}
+
+/* ---- device ---- */
+
+/* ks.device() -> device */
+static int m_device(lua_State *L)
+{
+    ud_device *u = (ud_device *)lua_newuserdatauv(L, sizeof *u, 2);
+    u->dev = NULL;
+    luaL_setmetatable(L, NL_KS_DEVICE);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_setiuservalue(L, -2, UV_CHILDREN);
+    lua_newtable(L);
+    lua_setiuservalue(L, -2, UV_ITEMS);
+    u->dev = ntsec_ks_device_new();
+    if (!u->dev) return luaL_error(L, "ks.device: out of memory");
+    return 1;
+}
+
+/* device:close() -> true. Closes the device's files and irps first. */
+static int device_close(lua_State *L)
+{
+    ud_device *u = check_device(L, 1);
+    if (u->dev) {
+        close_children(L, 1);
+        ntsec_ks_device_free(u->dev);
+        u->dev = NULL;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int device_gc(lua_State *L)
+{
+    device_close(L);
+    return 0;
+}
+
+static int device_tostring(lua_State *L)
+{
+    ud_device *u = check_device(L, 1);
+    if (!u->dev) lua_pushliteral(L, NL_KS_DEVICE " (closed)");
+    else lua_pushfstring(L, NL_KS_DEVICE " (%p, %d items)", (void *)u->dev, (int)u->dev->item_count);
+    return 1;
+}
+
+/* Field of the table at t as an optional string, its length in *len. */
+static const char *opt_field_string(lua_State *L, int t, const char *k, size_t *len)
+{
+    const char *s;
+    lua_getfield(L, t, k);
+    s = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, len);
+    if (lua_isnil(L, -1)) *len = 0;
+    lua_pop(L, 1);   /* the string stays reachable from the table */
+    return s;
+}
+
+static lua_Integer opt_field_integer(lua_State *L, int t, const char *k, lua_Integer def)
+{
+    lua_Integer v;
+    lua_getfield(L, t, k);
+    v = luaL_optinteger(L, -1, def);
+    lua_pop(L, 1);
+    return v;
+}
+
+static ntsec_sd *opt_field_sd(lua_State *L, int t, const char *k)
+{
+    ntsec_sd *sd;
+    lua_getfield(L, t, k);
+    sd = nl_opt_sd(L, -1);
+    lua_pop(L, 1);   /* the userdata stays reachable from the table */
+    return sd;
+}
+
+/* device:add_create_item{name=, sd=, flags=} -> item | nil, msg, code */
+static int device_add_create_item(lua_State *L)
+{
+    ntsec_ks_device *dev = open_device(L, 1);
+    ntsec_ks_create_item *item;
+    size_t len;
+    const char *name;
+    ntsec_sd *sd;
+    uint32_t flags;
+    NTSTATUS st;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    name = opt_field_string(L, 2, "name", &len);
+    sd = opt_field_sd(L, 2, "sd");
+    flags = (uint32_t)opt_field_integer(L, 2, "flags", 0);
+    lua_getiuservalue(L, 1, UV_ITEMS);
+    ((ud_item *)lua_newuserdatauv(L, sizeof(ud_item), 1))->item = NULL;
+    luaL_setmetatable(L, NL_KS_ITEM);
+    adopt(L, 1, 0);
+    st = ntsec_ks_device_add_create_item(dev, name, len, sd, flags, &item);
+    if (st != STATUS_SUCCESS) return nl_fail(L, "add_create_item", st);
+    ((ud_item *)lua_touserdata(L, -1))->item = item;
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, item);
+    return 1;
+}
+
+/* device:items() -> array of items in list order */
+static int device_items(lua_State *L)
+{
+    ntsec_ks_device *dev = open_device(L, 1);
+    size_t i;
+    lua_createtable(L, (int)dev->item_count, 0);
+    for (i = 0; i < dev->item_count; i++) {
+        push_item(L, 1, dev->items[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* New closed file userdata, child of the device at dev_idx. */
+static ud_file *new_file(lua_State *L, int dev_idx)
+{
+    ud_file *u = (ud_file *)lua_newuserdatauv(L, sizeof *u, 1);
+    u->file = NULL;
+    luaL_setmetatable(L, NL_KS_FILE);
+    adopt(L, dev_idx, 1);
+    return u;
+}
+
+/* device:create(name[, token[, desired]]) -> file | nil, msg, code */
+static int device_create(lua_State *L)
+{
+    ntsec_ks_device *dev = open_device(L, 1);
+    size_t len;
+    const char *name = luaL_checklstring(L, 2, &len);
+    const ntsec_token *token = lua_isnoneornil(L, 3) ? NULL : nl_check_token(L, 3);
+    ACCESS_MASK desired = (ACCESS_MASK)luaL_optinteger(L, 4, NTSEC_KS_DEFAULT_DESIRED_ACCESS);
+    ud_file *u = new_file(L, 1);
+    NTSTATUS st = ntsec_ks_create(dev, name, len, token, desired, &u->file);
+    if (st != STATUS_SUCCESS) return nl_fail(L, "create", st);
+    return 1;
+}
+
+/* device:file_object([granted]) -> a file with no FsContext | nil, msg, code */
+static int device_file_object(lua_State *L)
+{
+    ntsec_ks_device *dev = open_device(L, 1);
+    ACCESS_MASK granted = (ACCESS_MASK)luaL_optinteger(L, 2, FILE_ALL_ACCESS);
+    ud_file *u = new_file(L, 1);
+    NTSTATUS st = ntsec_ks_file_new(dev, granted, &u->file);
+    if (st != STATUS_SUCCESS) return nl_fail(L, "file_object", st);
+    return 1;
+}
+
+/* device:fail_pool_allocations(n): fault injection, see ks_device.h. */
+static int device_fail_pool_allocations(lua_State *L)
+{
+    ntsec_ks_device *dev = open_device(L, 1);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, n >= 0 && n <= 0xFFFF, 2, "count out of range");
+    ntsec_ks_device_fail_pool_allocations(dev, (unsigned)n);
+    return 0;
+}
+
+/* ---- item ---- */
+
+static int item_index(lua_State *L)
+{
+    ntsec_ks_create_item *item = open_item(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (!strcmp(k, "flags")) lua_pushinteger(L, item->flags);
+    else if (!strcmp(k, "name")) lua_pushlstring(L, item->object_class, item->object_class_len);
+    else if (!strcmp(k, "sd") && item->security_descriptor)
+        nl_push_sd(L, ntsec_sd_ref(item->security_descriptor));
+    else if (!strcmp(k, "device")) lua_getiuservalue(L, 1, UV_DEVICE);
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* "0x%08X" of v in buf (lua_pushfstring has no %x). */
+static const char *hex32(char buf[11], uint32_t v)
+{
+    snprintf(buf, 11, "0x%08X", (unsigned)v);
+    return buf;
+}
+
+static int item_tostring(lua_State *L)
+{
+    char buf[11];
+    ud_item *u = (ud_item *)luaL_checkudata(L, 1, NL_KS_ITEM);
+    if (!u->item || !parent_open(L, 1)) lua_pushliteral(L, NL_KS_ITEM " (closed)");
+    else lua_pushfstring(L, NL_KS_ITEM " \"%s\" (flags %s%s)", u->item->object_class,
+                         hex32(buf, u->item->flags), u->item->security_descriptor ? ", sd" : "");
+    return 1;
+}
+
+/* ---- file ---- */
+
+static int file_close(lua_State *L)
+{
+    release_file(check_file(L, 1));
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int file_gc(lua_State *L)
+{
+    release_file(check_file(L, 1));
+    return 0;
+}
+
+static int file_tostring(lua_State *L)
+{
+    char buf[11];
+    ud_file *u = check_file(L, 1);
+    if (!u->file) lua_pushliteral(L, NL_KS_FILE " (closed)");
+    else lua_pushfstring(L, NL_KS_FILE " (%p, access %s%s)", (void *)u->file,
+                         hex32(buf, u->file->granted_access),
+                         u->file->fs_context ? "" : ", no header");
+    return 1;
+}
+
+/* Dispatch table argument: nil = default, or {set_security=bool,
+** query_security=bool} where a false/absent slot is NULL. */
+static const ntsec_ks_dispatch_table *check_table(lua_State *L, int i, ntsec_ks_dispatch_table *t)
+{
+    if (lua_isnoneornil(L, i)) return NULL;
+    luaL_checktype(L, i, LUA_TTABLE);
+    lua_getfield(L, i, "set_security");
+    lua_getfield(L, i, "query_security");
+    t->set_security = lua_toboolean(L, -2) ? ntsec_ks_dispatch_set_security : NULL;
+    t->query_security = lua_toboolean(L, -1) ? ntsec_ks_dispatch_query_security : NULL;
+    lua_pop(L, 2);
+    return t;
+}
+
+/* Item argument that must belong to the file's device (or nil). */
+static ntsec_ks_create_item *opt_own_item(lua_State *L, int i, int file_idx)
+{
+    ntsec_ks_create_item *item;
+    int same;
+    if (lua_isnoneornil(L, i)) return NULL;
+    item = open_item(L, i);
+    lua_getiuservalue(L, i, UV_DEVICE);
+    lua_getiuservalue(L, file_idx, UV_DEVICE);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    luaL_argcheck(L, same, i, "create item of another device");
+    return item;
+}
+
+/* file:allocate_header([item[, table]]) -> NTSTATUS (KsAllocateObjectHeader) */
+static int file_allocate_header(lua_State *L)
+{
+    ntsec_ks_file *file = open_file(L, 1);
+    ntsec_ks_create_item *item = opt_own_item(L, 2, 1);
+    ntsec_ks_dispatch_table t;
+    nl_push_code(L, ntsec_ks_file_attach_header(file, item, check_table(L, 3, &t)));
+    return 1;
+}
+
+/* file:free_header() (KsFreeObjectHeader; FsContext becomes NULL) */
+static int file_free_header(lua_State *L)
+{
+    ntsec_ks_file_detach_header(open_file(L, 1));
+    return 0;
+}
+
+/* file:set_security([token, ]si, sd) -> NTSTATUS (NtSetSecurityObject);
+** token nil = kernel caller; sd is an SD userdata or self-relative bytes. */
+static int file_set_security(lua_State *L)
+{
+    ntsec_ks_file *file = open_file(L, 1);
+    int a = lua_type(L, 2) == LUA_TNUMBER ? 2 : 3;
+    const ntsec_token *token = (a == 3 && !lua_isnil(L, 2)) ? nl_check_token(L, 2) : NULL;
+    SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
+    NTSTATUS st;
+    if (lua_type(L, a + 1) == LUA_TSTRING) {
+        size_t len;
+        const char *b = lua_tolstring(L, a + 1, &len);
+        st = ntsec_ks_io_set_security_bytes(file, token, si, (const uint8_t *)b, len);
+    } else {
+        st = ntsec_ks_io_set_security(file, token, si, nl_check_sd(L, a + 1));
+    }
+    nl_push_code(L, st);
+    return 1;
+}
+
+/* Push methods[k] of the userdata at 1; 1 when it is a method. Methods are
+** found on closed objects too, so close() stays callable. */
+static int push_method(lua_State *L, const char *k)
+{
+    luaL_getmetafield(L, 1, "methods");
+    if (lua_getfield(L, -1, k) != LUA_TNIL) return 1;
+    lua_pop(L, 2);
+    return 0;
+}
+
+static int file_index(lua_State *L)
+{
+    const char *k = luaL_checkstring(L, 2);
+    ntsec_ks_file *file;
+    if (push_method(L, k)) return 1;
+    file = open_file(L, 1);
+    if (!strcmp(k, "granted_access")) lua_pushinteger(L, file->granted_access);
+    else if (!strcmp(k, "has_header")) lua_pushboolean(L, file->fs_context != NULL);
+    else if (!strcmp(k, "device")) lua_getiuservalue(L, 1, UV_DEVICE);
+    else if (!strcmp(k, "item")) {
+        lua_getiuservalue(L, 1, UV_DEVICE);
+        push_item(L, lua_gettop(L), ntsec_ks_query_object_create_item(file->fs_context));
+    } else {
+        lua_pushnil(L);
+    }
+    return 1;
+}
+
+/* ---- irp ---- */
+
+static uint8_t check_major(lua_State *L, int t)
+{
+    static const char *const names[] = {"SET_SECURITY", "QUERY_SECURITY", NULL};
+    static const uint8_t codes[] = {IRP_MJ_SET_SECURITY, IRP_MJ_QUERY_SECURITY};
+    lua_Integer m;
+    uint8_t major;
+    lua_getfield(L, t, "major");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        major = codes[luaL_checkoption(L, -1, NULL, names)];
+    } else {
+        m = luaL_checkinteger(L, -1);
+        if (m != IRP_MJ_SET_SECURITY && m != IRP_MJ_QUERY_SECURITY)
+            luaL_error(L, "irp: major must be SET_SECURITY or QUERY_SECURITY");
+        major = (uint8_t)m;
+    }
+    lua_pop(L, 1);
+    return major;
+}
+
+/* Build the C IRP described by the table at t for the file at file_idx. */
+static ntsec_ks_irp *build_irp(lua_State *L, int t, ntsec_ks_file *file, uint8_t major)
+{
+    SECURITY_INFORMATION si = (SECURITY_INFORMATION)opt_field_integer(L, t, "security_information", 0);
+    lua_Integer length = opt_field_integer(L, t, "length", 0);
+    if (major == IRP_MJ_SET_SECURITY)
+        return ntsec_ks_irp_new_set_security(file, si, opt_field_sd(L, t, "security_descriptor"));
+    luaL_argcheck(L, length >= 0 && length <= 0x7FFFFFFF, 1, "length out of range");
+    return ntsec_ks_irp_new_query_security(file, si, (uint32_t)length);
+}
+
+/* Store the optional token field as the requestor (kept alive in UV_TOKEN). */
+static const ntsec_token *opt_requestor(lua_State *L, int t, int irp_idx)
+{
+    const ntsec_token *token;
+    lua_getfield(L, t, "token");
+    token = lua_isnil(L, -1) ? NULL : nl_check_token(L, -1);
+    lua_setiuservalue(L, irp_idx, UV_TOKEN);
+    return token;
+}
+
+/* ks.irp{major=, file=, security_information=, security_descriptor=,
+**        length=, token=, information=} -> irp */
+static int m_irp(lua_State *L)
+{
+    ud_irp *u;
+    ntsec_ks_file *file;
+    uint8_t major;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    major = check_major(L, 1);
+    lua_getfield(L, 1, "file");                 /* 2: file */
+    file = open_file(L, 2);
+    lua_getiuservalue(L, 2, UV_DEVICE);         /* 3: device */
+    u = (ud_irp *)lua_newuserdatauv(L, sizeof *u, 3);
+    u->irp = NULL;
+    luaL_setmetatable(L, NL_KS_IRP);
+    adopt(L, 3, 1);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, -2, UV_FILE);
+    u->irp = build_irp(L, 1, file, major);
+    if (!u->irp) return luaL_error(L, "ks.irp: out of memory");
+    u->irp->requestor = opt_requestor(L, 1, 4);
+    u->irp->io_status.information = (uint64_t)opt_field_integer(L, 1, "information", 0);
+    return 1;
+}
+
+static int irp_close(lua_State *L)
+{
+    release_irp(check_irp(L, 1));
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int irp_gc(lua_State *L)
+{
+    release_irp(check_irp(L, 1));
+    return 0;
+}
+
+static const char *major_name(uint8_t major)
+{
+    return major == IRP_MJ_SET_SECURITY ? "SET_SECURITY" : "QUERY_SECURITY";
+}
+
+static int irp_tostring(lua_State *L)
+{
+    char buf[11];
+    ud_irp *u = check_irp(L, 1);
+    if (!u->irp) lua_pushliteral(L, NL_KS_IRP " (closed)");
+    else lua_pushfstring(L, NL_KS_IRP " (%s, %p, status %s, completed %d)",
+                         major_name(u->irp->major_function), (void *)u->irp,
+                         hex32(buf, u->irp->io_status.status), (int)u->irp->completion_count);
+    return 1;
+}
+
+/* irp:complete([boost]) -> NTSTATUS of the completion helper */
+static int irp_complete(lua_State *L)
+{
+    ntsec_ks_irp *irp = open_irp(L, 1);
+    lua_Integer boost = luaL_optinteger(L, 2, IO_NO_INCREMENT);
+    luaL_argcheck(L, boost >= 0 && boost <= 0xFF, 2, "boost out of range");
+    nl_push_code(L, ntsec_ks_irp_complete(irp, (uint8_t)boost));
+    return 1;
+}
+
+/* The query answer: the first Information bytes once a query succeeded. */
+static void push_buffer(lua_State *L, const ntsec_ks_irp *irp)
+{
+    if (irp->major_function == IRP_MJ_QUERY_SECURITY && irp->completion_count &&
+        irp->io_status.status == STATUS_SUCCESS &&
+        irp->io_status.information <= irp->query_security.length)
+        lua_pushlstring(L, (const char *)irp->user_buffer, (size_t)irp->io_status.information);
+    else
+        lua_pushnil(L);
+}
+
+static SECURITY_INFORMATION irp_si(const ntsec_ks_irp *irp)
+{
+    return irp->major_function == IRP_MJ_SET_SECURITY ? irp->set_security.security_information
+                                                      : irp->query_security.security_information;
+}
+
+static int irp_index(lua_State *L)
+{
+    const char *k = luaL_checkstring(L, 2);
+    ntsec_ks_irp *irp;
+    if (push_method(L, k)) return 1;
+    irp = open_irp(L, 1);
+    if (!strcmp(k, "status")) nl_push_code(L, irp->io_status.status);
+    else if (!strcmp(k, "information")) lua_pushinteger(L, (lua_Integer)irp->io_status.information);
+    else if (!strcmp(k, "completed")) lua_pushinteger(L, irp->completion_count);
+    else if (!strcmp(k, "double_completed")) lua_pushboolean(L, irp->double_completed);
+    else if (!strcmp(k, "buffer")) push_buffer(L, irp);
+    else if (!strcmp(k, "major")) lua_pushstring(L, major_name(irp->major_function));
+    else if (!strcmp(k, "security_information")) lua_pushinteger(L, irp_si(irp));
+    else if (!strcmp(k, "length")) lua_pushinteger(L, irp->query_security.length);
+    else if (!strcmp(k, "file")) lua_getiuservalue(L, 1, UV_FILE);
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* ---- faithful dispatch entry points ---- */
+
+/* Check (device, irp) for a dispatch: both open, same device, file open.
+** want_major 0 accepts any major function. */
+static ntsec_ks_irp *dispatch_args(lua_State *L, ntsec_ks_device **dev, uint8_t want_major)
+{
+    ntsec_ks_irp *irp;
+    int same;
+    *dev = open_device(L, 1);
+    irp = open_irp(L, 2);
+    lua_getiuservalue(L, 2, UV_DEVICE);
+    same = lua_rawequal(L, 1, -1);
+    lua_getiuservalue(L, 2, UV_FILE);
+    open_file(L, lua_gettop(L));
+    lua_pop(L, 2);
+    luaL_argcheck(L, same, 2, "irp of another device");
+    luaL_argcheck(L, !want_major || irp->major_function == want_major, 2,
+                  want_major == IRP_MJ_SET_SECURITY ? "not a SET_SECURITY irp"
+                                                    : "not a QUERY_SECURITY irp");
+    return irp;
+}
+
+/* ks.KsDispatchSetSecurity(device, irp) -> NTSTATUS */
+static int m_set_security(lua_State *L)
+{
+    ntsec_ks_device *dev;
+    ntsec_ks_irp *irp = dispatch_args(L, &dev, IRP_MJ_SET_SECURITY);
+    nl_push_code(L, ntsec_ks_dispatch_set_security(dev, irp));
+    return 1;
+}
+
+/* ks.KsDispatchQuerySecurity(device, irp) -> NTSTATUS */
+static int m_query_security(lua_State *L)
+{
+    ntsec_ks_device *dev;
+    ntsec_ks_irp *irp = dispatch_args(L, &dev, IRP_MJ_QUERY_SECURITY);
+    nl_push_code(L, ntsec_ks_dispatch_query_security(dev, irp));
+    return 1;
+}
+
+/* ks.KsDispatchInvalidDeviceRequest(device, irp) -> NTSTATUS */
+static int m_invalid_device_request(lua_State *L)
+{
+    ntsec_ks_device *dev;
+    ntsec_ks_irp *irp = dispatch_args(L, &dev, 0);
+    nl_push_code(L, ntsec_ks_dispatch_invalid_device_request(dev, irp));
+    return 1;
+}
+
+/* ks.dispatch(device, irp) -> NTSTATUS (through the header's table) */
+static int m_dispatch(lua_State *L)
+{
+    ntsec_ks_device *dev;
+    ntsec_ks_irp *irp = dispatch_args(L, &dev, 0);
+    nl_push_code(L, ntsec_ks_dispatch_irp(dev, irp));
+    return 1;
+}
+
+/* ks.type(x) -> "device" | "closed device" | "item" | ... | nil */
+static int m_type(lua_State *L)
+{
+    static const char *const kinds[] = {NL_KS_DEVICE, NL_KS_ITEM, NL_KS_FILE, NL_KS_IRP};
+    static const char *const names[] = {"device", "item", "file", "irp"};
+    int i, open;
+    for (i = 0; i < 4; i++) {
+        void **p = (void **)luaL_testudata(L, 1, kinds[i]);
+        if (!p) continue;
+        open = *p != NULL && (i == 0 || parent_open(L, 1));
+        lua_pushfstring(L, "%s%s", open ? "" : "closed ", names[i]);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- registration ---- */
+
+static void new_kind(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods)
+{
+    luaL_newmetatable(L, name);
+    luaL_setfuncs(L, meta, 0);
+    if (methods) {
+        lua_newtable(L);
+        luaL_setfuncs(L, methods, 0);
+        lua_setfield(L, -2, "methods");
+    }
+    lua_pop(L, 1);
+}
+
+static void open_kinds(lua_State *L)
+{
+    static const luaL_Reg dev_methods[] = {
+        {"add_create_item", device_add_create_item}, {"create", device_create},
+        {"file_object", device_file_object}, {"items", device_items},
+        {"fail_pool_allocations", device_fail_pool_allocations}, {"close", device_close},
+        {NULL, NULL}};
+    static const luaL_Reg dev_meta[] = {{"__gc", device_gc}, {"__close", device_gc},
+                                        {"__tostring", device_tostring}, {NULL, NULL}};
+    static const luaL_Reg item_meta[] = {{"__index", item_index}, {"__tostring", item_tostring},
+                                         {NULL, NULL}};
+    static const luaL_Reg file_methods[] = {
+        {"set_security", file_set_security}, {"allocate_header", file_allocate_header},
+        {"free_header", file_free_header}, {"close", file_close}, {NULL, NULL}};
+    static const luaL_Reg file_meta[] = {{"__index", file_index}, {"__gc", file_gc},
+                                         {"__close", file_gc}, {"__tostring", file_tostring},
+                                         {NULL, NULL}};
+    static const luaL_Reg irp_methods[] = {{"complete", irp_complete}, {"close", irp_close},
+                                           {NULL, NULL}};
+    static const luaL_Reg irp_meta[] = {{"__index", irp_index}, {"__gc", irp_gc},
+                                        {"__close", irp_gc}, {"__tostring", irp_tostring},
+                                        {NULL, NULL}};
+    new_kind(L, NL_KS_DEVICE, dev_meta, NULL);
+    luaL_getmetatable(L, NL_KS_DEVICE);
+    luaL_newlib(L, dev_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    new_kind(L, NL_KS_ITEM, item_meta, NULL);
+    new_kind(L, NL_KS_FILE, file_meta, file_methods);
+    new_kind(L, NL_KS_IRP, irp_meta, irp_methods);
+}
+
+void nl_open_ks(lua_State *L)
+{
+    static const luaL_Reg funcs[] = {
+        {"device", m_device}, {"irp", m_irp}, {"dispatch", m_dispatch}, {"type", m_type},
+        {"KsDispatchSetSecurity", m_set_security}, {"KsDispatchQuerySecurity", m_query_security},
+        {"KsDispatchInvalidDeviceRequest", m_invalid_device_request}, {NULL, NULL}};
+    static const nl_const consts[] = {
+        {"KSCREATE_ITEM_SECURITYCHANGED", KSCREATE_ITEM_SECURITYCHANGED},
+        {"KSCREATE_ITEM_WILDCARD", KSCREATE_ITEM_WILDCARD},
+        {"KSCREATE_ITEM_NOPARAMETERS", KSCREATE_ITEM_NOPARAMETERS},
+        {"KSCREATE_ITEM_FREEONSTOP", KSCREATE_ITEM_FREEONSTOP},
+        {"IRP_MJ_QUERY_SECURITY", IRP_MJ_QUERY_SECURITY},
+        {"IRP_MJ_SET_SECURITY", IRP_MJ_SET_SECURITY},
+        {"IO_NO_INCREMENT", IO_NO_INCREMENT},
+        {"DEFAULT_DESIRED_ACCESS", NTSEC_KS_DEFAULT_DESIRED_ACCESS},
+        {"STATUS_DOUBLE_COMPLETION", NTSEC_KS_STATUS_DOUBLE_COMPLETION},
+        {NULL, 0}};
+    open_kinds(L);
+    luaL_newlib(L, funcs);
+    nl_set_consts(L, consts);
+    lua_setfield(L, -2, "ks");
+}

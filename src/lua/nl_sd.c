@@ -1,0 +1,223 @@
+/*
+** nl_sd.c: the security-descriptor value type ("ntsec.sd"): one reference to
+** an immutable self-relative descriptor (src/core/sd.h). Fields owner, group,
+** dacl, sacl and control read the parts; :sddl() and :bytes() give the two
+** wire forms (sd_semantics.md 1.7, 2.8).
+*/
+#include <string.h>
+
+#include "nl.h"
+#include "sddl.h"
+#include "status.h"
+
+void nl_push_sd(lua_State *L, ntsec_sd *sd)
+{
+    nl_sd *u = (nl_sd *)lua_newuserdatauv(L, sizeof(nl_sd), 0);
+    u->sd = sd;
+    luaL_setmetatable(L, NL_SD);
+}
+
+ntsec_sd *nl_check_sd(lua_State *L, int idx)
+{
+    return ((nl_sd *)luaL_checkudata(L, idx, NL_SD))->sd;
+}
+
+ntsec_sd *nl_opt_sd(lua_State *L, int idx)
+{
+    return lua_isnoneornil(L, idx) ? NULL : nl_check_sd(L, idx);
+}
+
+/* ntsec.core.sd_from_sddl(s[, ctx]) -> sd | nil, msg, code, offset */
+static int m_sd_from_sddl(lua_State *L)
+{
+    size_t len, off = 0;
+    const char *s = luaL_checklstring(L, 1, &len);
+    uint8_t store[3][68];
+    ntsec_sid_ctx ctx;
+    ntsec_sd *sd;
+    NTSTATUS st;
+    nl_opt_sid_ctx(L, 2, &ctx, store);
+    st = ntsec_sddl_parse(s, len, &ctx, &sd, &off);
+    if (st != STATUS_SUCCESS) {
+        nl_fail(L, "sddl", st);
+        lua_pushinteger(L, (lua_Integer)off);
+        return 4;
+    }
+    nl_push_sd(L, sd);
+    return 1;
+}
+
+/* ntsec.core.sd_from_bytes(b) -> sd | nil, msg, code */
+static int m_sd_from_bytes(lua_State *L)
+{
+    size_t len;
+    const char *b = luaL_checklstring(L, 1, &len);
+    ntsec_sd *sd;
+    NTSTATUS st = ntsec_sd_from_bytes((const uint8_t *)b, len, &sd);
+    if (st != STATUS_SUCCESS) return nl_fail(L, "sd_from_bytes", st);
+    nl_push_sd(L, sd);
+    return 1;
+}
+
+/* Field of the parts table: a SID, an ACL or nil. */
+static const uint8_t *opt_field_sid(lua_State *L, int t, const char *k, uint8_t scratch[68])
+{
+    const uint8_t *sid;
+    lua_getfield(L, t, k);
+    sid = nl_opt_sid(L, lua_gettop(L), scratch);
+    if (sid && sid != scratch) memcpy(scratch, sid, ntsec_sid_len(sid));
+    lua_pop(L, 1);
+    return sid ? scratch : NULL;
+}
+
+/* ACL field; the userdata stays referenced by the argument table. */
+static const uint8_t *opt_field_acl(lua_State *L, int t, const char *k)
+{
+    const uint8_t *acl;
+    lua_getfield(L, t, k);
+    acl = nl_opt_acl(L, lua_gettop(L));
+    lua_pop(L, 1);
+    return acl;
+}
+
+/* ntsec.core.sd_build{owner=, group=, dacl=, sacl=, control=} -> sd.
+** control supplies the flag bits (PROTECTED, AUTO_INHERITED, ..., and
+** SE_DACL_PRESENT with dacl = nil for a NULL DACL); a given dacl/sacl sets
+** its PRESENT bit. */
+static int m_sd_build(lua_State *L)
+{
+    uint8_t o[68], g[68];
+    ntsec_sd_parts p;
+    ntsec_sd *sd;
+    NTSTATUS st;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    memset(&p, 0, sizeof p);
+    lua_getfield(L, 1, "control");
+    p.control = (uint16_t)luaL_optinteger(L, -1, 0);
+    lua_pop(L, 1);
+    p.owner = opt_field_sid(L, 1, "owner", o);
+    p.group = opt_field_sid(L, 1, "group", g);
+    p.dacl = opt_field_acl(L, 1, "dacl");
+    p.sacl = opt_field_acl(L, 1, "sacl");
+    if (p.dacl) p.control |= SE_DACL_PRESENT;
+    if (p.sacl) p.control |= SE_SACL_PRESENT;
+    if ((st = ntsec_sd_build(&p, &sd)) != STATUS_SUCCESS) return nl_fail(L, "sd_build", st);
+    nl_push_sd(L, sd);
+    return 1;
+}
+
+/* sd:sddl([si[, ctx]]) -> string | nil, msg, code. si defaults to 0xFFFF. */
+static int sd_sddl(lua_State *L)
+{
+    ntsec_sd *sd = nl_check_sd(L, 1);
+    SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_optinteger(L, 2, 0xFFFF);
+    uint8_t store[3][68];
+    ntsec_sid_ctx ctx;
+    ntsec_buf b;
+    NTSTATUS st;
+    nl_opt_sid_ctx(L, 3, &ctx, store);
+    ntsec_buf_init(&b);
+    st = ntsec_sddl_format(sd, si, &ctx, &b);
+    if (st != STATUS_SUCCESS) {
+        ntsec_buf_free(&b);
+        return nl_fail(L, "sd:sddl", st);
+    }
+    lua_pushlstring(L, b.data ? (const char *)b.data : "", b.len);
+    ntsec_buf_free(&b);
+    return 1;
+}
+
+static int sd_bytes(lua_State *L)
+{
+    ntsec_sd *sd = nl_check_sd(L, 1);
+    lua_pushlstring(L, (const char *)sd->bytes, sd->len);
+    return 1;
+}
+
+/* sd:select(si) -> the descriptor a Get with si returns */
+static int sd_select(lua_State *L)
+{
+    ntsec_sd *out;
+    NTSTATUS st = ntsec_sd_select(nl_check_sd(L, 1), (SECURITY_INFORMATION)luaL_checkinteger(L, 2), &out);
+    if (st != STATUS_SUCCESS) return nl_fail(L, "sd:select", st);
+    nl_push_sd(L, out);
+    return 1;
+}
+
+static void push_opt_sid(lua_State *L, const uint8_t *sid)
+{
+    if (sid) nl_push_sid(L, sid);
+    else lua_pushnil(L);
+}
+
+static void push_opt_acl(lua_State *L, const uint8_t *acl)
+{
+    if (acl) nl_push_acl(L, acl, ntsec_acl_size(acl));
+    else lua_pushnil(L);
+}
+
+/* Field access: owner, group, dacl, sacl, control, dacl_present,
+** sacl_present; anything else looks up a method. */
+static int sd_index(lua_State *L)
+{
+    ntsec_sd_parts p;
+    const char *k = luaL_checkstring(L, 2);
+    ntsec_sd_get_parts(nl_check_sd(L, 1), &p);
+    if (!strcmp(k, "owner")) push_opt_sid(L, p.owner);
+    else if (!strcmp(k, "group")) push_opt_sid(L, p.group);
+    else if (!strcmp(k, "dacl")) push_opt_acl(L, p.dacl);
+    else if (!strcmp(k, "sacl")) push_opt_acl(L, p.sacl);
+    else if (!strcmp(k, "control")) lua_pushinteger(L, p.control);
+    else if (!strcmp(k, "dacl_present")) lua_pushboolean(L, (p.control & SE_DACL_PRESENT) != 0);
+    else if (!strcmp(k, "sacl_present")) lua_pushboolean(L, (p.control & SE_SACL_PRESENT) != 0);
+    else {
+        luaL_getmetafield(L, 1, "methods");
+        lua_getfield(L, -1, k);
+    }
+    return 1;
+}
+
+static int sd_eq(lua_State *L)
+{
+    lua_pushboolean(L, ntsec_sd_equal(nl_check_sd(L, 1), nl_check_sd(L, 2)));
+    return 1;
+}
+
+/* tostring(sd): its SDDL, or "ntsec.sd (N bytes)" when it cannot print. */
+static int sd_tostring(lua_State *L)
+{
+    ntsec_sd *sd = nl_check_sd(L, 1);
+    ntsec_buf b;
+    ntsec_buf_init(&b);
+    if (ntsec_sddl_format(sd, 0xFFFF, NULL, &b) == STATUS_SUCCESS)
+        lua_pushlstring(L, b.data ? (const char *)b.data : "", b.len);
+    else
+        lua_pushfstring(L, NL_SD " (%d bytes)", (int)sd->len);
+    ntsec_buf_free(&b);
+    return 1;
+}
+
+static int sd_gc(lua_State *L)
+{
+    nl_sd *u = (nl_sd *)luaL_checkudata(L, 1, NL_SD);
+    ntsec_sd_unref(u->sd);
+    u->sd = NULL;
+    return 0;
+}
+
+void nl_open_sd(lua_State *L)
+{
+    static const luaL_Reg methods[] = {
+        {"sddl", sd_sddl}, {"bytes", sd_bytes}, {"select", sd_select}, {NULL, NULL}};
+    static const luaL_Reg meta[] = {{"__index", sd_index}, {"__eq", sd_eq},
+                                    {"__tostring", sd_tostring}, {"__gc", sd_gc}, {NULL, NULL}};
+    static const luaL_Reg funcs[] = {{"sd_from_sddl", m_sd_from_sddl},
+                                     {"sd_from_bytes", m_sd_from_bytes},
+                                     {"sd_build", m_sd_build}, {NULL, NULL}};
+    luaL_newmetatable(L, NL_SD);
+    luaL_setfuncs(L, meta, 0);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "methods");
+    lua_pop(L, 1);
+    luaL_setfuncs(L, funcs, 0);
+}

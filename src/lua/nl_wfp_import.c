@@ -1,0 +1,283 @@
+/*
+** nl_wfp_import.c: engine:import_* (used by the netsh importer,
+** lua/ntsec/netsh.lua). Each takes one record table and returns true, or
+** nil and a message naming the record and the problem. Keys are GUID strings
+** (braces optional) or FWPM_* symbolic names; "" means absent. No access
+** checks: the records describe what exists on the dumped machine.
+*/
+#include <string.h>
+
+#include "nl_wfp.h"
+#include "wfp_import.h"
+#include "wfp_flags.h"
+#include "sid.h"
+#include "status.h"
+
+/* References of a record, keyed by field name. */
+typedef struct import_keys {
+    ntsec_guid key, provider, layer, sublayer, callout;
+} import_keys;
+
+static int fail(lua_State *L, const char *op, const char *fmt, const char *what)
+{
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: ", op);
+    lua_pushfstring(L, fmt, what);
+    lua_concat(L, 2);
+    return 2;
+}
+
+static int fail_status(lua_State *L, const char *op, NTSTATUS st)
+{
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: %s", op, ntsec_status_name(st));
+    return 2;
+}
+
+/* Optional reference field k into *g; sets *ptr. Returns 0 and pushes the
+** failure when the key is unknown. */
+static int read_ref(lua_State *L, const char *op, const char *k, ntsec_guid *g,
+                    const ntsec_guid **ptr, int *failed)
+{
+    const char *text;
+    int r = nlw_field_key(L, 2, k, g, &text);
+    *ptr = r > 0 ? g : NULL;
+    if (r >= 0) return 1;
+    *failed = fail(L, op, "unknown symbolic name or malformed key '%s'", text);
+    return 0;
+}
+
+static int read_common(lua_State *L, const char *op, ntsec_wfp_object_spec *s, import_keys *k,
+                       int *failed)
+{
+    const char *bad = NULL, *text;
+    int present, r;
+    memset(s, 0, sizeof *s);
+    r = nlw_field_key(L, 2, "key", &k->key, &text);
+    if (r == 0) return (*failed = fail(L, op, "%s", "record has no key")), 0;
+    if (r < 0) return (*failed = fail(L, op, "unknown symbolic name or malformed key '%s'", text)), 0;
+    s->key = k->key;
+    s->id = nlw_field_u64(L, 2, "id", &present);
+    s->name = nlw_field_string(L, 2, "name");
+    s->description = nlw_field_string(L, 2, "description");
+    if (!nlw_field_flags(L, 2, "flags", &s->flags, &bad))
+        return (*failed = fail(L, op, "unknown flag '%s'", bad)), 0;
+    lua_getfield(L, 2, "sd");
+    s->sd = nl_opt_sd(L, -1);
+    lua_pop(L, 1);   /* the record keeps it alive */
+    return read_ref(L, op, "provider", &k->provider, &s->provider, failed)
+        && read_ref(L, op, "layer", &k->layer, &s->layer, failed)
+        && read_ref(L, op, "sublayer", &k->sublayer, &s->sublayer, failed)
+        && read_ref(L, op, "callout", &k->callout, &s->callout, failed);
+}
+
+static const char *const lifetime_names[] = {"auto", "dynamic", "static", "persistent", "builtin", NULL};
+
+static void read_lifetime(lua_State *L, ntsec_wfp_object_spec *s)
+{
+    lua_getfield(L, 2, "lifetime");
+    s->lifetime = (ntsec_wfp_lifetime)luaL_checkoption(L, -1, "auto", lifetime_names);
+    lua_pop(L, 1);
+}
+
+/* action: an FWP_ACTION_* name or an integer. */
+static int read_action(lua_State *L, const char *op, ntsec_wfp_object_spec *s, int *failed)
+{
+    size_t len;
+    const char *name;
+    lua_getfield(L, 2, "action");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        name = lua_tolstring(L, -1, &len);
+        if (!ntsec_wfp_action_parse(name, len, &s->action)) {
+            *failed = fail(L, op, "unknown action '%s'", name);
+            return 0;
+        }
+    } else if (!lua_isnil(L, -1)) {
+        s->action = (uint32_t)luaL_checkinteger(L, -1);
+    }
+    lua_pop(L, 1);
+    return 1;
+}
+
+static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
+{
+    ntsec_wfp_engine *e = nlw_open_engine(L, 1);
+    ntsec_wfp_object_spec s;
+    import_keys k;
+    int failed = 0, present;
+    NTSTATUS st;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (!read_common(L, op, &s, &k, &failed)) return failed;
+    read_lifetime(L, &s);
+    s.service = nlw_field_string(L, 2, "service");
+    s.weight = nlw_field_u64(L, 2, "weight", &present);
+    s.has_weight = present;
+    if (kind == NTSEC_WFP_FILTER && !read_action(L, op, &s, &failed)) return failed;
+    st = ntsec_wfp_import_object(e, kind, &s);
+    if (!NT_SUCCESS(st)) return fail_status(L, op, st);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int e_import_provider(lua_State *L) { return import_kind(L, NTSEC_WFP_PROVIDER, "import_provider"); }
+static int e_import_sublayer(lua_State *L) { return import_kind(L, NTSEC_WFP_SUBLAYER, "import_sublayer"); }
+static int e_import_layer(lua_State *L) { return import_kind(L, NTSEC_WFP_LAYER, "import_layer"); }
+static int e_import_callout(lua_State *L) { return import_kind(L, NTSEC_WFP_CALLOUT, "import_callout"); }
+static int e_import_filter(lua_State *L) { return import_kind(L, NTSEC_WFP_FILTER, "import_filter"); }
+
+/* sid field: SID userdata or S-... / alias string. 0 = absent, 1 = ok, -1 bad. */
+static int read_sid(lua_State *L, uint8_t out[68], const char **text)
+{
+    static const ntsec_sid_ctx no_context;
+    int r = 0;
+    size_t len;
+    lua_getfield(L, 2, "sid");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        *text = lua_tolstring(L, -1, &len);
+        r = (len && NT_SUCCESS(ntsec_sid_from_string(*text, len, &no_context, out))) ? 1 : (len ? -1 : 0);
+    } else if (!lua_isnil(L, -1)) {
+        uint8_t scratch[68];
+        const uint8_t *sid = nl_check_sid(L, -1, scratch);
+        memcpy(out, sid, ntsec_sid_len(sid));
+        r = 1;
+    }
+    lua_pop(L, 1);
+    return r;
+}
+
+/* engine:import_session{key=, name=, description=, dynamic=, kernel_mode=,
+** pid=, sid=, username=, txn_timeout_ms=} -> true | nil, msg */
+static int e_import_session(lua_State *L)
+{
+    ntsec_wfp_engine *e = nlw_open_engine(L, 1);
+    ntsec_wfp_session_record r;
+    uint8_t sid[68];
+    const char *text = "";
+    int present, rs;
+    NTSTATUS st;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    memset(&r, 0, sizeof r);
+    rs = nlw_field_key(L, 2, "key", &r.key, &text);
+    if (rs <= 0) return fail(L, "import_session", "malformed or missing session key '%s'", text);
+    rs = read_sid(L, sid, &text);
+    if (rs < 0) return fail(L, "import_session", "malformed sid '%s'", text);
+    r.sid = rs > 0 ? sid : NULL;
+    r.name = nlw_field_string(L, 2, "name");
+    r.description = nlw_field_string(L, 2, "description");
+    r.username = nlw_field_string(L, 2, "username");
+    r.dynamic = nlw_field_bool(L, 2, "dynamic");
+    r.kernel_mode = nlw_field_bool(L, 2, "kernel_mode");
+    r.pid = (uint32_t)nlw_field_u64(L, 2, "pid", &present);
+    r.txn_timeout_ms = (uint32_t)nlw_field_u64(L, 2, "txn_timeout_ms", &present);
+    st = ntsec_wfp_import_session(e, &r);
+    if (!NT_SUCCESS(st)) return fail_status(L, "import_session", st);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* ip_version: FWP_IP_VERSION_* name or integer; default V4. */
+static int read_ip_version(lua_State *L, uint32_t *v)
+{
+    size_t len;
+    int ok = 1;
+    *v = NTSEC_FWP_IP_VERSION_V4;
+    lua_getfield(L, 2, "ip_version");
+    if (lua_type(L, -1) == LUA_TSTRING) ok = ntsec_wfp_ip_version_parse(lua_tolstring(L, -1, &len), len, v);
+    else if (!lua_isnil(L, -1)) *v = (uint32_t)luaL_checkinteger(L, -1);
+    lua_pop(L, 1);
+    return ok;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* app_id: hex text as netsh prints <appId><data>; pushes the bytes (or "").
+** Returns 0 when the text is not hex. */
+static int push_app_id(lua_State *L)
+{
+    size_t len, i;
+    const char *s;
+    luaL_Buffer b;
+    lua_getfield(L, 2, "app_id");
+    s = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, &len);
+    if (lua_isnil(L, -1)) len = 0;
+    if (len % 2) return 0;
+    luaL_buffinit(L, &b);
+    for (i = 0; i < len; i += 2) {
+        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+        if (hi < 0 || lo < 0) return 0;
+        luaL_addchar(&b, (char)(hi << 4 | lo));
+    }
+    luaL_pushresult(&b);
+    lua_remove(L, -2);
+    return 1;
+}
+
+static uint64_t u64(lua_State *L, const char *k)
+{
+    int present;
+    return nlw_field_u64(L, 2, k, &present);
+}
+
+/* Numeric fields of an endpoint ("0 (ERROR_SUCCESS)" reads as 0). */
+static void read_endpoint_numbers(lua_State *L, ntsec_wfp_endpoint *ep)
+{
+    ep->protocol = (uint8_t)u64(L, "protocol");
+    ep->local_port = (uint16_t)u64(L, "local_port");
+    ep->remote_port = (uint16_t)u64(L, "remote_port");
+    ep->local_token_modified_id = u64(L, "local_token_modified_id");
+    ep->mm_sa_id = u64(L, "mm_sa_id");
+    ep->qm_sa_id = u64(L, "qm_sa_id");
+    ep->ipsec_status = (uint32_t)u64(L, "ipsec_status");
+}
+
+static int read_addresses(lua_State *L, ntsec_wfp_endpoint *ep, const char **bad)
+{
+    *bad = nlw_field_string(L, 2, "local_address");
+    if (!NT_SUCCESS(ntsec_wfp_addr_parse(*bad, ep->ip_version, &ep->local))) return 0;
+    *bad = nlw_field_string(L, 2, "remote_address");
+    return NT_SUCCESS(ntsec_wfp_addr_parse(*bad, ep->ip_version, &ep->remote));
+}
+
+/* engine:import_endpoint{id=, ip_version=, local_address=, remote_address=,
+** protocol=, local_port=, remote_port=, local_token_modified_id=, mm_sa_id=,
+** qm_sa_id=, ipsec_status=, flags=, app_id=} -> true | nil, msg */
+static int e_import_endpoint(lua_State *L)
+{
+    ntsec_wfp_engine *e = nlw_open_engine(L, 1);
+    ntsec_wfp_endpoint ep;
+    const char *bad = NULL;
+    int present;
+    NTSTATUS st;
+    luaL_checktype(L, 2, LUA_TTABLE);
+    memset(&ep, 0, sizeof ep);
+    ep.id = nlw_field_u64(L, 2, "id", &present);
+    if (!present) return fail(L, "import_endpoint", "%s", "record has no id");
+    if (!read_ip_version(L, &ep.ip_version)) return fail(L, "import_endpoint", "%s", "unknown ip_version");
+    if (!read_addresses(L, &ep, &bad)) return fail(L, "import_endpoint", "malformed address '%s'", bad);
+    read_endpoint_numbers(L, &ep);
+    if (!nlw_field_flags(L, 2, "flags", &ep.flags, &bad)) return fail(L, "import_endpoint", "unknown flag '%s'", bad);
+    if (!push_app_id(L)) return fail(L, "import_endpoint", "%s", "app_id is not hex");
+    ep.app_id = (const uint8_t *)lua_tolstring(L, -1, &ep.app_id_len);
+    st = ntsec_wfp_import_endpoint(e, &ep);
+    if (!NT_SUCCESS(st)) return fail_status(L, "import_endpoint", st);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static const luaL_Reg import_methods[] = {
+    {"import_provider", e_import_provider}, {"import_sublayer", e_import_sublayer},
+    {"import_layer", e_import_layer}, {"import_callout", e_import_callout},
+    {"import_filter", e_import_filter}, {"import_session", e_import_session},
+    {"import_endpoint", e_import_endpoint}, {NULL, NULL}
+};
+
+void nlw_add_import_methods(lua_State *L)
+{
+    luaL_setfuncs(L, import_methods, 0);
+}

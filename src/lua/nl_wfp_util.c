@@ -1,0 +1,280 @@
+/*
+** nl_wfp_util.c: argument readers and result tables of the WFP binding.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nl_wfp.h"
+#include "wfp_ale.h"
+#include "wfp_flags.h"
+#include "wfp_names.h"
+#include "guid.h"
+#include "status.h"
+
+/* ---- codes ---- */
+
+uint32_t nlw_code_for(int kernel, NTSTATUS st)
+{
+    return kernel ? st : ntsec_nt_to_win32(st);
+}
+
+uint32_t nlw_code(const ud_session *s, NTSTATUS st)
+{
+    return nlw_code_for(s->kernel, st);
+}
+
+/* ---- keys ---- */
+
+static int key_from_string(const char *s, size_t len, ntsec_guid *g)
+{
+    if (ntsec_guid_parse(s, len, g)) return 1;
+    return ntsec_wfp_name_to_guid(s, len, g) ? 1 : -1;
+}
+
+int nlw_parse_key(lua_State *L, int idx, ntsec_guid *g)
+{
+    size_t len;
+    const char *s;
+    if (lua_isnoneornil(L, idx)) return 0;
+    if (lua_type(L, idx) != LUA_TSTRING) return -1;
+    s = lua_tolstring(L, idx, &len);
+    return key_from_string(s, len, g);
+}
+
+int nlw_check_key(lua_State *L, int idx, ntsec_guid *g)
+{
+    int r = nlw_parse_key(L, idx, g);
+    if (r < 0) luaL_argerror(L, idx, "GUID string or FWPM_* name expected");
+    return r;
+}
+
+uint32_t nlw_check_u32(lua_State *L, int idx)
+{
+    lua_Integer v = luaL_checkinteger(L, idx);
+    luaL_argcheck(L, v >= -(lua_Integer)0x80000000 && v <= (lua_Integer)0xFFFFFFFF, idx,
+                  "value out of 32-bit range");
+    return (uint32_t)(v & 0xFFFFFFFF);
+}
+
+const uint8_t *nlw_opt_acl(lua_State *L, int idx)
+{
+    return nl_opt_acl(L, idx);
+}
+
+/* ---- fields ---- */
+
+const char *nlw_field_string(lua_State *L, int t, const char *k)
+{
+    const char *s = NULL;
+    lua_getfield(L, t, k);
+    if (!lua_isnil(L, -1)) {
+        if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "field '%s' must be a string", k);
+        s = lua_tostring(L, -1);   /* stays reachable from the table */
+    }
+    lua_pop(L, 1);
+    return s;
+}
+
+int nlw_field_bool(lua_State *L, int t, const char *k)
+{
+    int b;
+    lua_getfield(L, t, k);
+    b = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return b;
+}
+
+/* Integer value on top: a number or a numeric string; *ok 0 otherwise. */
+static uint64_t top_u64(lua_State *L, int *ok)
+{
+    int isnum;
+    lua_Integer v = lua_tointegerx(L, -1, &isnum);
+    if (!isnum && lua_type(L, -1) == LUA_TSTRING) {
+        char *end;
+        const char *s = lua_tostring(L, -1);
+        unsigned long long u = strtoull(s, &end, 0);
+        *ok = end != s;
+        return (uint64_t)u;
+    }
+    *ok = isnum;
+    return (uint64_t)v;
+}
+
+uint64_t nlw_field_u64(lua_State *L, int t, const char *k, int *present)
+{
+    uint64_t v = 0;
+    int ok = 1;
+    lua_getfield(L, t, k);
+    *present = !lua_isnil(L, -1);
+    if (*present) v = top_u64(L, &ok);
+    lua_pop(L, 1);
+    if (!ok) luaL_error(L, "field '%s' must be an integer", k);
+    return v;
+}
+
+/* One flag token on top of the stack. */
+static int flag_token(lua_State *L, uint32_t *acc, const char **bad)
+{
+    size_t len;
+    uint32_t v;
+    if (lua_type(L, -1) == LUA_TNUMBER) {
+        *acc |= (uint32_t)lua_tointeger(L, -1);
+        return 1;
+    }
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "flags must be names or integers");
+    *bad = lua_tolstring(L, -1, &len);
+    if (!ntsec_wfp_flag_parse(*bad, len, &v)) return 0;
+    *acc |= v;
+    return 1;
+}
+
+int nlw_field_flags(lua_State *L, int t, const char *k, uint32_t *flags, const char **bad)
+{
+    int ok = 1;
+    lua_Integer i, n;
+    *flags = 0;
+    lua_getfield(L, t, k);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return 1;
+    }
+    if (!lua_istable(L, -1)) ok = flag_token(L, flags, bad);
+    else {
+        n = (lua_Integer)lua_rawlen(L, -1);
+        for (i = 1; ok && i <= n; i++) {
+            lua_rawgeti(L, -1, i);
+            ok = flag_token(L, flags, bad);
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    return ok;
+}
+
+int nlw_field_key(lua_State *L, int t, const char *k, ntsec_guid *g, const char **text)
+{
+    int r;
+    lua_getfield(L, t, k);
+    *text = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(not a string)";
+    if (lua_type(L, -1) == LUA_TSTRING && lua_rawlen(L, -1) == 0) r = 0;
+    else r = nlw_parse_key(L, -1, g);
+    lua_pop(L, 1);
+    return r;
+}
+
+void nlw_get_alias(lua_State *L, int t, const char *k1, const char *k2)
+{
+    lua_getfield(L, t, k1);
+    if (!lua_isnil(L, -1) || !k2) return;
+    lua_pop(L, 1);
+    lua_getfield(L, t, k2);
+}
+
+/* ---- result tables ---- */
+
+const char *nlw_lifetime_name(ntsec_wfp_lifetime l)
+{
+    switch (l) {
+    case NTSEC_WFP_LIFE_DYNAMIC: return "dynamic";
+    case NTSEC_WFP_LIFE_STATIC: return "static";
+    case NTSEC_WFP_LIFE_PERSISTENT: return "persistent";
+    case NTSEC_WFP_LIFE_BUILTIN: return "builtin";
+    default: return "unknown";
+    }
+}
+
+static void set_string(lua_State *L, const char *k, const char *v)
+{
+    if (!v) return;
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, uint64_t v)
+{
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_key(lua_State *L, const char *k, int present, const ntsec_guid *g)
+{
+    if (!present) return;
+    nl_push_guid(L, g);
+    lua_setfield(L, -2, k);
+}
+
+/* {key=, key_name=, name=, description=, id=, flags=, lifetime=, provider=,
+**  layer=, sublayer=, callout=, service=, action=, weight=, owner_session=} */
+void nlw_push_object(lua_State *L, const ntsec_wfp_object_info *o)
+{
+    lua_createtable(L, 0, 12);
+    set_key(L, "key", 1, &o->key);
+    set_string(L, "key_name", ntsec_wfp_guid_to_name(&o->key));
+    set_string(L, "name", o->name);
+    set_string(L, "description", o->description);
+    if (o->id) set_int(L, "id", o->id);
+    set_int(L, "flags", o->flags);
+    set_string(L, "lifetime", nlw_lifetime_name(o->lifetime));
+    set_key(L, "provider", o->has_provider, &o->provider);
+    set_key(L, "layer", o->has_layer, &o->layer);
+    set_key(L, "sublayer", o->has_sublayer, &o->sublayer);
+    set_key(L, "callout", o->has_callout, &o->callout);
+    set_string(L, "service", o->service);
+    if (o->kind == NTSEC_WFP_FILTER) set_int(L, "action", o->action);
+    if (o->has_weight) set_int(L, "weight", o->weight);
+    set_key(L, "owner_session", !ntsec_guid_is_null(&o->owner_session), &o->owner_session);
+}
+
+static void set_addr(lua_State *L, const char *k, const ntsec_wfp_addr *a, uint32_t ipv)
+{
+    char bytes_key[40];
+    set_string(L, k, a->text);
+    snprintf(bytes_key, sizeof bytes_key, "%s_bytes", k);
+    lua_pushlstring(L, (const char *)a->bin, ipv == NTSEC_FWP_IP_VERSION_V6 ? 16 : 4);
+    lua_setfield(L, -2, bytes_key);
+}
+
+static void set_hex(lua_State *L, const char *k, const uint8_t *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    luaL_Buffer b;
+    size_t i;
+    luaL_buffinit(L, &b);
+    for (i = 0; i < n; i++) {
+        luaL_addchar(&b, digits[p[i] >> 4]);
+        luaL_addchar(&b, digits[p[i] & 15]);
+    }
+    luaL_pushresult(&b);
+    lua_setfield(L, -2, k);
+}
+
+void nlw_push_endpoint(lua_State *L, const void *p)
+{
+    const ntsec_wfp_endpoint *ep = p;
+    lua_createtable(L, 0, 16);
+    set_int(L, "id", ep->id);
+    set_int(L, "ip_version", ep->ip_version);
+    set_addr(L, "local_address", &ep->local, ep->ip_version);
+    set_addr(L, "remote_address", &ep->remote, ep->ip_version);
+    set_int(L, "protocol", ep->protocol);
+    set_int(L, "local_port", ep->local_port);
+    set_int(L, "remote_port", ep->remote_port);
+    set_int(L, "local_token_modified_id", ep->local_token_modified_id);
+    set_int(L, "mm_sa_id", ep->mm_sa_id);
+    set_int(L, "qm_sa_id", ep->qm_sa_id);
+    set_int(L, "ipsec_status", ep->ipsec_status);
+    set_int(L, "flags", ep->flags);
+    set_hex(L, "app_id", ep->app_id, ep->app_id_len);
+}
+
+void nlw_push_connection(lua_State *L, const void *p)
+{
+    const ntsec_wfp_connection *c = p;
+    lua_createtable(L, 0, 6);
+    set_int(L, "id", c->id);
+    set_int(L, "ip_version", c->ip_version);
+    set_addr(L, "local_address", &c->local, c->ip_version);
+    set_addr(L, "remote_address", &c->remote, c->ip_version);
+    set_key(L, "provider", c->has_provider, &c->provider);
+}
