@@ -95,3 +95,15 @@ clean:
 
 rockspec:
 	$(LUA) tools/gen_rockspec.lua ntsec-scm-1.rockspec
+
+# libFuzzer harnesses (clang): make fuzz FUZZ_SECONDS=1800 runs each.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c99 -D_POSIX_C_SOURCE=200809L $(INCS)
+build-fuzz/%: fuzz/%.c $(CORE_SRC)
+	@mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC) -lsqlite3
+
+fuzz: build-fuzz/sddl_fuzz build-fuzz/binary_fuzz
+	$(LUA) fuzz/seed.lua
+	build-fuzz/sddl_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus-sddl
+	build-fuzz/binary_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus-binary

@@ -40,7 +40,7 @@ describe("bin/ntsec", function()
 
   it("fails with usage on bad arguments", function()
     local ok, out, code = run("bin/ntsec audit")
-    assert.is_false(ok)
+    assert.is_falsy(ok)
     assert.equal(2, code)
     assert.matches("usage", out)
   end)

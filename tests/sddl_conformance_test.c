@@ -32,11 +32,13 @@ static const char *const claimed[] = {
     "short_ordinary", "short_ordinary_v2", "oversize_acls", "registry_rights",
     "short_ordinary/format", "short_ordinary_v2/format", "oversize_acls/format",
     "registry_rights/format",
-    "canonical", "non_canonical", "windows_is_weird", "windows_is_less_fussy",
-    "windows_is_fussy", "should_fail", "wine",
+    "samba:canonical", "samba:non_canonical", "samba:windows_is_weird",
+    "samba:windows_is_less_fussy", "samba:windows_is_fussy", "samba:should_fail", "wine",
     "conditional_resource_ok", "resource_tx_int_undocumented", "conditional_aces",
-    "conditional_aces_case_insensitive", "conditional_aces_windows_only",
-    "conditional_aces_should_fail",
+    "conditional_resource_ok/reparse", "resource_tx_int_undocumented/reparse",
+    "conditional_aces/reparse", "samba:conditional_aces",
+    "samba:conditional_aces_case_insensitive", "samba:conditional_aces_windows_only",
+    "samba:conditional_aces_should_fail",
     NULL,
 };
 
@@ -236,6 +238,28 @@ static void format_check(const char *set, const char *key, const uint8_t *b, siz
     ntsec_sd_unref(sd);
 }
 
+/* parse(format(Windows bytes)) must give the Windows bytes back: checks the
+** printed conditional expressions and resource attributes of the
+** input-keyed sets against Windows' own encoding. */
+static void reparse_check(const char *set, const uint8_t *b, size_t n, const ntsec_sid_ctx *ctx)
+{
+    static char got[140010];
+    char name[80];
+    ntsec_sd *sd = NULL;
+    ntsec_buf out;
+    NTSTATUS st = ntsec_sd_from_bytes(b, n, &sd);
+    int ok = 0;
+    ntsec_buf_init(&out);
+    if (st == STATUS_SUCCESS) st = ntsec_sddl_format(sd, 0xFFFF, ctx, &out);
+    ntsec_buf_putc(&out, 0);
+    if (st == STATUS_SUCCESS) ok = parse_matches((const char *)out.data, ctx, b, n, got);
+    else snprintf(got, sizeof got, "format: %s", ntsec_status_name(st));
+    snprintf(name, sizeof name, "%s/reparse", set);
+    record(name, ok, st == STATUS_SUCCESS ? (const char *)out.data : "(format failed)", "(Windows bytes)", got);
+    ntsec_buf_free(&out);
+    ntsec_sd_unref(sd);
+}
+
 static void binary_row(char **f, const uint8_t *domain, unsigned *quirk_rows)
 {
     static uint8_t b[70000];
@@ -258,6 +282,7 @@ static void binary_row(char **f, const uint8_t *domain, unsigned *quirk_rows)
         record(f[0], ok, f[1], f[2], got);
     }
     if (is_canonical_set(f[0])) format_check(f[0], f[1], b, (size_t)n, &ctx);
+    else reparse_check(f[0], b, (size_t)n, &ctx);
 }
 
 static int run_binary(const char *dir)
@@ -287,22 +312,24 @@ static int expects_success(const char *expectation)
 
 static void pair_row(char **f, const ntsec_sid_ctx *ctx)
 {
+    char set[80];
     ntsec_sd *sd = NULL;
     ntsec_buf out;
     size_t err = 0;
     NTSTATUS st = ntsec_sddl_parse(f[2], strlen(f[2]), ctx, &sd, &err);
     char got[256];
     ntsec_buf_init(&out);
+    snprintf(set, sizeof set, "samba:%s", f[0]);
     if (!expects_success(f[1])) {
         snprintf(got, sizeof got, "accepted");
-        record(f[0], st != STATUS_SUCCESS, f[2], "rejected", got);
+        record(set, st != STATUS_SUCCESS, f[2], "rejected", got);
     } else if (st != STATUS_SUCCESS) {
         snprintf(got, sizeof got, "error %s at %zu", ntsec_status_name(st), err);
-        record(f[0], 0, f[2], f[3], got);
+        record(set, 0, f[2], f[3], got);
     } else {
         st = ntsec_sddl_format(sd, 0xFFFF, ctx, &out);
         ntsec_buf_putc(&out, 0);
-        record(f[0], st == STATUS_SUCCESS && strcmp((const char *)out.data, f[3]) == 0, f[2], f[3],
+        record(set, st == STATUS_SUCCESS && strcmp((const char *)out.data, f[3]) == 0, f[2], f[3],
                st == STATUS_SUCCESS ? (const char *)out.data : ntsec_status_name(st));
     }
     ntsec_buf_free(&out);

@@ -626,6 +626,24 @@ static void test_merge_inheritance(void)
     teardown(&f);
 }
 
+/* New objects inherit from the container's current descriptor. */
+static void test_container_change_flows_to_new_objects(void)
+{
+    fixture f;
+    ntsec_sd *hold;
+    const uint8_t *open_all = dacl_of("D:(A;OICI;GA;;;WD)", &hold);
+    ntsec_guid key = guid(NO_KEY), skey = guid(S_KEY);
+    setup(&f);
+    CHECK_EQ_U(ntsec_wfp_callout_set_security(f.e, f.ua, NULL, DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                                              NULL, NULL, open_all, NULL), 0);
+    CHECK_EQ_U(add_callout(f.e, f.up, NO_KEY, "by everyone"), 0);   /* ADD now granted to Everyone */
+    CHECK_EQ_U(max_allowed(callout_sd(f.e, &key), f.plain), 0x000F07FF);
+    /* existing children keep what they inherited at creation */
+    CHECK_EQ_U(max_allowed(callout_sd(f.e, &skey), f.plain), 0x50);
+    ntsec_sd_unref(hold);
+    teardown(&f);
+}
+
 /* W32-FFD: take ownership with SeTakeOwnershipPrivilege, then the owner's
 ** implicit WRITE_DAC allows a new DACL, then delete succeeds. */
 static void test_force_delete(void)
@@ -853,9 +871,14 @@ static void test_callouts(void)
     c.provider = &nkey;
     CHECK_EQ_U(ntsec_wfp_callout_add(f.e, f.k, &c, NULL, &id), K_PROVIDER_NOT_FOUND);
     c.provider = NULL;
+    c.layer = nkey;   /* a GUID that is no layer */
+    CHECK_EQ_U(ntsec_wfp_callout_add(f.e, f.k, &c, NULL, &id), K_LAYER_NOT_FOUND);
+    /* a built-in layer (SDK name) is known before any import */
     ntsec_wfp_name_to_guid("FWPM_LAYER_ALE_AUTH_CONNECT_V4", 30, &lkey);
     c.layer = lkey;
-    CHECK_EQ_U(ntsec_wfp_callout_add(f.e, f.k, &c, NULL, &id), K_LAYER_NOT_FOUND);
+    c.key = guid("12121212-0000-4000-8000-000000000001");
+    CHECK_EQ_U(ntsec_wfp_callout_add(f.e, f.ua, &c, NULL, &id), 0);
+    c.key = nkey;
     memset(&imp, 0, sizeof imp);
     imp.key = lkey;
     imp.flags = NTSEC_FWPM_LAYER_FLAG_BUILTIN;
@@ -891,6 +914,7 @@ static void test_callouts(void)
     memset(&imp, 0, sizeof imp);
     imp.key = bkey;
     imp.id = 9;
+    imp.has_id = 1;
     imp.name = "builtin";
     CHECK_EQ_U(ntsec_wfp_import_object(f.e, NTSEC_WFP_CALLOUT, &imp), 0);
     CHECK_EQ_U(ntsec_wfp_callout_delete_by_key(f.e, f.k, &bkey), K_BUILTIN_OBJECT);
@@ -953,15 +977,20 @@ static void test_ale_and_connections(void)
     ep.app_id = app;
     ep.app_id_len = sizeof app;
     CHECK_EQ_U(ntsec_wfp_import_endpoint(f.e, &ep), 0);
-    CHECK_EQ_U(ntsec_wfp_import_endpoint(f.e, &ep), K_ALREADY_EXISTS);
+    /* real dumps repeat endpoint ids (netsh-wfpstate-2.xml: 60 x id 170) */
+    ep.local_port = 1;
+    CHECK_EQ_U(ntsec_wfp_import_endpoint(f.e, &ep), 0);
+    ep.local_port = 52592;
+    CHECK_EQ_U(ntsec_wfp_count(f.e, NTSEC_WFP_ENDPOINT), 2);
     CHECK_EQ_U(ntsec_wfp_ale_get_by_id(f.e, f.k, 100032, &got), 0);
-    CHECK(got->local_port == 52592 && got->app_id_len == 4 && memcmp(got->app_id, app, 4) == 0);
+    CHECK(got->id == 100032 && got->app_id_len == 4 && memcmp(got->app_id, app, 4) == 0);
     CHECK_EQ_U(ntsec_wfp_ale_get_by_id(f.e, f.k, 1, &got), K_FWP_NOT_FOUND);
     /* Everyone: no READ / ENUM on the ALE container */
     CHECK_EQ_U(user(ntsec_wfp_ale_get_by_id(f.e, f.up, 100032, &got)), U_ACCESS_DENIED);
     CHECK_EQ_U(user(ntsec_wfp_ale_enum(f.e, f.up, &list, &n)), U_ACCESS_DENIED);
     CHECK_EQ_U(ntsec_wfp_ale_enum(f.e, f.un, &list, &n), 0);
-    CHECK_EQ_U(n, 1);
+    CHECK_EQ_U(n, 2);
+    CHECK(n == 2 && list[0]->local_port == 52592 && list[1]->local_port == 1);
     free(list);
     /* connections */
     memset(&cn, 0, sizeof cn);
@@ -999,6 +1028,7 @@ static void test_many_callouts(void)
         ntsec_wr32(s.key.b, (uint32_t)i * 2654435761u);
         ntsec_wr32(s.key.b + 12, (uint32_t)i + 1);
         s.id = (uint64_t)i + 1000;
+        s.has_id = 1;
         ok &= ntsec_wfp_import_object(e, NTSEC_WFP_CALLOUT, &s) == 0;
     }
     CHECK(ok);
@@ -1043,6 +1073,7 @@ int main(void)
     test_rule_arguments();
     test_merge_inheritance();
     test_force_delete();
+    test_container_change_flows_to_new_objects();
     test_getters();
     test_transactions();
     test_sessions();

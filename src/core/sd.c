@@ -100,14 +100,22 @@ NTSTATUS ntsec_sd_from_bytes(const uint8_t *p, size_t len, ntsec_sd **out)
 /* ---- building (1.7) ---- */
 
 static size_t sid_part_len(const uint8_t *sid) { return sid ? ntsec_sid_len(sid) : 0; }
+/* Parts take a multiple of 4 bytes so every offset stays 4-aligned, as
+** RtlMakeSelfRelativeSD does (1.7); a no-op for the ACLs Windows writes, but
+** a valid ACL may have an AclSize that is only even (1.8). */
+static size_t round4(size_t n) { return (n + 3u) & ~(size_t)3u; }
+
 static size_t acl_part_len(const uint8_t *acl) { return acl ? ntsec_acl_size(acl) : 0; }
 
-/* Copy one part to b+at (if present), record its offset; returns the next free offset. */
+/* Copy one part of n bytes to b+at (if present) with zero padding up to a
+** multiple of 4, record its offset; returns the next free offset. */
 static size_t place_part(uint8_t *b, int field, size_t at, const uint8_t *part, size_t n)
 {
     ntsec_wr32(b + field, part ? (uint32_t)at : 0);
-    if (part) memcpy(b + at, part, n);
-    return at + n;
+    if (!part) return at;
+    memcpy(b + at, part, n);
+    memset(b + at + n, 0, round4(n) - n);
+    return at + round4(n);
 }
 
 NTSTATUS ntsec_sd_build(const ntsec_sd_parts *parts, ntsec_sd **out)
@@ -115,7 +123,7 @@ NTSTATUS ntsec_sd_build(const ntsec_sd_parts *parts, ntsec_sd **out)
     const uint8_t *sacl = (parts->control & SE_SACL_PRESENT) ? parts->sacl : NULL;
     const uint8_t *dacl = (parts->control & SE_DACL_PRESENT) ? parts->dacl : NULL;
     size_t at = NTSEC_SD_HEADER_SIZE;
-    size_t len = at + acl_part_len(sacl) + acl_part_len(dacl)
+    size_t len = at + round4(acl_part_len(sacl)) + round4(acl_part_len(dacl))
                  + sid_part_len(parts->owner) + sid_part_len(parts->group);
     ntsec_sd *sd = sd_alloc(len);
     uint8_t *b;

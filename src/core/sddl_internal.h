@@ -55,4 +55,37 @@ NTSTATUS sddl_ra_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
 NTSTATUS sddl_ra_format(ntsec_buf *out, const uint8_t *data, size_t len,
                         const ntsec_sid_ctx *ctx);
 
+/* ---- text helpers (sddl_text.c) ---- */
+
+/* Append s[0..len) (UTF-8) as UTF-16LE code units. Returns 0 on invalid
+** UTF-8 (the buffer may then hold part of the text). */
+int sddl_utf8_to_utf16(ntsec_buf *out, const char *s, size_t len);
+
+/* Same for an attribute name, where "%xxxx" (4 hex digits) stands for one
+** UTF-16 code unit (2.11). Returns 0 on a bad escape or invalid UTF-8. */
+int sddl_attr_name_to_utf16(ntsec_buf *out, const char *s, size_t len);
+
+/* Append UTF-16LE p[0..nbytes) as UTF-8. as_name != 0 escapes what would
+** end an attribute name as %xxxx; otherwise a '"' or an unpaired surrogate
+** cannot be printed. Returns 0 when it cannot print the text. */
+int sddl_put_utf16(ntsec_buf *out, const uint8_t *p, size_t nbytes, int as_name);
+
+/* Sign and base bytes of a conditional-ACE integer (2.11). */
+enum { SDDL_SIGN_PLUS = 1, SDDL_SIGN_MINUS = 2, SDDL_SIGN_NONE = 3 };
+enum { SDDL_BASE_OCTAL = 1, SDDL_BASE_DECIMAL = 2, SDDL_BASE_HEX = 3 };
+
+typedef struct sddl_int {
+    uint64_t value;   /* two's complement; a '-' literal holds 0 - magnitude */
+    uint8_t sign;     /* SDDL_SIGN_* */
+    uint8_t base;     /* SDDL_BASE_* */
+} sddl_int;
+
+/* Integer literal at s (strtoll(..., 0) syntax: sign, 0x hex, 0 octal,
+** decimal) whose magnitude fits 64 bits. Returns characters used, 0 when
+** there is no number or it is out of range. */
+size_t sddl_int_literal(const char *s, size_t len, sddl_int *v);
+
+/* Print an integer in the sign and base it was written with. */
+void sddl_put_int(ntsec_buf *out, const sddl_int *v);
+
 #endif

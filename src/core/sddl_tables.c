@@ -362,3 +362,73 @@ const char *sddl_alias_of_sid(const uint8_t *sid, const ntsec_sid_ctx *ctx)
     if (id < 0) id = alias_relative(sid, ctx);
     return id < 0 ? NULL : aliases[id].code;
 }
+
+/* ---- conditional-expression operators (2.11) ---- */
+
+typedef struct cond_op {
+    uint8_t code;
+    uint8_t kind;       /* SDDL_OP_* */
+    const char *name;   /* as Windows prints it */
+} cond_op;
+
+static const cond_op cond_ops[] = {
+    { 0x80, SDDL_OP_RELATIONAL, "==" },  { 0x81, SDDL_OP_RELATIONAL, "!=" },
+    { 0x82, SDDL_OP_RELATIONAL, "<" },   { 0x83, SDDL_OP_RELATIONAL, "<=" },
+    { 0x84, SDDL_OP_RELATIONAL, ">" },   { 0x85, SDDL_OP_RELATIONAL, ">=" },
+    { 0x86, SDDL_OP_CONTAINS, "Contains" },
+    { 0x87, SDDL_OP_EXISTS, "Exists" },
+    { 0x88, SDDL_OP_CONTAINS, "Any_of" },
+    { 0x89, SDDL_OP_MEMBER, "Member_of" },
+    { 0x8A, SDDL_OP_MEMBER, "Device_Member_of" },
+    { 0x8B, SDDL_OP_MEMBER, "Member_of_any" },
+    { 0x8C, SDDL_OP_MEMBER, "Device_Member_of_Any" },
+    { 0x8D, SDDL_OP_EXISTS, "Not_Exists" },
+    { 0x8E, SDDL_OP_CONTAINS, "Not_Contains" },
+    { 0x8F, SDDL_OP_CONTAINS, "Not_Any_of" },
+    { 0x90, SDDL_OP_MEMBER, "Not_Member_of" },
+    { 0x91, SDDL_OP_MEMBER, "Not_Device_Member_of" },
+    { 0x92, SDDL_OP_MEMBER, "Not_Member_of_Any" },
+    { 0x93, SDDL_OP_MEMBER, "Not_Device_Member_of_Any" },
+    { 0xA0, SDDL_OP_LOGICAL, "&&" },     { 0xA1, SDDL_OP_LOGICAL, "||" },
+    { 0xA2, SDDL_OP_NOT, "!" },
+};
+
+#define COND_OP_COUNT (sizeof cond_ops / sizeof cond_ops[0])
+
+static const cond_op *cond_op_of(uint8_t code)
+{
+    if (code >= 0x80 && code <= 0x93) return &cond_ops[code - 0x80];
+    if (code >= 0xA0 && code <= 0xA2) return &cond_ops[code - 0xA0 + 20];
+    return NULL;
+}
+
+int sddl_cond_op_kind(uint8_t code)
+{
+    const cond_op *op = cond_op_of(code);
+    return op ? op->kind : 0;
+}
+
+const char *sddl_cond_op_name(uint8_t code)
+{
+    const cond_op *op = cond_op_of(code);
+    return op ? op->name : NULL;
+}
+
+static int same_word(const char *s, size_t n, const char *name)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!name[i] || (s[i] | 0x20) != (name[i] | 0x20)) return 0;
+    return name[n] == 0;
+}
+
+int sddl_cond_op_from_word(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < COND_OP_COUNT; i++) {
+        const cond_op *op = &cond_ops[i];
+        if (op->kind >= SDDL_OP_CONTAINS && op->kind <= SDDL_OP_EXISTS && same_word(s, n, op->name))
+            return op->code;
+    }
+    return -1;
+}

@@ -50,4 +50,25 @@ const char *sddl_alias_of_sid(const uint8_t *sid, const ntsec_sid_ctx *ctx);
 size_t sddl_alias_count(void);
 const char *sddl_alias_code(size_t i);
 
+/* Conditional-expression operators (2.11): kinds, printed names, and the
+** word operators read case-insensitively. */
+enum {
+    SDDL_OP_RELATIONAL = 1,   /* attr op value: == != < <= > >= */
+    SDDL_OP_CONTAINS,         /* attr op value: Contains Any_of and Not_ forms */
+    SDDL_OP_MEMBER,           /* op literal: Member_of and friends */
+    SDDL_OP_EXISTS,           /* op attr: Exists Not_Exists */
+    SDDL_OP_LOGICAL,          /* && || */
+    SDDL_OP_NOT               /* ! */
+};
+
+/* SDDL_OP_* of an operator byte, 0 when the byte is not an operator. */
+int sddl_cond_op_kind(uint8_t code);
+
+/* Printed name of an operator byte, or NULL. */
+const char *sddl_cond_op_name(uint8_t code);
+
+/* Operator byte of a word operator (Contains ... Not_Exists) s[0..n),
+** case-insensitive; -1 when the word is not one. */
+int sddl_cond_op_from_word(const char *s, size_t n);
+
 #endif

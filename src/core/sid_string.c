@@ -113,21 +113,56 @@ static int parse_header(const char *s, size_t len, size_t *pos, uint8_t out[68])
     return base ? base : -1;
 }
 
+/* The common case of a sub-authority: plain decimal without a leading
+** zero, read two digits per step. Sets *end past the digits and returns
+** the value saturated at 0xFFFFFFFF. */
+static uint32_t read_plain_decimal(const char *s, size_t len, size_t p, size_t *end)
+{
+    uint64_t v = 0;
+    unsigned d1, d2;
+    for (; p + 1 < len; p += 2) {
+        d1 = (unsigned)(unsigned char)s[p] - '0';
+        d2 = (unsigned)(unsigned char)s[p + 1] - '0';
+        if (d1 > 9 || d2 > 9) break;
+        v = v * 100 + d1 * 10 + d2;
+        if (v > 0xFFFFFFFFu) v = 0x100000000u;       /* saturated, stays bounded */
+    }
+    if (p < len && (d1 = (unsigned)(unsigned char)s[p] - '0') <= 9) {
+        v = v * 10 + d1;
+        p++;
+    }
+    *end = p;
+    return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)v;
+}
+
+/* One "-number" sub-authority at s[p]; returns 0 when malformed. */
+static int read_sub(const char *s, size_t len, size_t *p, int base, uint32_t *value)
+{
+    size_t q = *p + 1;
+    sid_number sub;
+    if (base == 0 && q < len && s[q] >= '1' && s[q] <= '9') {
+        *value = read_plain_decimal(s, len, q, p);
+        return 1;
+    }
+    if (!read_number(s, len, &q, base, &sub)) return 0;
+    *value = sub.value > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)sub.value;
+    *p = q;
+    return 1;
+}
+
 static NTSTATUS parse_numeric(const char *s, size_t len, uint8_t out[68], size_t *consumed)
 {
     size_t p = 0;
     unsigned count = 0;
+    uint32_t value;
     int base = parse_header(s, len, &p, out);
     if (!base) return STATUS_INVALID_SID;
     if (base < 0) base = 0;
     while (p < len && s[p] == '-') {
-        sid_number sub;
-        size_t q = p + 1;
-        if (count == SID_MAX_SUB_AUTHORITIES || !read_number(s, len, &q, base, &sub))
+        if (count == SID_MAX_SUB_AUTHORITIES || !read_sub(s, len, &p, base, &value))
             return STATUS_INVALID_SID;
-        ntsec_wr32(out + 8 + 4 * count, sub.value > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)sub.value);
+        ntsec_wr32(out + 8 + 4 * count, value);
         count++;
-        p = q;
     }
     if (count == 0) return STATUS_INVALID_SID;
     out[1] = (uint8_t)count;

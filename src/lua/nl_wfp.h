@@ -72,8 +72,10 @@ int nlw_field_bool(lua_State *L, int t, const char *k);
 ** Raises on other types. */
 uint64_t nlw_field_u64(lua_State *L, int t, const char *k, int *present);
 /* Flags: nil, an integer, or a list of names/hex tokens/integers. Returns 1,
-** or 0 with *bad naming the unknown token (a string inside the table). */
-int nlw_field_flags(lua_State *L, int t, const char *k, uint32_t *flags, const char **bad);
+** or 0 with *bad naming the unknown token (a string inside the table).
+** lenient (imports): an unknown name shaped like a flag name (FWP..._FLAG_...)
+** is accepted and contributes no bits (docs/wfp.md). */
+int nlw_field_flags(lua_State *L, int t, const char *k, int lenient, uint32_t *flags, const char **bad);
 /* Key field: 0 absent (nil or ""), 1 ok, -1 unknown/malformed (*text set). */
 int nlw_field_key(lua_State *L, int t, const char *k, ntsec_guid *g, const char **text);
 /* The first non-nil of two field names (alias support); pushes it. */

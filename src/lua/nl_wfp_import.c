@@ -58,9 +58,10 @@ static int read_common(lua_State *L, const char *op, ntsec_wfp_object_spec *s, i
     if (r < 0) return (*failed = fail(L, op, "unknown symbolic name or malformed key '%s'", text)), 0;
     s->key = k->key;
     s->id = nlw_field_u64(L, 2, "id", &present);
+    s->has_id = present;
     s->name = nlw_field_string(L, 2, "name");
     s->description = nlw_field_string(L, 2, "description");
-    if (!nlw_field_flags(L, 2, "flags", &s->flags, &bad))
+    if (!nlw_field_flags(L, 2, "flags", 1, &s->flags, &bad))
         return (*failed = fail(L, op, "unknown flag '%s'", bad)), 0;
     lua_getfield(L, 2, "sd");
     s->sd = nl_opt_sd(L, -1);
@@ -182,7 +183,10 @@ static int read_ip_version(lua_State *L, uint32_t *v)
     int ok = 1;
     *v = NTSEC_FWP_IP_VERSION_V4;
     lua_getfield(L, 2, "ip_version");
-    if (lua_type(L, -1) == LUA_TSTRING) ok = ntsec_wfp_ip_version_parse(lua_tolstring(L, -1, &len), len, v);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *name = lua_tolstring(L, -1, &len);
+        ok = ntsec_wfp_ip_version_parse(name, len, v);
+    }
     else if (!lua_isnil(L, -1)) *v = (uint32_t)luaL_checkinteger(L, -1);
     lua_pop(L, 1);
     return ok;
@@ -261,7 +265,7 @@ static int e_import_endpoint(lua_State *L)
     if (!read_ip_version(L, &ep.ip_version)) return fail(L, "import_endpoint", "%s", "unknown ip_version");
     if (!read_addresses(L, &ep, &bad)) return fail(L, "import_endpoint", "malformed address '%s'", bad);
     read_endpoint_numbers(L, &ep);
-    if (!nlw_field_flags(L, 2, "flags", &ep.flags, &bad)) return fail(L, "import_endpoint", "unknown flag '%s'", bad);
+    if (!nlw_field_flags(L, 2, "flags", 1, &ep.flags, &bad)) return fail(L, "import_endpoint", "unknown flag '%s'", bad);
     if (!push_app_id(L)) return fail(L, "import_endpoint", "%s", "app_id is not hex");
     ep.app_id = (const uint8_t *)lua_tolstring(L, -1, &ep.app_id_len);
     st = ntsec_wfp_import_endpoint(e, &ep);

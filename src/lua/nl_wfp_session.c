@@ -200,7 +200,7 @@ static void read_callout(lua_State *L, int t, ntsec_wfp_callout_spec *c, ntsec_g
         if (!c->description) c->description = nlw_field_string(L, d, "description");
     }
     lua_pop(L, 1);   /* strings stay reachable from the argument table */
-    if (!nlw_field_flags(L, t, "flags", &c->flags, &bad)) luaL_error(L, "unknown callout flag '%s'", bad);
+    if (!nlw_field_flags(L, t, "flags", 0, &c->flags, &bad)) luaL_error(L, "unknown callout flag '%s'", bad);
 }
 
 int nlw_callout_add(lua_State *L, ud_session *s, int t, ntsec_sd *sd)

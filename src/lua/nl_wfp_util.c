@@ -113,8 +113,17 @@ uint64_t nlw_field_u64(lua_State *L, int t, const char *k, int *present)
     return v;
 }
 
+/* "FWP..._FLAG_..." with upper-case letters, digits and '_' only. */
+static int looks_like_flag_name(const char *s)
+{
+    if (strncmp(s, "FWP", 3) != 0 || !strstr(s, "_FLAG_")) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
+    return 1;
+}
+
 /* One flag token on top of the stack. */
-static int flag_token(lua_State *L, uint32_t *acc, const char **bad)
+static int flag_token(lua_State *L, int lenient, uint32_t *acc, const char **bad)
 {
     size_t len;
     uint32_t v;
@@ -124,12 +133,14 @@ static int flag_token(lua_State *L, uint32_t *acc, const char **bad)
     }
     if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "flags must be names or integers");
     *bad = lua_tolstring(L, -1, &len);
-    if (!ntsec_wfp_flag_parse(*bad, len, &v)) return 0;
-    *acc |= v;
-    return 1;
+    if (ntsec_wfp_flag_parse(*bad, len, &v)) {
+        *acc |= v;
+        return 1;
+    }
+    return lenient && looks_like_flag_name(*bad);
 }
 
-int nlw_field_flags(lua_State *L, int t, const char *k, uint32_t *flags, const char **bad)
+int nlw_field_flags(lua_State *L, int t, const char *k, int lenient, uint32_t *flags, const char **bad)
 {
     int ok = 1;
     lua_Integer i, n;
@@ -139,12 +150,12 @@ int nlw_field_flags(lua_State *L, int t, const char *k, uint32_t *flags, const c
         lua_pop(L, 1);
         return 1;
     }
-    if (!lua_istable(L, -1)) ok = flag_token(L, flags, bad);
+    if (!lua_istable(L, -1)) ok = flag_token(L, lenient, flags, bad);
     else {
         n = (lua_Integer)lua_rawlen(L, -1);
         for (i = 1; ok && i <= n; i++) {
             lua_rawgeti(L, -1, i);
-            ok = flag_token(L, flags, bad);
+            ok = flag_token(L, lenient, flags, bad);
             lua_pop(L, 1);
         }
     }
@@ -213,7 +224,8 @@ void nlw_push_object(lua_State *L, const ntsec_wfp_object_info *o)
     set_string(L, "key_name", ntsec_wfp_guid_to_name(&o->key));
     set_string(L, "name", o->name);
     set_string(L, "description", o->description);
-    if (o->id) set_int(L, "id", o->id);
+    if (o->kind == NTSEC_WFP_LAYER || o->kind == NTSEC_WFP_CALLOUT || o->kind == NTSEC_WFP_FILTER)
+        set_int(L, "id", o->id);
     set_int(L, "flags", o->flags);
     set_string(L, "lifetime", nlw_lifetime_name(o->lifetime));
     set_key(L, "provider", o->has_provider, &o->provider);

@@ -3,9 +3,11 @@
 ** FwpmCalloutGetByKey0 (wfp_ks_errors.md 2.3, 2.4, 3.2).
 */
 #include <stdint.h>
+#include <string.h>
 
 #include "wfp_internal.h"
 #include "wfp_callout.h"
+#include "wfp_names.h"
 #include "guid.h"
 #include "secdefs.h"
 #include "status.h"
@@ -25,6 +27,27 @@ static int lifetime_ok(int life, ntsec_wfp_handle owner, const wfp_obj *target)
     }
 }
 
+/* EMULATOR CHOICE: BFE always has its built-in layers. A layer key with an
+** SDK name (FWPM_LAYER_*) that was not imported is treated as such a layer:
+** ADD_LINK is checked against the descriptor it would have (inherited from
+** the layers container, owner BA, group LS, like imported objects). */
+static NTSTATUS link_builtin_layer(ntsec_wfp_engine *e, const wfp_session *s, const ntsec_guid *key,
+                                   wfp_ref *ref)
+{
+    const char *name = ntsec_wfp_guid_to_name(key);
+    ntsec_sd *sd;
+    NTSTATUS st;
+    if (!name || strncmp(name, "FWPM_LAYER_", 11) != 0) return STATUS_FWP_LAYER_NOT_FOUND;
+    st = wfp_child_sd(e, NTSEC_WFP_LAYERS, 0, wfp_sid_admins, wfp_sid_local_service, &sd);
+    if (!NT_SUCCESS(st)) return st;
+    st = wfp_session_access(s, sd, FWPM_ACTRL_ADD_LINK);
+    ntsec_sd_unref(sd);
+    if (!NT_SUCCESS(st)) return st;
+    ref->key = *key;
+    ref->present = 1;
+    return STATUS_SUCCESS;
+}
+
 /* Resolve one optional reference of a new callout: exists, ADD_LINK granted,
 ** lifetimes compatible. */
 static NTSTATUS link_ref(ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_kind kind,
@@ -34,6 +57,7 @@ static NTSTATUS link_ref(ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_ki
     NTSTATUS st;
     if (!key || ntsec_guid_is_null(key)) return STATUS_SUCCESS;
     t = wfp_store_by_key(&e->stores[kind], key);
+    if (!t && kind == NTSEC_WFP_LAYER) return link_builtin_layer(e, s, key, ref);
     if (!t) return not_found;
     st = wfp_session_access(s, t->sd, FWPM_ACTRL_ADD_LINK);
     if (!NT_SUCCESS(st)) return st;

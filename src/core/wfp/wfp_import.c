@@ -54,11 +54,11 @@ static NTSTATUS import_refs(ntsec_wfp_engine *e, const ntsec_wfp_object_spec *s,
 }
 
 /* The id counter of an id-carrying kind, kept above every imported id. */
-static uint64_t take_id(ntsec_wfp_engine *e, ntsec_wfp_kind kind, uint64_t wanted)
+static uint64_t take_id(ntsec_wfp_engine *e, ntsec_wfp_kind kind, int given, uint64_t wanted)
 {
     const wfp_store *st = &e->stores[kind];
     uint64_t id = wanted;
-    if (!id) {
+    if (!given) {
         id = kind == NTSEC_WFP_CALLOUT ? e->next_callout_id
            : kind == NTSEC_WFP_FILTER ? e->next_filter_id : e->next_layer_id;
         while (!id || wfp_store_by_id(st, id)) id++;
@@ -75,7 +75,7 @@ static NTSTATUS check_unique(const ntsec_wfp_engine *e, ntsec_wfp_kind kind,
     const wfp_store *st = &e->stores[kind];
     if (kind > NTSEC_WFP_FILTER || ntsec_guid_is_null(&s->key)) return STATUS_INVALID_PARAMETER;
     if (wfp_store_by_key(st, &s->key)) return STATUS_FWP_ALREADY_EXISTS;
-    if (s->id && st->ided && wfp_store_by_id(st, s->id)) return STATUS_FWP_ALREADY_EXISTS;
+    if (s->has_id && st->ided && wfp_store_by_id(st, s->id)) return STATUS_FWP_ALREADY_EXISTS;
     return STATUS_SUCCESS;
 }
 
@@ -113,7 +113,7 @@ NTSTATUS ntsec_wfp_import_object(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
     st = import_refs(e, spec, k);
     if (NT_SUCCESS(st)) st = fill_imported(e, kind, spec, k);
     if (NT_SUCCESS(st)) {
-        if (e->stores[kind].ided) k->h.id = take_id(e, kind, spec->id);
+        if (e->stores[kind].ided) k->h.id = take_id(e, kind, spec->has_id, spec->id);
         st = wfp_obj_insert(e, &k->h);
     }
     if (!NT_SUCCESS(st)) wfp_obj_free(&k->h);
@@ -157,7 +157,6 @@ NTSTATUS ntsec_wfp_import_endpoint(ntsec_wfp_engine *e, const ntsec_wfp_endpoint
 {
     wfp_endpoint_obj *o;
     NTSTATUS st;
-    if (wfp_store_by_id(&e->stores[NTSEC_WFP_ENDPOINT], ep->id)) return STATUS_FWP_ALREADY_EXISTS;
     o = (wfp_endpoint_obj *)wfp_obj_alloc(NTSEC_WFP_ENDPOINT);
     if (!o) return STATUS_NO_MEMORY;
     o->ep = *ep;

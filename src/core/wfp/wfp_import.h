@@ -13,7 +13,8 @@
 /* One keyed object to import. Fields a kind does not use are ignored. */
 typedef struct ntsec_wfp_object_spec {
     ntsec_guid key;               /* required, not GUID_NULL */
-    uint64_t id;                  /* layerId / calloutId / filterId; 0 = assign */
+    uint64_t id;                  /* layerId / calloutId / filterId when has_id */
+    int has_id;                   /* 0: the engine assigns an id (layer ids start at 0) */
     const char *name, *description;
     uint32_t flags;
     ntsec_wfp_lifetime lifetime;  /* AUTO: PERSISTENT flag -> persistent; a built-in
@@ -48,8 +49,10 @@ typedef struct ntsec_wfp_session_record {
 /* Errors: STATUS_FWP_ALREADY_EXISTS (key), STATUS_INVALID_SID, STATUS_NO_MEMORY. */
 NTSTATUS ntsec_wfp_import_session(ntsec_wfp_engine *e, const ntsec_wfp_session_record *r);
 
-/* Import an ALE endpoint (app_id bytes copied).
-** Errors: STATUS_FWP_ALREADY_EXISTS (id), STATUS_NO_MEMORY. */
+/* Import an ALE endpoint (app_id bytes copied). Endpoint ids are not unique
+** in real dumps (netsh-wfpstate-2.xml lists 60 endpoints with id 170), so
+** duplicates are kept; FwpsAleEndpointGetById0 then finds one of them.
+** Errors: STATUS_NO_MEMORY. */
 NTSTATUS ntsec_wfp_import_endpoint(ntsec_wfp_engine *e, const ntsec_wfp_endpoint *ep);
 
 /* Number of live objects of a kind. */

@@ -26,8 +26,9 @@ void wfp_map_free(wfp_map *m);
 /* Object whose key equals key[0..key_len), or NULL. */
 void *wfp_map_get(const wfp_map *m, const void *key);
 
-/* Insert obj (its key must not be present). Errors: STATUS_NO_MEMORY (map
-** unchanged). */
+/* Insert obj. Callers keep keys unique where they must be; an equal key is
+** allowed (ALE endpoint ids) and then wfp_map_get finds one of the objects.
+** Errors: STATUS_NO_MEMORY (map unchanged). */
 NTSTATUS wfp_map_put(wfp_map *m, void *obj);
 
 /* Remove obj if present (by identity). */
