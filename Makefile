@@ -21,6 +21,10 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 LUA_OBJ  := $(LUA_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(sort $(wildcard tests/*_test.c))
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(sort $(wildcard bench/*_bench.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+FUZZ_SRC := $(sort $(wildcard fuzz/*_fuzz.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 LIB      := $(BUILD)/libntsec.a
 MODULE   := $(BUILD)/ntsec/core.so
 
@@ -76,7 +80,11 @@ asan:
 valgrind: all
 	NTSEC_VALGRIND=1 $(LUA) tools/run_tests.lua $(TEST_BIN)
 
-bench: all
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O3 -DNDEBUG $(INCS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+bench: all $(BENCH_BIN)
 	@$(LUA) bench/run.lua
 
 lint:
@@ -103,7 +111,8 @@ build-fuzz/%: fuzz/%.c $(CORE_SRC)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC) -lsqlite3
 
-fuzz: build-fuzz/sddl_fuzz build-fuzz/binary_fuzz
+# Each harness fuzz/NAME_fuzz.c runs on fuzz/corpus-NAME (seeded by fuzz/seed.lua).
+fuzz: $(FUZZ_BIN)
 	$(LUA) fuzz/seed.lua
-	build-fuzz/sddl_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus-sddl
-	build-fuzz/binary_fuzz -max_total_time=$(FUZZ_SECONDS) fuzz/corpus-binary
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f _fuzz); mkdir -p fuzz/corpus-$$n; \
+	  echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz/corpus-$$n || exit 1; done

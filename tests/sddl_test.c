@@ -11,13 +11,10 @@
 #include "acl.h"
 #include "sd.h"
 #include "sddl.h"
+#include "sddl_tables.h"
 #include "secdefs.h"
 #include "sid.h"
 #include "status.h"
-
-/* Test only: the alias list of sddl_tables.h. */
-size_t sddl_alias_count(void);
-const char *sddl_alias_code(size_t i);
 
 static uint8_t machine[68], domain[68], forest[68];
 static ntsec_sid_ctx full_ctx;
@@ -207,7 +204,7 @@ static void test_ace_fields(void)
     CHECK(fails_with("D:((A;;GA;;;WD))", NULL, STATUS_INVALID_ACL, 3));
     CHECK(fails_with("D:(D ;;GA;;;WD)", NULL, STATUS_INVALID_ACL, 3));
     CHECK(fails_with("D:(A;;ROB;;;WD)", NULL, STATUS_INVALID_ACL, 6));
-    CHECK(fails_with("D:(A;;GA ;;;WD)", NULL, STATUS_INVALID_ACL, 6));
+    CHECK(fails_with("D:(A;;GA ;;;WD)", NULL, STATUS_INVALID_ACL, 9));     /* no token at the ";" */
     CHECK(fails_with("D:(A;;GA;;;S-1-3-4 )", NULL, STATUS_INVALID_ACL, 18));
     CHECK(fails_with("D:(A;;GA;;;Nonexistent account)", NULL, STATUS_INVALID_ACL, 13));  /* "No" is the NO alias */
     /* AU in a DACL is rejected (2.4, SAMBA-WIN windows_is_fussy). */
@@ -216,6 +213,11 @@ static void test_ace_fields(void)
     CHECK(fails_with("D:(OA;;CR; f30e3bbf-9ff0-11d1-b603-0000f80367c1;;WD)", NULL, STATUS_INVALID_ACL, 10));
     CHECK(fails_with("D:(OA;;CR;{f30e3bbf-9ff0-11d1-b603-0000f80367c1};;WD)", NULL, STATUS_INVALID_ACL, 10));
     CHECK(prints_as("D:(A;;GA; ;;S-1-3-4)", 0xFFFF, NULL, "D:(A;;GA;;;OW)"));
+    CHECK(fails_with("D:(A;;GA;bf967a0e-0de6-11d0-a285-00aa003049e2;;WD)", NULL, STATUS_INVALID_ACL, 9));
+    /* GUID-less OU keeps its object layout with flags 0 (docs/sddl.md). */
+    CHECK(parses_to("S:(OU;;CR;;;WD)", NULL,
+                    "0100108000000000000000001400000000000000" "0400200001000000"
+                    "07001800" "00010000" "00000000" "010100000000000100000000"));
     /* Object ACE: flags word 1 = object type, GUID in wire order (1.4). */
     CHECK(parses_to("D:(OA;;CR;bf967a0e-0de6-11d0-a285-00aa003049e2;;WD)", NULL,
                     "0100048000000000000000000000000014000000" "0400300001000000"

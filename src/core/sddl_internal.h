@@ -14,6 +14,12 @@
 ** Returns the characters consumed (0 when no digit) and the value in *out. */
 size_t sddl_wcstoul(const char *s, size_t len, uint32_t *out);
 
+/* The rights field at s (2.6), up to the first ';' or len: named tokens
+** with spaces before each, or one number (sddl_wcstoul). *end = where it
+** stopped (the ';' or len on success, the offending character on error).
+** Errors: STATUS_INVALID_ACL. */
+NTSTATUS sddl_rights_scan(const char *s, size_t len, size_t *end, uint32_t *mask);
+
 /* Longest text of a numeric SID: "S-1-0x" + 12 hex + 15 * "-4294967295". */
 #define SDDL_SID_TEXT_MAX (6 + 12 + 15 * 11)
 

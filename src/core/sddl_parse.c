@@ -136,33 +136,37 @@ static NTSTATUS parse_type(parser *p, ace_fields *f, unsigned section)
     return STATUS_SUCCESS;
 }
 
+/* The ';' that must end the field at i, or an error there. */
+static NTSTATUS end_field(parser *p, size_t i)
+{
+    if (i >= p->len || p->s[i] != ';') return fail(p, STATUS_INVALID_ACL, i);
+    p->pos = i + 1;
+    return STATUS_SUCCESS;
+}
+
 /* Flags: two-letter codes, spaces anywhere (2.5, 2.9). */
 static NTSTATUS parse_flags(parser *p, ace_fields *f)
 {
-    size_t i, end;
+    size_t i = p->pos;
     uint8_t flags = 0, v;
-    NTSTATUS st = next_field(p, &i, &end);
-    if (st != STATUS_SUCCESS) return st;
     for (;;) {
-        while (i < end && p->s[i] == ' ') i++;
-        if (i >= end) break;
-        v = i + 1 < end ? sddl_ace_flag_token(sddl_key(p->s[i], p->s[i + 1])) : 0;
+        while (i < p->len && p->s[i] == ' ') i++;
+        if (i >= p->len || p->s[i] == ';') break;
+        v = i + 1 < p->len ? sddl_ace_flag_token(sddl_key(p->s[i], p->s[i + 1])) : 0;
         if (!v) return fail(p, STATUS_INVALID_ACL, i);
         flags |= v;
         i += 2;
     }
     f->ace.flags = flags;
-    return STATUS_SUCCESS;
+    return end_field(p, i);
 }
 
 static NTSTATUS parse_rights_field(parser *p, ace_fields *f)
 {
-    size_t i, end;
-    NTSTATUS st = next_field(p, &i, &end);
-    if (st != STATUS_SUCCESS) return st;
-    if (ntsec_sddl_parse_rights(p->s + i, end - i, &f->ace.mask) != STATUS_SUCCESS)
-        return fail(p, STATUS_INVALID_ACL, i);
-    return STATUS_SUCCESS;
+    size_t end = 0;
+    if (sddl_rights_scan(p->s + p->pos, p->len - p->pos, &end, &f->ace.mask) != STATUS_SUCCESS)
+        return fail(p, STATUS_INVALID_ACL, p->pos + end);
+    return end_field(p, p->pos + end);
 }
 
 /* A GUID field: blank (only spaces) or exactly 36 characters (2.3). */
@@ -249,21 +253,23 @@ static NTSTATUS settle_object(parser *p, ace_fields *f, size_t at, size_t *slack
     return STATUS_SUCCESS;
 }
 
-/* One "(...)" at p->pos; adds it to ab and the 2.10 slack to *slack. */
+/* One "(...)" at p->pos; adds it to ab and the 2.10 slack to *slack. A GUID on
+** a non-object type is reported at the GUID fields. */
 static NTSTATUS parse_ace(parser *p, ntsec_acl_builder *ab, unsigned section, size_t *slack)
 {
     ace_fields f;
-    size_t start = p->pos, extra;
+    size_t guids = 0, extra;
     NTSTATUS st;
     memset(&f.ace, 0, sizeof f.ace);
     p->pos++;
     st = parse_type(p, &f, section);
     if (st == STATUS_SUCCESS) st = parse_flags(p, &f);
     if (st == STATUS_SUCCESS) st = parse_rights_field(p, &f);
+    guids = p->pos;
     if (st == STATUS_SUCCESS) st = parse_guid_field(p, &f.object, &f.ace.object_type);
     if (st == STATUS_SUCCESS) st = parse_guid_field(p, &f.inherited, &f.ace.inherited_object_type);
     if (st == STATUS_SUCCESS) st = parse_sid_field(p, &f);
-    if (st == STATUS_SUCCESS) st = settle_object(p, &f, start, &extra);
+    if (st == STATUS_SUCCESS) st = settle_object(p, &f, guids, &extra);
     if (st != STATUS_SUCCESS) return st;
     if (extra) ntsec_acl_force_ds(ab);
     *slack += extra;

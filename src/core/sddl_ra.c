@@ -284,25 +284,31 @@ static int put_sized_value(ntsec_buf *out, const ra_blob *b, uint32_t off, const
     return 1;
 }
 
+/* TI prints signed, TU and TB unsigned, all in decimal. */
+static int put_integer(ntsec_buf *out, const ra_blob *b, uint32_t off)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    uint64_t v, mag;
+    int negative;
+    if (off + 8 > b->len) return 0;
+    v = (uint64_t)ntsec_rd32(b->p + off) | ((uint64_t)ntsec_rd32(b->p + off + 4) << 32);
+    negative = b->type == CLAIM_INT64 && (v >> 63);
+    mag = negative ? 0u - v : v;
+    do {
+        *--p = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag);
+    if (negative) *--p = '-';
+    ntsec_buf_put(out, p, (size_t)(tmp + sizeof tmp - p));
+    return 1;
+}
+
 static int put_value(ntsec_buf *out, const ra_blob *b, uint32_t off, const ntsec_sid_ctx *ctx)
 {
-    sddl_int v;
     size_t n;
     switch (b->type) {
     case CLAIM_INT64: case CLAIM_UINT64: case CLAIM_BOOLEAN:
-        if (off + 8 > b->len) return 0;
-        v.value = (uint64_t)ntsec_rd32(b->p + off) | ((uint64_t)ntsec_rd32(b->p + off + 4) << 32);
-        v.sign = (b->type == CLAIM_INT64 && (int64_t)v.value < 0) ? SDDL_SIGN_MINUS : SDDL_SIGN_NONE;
-        v.base = SDDL_BASE_DECIMAL;
-        if (b->type != CLAIM_INT64 && (v.value >> 63)) {
-            char tmp[24], *p = tmp + sizeof tmp;
-            uint64_t x = v.value;
-            do { *--p = (char)('0' + x % 10); x /= 10; } while (x);
-            ntsec_buf_put(out, p, (size_t)(tmp + sizeof tmp - p));
-            return 1;
-        }
-        sddl_put_int(out, &v);
-        return 1;
+        return put_integer(out, b, off);
     case CLAIM_STRING:
         if (!utf16z_length(b, off, &n)) return 0;
         ntsec_buf_putc(out, '"');

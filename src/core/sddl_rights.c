@@ -53,32 +53,43 @@ static int starts_number(const char *s, size_t len)
     return p < len && (is_digit(s[p]) || s[p] == '-' || s[p] == '+');
 }
 
-static NTSTATUS parse_tokens(const char *s, size_t len, uint32_t *mask)
+/* A number filling the field (up to ';' or len). */
+static NTSTATUS scan_number(const char *s, size_t len, size_t *end, uint32_t *mask)
+{
+    uint32_t v;
+    size_t p = sddl_wcstoul(s, len, &v);
+    *end = p;
+    if (p == 0 || (p < len && s[p] != ';')) return STATUS_INVALID_ACL;
+    *mask = v;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS sddl_rights_scan(const char *s, size_t len, size_t *end, uint32_t *mask)
 {
     size_t p = 0;
     uint32_t m = 0, v;
-    while (p < len) {
+    if (starts_number(s, len)) return scan_number(s, len, end, mask);
+    while (p < len && s[p] != ';') {
         while (p < len && s[p] == ' ') p++;
-        if (p + 1 >= len) return STATUS_INVALID_ACL;
-        v = sddl_rights_token(sddl_key(s[p], s[p + 1]));
-        if (!v) return STATUS_INVALID_ACL;
+        v = p + 1 < len ? sddl_rights_token(sddl_key(s[p], s[p + 1])) : 0;
+        if (!v) {
+            *end = p;
+            return STATUS_INVALID_ACL;
+        }
         m |= v;
         p += 2;
     }
+    *end = p;
     *mask = m;
     return STATUS_SUCCESS;
 }
 
 NTSTATUS ntsec_sddl_parse_rights(const char *s, size_t len, uint32_t *mask)
 {
-    uint32_t v;
-    if (len == 0) {
-        *mask = 0;
-        return STATUS_SUCCESS;
-    }
-    if (!starts_number(s, len)) return parse_tokens(s, len, mask);
-    if (sddl_wcstoul(s, len, &v) != len) return STATUS_INVALID_ACL;
-    *mask = v;
+    size_t end;
+    uint32_t m;
+    if (sddl_rights_scan(s, len, &end, &m) != STATUS_SUCCESS || end != len) return STATUS_INVALID_ACL;
+    *mask = m;
     return STATUS_SUCCESS;
 }
 

@@ -17,7 +17,7 @@
 
 /* ---- rights (1.5, 2.6) ---- */
 
-static const uint32_t rights_by_key[26 * 26] = {
+const uint32_t sddl_rights_table[26 * 26] = {
     [KEY('G', 'A')] = GENERIC_ALL,      [KEY('G', 'R')] = GENERIC_READ,
     [KEY('G', 'W')] = GENERIC_WRITE,    [KEY('G', 'X')] = GENERIC_EXECUTE,
     [KEY('R', 'C')] = READ_CONTROL,     [KEY('S', 'D')] = DELETE,
@@ -35,25 +35,15 @@ static const uint32_t rights_by_key[26 * 26] = {
     [KEY('N', 'X')] = 0x4,
 };
 
-uint32_t sddl_rights_token(int key)
-{
-    return key < 0 ? 0 : rights_by_key[key];
-}
-
 /* ---- ACE flags (1.3, 2.5) ---- */
 
-static const uint8_t flag_by_key[26 * 26] = {
+const uint8_t sddl_flag_table[26 * 26] = {
     [KEY('O', 'I')] = OBJECT_INHERIT_ACE,   [KEY('C', 'I')] = CONTAINER_INHERIT_ACE,
     [KEY('N', 'P')] = NO_PROPAGATE_INHERIT_ACE, [KEY('I', 'O')] = INHERIT_ONLY_ACE,
     [KEY('I', 'D')] = INHERITED_ACE,        [KEY('S', 'A')] = SUCCESSFUL_ACCESS_ACE_FLAG,
     [KEY('F', 'A')] = FAILED_ACCESS_ACE_FLAG, [KEY('C', 'R')] = CRITICAL_ACE_FLAG,
     [KEY('T', 'P')] = 0x40,
 };
-
-uint8_t sddl_ace_flag_token(int key)
-{
-    return key < 0 ? 0 : flag_by_key[key];
-}
 
 /* ---- ACE types (1.4, 2.4) ---- */
 

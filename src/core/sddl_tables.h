@@ -20,12 +20,23 @@ static inline int sddl_key(char a, char b)
     return (x < 26 && y < 26) ? (int)(x * 26 + y) : -1;
 }
 
-/* Rights token value (2.6; FA FR ... NX included), 0 when not a token. */
-uint32_t sddl_rights_token(int key);
+/* Rights token values by key (2.6; FA FR ... NX included), 0 = none. */
+extern const uint32_t sddl_rights_table[26 * 26];
 
-/* ACE flag token value (2.5: OI CI NP IO ID SA FA, and CR/TP), 0 when not
-** a token. */
-uint8_t sddl_ace_flag_token(int key);
+/* ACE flag token values by key (2.5: OI CI NP IO ID SA FA, CR, TP). */
+extern const uint8_t sddl_flag_table[26 * 26];
+
+/* Rights token value of a key, 0 when not a token. */
+static inline uint32_t sddl_rights_token(int key)
+{
+    return key < 0 ? 0 : sddl_rights_table[key];
+}
+
+/* ACE flag token value of a key, 0 when not a token. */
+static inline uint8_t sddl_ace_flag_token(int key)
+{
+    return key < 0 ? 0 : sddl_flag_table[key];
+}
 
 /* ACE type from its code s[0..len) (2.4, case-insensitive).
 ** Returns the type or -1. */

@@ -113,9 +113,6 @@ static int parse_header(const char *s, size_t len, size_t *pos, uint8_t out[68])
     return base ? base : -1;
 }
 
-/* The common case of a sub-authority: plain decimal without a leading
-** zero, read two digits per step. Sets *end past the digits and returns
-** the value saturated at 0xFFFFFFFF. */
 static uint32_t read_plain_decimal(const char *s, size_t len, size_t p, size_t *end)
 {
     uint64_t v = 0;
@@ -125,7 +122,7 @@ static uint32_t read_plain_decimal(const char *s, size_t len, size_t p, size_t *
         d2 = (unsigned)(unsigned char)s[p + 1] - '0';
         if (d1 > 9 || d2 > 9) break;
         v = v * 100 + d1 * 10 + d2;
-        if (v > 0xFFFFFFFFu) v = 0x100000000u;       /* saturated, stays bounded */
+        if (v > 0xFFFFFFFFu) v = 0x100000000u;
     }
     if (p < len && (d1 = (unsigned)(unsigned char)s[p] - '0') <= 9) {
         v = v * 10 + d1;
@@ -195,22 +192,17 @@ NTSTATUS ntsec_sid_from_string(const char *s, size_t len, const ntsec_sid_ctx *c
 
 /* ---- formatting ---- */
 
-static unsigned decimal_width(uint32_t v)
-{
-    unsigned n = 1;
-    while (v >= 10000) { v /= 10000; n += 4; }
-    return n + (v >= 10) + (v >= 100) + (v >= 1000);
-}
-
 static const char digit_pairs[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-/* Decimal text of v at p, two digits per step; returns the end. */
+/* Decimal text of v at p, two digits per step; returns the end. Needs 10
+** bytes of room at p whatever the width: the digits are built right-aligned
+** in the first half of tmp and moved with one fixed-size copy. */
 static char *put_decimal(char *p, uint32_t v)
 {
-    char *end = p + decimal_width(v), *q = end;
+    char tmp[20], *q = tmp + 10;
     while (v >= 100) {
         const char *d = digit_pairs + 2 * (v % 100);
         v /= 100;
@@ -223,7 +215,8 @@ static char *put_decimal(char *p, uint32_t v)
     } else {
         *--q = (char)('0' + v);
     }
-    return end;
+    memcpy(p, q, 10);
+    return p + (tmp + 10 - q);
 }
 
 /* "0x" + upper-case hex without padding (1.1). */
