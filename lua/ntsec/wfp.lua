@@ -154,6 +154,22 @@ end
 
 extend("ntsec.wfp.session", session_methods)
 
+-- engine:open{...} -> session, or nil, err (an ntsec.errors object; the C
+-- method returns the bare code). The kind follows the requested mode.
+do
+  local mt = debug.getregistry()["ntsec.wfp.engine"]
+  local index = mt and mt.__index
+  local c_open = type(index) == "table" and index.open
+  if c_open then
+    index.open = function(engine, opts)
+      local session, code = c_open(engine, opts)
+      if session then return session end
+      local kind = type(opts) == "table" and opts.kernel_mode and "NTSTATUS" or "USER"
+      return nil, errors.new(code, "FwpmEngineOpen0", kind)
+    end
+  end
+end
+
 --- `ntsec.wfp.engine([opts])` -> a new emulated base filtering engine.
 -- `opts.sd`: the engine root descriptor (default: the Windows 10 1909 layout,
 -- wfp_ks_errors.md 3.3); `opts.not_running`: start in the "BFE not running" state.
