@@ -155,12 +155,15 @@ end
 extend("ntsec.wfp.session", session_methods)
 
 -- engine:open{...} -> session, or nil, err (an ntsec.errors object; the C
--- method returns the bare code). The kind follows the requested mode.
+-- method returns the bare code). The kind follows the requested mode. The C
+-- method is kept in the metatable so that reloading this module (busted
+-- insulation) never wraps the wrapper.
 do
   local mt = debug.getregistry()["ntsec.wfp.engine"]
   local index = mt and mt.__index
-  local c_open = type(index) == "table" and index.open
-  if c_open then
+  if type(index) == "table" then
+    local c_open = rawget(mt, "__c_open") or index.open
+    rawset(mt, "__c_open", c_open)
     index.open = function(engine, opts)
       local session, code = c_open(engine, opts)
       if session then return session end
