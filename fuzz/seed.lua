@@ -1,16 +1,81 @@
--- fuzz/seed.lua: seeds the fuzz corpora from the Windows vectors
--- (every 4th row of shared/data/conformance/windows_sddl_to_binary.tsv).
-os.execute("mkdir -p fuzz/corpus-sddl fuzz/corpus-binary")
+-- fuzz/seed.lua: seeds the fuzz corpora from the ground-truth data (run from
+-- the project root; `make fuzz` does). SDDL harness: every 4th
+-- short_ordinary row and every row of the other sets of
+-- windows_sddl_to_binary.tsv, the Samba and Wine inputs, the Microsoft corpus.
+-- Binary harnesses (binary, roundtrip): the Windows bytes of the same rows.
+local data = "../shared/data/"
+local dirs = { "fuzz/corpus-sddl", "fuzz/corpus-binary", "fuzz/corpus-roundtrip" }
+os.execute("mkdir -p " .. table.concat(dirs, " "))
+
+local function put(dir, name, bytes)
+  local f = assert(io.open(dir .. "/" .. name, "wb"))
+  f:write(bytes)
+  f:close()
+end
+
+local function unhex(hex)
+  return (hex:gsub("..", function(x) return string.char(tonumber(x, 16)) end))
+end
+
 local n = 0
-for line in io.lines("../shared/data/conformance/windows_sddl_to_binary.tsv") do
+for line in io.lines(data .. "conformance/windows_sddl_to_binary.tsv") do
   n = n + 1
-  local _, sddl, hex = line:match("^([^\t]*)\t([^\t]*)\t(%x*)$")
-  if sddl and n % 4 == 0 then
-    local f = assert(io.open(("fuzz/corpus-sddl/%05d"):format(n), "wb"))
-    f:write(sddl)
-    f:close()
-    f = assert(io.open(("fuzz/corpus-binary/%05d"):format(n), "wb"))
-    f:write((hex:gsub("..", function(x) return string.char(tonumber(x, 16)) end)))
-    f:close()
+  local set, sddl, hex = line:match("^([^\t]*)\t([^\t]*)\t(%x*)$")
+  if sddl and (set ~= "short_ordinary" or n % 4 == 0) then
+    local name = ("w%05d"):format(n)
+    put(dirs[1], name, sddl)
+    put(dirs[2], name, unhex(hex))
+    put(dirs[3], name, unhex(hex))
+  end
+end
+
+n = 0
+for line in io.lines(data .. "conformance/samba_windows_sddl_pairs.tsv") do
+  n = n + 1
+  local input = select(3, line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)"))
+  if n > 1 and input then put(dirs[1], ("s%03d"):format(n), input) end
+end
+
+n = 0
+for line in io.lines(data .. "conformance/wine_advapi32_tests_cssd.tsv") do
+  n = n + 1
+  local input = line:match("^([^\t]*)")
+  if n > 1 and input then put(dirs[1], ("v%03d"):format(n), input) end
+end
+
+for _, file in ipairs { "ad_schema_sddl.txt", "adprep_schema_updates_sddl.txt" } do
+  n = 0
+  for line in io.lines(data .. "corpus/" .. file) do
+    n = n + 1
+    put(dirs[1], ("c%s%03d"):format(file:sub(1, 6), n), line)
+  end
+end
+n = 0
+for line in io.lines(data .. "corpus/adprep_forest_updates_sddl.tsv") do
+  n = n + 1
+  local sddl = line:match("^[^\t]*\t(.*)$")
+  if n > 1 and sddl then put(dirs[1], ("f%03d"):format(n), sddl) end
+end
+
+-- Access harness (issue 4): a 12-byte header (token, request; see
+-- fuzz/access_fuzz.c) before Windows descriptor bytes: the conditional and
+-- resource-attribute sets and every 25th short_ordinary row, with owner and
+-- group added where Windows' string had none (O:BA G:SY in front).
+os.execute("mkdir -p fuzz/corpus-access")
+local headers = {
+  "\x00\xff\x00\x00\x00\x00\x00\xff\x89\x00\x12\x00",   -- plain token, FILE_GENERIC_READ
+  "\x06\x07\x00\x02\x00\x03\x00\x07\x00\x00\x00\x02",   -- medium IL, deny-only BU, MAXIMUM_ALLOWED
+  "\x33\x0f\x00\x00\x00\x1f\x05\x01\x16\x01\x12\x00",   -- restricted, backup intent, all privileges
+  "\x04\x01\x00\x00\x00\x10\x00\x07\x00\x00\x08\x00",   -- low IL, SeRelabel, WRITE_OWNER
+}
+n = 0
+local seeded = 0
+for line in io.lines(data .. "conformance/windows_sddl_to_binary.tsv") do
+  n = n + 1
+  local set, _, hex = line:match("^([^\t]*)\t([^\t]*)\t(%x*)$")
+  local wanted = set and (set:match("^conditional") or (set == "short_ordinary" and n % 25 == 0))
+  if wanted and #hex >= 40 then
+    seeded = seeded + 1
+    put("fuzz/corpus-access", ("a%05d"):format(n), headers[seeded % #headers + 1] .. unhex(hex))
   end
 end

@@ -21,6 +21,15 @@ describe("examples", function()
     assert.is_true(ok, out)
   end)
 
+  it("ks_pin_security.lua creates a pin under a filter and sets/queries its security", function()
+    local ok, out = run(ENV .. "lua5.4 examples/ks_pin_security.lua")
+    assert.is_true(ok, out)
+    assert.matches("user opens the filter: +STATUS_ACCESS_DENIED", out)
+    assert.matches("set DACL with a read handle: +STATUS_ACCESS_DENIED", out)
+    assert.matches("again: +STATUS_SUCCESS D:P%(A;;GA;;;SY%)%(A;;GA;;;BA%)%(A;;GR;;;BU%)", out)
+    assert.matches("8 bytes: +STATUS_BUFFER_TOO_SMALL, Information 96", out)
+  end)
+
   it("lockdown_callouts.lua runs through bin/ntsec audit", function()
     local ok, out = run("bin/ntsec audit ../shared/data/wfpstate/netsh-wfpstate-1.xml "
       .. "--policy examples/lockdown_callouts.lua")

@@ -523,17 +523,18 @@ static void test_maximum_allowed(void)
     ntsec_token_free(t);
 }
 
-/* ---- not implemented yet ---- */
+/* ---- the integrity SID is recorded (the check itself: access_more_test.c) ---- */
 
-static void test_integrity_not_supported(void)
+static void test_integrity_sid(void)
 {
     ntsec_token *t = user_token();
-    outcome o;
     ntsec_token_add_group(t, SID_ML, SE_GROUP_INTEGRITY | SE_GROUP_INTEGRITY_ENABLED);
     CHECK(ntsec_sid_equal(ntsec_token_integrity_sid(t), SID_ML));
-    o = check("O:SYG:SYD:(A;;KR;;;WD)", t, KEY_READ);
-    CHECK_EQ_U(o.call, STATUS_NOT_SUPPORTED);
-    CHECK_EQ_U(o.access, 0xDEADBEEF);
+    /* an integrity SID is not a group for ACE matching (not SE_GROUP_ENABLED) */
+    CHECK(!ntsec_token_has_sid(t, SID_ML, 0));
+    CHECK(!ntsec_token_has_sid(t, SID_ML, 1));
+    /* medium token, unlabeled object: it dominates the default Medium label */
+    EXPECT_GRANTED(check("O:SYG:SYD:(A;;KA;;;WD)", t, KEY_WRITE), KEY_WRITE);
     ntsec_token_free(t);
     t = user_token();
     CHECK(ntsec_token_integrity_sid(t) == NULL);
@@ -558,6 +559,6 @@ int main(void)
     test_callback_aces();
     test_principal_self();
     test_maximum_allowed();
-    test_integrity_not_supported();
+    test_integrity_sid();
     return ctest_summary();
 }

@@ -229,7 +229,7 @@ static void test_set_no_security(void)
     ntsec_ks_irp_free(irp);
 
     CHECK_EQ_U(ntsec_ks_file_new(f.dev, FILE_ALL_ACCESS, &itemless), STATUS_SUCCESS);
-    CHECK_EQ_U(ntsec_ks_file_attach_header(itemless, NULL, NULL), STATUS_SUCCESS);
+    CHECK_EQ_U(ntsec_ks_file_attach_header(itemless, NULL, NULL, NULL, 0), STATUS_SUCCESS);
     irp = set_irp(itemless, DACL_SECURITY_INFORMATION, SDDL_DEVOBJ_SYS_ALL);
     CHECK_EQ_U(ntsec_ks_dispatch_set_security(f.dev, irp), STATUS_NO_SECURITY_ON_OBJECT);
     CHECK_EQ_U(irp->io_status.information, INFO_SENTINEL);
@@ -388,8 +388,8 @@ static void test_dispatch_table(void)
     ntsec_ks_irp_free(irp);
 
     ntsec_ks_file_new(f.dev, FILE_ALL_ACCESS, &custom);
-    CHECK_EQ_U(ntsec_ks_file_attach_header(custom, f.item, &query_only), STATUS_SUCCESS);
-    CHECK_EQ_U(ntsec_ks_file_attach_header(custom, f.item, &query_only), STATUS_INVALID_PARAMETER);
+    CHECK_EQ_U(ntsec_ks_file_attach_header(custom, f.item, &query_only, NULL, 0), STATUS_SUCCESS);
+    CHECK_EQ_U(ntsec_ks_file_attach_header(custom, f.item, &query_only, NULL, 0), STATUS_INVALID_PARAMETER);
     irp = set_irp(custom, DACL_SECURITY_INFORMATION, SDDL_DEVOBJ_SYS_ALL_ADM_ALL);
     CHECK_EQ_U(ntsec_ks_dispatch_irp(f.dev, irp), STATUS_INVALID_DEVICE_REQUEST);
     check_completed_once(irp, STATUS_INVALID_DEVICE_REQUEST);
@@ -521,7 +521,7 @@ static void test_create_items(void)
                STATUS_OBJECT_NAME_COLLISION);
     CHECK_EQ_U(ntsec_ks_device_add_create_item(dev, "y", 1, NULL, 0x10, NULL),
                STATUS_INVALID_PARAMETER);
-    CHECK_EQ_U(dev->item_count, 3);
+    CHECK_EQ_U(dev->create_items.count, 3);
     ntsec_ks_device_fail_pool_allocations(dev, 1);
     CHECK(matched(dev, "\\filter", &st) == NULL);
     CHECK_EQ_U(st, STATUS_INSUFFICIENT_RESOURCES);
@@ -548,13 +548,13 @@ static void test_io_set_security(void)
     CHECK_EQ_U(create_as(dev, admin, GENERIC_ALL, &file), STATUS_SUCCESS);
     CHECK_EQ_U(file->granted_access, FILE_ALL_ACCESS);
     ntsec_ks_file_detach_header(file);
-    CHECK_EQ_U(ntsec_ks_file_attach_header(file, item, &no_set), STATUS_SUCCESS);
+    CHECK_EQ_U(ntsec_ks_file_attach_header(file, item, &no_set, NULL, 0), STATUS_SUCCESS);
     CHECK_EQ_U(ntsec_ks_io_set_security(file, admin, DACL_SECURITY_INFORMATION, sys_all),
                STATUS_SUCCESS);
     CHECK(item->security_descriptor == adm_all);
     CHECK_EQ_U(item->flags, 0);
     ntsec_ks_file_detach_header(file);
-    ntsec_ks_file_attach_header(file, item, NULL);
+    ntsec_ks_file_attach_header(file, item, NULL, NULL, 0);
     CHECK_EQ_U(ntsec_ks_io_set_security(file, admin, SACL_SECURITY_INFORMATION, sys_all),
                STATUS_ACCESS_DENIED);
     CHECK_EQ_U(ntsec_ks_io_set_security(file, admin, DACL_SECURITY_INFORMATION, sys_all),

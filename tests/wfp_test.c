@@ -17,6 +17,7 @@
 #include "wfp_import.h"
 #include "wfp_security.h"
 #include "wfp_names.h"
+#include "wfp_objects.h"
 #include "access.h"
 #include "acl.h"
 #include "guid.h"
@@ -248,8 +249,11 @@ static NTSTATUS add_callout(ntsec_wfp_engine *e, ntsec_wfp_handle h, const char 
 static void setup(fixture *f)
 {
     ntsec_wfp_object_spec p;
+    ntsec_wfp_engine_opts eo;
     memset(f, 0, sizeof *f);
-    ntsec_wfp_engine_new(NULL, &f->e);
+    memset(&eo, 0, sizeof eo);
+    eo.virtual_clock = 1;   /* a lock wait never sleeps */
+    ntsec_wfp_engine_new(&eo, &f->e);
     f->admin = token(USER_SID, admin_groups, NULL);
     f->plain = token(OTHER_SID, plain_groups, NULL);
     f->netops = token("S-1-5-21-1111-2222-3333-1003", netops_groups, NULL);
@@ -333,15 +337,18 @@ static void test_rule_handle_running_txn(void)
         /* 1: invalid handle */
         expect_set_fails(&f, w, 0x7777, 1, key_of_which[w], DACL_SECURITY_INFORMATION, NULL, acl, NULL, K_INVALID_HANDLE);
         expect_set_fails(&f, w, 0x7777, 0, key_of_which[w], DACL_SECURITY_INFORMATION, NULL, acl, NULL, U_INVALID_HANDLE);
-        /* 3: explicit transaction open */
+        /* 3: explicit transaction open (one read/write transaction at a time) */
         CHECK_EQ_U(ntsec_wfp_txn_begin(f.e, f.ua, 0), 0);
-        CHECK_EQ_U(ntsec_wfp_txn_begin(f.e, f.k, 0), 0);
         expect_set_fails(&f, w, f.ua, 0, key_of_which[w], DACL_SECURITY_INFORMATION, NULL, acl, NULL, U_TXN_IN_PROGRESS);
+        ntsec_wfp_txn_abort(f.e, f.ua);
+        CHECK_EQ_U(ntsec_wfp_txn_begin(f.e, f.k, 0), 0);
         expect_set_fails(&f, w, f.k, 1, key_of_which[w], DACL_SECURITY_INFORMATION, NULL, acl, NULL, K_TXN_IN_PROGRESS);
-        /* a read-only transaction counts too */
         ntsec_wfp_txn_abort(f.e, f.k);
+        /* a read-only transaction counts too */
         CHECK_EQ_U(ntsec_wfp_txn_begin(f.e, f.k, NTSEC_FWPM_TXN_READ_ONLY), 0);
+        CHECK_EQ_U(ntsec_wfp_txn_begin(f.e, f.ua, NTSEC_FWPM_TXN_READ_ONLY), 0);   /* readers share */
         expect_set_fails(&f, w, f.k, 1, key_of_which[w], DACL_SECURITY_INFORMATION, NULL, acl, NULL, K_TXN_IN_PROGRESS);
+        expect_set_fails(&f, w, f.ua, 0, key_of_which[w], DACL_SECURITY_INFORMATION, NULL, acl, NULL, U_TXN_IN_PROGRESS);
         ntsec_wfp_txn_abort(f.e, f.ua);
         ntsec_wfp_txn_abort(f.e, f.k);
         /* 1b: BFE not running */
@@ -638,8 +645,9 @@ static void test_container_change_flows_to_new_objects(void)
                                               NULL, NULL, open_all, NULL), 0);
     CHECK_EQ_U(add_callout(f.e, f.up, NO_KEY, "by everyone"), 0);   /* ADD now granted to Everyone */
     CHECK_EQ_U(max_allowed(callout_sd(f.e, &key), f.plain), 0x000F07FF);
-    /* existing children keep what they inherited at creation */
-    CHECK_EQ_U(max_allowed(callout_sd(f.e, &skey), f.plain), 0x50);
+    /* existing children re-inherit too (issue 4: inheritance is recomputed
+    ** after a container's DACL changes) */
+    CHECK_EQ_U(max_allowed(callout_sd(f.e, &skey), f.plain), 0x000F07FF);
     ntsec_sd_unref(hold);
     teardown(&f);
 }
@@ -879,10 +887,10 @@ static void test_callouts(void)
     c.key = guid("12121212-0000-4000-8000-000000000001");
     CHECK_EQ_U(ntsec_wfp_callout_add(f.e, f.ua, &c, NULL, &id), 0);
     c.key = nkey;
-    memset(&imp, 0, sizeof imp);
-    imp.key = lkey;
-    imp.flags = NTSEC_FWPM_LAYER_FLAG_BUILTIN;
-    CHECK_EQ_U(ntsec_wfp_import_object(f.e, NTSEC_WFP_LAYER, &imp), 0);
+    /* ... and exists from then on as a built-in object */
+    CHECK_EQ_U(ntsec_wfp_object_get(f.e, f.k, NTSEC_WFP_LAYER, &lkey, &info), 0);
+    CHECK_EQ_U(info.lifetime, NTSEC_WFP_LIFE_BUILTIN);
+    CHECK_STR(info.name, "FWPM_LAYER_ALE_AUTH_CONNECT_V4");
     /* a persistent callout may not reference a static provider (2.3) */
     c.provider = &pkey;
     c.flags = NTSEC_FWPM_CALLOUT_FLAG_PERSISTENT;

@@ -99,13 +99,17 @@ end
 --- `ntsec.token{user=, groups={...}, privileges={...}}` -> token.
 -- A group given as a SID string is enabled and mandatory; a privilege given
 -- by name ("SeSecurityPrivilege") is enabled. Raises on malformed input.
--- Source: sd_semantics.md 3.1.
+-- Optional parts (integrity, mandatory_policy, restricted_sids,
+-- device_groups, claims, type, level, owner, primary_group, default_dacl):
+-- lua/ntsec/token_ext.lua. Source: sd_semantics.md 3.1.
 function M.token(spec)
   assert(type(spec) == "table", "ntsec.token expects a table")
   local groups, privileges = {}, {}
   for i, g in ipairs(spec.groups or {}) do groups[i] = group_entry(g) end
   for i, p in ipairs(spec.privileges or {}) do privileges[i] = privilege_entry(p) end
-  return core.token(spec.user, spec.user_attributes or 0, groups, privileges)
+  local token_ext = require("ntsec.token_ext")
+  local t = core.token(spec.user, spec.user_attributes or 0, token_ext.extra_groups(spec, groups), privileges)
+  return token_ext.configure(t, spec, group_entry)
 end
 
 --- `ntsec.access_check(sd, token, desired[, mapping])` -> granted, status.
@@ -135,6 +139,9 @@ function M.type(x)
   return kind
 end
 
+M.explain = require("ntsec.explain").explain
+M.set_security = require("ntsec.merge").set_security
+M.new_security = require("ntsec.merge").new_security
 M.wfp = require("ntsec.wfp")
 M.ks = require("ntsec.ks")
 

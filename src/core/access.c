@@ -1,14 +1,27 @@
 /*
-** access.c: generic mapping and the access check (sd_semantics.md 3.2-3.5;
+** access.c: generic mapping and the access check (sd_semantics.md 3.2-3.7;
 ** [MS-DTYP] 2.5.3.2). Choices on UNCONFIRMED points: docs/access.md.
 **
-** The check never allocates: it walks the DACL bytes in place, reading
-** plain allow/deny ACEs directly and decoding the rarer types on demand,
-** and asks the token's hash index whether an ACE's SID applies.
+** Order of a check:
+**   1. call checks (generic bits, token type with NTSEC_ACCESS_NT_API,
+**      owner/group present, object-type list well formed);
+**   2. mandatory integrity (access_integrity.c): wanted bits outside the
+**      label's allowed set deny at once;
+**   3. privileges: SeBackup/SeRestore (backup intent), SeSecurity for
+**      ACCESS_SYSTEM_SECURITY (else STATUS_PRIVILEGE_NOT_HELD), SeTake-
+**      Ownership for WRITE_OWNER - granted before the DACL, no deny ACE can
+**      take them back;
+**   4. one pass over the DACL with the token's SIDs and, for a restricted
+**      token, a second with its restricting SIDs; each pass gives the
+**      owner READ_CONTROL|WRITE_DAC unless OWNER RIGHTS ACEs speak for the
+**      owner; the passes' grants are intersected;
+**   5. result: the request (normal mode) or the maximum (MAXIMUM_ALLOWED),
+**      masked by the integrity set.
+** The check never allocates; the trace costs nothing when absent.
 */
 #include <string.h>
 
-#include "access.h"
+#include "access_internal.h"
 #include "acl.h"
 #include "secdefs.h"
 #include "sid.h"
@@ -33,255 +46,350 @@ ACCESS_MASK ntsec_map_generic(ACCESS_MASK mask, const ntsec_generic_mapping *m)
     return out;
 }
 
-/* S-1-3-4 OWNER RIGHTS and S-1-5-10 PRINCIPAL SELF. */
-static const uint8_t sid_owner_rights[12] = { 1, 1, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0 };
-static const uint8_t sid_principal_self[12] = { 1, 1, 0, 0, 0, 0, 0, 5, 10, 0, 0, 0 };
-
-/* Bits that only privileges or the request itself can carry (3.3 step 2,
-** 3.4): a DACL never grants or denies them. */
-#define NOT_FROM_DACL (ACCESS_SYSTEM_SECURITY | MAXIMUM_ALLOWED)
-
-/* Privileges_used bits of ntsec_access_result. */
-enum { USED_SECURITY = 1, USED_TAKE_OWNERSHIP = 2 };
-
-typedef struct check_ctx {
-    const ntsec_token *token;
-    const uint8_t *owner;                /* SD owner: what S-1-3-4 stands for */
-    const uint8_t *self;                 /* PrincipalSelfSubst or NULL */
-    const ntsec_generic_mapping *map;
-} check_ctx;
-
-static int is_sid12(const uint8_t *sid, const uint8_t well_known[12])
-{
-    return sid[1] == 1 && memcmp(sid, well_known, 12) == 0;
-}
-
-/* SidInToken with the two substitutions of 3.1 / 3.3 step 4. */
-static int ace_sid_applies(const check_ctx *c, const uint8_t *sid, int for_deny)
-{
-    if (is_sid12(sid, sid_owner_rights)) sid = c->owner;
-    else if (c->self && is_sid12(sid, sid_principal_self)) sid = c->self;
-    return ntsec_token_has_sid(c->token, sid, for_deny);
-}
-
-/* ---- DACL walk ---- */
-
-/* How the walk treats an ACE type (3.3 step 6). Allow-callback ACEs need a
-** condition that is not evaluated yet, so they never apply; deny-callback
-** ACEs apply, as for an UNKNOWN result (2.11, 3.7). Object ACEs behave as
-** plain ones because no object-type list is passed (3.7). */
-typedef enum ace_kind { KIND_SKIP, KIND_ALLOW, KIND_DENY } ace_kind;
-
-static ace_kind kind_of(uint8_t type)
-{
-    switch (type) {
-    case ACCESS_ALLOWED_ACE_TYPE:
-    case ACCESS_ALLOWED_OBJECT_ACE_TYPE:
-        return KIND_ALLOW;
-    case ACCESS_DENIED_ACE_TYPE:
-    case ACCESS_DENIED_OBJECT_ACE_TYPE:
-    case ACCESS_DENIED_CALLBACK_ACE_TYPE:
-    case ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE:
-        return KIND_DENY;
-    default:
-        return KIND_SKIP;
-    }
-}
-
-typedef struct acl_cursor {
-    const uint8_t *acl;
-    size_t off, size;
-    unsigned left;
-} acl_cursor;
-
-typedef struct walk_ace {
-    ace_kind kind;
-    ACCESS_MASK mask;                    /* generic bits mapped, NOT_FROM_DACL removed */
-    const uint8_t *sid;
-} walk_ace;
-
-static void cursor_init(acl_cursor *cur, const uint8_t *acl)
-{
-    cur->acl = acl;
-    cur->off = NTSEC_ACL_HEADER_SIZE;
-    cur->size = ntsec_acl_size(acl);
-    cur->left = ntsec_acl_count(acl);
-}
-
-/* Next ACE header inside the ACL: 1 with *p and *size set, 0 at the end,
-** -1 when the ACE runs past AclSize. */
-static int cursor_step(acl_cursor *cur, const uint8_t **p, uint16_t *size)
-{
-    if (cur->left == 0) return 0;
-    if (cur->size - cur->off < 4) return -1;
-    *p = cur->acl + cur->off;
-    *size = ntsec_rd16(*p + 2);
-    if (*size < 4 || *size > cur->size - cur->off) return -1;
-    cur->off += *size;
-    cur->left--;
-    return 1;
-}
-
-/* Mask and SID of an ACE: plain types read in place, others decoded. */
-static inline int ace_mask_sid(const uint8_t *p, uint16_t size, ACCESS_MASK *mask, const uint8_t **sid)
-{
-    ntsec_ace a;
-    if (p[0] <= ACCESS_DENIED_ACE_TYPE) {
-        /* inline RtlValidSid: this is the hot path */
-        if (size < 16 || p[8] != SID_REVISION || p[9] > SID_MAX_SUB_AUTHORITIES
-            || 16u + 4u * p[9] > size)
-            return 0;
-        *mask = ntsec_rd32(p + 4);
-        *sid = p + 8;
-        return 1;
-    }
-    if (ntsec_ace_decode(p, size, &a) != STATUS_SUCCESS || !a.sid) return 0;
-    *mask = a.mask;
-    *sid = a.sid;
-    return 1;
-}
-
-/* Next ACE the walk evaluates (not inherit-only, allow or deny kind):
-** 1 found, 0 end, -1 malformed. */
-static inline int next_walk_ace(acl_cursor *cur, const check_ctx *c, walk_ace *w)
-{
-    const uint8_t *p;
-    uint16_t size;
-    int r;
-    while ((r = cursor_step(cur, &p, &size)) > 0) {
-        if (p[1] & INHERIT_ONLY_ACE) continue;
-        w->kind = kind_of(p[0]);
-        if (w->kind == KIND_SKIP) continue;
-        if (!ace_mask_sid(p, size, &w->mask, &w->sid)) return -1;
-        if (w->mask & GENERIC_MASK) w->mask = ntsec_map_generic(w->mask, c->map);
-        w->mask &= ~NOT_FROM_DACL;
-        return 1;
-    }
-    return r;
-}
-
-/* 3.3 step 4: any non-inherit-only ACE naming OWNER RIGHTS. */
-static int dacl_has_owner_rights(const uint8_t *dacl)
-{
-    acl_cursor cur;
-    const uint8_t *p, *sid;
-    uint16_t size;
-    ACCESS_MASK mask;
-    cursor_init(&cur, dacl);
-    while (cursor_step(&cur, &p, &size) > 0) {
-        if (p[1] & INHERIT_ONLY_ACE) continue;
-        if (ace_mask_sid(p, size, &mask, &sid) && is_sid12(sid, sid_owner_rights)) return 1;
-    }
-    return 0;
-}
-
-/* Normal mode (3.3 step 6): first match per bit wins; a matching deny on a
-** still-wanted bit ends the check. Returns 1 granted, 0 denied, -1 bad ACL. */
-static int walk_normal(const check_ctx *c, const uint8_t *dacl, ACCESS_MASK remaining)
-{
-    acl_cursor cur;
-    walk_ace w;
-    int r;
-    cursor_init(&cur, dacl);
-    while (remaining && (r = next_walk_ace(&cur, c, &w)) != 0) {
-        if (r < 0) return -1;
-        if (!(remaining & w.mask)) continue;   /* also skips zero-mask denies */
-        if (!ace_sid_applies(c, w.sid, w.kind == KIND_DENY)) continue;
-        if (w.kind == KIND_DENY) return 0;
-        remaining &= ~w.mask;
-    }
-    return remaining == 0;
-}
-
-/* MAXIMUM_ALLOWED mode, order-sensitive as recommended in 3.4: an allow adds
-** bits not yet denied, a deny blocks bits not yet granted. */
-static int walk_max(const check_ctx *c, const uint8_t *dacl, ACCESS_MASK *granted)
-{
-    acl_cursor cur;
-    walk_ace w;
-    ACCESS_MASK denied = 0, fresh;
-    int r;
-    cursor_init(&cur, dacl);
-    while ((r = next_walk_ace(&cur, c, &w)) != 0) {
-        if (r < 0) return -1;
-        fresh = w.mask & ~(*granted | denied);
-        if (!fresh || !ace_sid_applies(c, w.sid, w.kind == KIND_DENY)) continue;
-        if (w.kind == KIND_DENY) denied |= fresh;
-        else *granted |= fresh;
-    }
-    return 1;
-}
-
-/* ---- the check ---- */
-
-typedef struct check_state {
+/* Everything one check carries between its steps. */
+typedef struct run {
+    ac_ctx c;                            /* pass context (c.pass switches) */
+    const ntsec_access_opts *opts;
+    const uint8_t *dacl;                 /* NULL when absent or NULL */
+    int dacl_state;                      /* NTSEC_WHY_DACL_* */
     ACCESS_MASK want;                    /* desired without MAXIMUM_ALLOWED */
     int max_mode;
-    ACCESS_MASK pre;                     /* granted before the DACL walk */
-    uint32_t used;                       /* privileges_used bits */
-} check_state;
+    ACCESS_MASK pre;                     /* granted by privileges */
+    ACCESS_MASK mic;                     /* allowed by the integrity label */
+    ACCESS_MASK by_priv[5];              /* bits each NTSEC_USED_* privilege gave */
+    uint32_t relabel;                    /* NTSEC_USED_RELABEL when it widened mic */
+} run;
 
-/* Steps 2-3 of 3.3: returns 0 when ACCESS_SYSTEM_SECURITY is wanted without
-** SeSecurityPrivilege (STATUS_PRIVILEGE_NOT_HELD). */
-static int apply_privileges(const ntsec_token *t, check_state *s)
+/* ---- trace helpers ---- */
+
+static void trace_simple(const run *r, ntsec_trace_kind kind, int reason, ACCESS_MASK mask,
+                         ACCESS_MASK granted, NTSTATUS status)
 {
-    if (s->want & ACCESS_SYSTEM_SECURITY) {
-        if (!ntsec_token_privilege_enabled(t, SE_SECURITY_PRIVILEGE)) return 0;
-        s->pre |= ACCESS_SYSTEM_SECURITY;
-        s->used |= USED_SECURITY;
+    ntsec_trace_event ev;
+    if (!r->c.trace) return;
+    ac_event_init(&ev, kind, r->c.pass);
+    ev.reason = (ntsec_trace_reason)reason;
+    ev.mask = mask;
+    ev.granted = granted;
+    ev.status = status;
+    ac_emit(&r->c, &ev);
+}
+
+static void trace_privilege(const run *r, uint32_t luid, ACCESS_MASK granted, int missing)
+{
+    ntsec_trace_event ev;
+    if (!r->c.trace) return;
+    ac_event_init(&ev, NTSEC_TRACE_PRIVILEGE, 0);
+    ev.privilege = luid;
+    ev.granted = granted;
+    ev.reason = missing ? NTSEC_WHY_MISSING : NTSEC_WHY_APPLIED;
+    ac_emit(&r->c, &ev);
+}
+
+/* ---- step 3: privileges (3.5) ---- */
+
+/* One privilege granting the part of rights that is wanted (all of it in
+** MAXIMUM_ALLOWED mode) and not granted yet; slot indexes by_priv. */
+static void grant_by(run *r, uint32_t luid, ACCESS_MASK rights, int slot)
+{
+    ACCESS_MASK g = (r->max_mode ? rights : r->want & rights) & ~r->pre;
+    if (!g || !ntsec_token_privilege_enabled(r->c.token, luid)) return;
+    r->pre |= g;
+    r->by_priv[slot] |= g;
+    trace_privilege(r, luid, g, 0);
+}
+
+/* Returns 0 when ACCESS_SYSTEM_SECURITY is wanted and no privilege gives it
+** (STATUS_PRIVILEGE_NOT_HELD, checked before the DACL as Wine does). */
+static int apply_privileges(run *r)
+{
+    if (r->opts && (r->opts->flags & NTSEC_ACCESS_BACKUP_INTENT)) {
+        grant_by(r, SE_BACKUP_PRIVILEGE, NTSEC_BACKUP_RIGHTS & ~ACCESS_SYSTEM_SECURITY, 2);
+        grant_by(r, SE_RESTORE_PRIVILEGE, NTSEC_RESTORE_RIGHTS & ~ACCESS_SYSTEM_SECURITY, 3);
+        if (r->want & ACCESS_SYSTEM_SECURITY) {
+            grant_by(r, SE_BACKUP_PRIVILEGE, ACCESS_SYSTEM_SECURITY, 2);
+            grant_by(r, SE_RESTORE_PRIVILEGE, ACCESS_SYSTEM_SECURITY, 3);
+        }
     }
-    if ((s->max_mode || (s->want & WRITE_OWNER))
-        && ntsec_token_privilege_enabled(t, SE_TAKE_OWNERSHIP_PRIVILEGE)) {
-        s->pre |= WRITE_OWNER;
-        s->used |= USED_TAKE_OWNERSHIP;
+    if ((r->want & ACCESS_SYSTEM_SECURITY) && !(r->pre & ACCESS_SYSTEM_SECURITY)) {
+        if (!ntsec_token_privilege_enabled(r->c.token, SE_SECURITY_PRIVILEGE)) {
+            trace_privilege(r, SE_SECURITY_PRIVILEGE, 0, 1);
+            return 0;
+        }
+        r->pre |= ACCESS_SYSTEM_SECURITY;
+        r->by_priv[0] |= ACCESS_SYSTEM_SECURITY;
+        trace_privilege(r, SE_SECURITY_PRIVILEGE, ACCESS_SYSTEM_SECURITY, 0);
     }
+    grant_by(r, SE_TAKE_OWNERSHIP_PRIVILEGE, WRITE_OWNER, 1);
     return 1;
 }
 
-/* Step 4: the owner's implicit READ_CONTROL | WRITE_DAC, unless the DACL
-** speaks for the owner through OWNER RIGHTS ACEs. */
-static void apply_owner_rights(const check_ctx *c, const uint8_t *dacl, check_state *s)
+/* ---- step 4: one pass ---- */
+
+/* The owner's READ_CONTROL | WRITE_DAC (3.3 step 4), matched like an allow
+** ACE with the pass's SIDs, unless the DACL has OWNER RIGHTS ACEs. */
+static ACCESS_MASK owner_rights(const run *r)
 {
-    const uint8_t *owner = c->owner;
-    if (!s->max_mode && !(s->want & (READ_CONTROL | WRITE_DAC))) return;
-    if (c->self && is_sid12(owner, sid_principal_self)) owner = c->self;
-    if (!ntsec_token_has_sid(c->token, owner, 0)) return;
-    if (dacl && dacl_has_owner_rights(dacl)) return;
-    s->pre |= READ_CONTROL | WRITE_DAC;
+    const ACCESS_MASK rights = READ_CONTROL | WRITE_DAC;
+    if (!r->max_mode && !(r->want & rights & ~r->pre)) return 0;
+    if (!ac_sid_applies(&r->c, r->c.owner, 0)) {
+        trace_simple(r, NTSEC_TRACE_OWNER, NTSEC_WHY_NOT_OWNER, rights, 0, 0);
+        return 0;
+    }
+    if (r->dacl && ac_dacl_has_owner_rights(r->dacl)) {
+        trace_simple(r, NTSEC_TRACE_OWNER, NTSEC_WHY_OWNER_RIGHTS_ACE, rights, 0, 0);
+        return 0;
+    }
+    trace_simple(r, NTSEC_TRACE_OWNER, NTSEC_WHY_APPLIED, rights, rights, 0);
+    return rights;
 }
 
-/* Evaluate the DACL; returns the granted mask (0 = denied) or sets *bad. */
-static ACCESS_MASK evaluate(const check_ctx *c, const ntsec_sd_parts *parts, const check_state *s,
-                            int *bad)
+/* What a NULL or absent DACL gives in MAXIMUM_ALLOWED mode: GenericAll and
+** whatever was asked (ReactOS RULE 1); ACCESS_SYSTEM_SECURITY stays with
+** the privilege. */
+static ACCESS_MASK everything(const run *r)
 {
-    const uint8_t *dacl = (parts->control & SE_DACL_PRESENT) ? parts->dacl : NULL;
-    ACCESS_MASK g = s->pre;
-    int r;
-    if (!s->max_mode) {
-        if (s->want == 0) return 0;    /* nothing asked, nothing granted (docs/access.md) */
-        r = dacl ? walk_normal(c, dacl, s->want & ~s->pre) : 1;
-        *bad = r < 0;
-        return r > 0 ? s->want : 0;
-    }
-    if (!dacl) g |= c->map ? c->map->all : 0;
-    else if (walk_max(c, dacl, &g) < 0) *bad = 1;
-    if (*bad || (s->want & ~g)) return 0;
+    return (r->c.map ? r->c.map->all : 0) | (r->want & ~ACCESS_SYSTEM_SECURITY);
+}
+
+/* Normal mode, no object types: 1 when the pass covers everything wanted. */
+static int pass_normal(run *r, int *bad)
+{
+    ACCESS_MASK remaining = r->want & ~r->pre;
+    int ok = 1;
+    trace_simple(r, NTSEC_TRACE_PASS, r->dacl_state, remaining, 0, 0);
+    if (remaining) remaining &= ~owner_rights(r);
+    if (r->dacl && remaining) ok = ac_walk_normal(&r->c, r->dacl, &remaining);
+    else if (r->c.trace && r->dacl) ac_walk_normal(&r->c, r->dacl, &remaining);
+    if (ok < 0) *bad = 1;
+    trace_simple(r, NTSEC_TRACE_PASS_END, 0, remaining, 0, ok > 0 ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
+    return ok > 0;
+}
+
+/* MAXIMUM_ALLOWED, no object types: the pass's grant. */
+static ACCESS_MASK pass_max(run *r, int *bad)
+{
+    ACCESS_MASK g;
+    trace_simple(r, NTSEC_TRACE_PASS, r->dacl_state, 0, 0, 0);
+    g = owner_rights(r);
+    if (!r->dacl) g |= everything(r);
+    else if (ac_walk_max(&r->c, r->dacl, &g) < 0) *bad = 1;
+    trace_simple(r, NTSEC_TRACE_PASS_END, 0, 0, g, STATUS_SUCCESS);
     return g;
 }
 
-static void result_set(ntsec_access_result *res, ACCESS_MASK granted, NTSTATUS st, uint32_t used)
+/* ---- object-type passes ---- */
+
+static void nodes_init(ac_nodes *s, size_t n, ACCESS_MASK value)
 {
-    res->granted = granted;
-    res->access_status = st;
-    res->privileges_used = used;
+    size_t i;
+    s->n = n;
+    for (i = 0; i < n; i++) {
+        s->want[i] = value;
+        s->denied[i] = 0;
+        s->refused[i] = 0;
+    }
 }
 
-/* Drop privilege bits for rights the result does not carry. */
-static uint32_t used_in(ACCESS_MASK granted, uint32_t used)
+/* Normal mode: s->want[i] == 0 && !refused[i] means node i is satisfied. */
+static void pass_tree_normal(run *r, ac_nodes *s, int *bad)
 {
-    if (!(granted & ACCESS_SYSTEM_SECURITY)) used &= ~(uint32_t)USED_SECURITY;
-    if (!(granted & WRITE_OWNER)) used &= ~(uint32_t)USED_TAKE_OWNERSHIP;
+    ACCESS_MASK remaining = r->want & ~r->pre;
+    trace_simple(r, NTSEC_TRACE_PASS, r->dacl_state, remaining, 0, 0);
+    if (remaining) remaining &= ~owner_rights(r);
+    nodes_init(s, r->c.ntypes, remaining);
+    if (r->dacl && ac_walk_tree_normal(&r->c, r->dacl, s) < 0) *bad = 1;
+    trace_simple(r, NTSEC_TRACE_PASS_END, 0, s->want[0], 0,
+                 (!s->want[0] && !s->refused[0]) ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
+}
+
+static void pass_tree_max(run *r, ac_nodes *s, int *bad)
+{
+    trace_simple(r, NTSEC_TRACE_PASS, r->dacl_state, 0, 0, 0);
+    nodes_init(s, r->c.ntypes, owner_rights(r));
+    if (!r->dacl) nodes_init(s, r->c.ntypes, s->want[0] | everything(r));
+    else if (ac_walk_tree_max(&r->c, r->dacl, s) < 0) *bad = 1;
+    trace_simple(r, NTSEC_TRACE_PASS_END, 0, 0, s->want[0], STATUS_SUCCESS);
+}
+
+/* ---- step 5: results ---- */
+
+static uint32_t used_in(const run *r, ACCESS_MASK granted)
+{
+    static const uint32_t bit[5] = { NTSEC_USED_SECURITY, NTSEC_USED_TAKE_OWNERSHIP,
+                                     NTSEC_USED_BACKUP, NTSEC_USED_RESTORE, 0 };
+    uint32_t used = 0;
+    int i;
+    for (i = 0; i < 4; i++)
+        if (r->by_priv[i] & granted) used |= bit[i];
+    if (r->relabel && (granted & WRITE_OWNER)) used |= r->relabel;
     return used;
+}
+
+static void result_set(const run *r, ntsec_access_result *res, ACCESS_MASK granted, NTSTATUS st)
+{
+    res->granted = st == STATUS_SUCCESS ? granted : 0;
+    res->access_status = st;
+    res->privileges_used = st == STATUS_SUCCESS ? used_in(r, granted) : 0;
+    trace_simple(r, NTSEC_TRACE_RESULT, 0, res->privileges_used, res->granted, st);
+}
+
+/* A maximum-mode grant as a status: it must cover what was asked and not
+** be empty (3.4). */
+static NTSTATUS max_status(const run *r, ACCESS_MASK g)
+{
+    return (g && !(r->want & ~g)) ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+}
+
+static void fill_node_results(const run *r, const ACCESS_MASK *granted, const int *ok)
+{
+    size_t i;
+    ntsec_object_result *out = r->opts->results;
+    if (!out) return;
+    for (i = 0; i < r->c.ntypes; i++) {
+        out[i].status = ok[i] ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+        out[i].granted = ok[i] ? granted[i] : 0;
+    }
+}
+
+/* ---- the passes together ---- */
+
+static int run_flat(run *r, ntsec_access_result *res)
+{
+    int bad = 0, ok;
+    ACCESS_MASK g;
+    r->c.pass = 0;
+    if (!r->max_mode) {
+        ok = pass_normal(r, &bad);
+        if (ok && !bad && ntsec_token_is_restricted(r->c.token)) {
+            r->c.pass = 1;
+            ok = pass_normal(r, &bad);
+        }
+        if (!bad) result_set(r, res, r->want, ok ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
+        return !bad;
+    }
+    g = pass_max(r, &bad);
+    if (ntsec_token_is_restricted(r->c.token)) {
+        r->c.pass = 1;
+        g &= pass_max(r, &bad);
+    }
+    g = (g | r->pre) & r->mic;
+    if (!bad) result_set(r, res, g, max_status(r, g));
+    return !bad;
+}
+
+/* Normal mode with object types: node i is granted when every pass
+** satisfied it; node 0 additionally needs no refusal anywhere. */
+static void tree_normal_result(run *r, const ac_nodes *a, const ac_nodes *b, ntsec_access_result *res)
+{
+    ACCESS_MASK granted[NTSEC_MAX_OBJECT_TYPES];
+    int ok[NTSEC_MAX_OBJECT_TYPES], refused = 0;
+    size_t i;
+    for (i = 0; i < a->n; i++) {
+        ok[i] = !a->want[i] && !a->refused[i] && (!b || (!b->want[i] && !b->refused[i]));
+        refused |= a->refused[i] || (b && b->refused[i]);
+        granted[i] = r->want;
+    }
+    fill_node_results(r, granted, ok);
+    result_set(r, res, r->want, (ok[0] && !refused) ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
+}
+
+static void tree_max_result(run *r, const ac_nodes *a, const ac_nodes *b, ntsec_access_result *res)
+{
+    ACCESS_MASK granted[NTSEC_MAX_OBJECT_TYPES];
+    int ok[NTSEC_MAX_OBJECT_TYPES];
+    size_t i;
+    for (i = 0; i < a->n; i++) {
+        granted[i] = ((b ? a->want[i] & b->want[i] : a->want[i]) | r->pre) & r->mic;
+        ok[i] = max_status(r, granted[i]) == STATUS_SUCCESS;
+    }
+    fill_node_results(r, granted, ok);
+    result_set(r, res, granted[0], ok[0] ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
+}
+
+static int run_tree(run *r, ntsec_access_result *res)
+{
+    ac_nodes a, b;
+    int bad = 0, restricted = ntsec_token_is_restricted(r->c.token);
+    r->c.pass = 0;
+    if (r->max_mode) pass_tree_max(r, &a, &bad);
+    else pass_tree_normal(r, &a, &bad);
+    if (restricted && !bad) {
+        r->c.pass = 1;
+        if (r->max_mode) pass_tree_max(r, &b, &bad);
+        else pass_tree_normal(r, &b, &bad);
+    }
+    if (bad) return 0;
+    if (r->max_mode) tree_max_result(r, &a, restricted ? &b : NULL, res);
+    else tree_normal_result(r, &a, restricted ? &b : NULL, res);
+    return 1;
+}
+
+/* ---- entry ---- */
+
+static NTSTATUS call_checks(const ntsec_token *t, ACCESS_MASK desired, const ntsec_sd_parts *p,
+                            const ntsec_access_opts *o)
+{
+    if (desired & GENERIC_MASK) return STATUS_GENERIC_NOT_MAPPED;
+    if (o && (o->flags & NTSEC_ACCESS_NT_API)) {
+        if (ntsec_token_type(t) != NTSEC_TOKEN_IMPERSONATION) return STATUS_NO_IMPERSONATION_TOKEN;
+        if (ntsec_token_level(t) < SECURITY_IDENTIFICATION) return STATUS_BAD_IMPERSONATION_LEVEL;
+    }
+    if (!p->owner || !p->group) return STATUS_INVALID_SECURITY_DESCR;
+    if (o && o->object_types) {
+        if (o->object_type_count > NTSEC_MAX_OBJECT_TYPES) return STATUS_NOT_SUPPORTED;
+        return ac_types_validate(o->object_types, o->object_type_count);
+    }
+    return STATUS_SUCCESS;
+}
+
+static void run_init(run *r, const ntsec_token *t, ACCESS_MASK desired, const ntsec_sd_parts *p,
+                     const ntsec_generic_mapping *map, const ntsec_access_opts *o)
+{
+    memset(r, 0, sizeof *r);
+    r->c.token = t;
+    r->c.owner = p->owner;
+    r->c.self = o ? o->principal_self : NULL;
+    r->c.sacl = (p->control & SE_SACL_PRESENT) ? p->sacl : NULL;
+    r->c.map = map;
+    r->c.trace = o ? o->trace : NULL;
+    r->c.types = (o && o->object_types) ? o->object_types : NULL;
+    r->c.ntypes = r->c.types ? o->object_type_count : 0;
+    r->opts = o;
+    r->want = desired & ~MAXIMUM_ALLOWED;
+    r->max_mode = (desired & MAXIMUM_ALLOWED) != 0;
+    r->dacl = (p->control & SE_DACL_PRESENT) ? p->dacl : NULL;
+    if (!(p->control & SE_DACL_PRESENT)) r->dacl_state = NTSEC_WHY_DACL_ABSENT;
+    else if (!p->dacl) r->dacl_state = NTSEC_WHY_DACL_NULL;
+    else r->dacl_state = ntsec_acl_count(p->dacl) ? NTSEC_WHY_DACL_PRESENT : NTSEC_WHY_DACL_EMPTY;
+}
+
+/* An outcome decided before the DACL: every node gets it too. */
+static void decided(run *r, ntsec_access_result *res, NTSTATUS st)
+{
+    size_t i;
+    if (r->c.types && r->opts->results) {
+        for (i = 0; i < r->c.ntypes; i++) {
+            r->opts->results[i].granted = 0;
+            r->opts->results[i].status = st;
+        }
+    }
+    result_set(r, res, 0, st);
+}
+
+/* Steps 2-3; 0 when the outcome is already decided (res filled). */
+static int before_dacl(run *r, ntsec_access_result *res)
+{
+    r->mic = ac_integrity_allowed(r->c.token, r->c.sacl, r->c.map, &r->relabel, r->c.trace);
+    if (!r->max_mode && (r->want == 0 || (r->want & ~r->mic))) {
+        decided(r, res, STATUS_ACCESS_DENIED);     /* nothing asked (docs) or label refuses */
+        return 0;
+    }
+    if (!apply_privileges(r)) {
+        decided(r, res, STATUS_PRIVILEGE_NOT_HELD);
+        return 0;
+    }
+    return 1;
 }
 
 NTSTATUS ntsec_access_check(const ntsec_sd *sd, const ntsec_token *token,
@@ -289,30 +397,15 @@ NTSTATUS ntsec_access_check(const ntsec_sd *sd, const ntsec_token *token,
                             const ntsec_access_opts *opts, ntsec_access_result *res)
 {
     ntsec_sd_parts parts;
-    check_ctx c;
-    check_state s;
-    ACCESS_MASK granted;
-    int bad = 0;
-    if (desired & GENERIC_MASK) return STATUS_GENERIC_NOT_MAPPED;
+    ntsec_access_result out;
+    run r;
+    NTSTATUS st;
     ntsec_sd_get_parts(sd, &parts);
-    if (!parts.owner || !parts.group) return STATUS_INVALID_SECURITY_DESCR;
-    if (ntsec_token_integrity_sid(token)) return STATUS_NOT_SUPPORTED;  /* MIC: docs/access.md */
-    c.token = token;
-    c.owner = parts.owner;
-    c.self = opts ? opts->principal_self : NULL;
-    c.map = mapping;
-    s.want = desired & ~MAXIMUM_ALLOWED;
-    s.max_mode = (desired & MAXIMUM_ALLOWED) != 0;
-    s.pre = 0;
-    s.used = 0;
-    if (!apply_privileges(token, &s)) {
-        result_set(res, 0, STATUS_PRIVILEGE_NOT_HELD, 0);
-        return STATUS_SUCCESS;
-    }
-    apply_owner_rights(&c, (parts.control & SE_DACL_PRESENT) ? parts.dacl : NULL, &s);
-    granted = evaluate(&c, &parts, &s, &bad);
-    if (bad) return STATUS_INVALID_ACL;
-    if (!granted) result_set(res, 0, STATUS_ACCESS_DENIED, 0);
-    else result_set(res, granted, STATUS_SUCCESS, used_in(granted, s.used));
+    if ((st = call_checks(token, desired, &parts, opts)) != STATUS_SUCCESS) return st;
+    run_init(&r, token, desired, &parts, mapping, opts);
+    trace_simple(&r, NTSEC_TRACE_START, 0, desired, 0, r.max_mode);
+    if (before_dacl(&r, &out) && !(r.c.types ? run_tree(&r, &out) : run_flat(&r, &out)))
+        return STATUS_INVALID_ACL;
+    *res = out;
     return STATUS_SUCCESS;
 }

@@ -20,12 +20,32 @@ void ntsec_buf_init(ntsec_buf *b)
     b->len = 0;
     b->cap = 0;
     b->oom = 0;
+    b->borrowed = 0;
+}
+
+void ntsec_buf_init_on(ntsec_buf *b, uint8_t *storage, size_t cap)
+{
+    ntsec_buf_init(b);
+    b->data = storage;
+    b->cap = cap;
+    b->borrowed = 1;
 }
 
 void ntsec_buf_free(ntsec_buf *b)
 {
-    free(b->data);
+    if (!b->borrowed) free(b->data);
     ntsec_buf_init(b);
+}
+
+/* New storage of cap bytes holding the current content. */
+static uint8_t *regrow(ntsec_buf *b, size_t cap)
+{
+    uint8_t *p;
+    if (!b->borrowed) return realloc(b->data, cap);
+    p = malloc(cap);
+    if (p && b->len) memcpy(p, b->data, b->len);
+    if (p) b->borrowed = 0;
+    return p;
 }
 
 /* Smallest doubling of the current capacity that holds need bytes, or 0 on
@@ -46,7 +66,7 @@ uint8_t *ntsec_buf_reserve(ntsec_buf *b, size_t n)
     if (n > ((size_t)-1) - b->len) { b->oom = 1; return NULL; }
     if (b->len + n > b->cap) {
         size_t cap = grown_capacity(b->cap, b->len + n);
-        uint8_t *p = realloc(b->data, cap);
+        uint8_t *p = regrow(b, cap);
         if (!p) { b->oom = 1; return NULL; }
         b->data = p;
         b->cap = cap;

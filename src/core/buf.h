@@ -9,14 +9,20 @@
 #include "ntsec_types.h"
 
 typedef struct ntsec_buf {
-    uint8_t *data;   /* owned; NULL until the first write */
+    uint8_t *data;   /* owned (or the caller's storage while borrowed); NULL until the first write */
     size_t len;      /* bytes in use */
     size_t cap;      /* bytes allocated */
     int oom;         /* set once an allocation failed; later writes are ignored */
+    int borrowed;    /* data is the caller's storage (ntsec_buf_init_on), not freed */
 } ntsec_buf;
 
 /* Initialise an empty buffer (no allocation). */
 void ntsec_buf_init(ntsec_buf *b);
+/* Initialise an empty buffer that writes into the caller's storage[0..cap)
+** first and moves to the heap only when that is full: a hot path with
+** small output then allocates nothing. storage must outlive the buffer's
+** use; ntsec_buf_free never frees it. */
+void ntsec_buf_init_on(ntsec_buf *b, uint8_t *storage, size_t cap);
 /* Release the storage; the buffer is empty and reusable afterwards. */
 void ntsec_buf_free(ntsec_buf *b);
 /* Make room for n more bytes; returns a pointer to them or NULL (oom set). */

@@ -5,12 +5,18 @@
 
 #include "guid.h"
 
-static int hexval(char c)
+/* Hex digit value + 1 by character, 0 for anything else: one load per digit
+** (this sits on the SDDL parse hot path). */
+static const uint8_t hex_plus1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* Digit value, or a value > 15 for a non-digit. */
+static unsigned hexval(char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+    return (unsigned)hex_plus1[(unsigned char)c] - 1u;
 }
 
 /* Text position of each wire byte: Data1 and Data2/3 are byte-reversed. */
@@ -21,8 +27,8 @@ int ntsec_guid_parse36(const char *s, ntsec_guid *g)
     int i;
     if (s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') return 0;
     for (i = 0; i < 16; i++) {
-        int hi = hexval(s[text_pos[i]]), lo = hexval(s[text_pos[i] + 1]);
-        if (hi < 0 || lo < 0) return 0;
+        unsigned hi = hexval(s[text_pos[i]]), lo = hexval(s[text_pos[i] + 1]);
+        if ((hi | lo) > 15) return 0;
         g->b[i] = (uint8_t)(hi << 4 | lo);
     }
     return 1;

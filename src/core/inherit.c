@@ -32,6 +32,12 @@ typedef struct inherit_ctx {
     const uint8_t *owner, *group;
     const ntsec_generic_mapping *map;
     int is_container;
+    uint32_t sef;
+    const ntsec_guid *types;          /* the child's object types (may be NULL) */
+    size_t ntypes;
+    const uint8_t *default_dacl;      /* the token's, when nothing else gives a DACL */
+    const uint8_t *label_sid;         /* label to add to the SACL, or NULL */
+    ACCESS_MASK label_policy;
 } inherit_ctx;
 
 static int is_sid12(const uint8_t *sid, const uint8_t well_known[12])
@@ -65,12 +71,21 @@ static int needs_mapping(const ntsec_ace *a)
     return has_mask(a) && ((a->mask & GENERIC_MASK) || is_creator_sid(a->sid));
 }
 
+/* 1 when guid is one of the child's object types. */
+static int child_has_type(const inherit_ctx *c, const uint8_t *guid)
+{
+    size_t i;
+    for (i = 0; i < c->ntypes; i++)
+        if (memcmp(c->types[i].b, guid, 16) == 0) return 1;
+    return 0;
+}
+
 /* An object ACE limited to an inherited object type reaches only children of
-** that type; ntsec children carry no object types (4.4). */
+** that type (4.4; MSDOC-ace-inheritance-rules). */
 static int applies_to_child(const inherit_ctx *c, const ntsec_ace *a)
 {
     uint8_t f = a->flags;
-    if (a->inherited_object_type) return 0;
+    if (a->inherited_object_type && !child_has_type(c, a->inherited_object_type)) return 0;
     return c->is_container ? (f & CONTAINER_INHERIT_ACE) != 0 : (f & OBJECT_INHERIT_ACE) != 0;
 }
 
@@ -168,25 +183,79 @@ typedef struct computed_acl {
     uint16_t control;
 } computed_acl;
 
-/* ComputeACL (DTYP 2.5.3.4.2) without a token default: absent when neither
-** side contributes; a NULL creator ACL stays NULL (docs/access.md). */
+/* 1 when the ACEs written since ab began include a mandatory label. */
+static int built_has_label(const ntsec_acl_builder *ab)
+{
+    size_t off = ab->start + NTSEC_ACL_HEADER_SIZE;
+    while (off + 4 <= ab->buf->len) {
+        if (ab->buf->data[off] == SYSTEM_MANDATORY_LABEL_ACE_TYPE) return 1;
+        off += ntsec_rd16(ab->buf->data + off + 2);
+    }
+    return 0;
+}
+
+/* The SACL gets the creator's label when the new object needs one and its
+** SACL carries none (docs/access.md, SEF_MACL_*). */
+static void add_label(const inherit_ctx *c, ntsec_acl_builder *ab)
+{
+    ntsec_ace a;
+    if (!c->label_sid || ab->buf->oom || built_has_label(ab)) return;
+    memset(&a, 0, sizeof a);
+    a.type = SYSTEM_MANDATORY_LABEL_ACE_TYPE;
+    a.mask = c->label_policy;
+    a.sid = c->label_sid;
+    ntsec_acl_add(ab, &a);
+}
+
+/* Which sources feed an ACL (DTYP 2.5.3.4.2 ComputeACL). */
+typedef struct acl_plan {
+    int prot;                 /* creator ACL protected: its ACEs, ID cleared */
+    int null_acl;             /* creator's ACL is NULL: stays NULL */
+    int use_creator;          /* creator's explicit ACEs */
+    int inherit;              /* parent's inheritable ACEs */
+    const uint8_t *fallback;  /* token default DACL when nothing else */
+} acl_plan;
+
+static acl_plan plan_acl(const inherit_ctx *c, const acl_kind *k, const acl_source *parent,
+                         const acl_source *creator)
+{
+    acl_plan p;
+    uint32_t auto_flag = k->is_dacl ? SEF_DACL_AUTO_INHERIT : SEF_SACL_AUTO_INHERIT;
+    int parent_has = has_inheritable(parent->acl);
+    int default_desc = (c->sef & SEF_DEFAULT_DESCRIPTOR_FOR_OBJECT) && parent_has;
+    memset(&p, 0, sizeof p);
+    p.prot = creator->present && !default_desc && (creator->control & k->protected_);
+    p.null_acl = creator->present && !default_desc && !creator->acl;
+    p.use_creator = creator->present && !default_desc && !p.null_acl;
+    if (parent_has && !p.prot && !p.null_acl)
+        p.inherit = !p.use_creator || (c->sef & auto_flag);
+    if (!creator->present && !parent_has && k->is_dacl) p.fallback = c->default_dacl;
+    return p;
+}
+
+/* ComputeACL (DTYP 2.5.3.4.2): absent when nothing contributes; a NULL
+** creator ACL stays NULL (docs/access.md). */
 static NTSTATUS compute_acl(const inherit_ctx *c, const acl_kind *k, const acl_source *parent,
                             const acl_source *creator, ntsec_buf *buf, computed_acl *out)
 {
     ntsec_acl_builder ab;
-    int prot = creator->present && (creator->control & k->protected_);
-    int null_acl = creator->present && !creator->acl;
-    int inherit = !prot && !null_acl && has_inheritable(parent->acl);
+    acl_plan p = plan_acl(c, k, parent, creator);
+    int label = !k->is_dacl && c->label_sid;
     memset(out, 0, sizeof *out);
-    if (!creator->present && !inherit) return STATUS_SUCCESS;
+    if (!p.use_creator && !p.null_acl && !p.inherit && !p.fallback && !label) return STATUS_SUCCESS;
     out->present = 1;
-    out->control = (uint16_t)(k->present | (prot ? k->protected_ : 0) | (inherit ? k->auto_inherited : 0));
-    if (null_acl) return STATUS_SUCCESS;
+    out->control = (uint16_t)(k->present | (p.prot ? k->protected_ : 0)
+                              | ((p.inherit && (c->sef & (k->is_dacl ? SEF_DACL_AUTO_INHERIT
+                                                                      : SEF_SACL_AUTO_INHERIT)))
+                                 ? k->auto_inherited : 0));
+    if (p.null_acl && !label) return STATUS_SUCCESS;
     out->in_buf = 1;
     out->offset = buf->len;
     ntsec_acl_begin(&ab, buf);
-    if (creator->present) creator_aces(c, creator->acl, prot, &ab);
-    if (inherit) inherit_from_parent(c, parent->acl, &ab);
+    if (p.use_creator) creator_aces(c, creator->acl, p.prot, &ab);
+    if (p.inherit) inherit_from_parent(c, parent->acl, &ab);
+    if (p.fallback) creator_aces(c, p.fallback, 0, &ab);
+    if (label) add_label(c, &ab);
     return ntsec_acl_end(&ab, 0);
 }
 
@@ -195,15 +264,44 @@ static const uint8_t *computed_ptr(const computed_acl *a, const ntsec_buf *buf)
     return a->in_buf ? buf->data + a->offset : NULL;
 }
 
-/* Owner and group: creator's, else the defaults (4.4; DTYP 2.5.3.4.1). */
-static NTSTATUS pick_sids(const ntsec_sd_parts *cp, const uint8_t *default_owner,
-                          const uint8_t *default_group, inherit_ctx *c)
+/* 4.6 on creation: the resulting owner must be assignable by the token,
+** unless SEF_AVOID_OWNER_CHECK or SeRestorePrivilege. */
+static int owner_ok(const ntsec_new_security_opts *o, const uint8_t *owner)
 {
-    c->owner = cp->owner ? cp->owner : default_owner;
-    c->group = cp->group ? cp->group : default_group;
+    const ntsec_token *t = o->token;
+    if (!t || (o->sef & SEF_AVOID_OWNER_CHECK)) return 1;
+    if (ntsec_token_privilege_enabled(t, SE_RESTORE_PRIVILEGE)) return 1;
+    return ntsec_token_can_own(t, owner);
+}
+
+/* Owner and group (DTYP 2.5.3.4.1): creator's, else the parent's with
+** SEF_DEFAULT_*_FROM_PARENT, else the given defaults, else the token's. */
+static NTSTATUS pick_sids(const ntsec_sd_parts *pp, const ntsec_sd_parts *cp,
+                          const ntsec_new_security_opts *o, inherit_ctx *c)
+{
+    const ntsec_token *t = o->token;
+    c->owner = cp->owner;
+    if (!c->owner && (o->sef & SEF_DEFAULT_OWNER_FROM_PARENT)) c->owner = pp->owner;
+    if (!c->owner) c->owner = o->default_owner ? o->default_owner : (t ? ntsec_token_owner(t) : NULL);
+    c->group = cp->group;
+    if (!c->group && (o->sef & SEF_DEFAULT_GROUP_FROM_PARENT)) c->group = pp->group;
+    if (!c->group) c->group = o->default_group ? o->default_group : (t ? ntsec_token_primary_group(t) : NULL);
     if (!c->owner || !ntsec_sid_valid(c->owner, SECURITY_MAX_SID_SIZE)) return STATUS_INVALID_OWNER;
     if (c->group && !ntsec_sid_valid(c->group, SECURITY_MAX_SID_SIZE)) return STATUS_INVALID_PRIMARY_GROUP;
-    return STATUS_SUCCESS;
+    return owner_ok(o, c->owner) ? STATUS_SUCCESS : STATUS_INVALID_OWNER;
+}
+
+/* A creator below medium integrity labels what it creates with its own
+** level (MSDOC-mandatory-integrity-control); the policy is SEF_MACL_*,
+** NO_WRITE_UP when none is given. */
+static void pick_label(const ntsec_new_security_opts *o, inherit_ctx *c)
+{
+    const uint8_t *il = o->token ? ntsec_token_integrity_sid(o->token) : NULL;
+    c->label_sid = NULL;
+    if (!il || il[1] != 1 || ntsec_rd32(il + 8) >= 0x2000) return;
+    c->label_sid = il;
+    c->label_policy = (o->sef & SEF_MACL_VALID_FLAGS) >> 8;
+    if (!c->label_policy) c->label_policy = SYSTEM_MANDATORY_LABEL_NO_WRITE_UP;
 }
 
 static NTSTATUS build_new(const inherit_ctx *c, const ntsec_sd_parts *pp, const ntsec_sd_parts *cp,
@@ -225,10 +323,9 @@ static NTSTATUS build_new(const inherit_ctx *c, const ntsec_sd_parts *pp, const 
     return ntsec_sd_build(&p, out);
 }
 
-NTSTATUS ntsec_new_security(const ntsec_sd *parent, const ntsec_sd *creator,
-                            int is_container, const uint8_t *default_owner,
-                            const uint8_t *default_group,
-                            const ntsec_generic_mapping *mapping, ntsec_sd **out)
+NTSTATUS ntsec_new_security_ex(const ntsec_sd *parent, const ntsec_sd *creator, int is_container,
+                               const ntsec_new_security_opts *opts,
+                               const ntsec_generic_mapping *mapping, ntsec_sd **out)
 {
     ntsec_sd_parts pp, cp;
     ntsec_buf dbuf, sbuf;
@@ -236,16 +333,34 @@ NTSTATUS ntsec_new_security(const ntsec_sd *parent, const ntsec_sd *creator,
     NTSTATUS st;
     memset(&pp, 0, sizeof pp);
     memset(&cp, 0, sizeof cp);
+    memset(&c, 0, sizeof c);
     if (parent) ntsec_sd_get_parts(parent, &pp);
     if (creator) ntsec_sd_get_parts(creator, &cp);
-    st = pick_sids(&cp, default_owner, default_group, &c);
-    if (st != STATUS_SUCCESS) return st;
+    if ((st = pick_sids(&pp, &cp, opts, &c)) != STATUS_SUCCESS) return st;
+    pick_label(opts, &c);
     c.map = mapping;
     c.is_container = is_container != 0;
+    c.sef = opts->sef;
+    c.types = opts->object_types;
+    c.ntypes = opts->object_types ? opts->object_type_count : 0;
+    c.default_dacl = opts->token ? ntsec_token_default_dacl(opts->token) : NULL;
     ntsec_buf_init(&dbuf);
     ntsec_buf_init(&sbuf);
     st = build_new(&c, &pp, &cp, &dbuf, &sbuf, out);
     ntsec_buf_free(&dbuf);
     ntsec_buf_free(&sbuf);
     return st;
+}
+
+NTSTATUS ntsec_new_security(const ntsec_sd *parent, const ntsec_sd *creator,
+                            int is_container, const uint8_t *default_owner,
+                            const uint8_t *default_group,
+                            const ntsec_generic_mapping *mapping, ntsec_sd **out)
+{
+    ntsec_new_security_opts o;
+    memset(&o, 0, sizeof o);
+    o.sef = SEF_DACL_AUTO_INHERIT | SEF_SACL_AUTO_INHERIT;
+    o.default_owner = default_owner;
+    o.default_group = default_group;
+    return ntsec_new_security_ex(parent, creator, is_container, &o, mapping, out);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "merge.h"
+#include "merge_internal.h"
 #include "acl.h"
 #include "buf.h"
 #include "secdefs.h"
@@ -77,6 +78,7 @@ typedef struct raw_acl {
 
 /* Which ACEs of a source ACL to take. */
 typedef enum ace_filter {
+    TAKE_ALL,
     TAKE_EXPLICIT,            /* INHERITED_ACE clear */
     TAKE_INHERITED,           /* INHERITED_ACE set */
     TAKE_TYPES,               /* type bit set in types */
@@ -96,6 +98,7 @@ static int ace_wanted(const uint8_t *ace, ace_filter f, uint32_t types)
 {
     int typed = ace[0] < 32 && ((types >> ace[0]) & 1);
     switch (f) {
+    case TAKE_ALL: return 1;
     case TAKE_EXPLICIT: return !(ace[1] & INHERITED_ACE);
     case TAKE_INHERITED: return (ace[1] & INHERITED_ACE) != 0;
     case TAKE_TYPES: return typed;
@@ -103,8 +106,11 @@ static int ace_wanted(const uint8_t *ace, ace_filter f, uint32_t types)
     }
 }
 
-/* Append the ACEs of a valid acl (may be NULL) that pass the filter. */
-static void raw_take(raw_acl *r, const uint8_t *acl, ace_filter f, uint32_t types)
+/* Append the ACEs of a valid acl (may be NULL) that pass the filter;
+** split (may be NULL) applies generic-element splitting (4.4 item 4),
+** clear_id clears INHERITED_ACE. */
+static void raw_take_ex(raw_acl *r, const uint8_t *acl, ace_filter f, uint32_t types,
+                        const split_ctx *split, int clear_id)
 {
     size_t off = NTSEC_ACL_HEADER_SIZE;
     unsigned i, n;
@@ -112,13 +118,28 @@ static void raw_take(raw_acl *r, const uint8_t *acl, ace_filter f, uint32_t type
     n = ntsec_acl_count(acl);
     for (i = 0; i < n; i++) {
         const uint8_t *ace = acl + off;
-        uint16_t size = ntsec_rd16(ace + 2);
-        off += size;
+        off += ntsec_rd16(ace + 2);
         if (!ace_wanted(ace, f, types)) continue;
-        ntsec_buf_put(r->buf, ace, size);
-        r->count++;
+        r->count += merge_put_ace(r->buf, ace, split, clear_id);
         if (acl[0] > r->revision) r->revision = acl[0];
     }
+}
+
+static void raw_take(raw_acl *r, const uint8_t *acl, ace_filter f, uint32_t types)
+{
+    raw_take_ex(r, acl, f, types, NULL, 0);
+}
+
+/* 1 when some ACE of acl would be split. */
+static int any_split(const uint8_t *acl)
+{
+    size_t off = NTSEC_ACL_HEADER_SIZE;
+    unsigned i, n = ntsec_acl_count(acl);
+    for (i = 0; i < n; i++) {
+        if (merge_needs_split(acl + off)) return 1;
+        off += ntsec_rd16(acl + off + 2);
+    }
+    return 0;
 }
 
 /* Write the header; STATUS_INVALID_ACL past 64 KiB (4.6). */
@@ -227,6 +248,7 @@ typedef struct merge_job {
     const ntsec_sd_parts *old, *mod;
     SECURITY_INFORMATION si;
     uint32_t sef;
+    split_ctx split;          /* mapping and NEW's owner/group for 4.4 item 4 */
 } merge_job;
 
 /* One merged ACL: a pointer into OLD/MOD, or built into buf at offset. */
@@ -245,20 +267,34 @@ static uint16_t apply_protection(const acl_side *sd, SECURITY_INFORMATION si, ui
     return control;
 }
 
-/* SEF_*_AUTO_INHERIT cases 1-3 of 4.4 for a non-NULL MOD ACL. */
+/* Cases 2 and 3 when some ACE must be split: the whole MOD ACL re-assembled. */
+static NTSTATUS split_copy(const merge_job *j, const uint8_t *mod_acl, int clear_id, ntsec_buf *buf)
+{
+    raw_acl r;
+    raw_begin(&r, buf);
+    raw_take_ex(&r, mod_acl, TAKE_ALL, 0, &j->split, clear_id);
+    return raw_end(&r);
+}
+
+/* SEF_*_AUTO_INHERIT cases 1-3 of 4.4 for a non-NULL MOD ACL, with the
+** generic-element splitting of item 4 on the result. */
 static NTSTATUS auto_inherit(const acl_side *sd, const merge_job *j, const uint8_t *old_acl,
                              const uint8_t *mod_acl, uint16_t control, ntsec_buf *buf)
 {
     raw_acl r;
     uint16_t old_control = j->old->control;
-    if (control & sd->protected_) return copy_clearing_inherited(buf, mod_acl);   /* case 2 */
+    if (control & sd->protected_) {                                              /* case 2 */
+        if (any_split(mod_acl)) return split_copy(j, mod_acl, 1, buf);
+        return copy_clearing_inherited(buf, mod_acl);
+    }
     if (old_control & sd->protected_) {                                          /* case 3 */
+        if (any_split(mod_acl)) return split_copy(j, mod_acl, 0, buf);
         ntsec_buf_put(buf, mod_acl, ntsec_acl_size(mod_acl));
         return ntsec_buf_status(buf);
     }
     raw_begin(&r, buf);                                                          /* case 1 */
-    raw_take(&r, mod_acl, TAKE_EXPLICIT, 0);
-    raw_take(&r, (old_control & sd->present) ? old_acl : NULL, TAKE_INHERITED, 0);
+    raw_take_ex(&r, mod_acl, TAKE_EXPLICIT, 0, &j->split, 0);
+    raw_take_ex(&r, (old_control & sd->present) ? old_acl : NULL, TAKE_INHERITED, 0, &j->split, 0);
     return raw_end(&r);
 }
 
@@ -376,17 +412,20 @@ static void merge_sids(const merge_job *j, ntsec_sd_parts *p)
     p->control |= gs->control & SE_GROUP_DEFAULTED;
 }
 
-static NTSTATUS merge_all(const merge_job *j, ntsec_buf *dbuf, ntsec_buf *sbuf, ntsec_sd **out)
+static NTSTATUS merge_all(merge_job *j, ntsec_buf *dbuf, ntsec_buf *sbuf, ntsec_sd **out)
 {
     ntsec_sd_parts p;
     acl_result d, s;
-    NTSTATUS st = merge_dacl(j, dbuf, &d);
+    NTSTATUS st;
+    memset(&p, 0, sizeof p);
+    merge_sids(j, &p);
+    j->split.owner = p.owner;
+    j->split.group = p.group;
+    st = merge_dacl(j, dbuf, &d);
     if (st == STATUS_SUCCESS) st = merge_sacl(j, sbuf, &s);
     if (st != STATUS_SUCCESS) return st;
-    memset(&p, 0, sizeof p);
-    p.control = (uint16_t)(d.control | s.control | (j->old->control & SE_RM_CONTROL_VALID));
+    p.control |= (uint16_t)(d.control | s.control | (j->old->control & SE_RM_CONTROL_VALID));
     p.sbz1 = j->old->sbz1;
-    merge_sids(j, &p);
     p.dacl = result_acl(&d, dbuf);
     p.sacl = result_acl(&s, sbuf);
     return ntsec_sd_build(&p, out);
@@ -415,7 +454,6 @@ NTSTATUS ntsec_set_security(const ntsec_sd *old, SECURITY_INFORMATION si,
     ntsec_buf dbuf, sbuf;
     merge_job j;
     NTSTATUS st;
-    (void)mapping;            /* only the generic-splitting rule would use it (docs/access.md) */
     if (si & BACKUP_SECURITY_INFORMATION) si = (si & ~BACKUP_SECURITY_INFORMATION) | SI_BACKUP_SET;
     st = validate_request(old, si, mod, sef, token);
     if (st != STATUS_SUCCESS) return st;
@@ -424,6 +462,7 @@ NTSTATUS ntsec_set_security(const ntsec_sd *old, SECURITY_INFORMATION si,
     j.mod = mod;
     j.si = si;
     j.sef = sef;
+    j.split.map = mapping;
     ntsec_buf_init(&dbuf);
     ntsec_buf_init(&sbuf);
     st = merge_all(&j, &dbuf, &sbuf, out);

@@ -15,7 +15,6 @@
 #include "secdefs.h"
 #include "status.h"
 
-#define MAX_DEPTH 256
 
 typedef struct cond_parser {
     const char *s;
@@ -218,7 +217,7 @@ static int parse_operand(cond_parser *c)
 {
     skip_ws(c);
     if (peek(c, 0) != '(') return parse_literal(c, 0);
-    if (++c->depth > MAX_DEPTH) return fail(c);
+    if (++c->depth > SDDL_COND_MAX_DEPTH) return fail(c);
     c->pos++;
     if (!parse_operand(c)) return 0;
     skip_ws(c);
@@ -320,7 +319,7 @@ static int parse_or(cond_parser *c);
 
 static int parse_group(cond_parser *c)
 {
-    if (++c->depth > MAX_DEPTH) return fail(c);
+    if (++c->depth > SDDL_COND_MAX_DEPTH) return fail(c);
     c->pos++;
     if (!parse_or(c)) return 0;
     skip_ws(c);

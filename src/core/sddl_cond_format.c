@@ -7,6 +7,12 @@
 ** parenthesised: "(a op b)" for binary operators, "(Op x)" for the unary
 ** word operators, "(!x)" for not, and a bare attribute used as a boolean
 ** is wrapped as "(@USER.x)".
+**
+** Only programs whose text the parser reads back to the same tree are
+** printed (anything else is STATUS_NOT_SUPPORTED): each operand must have
+** the kind its position takes in the grammar of docs/sddl.md, a local
+** attribute name must be a local-name that is not an operator word, and
+** nesting stays within the parser's SDDL_COND_MAX_DEPTH.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +22,6 @@
 #include "status.h"
 
 #define LOCAL_NODES 64
-#define MAX_PRINT_DEPTH 512
 
 typedef struct node {
     const uint8_t *tok;   /* the token's first byte */
@@ -96,12 +101,15 @@ static int build_tree(const uint8_t *p, size_t len, node *nodes, int *stack)
 
 static int put_literal(printer *pr, const uint8_t *t, uint32_t size);
 
+/* "{a, b}": elements are literals other than composites (no nesting). */
 static int put_composite(printer *pr, const uint8_t *t, uint32_t size)
 {
     uint32_t off = 5, n;
     ntsec_buf_putc(pr->out, '{');
     while (off < size) {
-        if (!(n = token_size(t + off, size - off)) || !put_literal(pr, t + off, n)) return 0;
+        if (!(n = token_size(t + off, size - off)) || t[off] == 0x50
+            || !put_literal(pr, t + off, n))
+            return 0;
         off += n;
         if (off < size) ntsec_buf_put(pr->out, ", ", 2);
     }
@@ -123,7 +131,8 @@ static int put_octets(printer *pr, const uint8_t *t, uint32_t size)
 
 static int put_sid(printer *pr, const uint8_t *t, uint32_t size)
 {
-    if (size < 13 || !ntsec_sid_valid(t + 5, size - 5) || ntsec_sid_len(t + 5) != size - 5) return 0;
+    /* at least one sub-authority: "SID(S-1-5)" would not read back */
+    if (size < 17 || !ntsec_sid_valid(t + 5, size - 5) || ntsec_sid_len(t + 5) != size - 5) return 0;
     ntsec_buf_put(pr->out, "SID(", 4);
     ntsec_sid_format_sddl(pr->out, t + 5, pr->ctx);
     ntsec_buf_putc(pr->out, ')');
@@ -164,20 +173,58 @@ static int put_literal(printer *pr, const uint8_t *t, uint32_t size)
     }
 }
 
-static int put_attribute(printer *pr, const uint8_t *t, uint32_t size)
+/* A local attribute name (0xF8) reads back only as a non-empty
+** [A-Za-z0-9:./_]+ word that is not an operator word. */
+static int local_name_ok(const uint8_t *p, uint32_t nbytes)
+{
+    char word[64];
+    uint32_t i;
+    if (nbytes == 0 || (nbytes & 1)) return 0;
+    for (i = 0; i < nbytes; i += 2) {
+        unsigned u = ntsec_rd16(p + i);
+        int ok = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')
+                 || u == ':' || u == '.' || u == '/' || u == '_';
+        if (!ok) return 0;
+        if (i / 2 < sizeof word) word[i / 2] = (char)u;
+    }
+    return nbytes / 2 > sizeof word || sddl_cond_op_from_word(word, nbytes / 2) < 0;
+}
+
+/* An attribute token; local ones only where allow_local (the left side
+** of an operator, Exists, boolean position). */
+static int put_attribute(printer *pr, const uint8_t *t, uint32_t size, int allow_local)
 {
     static const char *const prefix[4] = { "", "@USER.", "@RESOURCE.", "@DEVICE." };
+    if (t[0] < 0xF8 || size <= 5) return 0;   /* "@USER." with no name does not read back */
+    if (t[0] == 0xF8 && (!allow_local || !local_name_ok(t + 5, size - 5))) return 0;
     ntsec_buf_puts(pr->out, prefix[t[0] - 0xF8]);
     return sddl_put_utf16(pr->out, t + 5, size - 5, t[0] != 0xF8);
 }
 
-/* An operand as it appears next to an operator. */
-static int put_operand(printer *pr, int i)
+/* Right side of a relational or contains operator: a literal or an
+** @class attribute. */
+static int put_value(printer *pr, int i)
 {
     const node *nd = &pr->nodes[i];
-    if (nd->tok[0] >= 0xF8) return put_attribute(pr, nd->tok, nd->size);
+    if (nd->tok[0] >= 0xF8) return put_attribute(pr, nd->tok, nd->size, 0);
     if (sddl_cond_op_kind(nd->tok[0])) return 0;
     return put_literal(pr, nd->tok, nd->size);
+}
+
+/* Operand of Member_of and friends: a literal. */
+static int put_member_operand(printer *pr, int i)
+{
+    const node *nd = &pr->nodes[i];
+    if (nd->tok[0] >= 0xF8 || sddl_cond_op_kind(nd->tok[0])) return 0;
+    return put_literal(pr, nd->tok, nd->size);
+}
+
+/* Left side of an operator, operand of Exists, or a boolean term: any
+** attribute. */
+static int put_attr_node(printer *pr, int i)
+{
+    const node *nd = &pr->nodes[i];
+    return put_attribute(pr, nd->tok, nd->size, 1);
 }
 
 /* ---- expressions ---- */
@@ -200,32 +247,34 @@ static int put_operator(printer *pr, const node *nd)
         ntsec_buf_putc(pr->out, ' ');
         if (!put_bool(pr, nd->b)) return 0;
     } else if (nd->b >= 0) {
-        if (!put_operand(pr, nd->a)) return 0;
+        if (!put_attr_node(pr, nd->a)) return 0;
         ntsec_buf_putc(pr->out, ' ');
         ntsec_buf_puts(pr->out, name);
         ntsec_buf_putc(pr->out, ' ');
-        if (!put_operand(pr, nd->b)) return 0;
+        if (!put_value(pr, nd->b)) return 0;
     } else {
         ntsec_buf_puts(pr->out, name);
         ntsec_buf_putc(pr->out, ' ');
-        if (!put_operand(pr, nd->a)) return 0;
+        if (!(kind == SDDL_OP_MEMBER ? put_member_operand(pr, nd->a) : put_attr_node(pr, nd->a)))
+            return 0;
     }
     ntsec_buf_putc(pr->out, ')');
     return 1;
 }
 
 /* A term in boolean position: operators print themselves in parentheses,
-** a bare operand is wrapped. */
+** a bare attribute is wrapped. Each level is one parenthesised group for
+** the parser, so the depth limit is the parser's. */
 static int put_bool(printer *pr, int i)
 {
     const node *nd = &pr->nodes[i];
     int ok;
-    if (++pr->depth > MAX_PRINT_DEPTH) return 0;
+    if (++pr->depth > SDDL_COND_MAX_DEPTH) return 0;
     if (sddl_cond_op_kind(nd->tok[0])) {
         ok = put_operator(pr, nd);
     } else {
         ntsec_buf_putc(pr->out, '(');
-        ok = put_operand(pr, i);
+        ok = put_attr_node(pr, i);
         ntsec_buf_putc(pr->out, ')');
     }
     pr->depth--;

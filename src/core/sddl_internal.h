@@ -37,6 +37,10 @@ char *sddl_sid_text_sddl(char *p, const uint8_t *sid, const ntsec_sid_ctx *ctx);
 ** prints bits 0-2 as NW NR NX (mandatory-label ACEs, docs/sddl.md). */
 char *sddl_rights_text(char *p, uint32_t mask, int label);
 
+/* Deepest nesting of parenthesised groups in a conditional expression;
+** the formatter prints only what the parser can read back. */
+#define SDDL_COND_MAX_DEPTH 256
+
 /* Conditional expression (2.11): s[0] must be '('. Parses up to and
 ** including the matching ')' and appends "artx", the byte code and zero
 ** padding to a multiple of 4 to out. *consumed = characters used.

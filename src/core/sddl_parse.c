@@ -7,7 +7,8 @@
 ** are built back to back in one scratch buffer with the ACL builder, and
 ** the descriptor is assembled once at the end (ntsec_sd_build). Nothing is
 ** allocated per token; a conditional or resource-attribute ACE reuses one
-** second scratch buffer for its application data.
+** second scratch buffer for its application data. Both scratch buffers
+** start on the stack.
 */
 #include <string.h>
 
@@ -318,6 +319,9 @@ static NTSTATUS parse_acl_section(parser *p, unsigned section)
         p->pos = i;
         st = parse_ace(p, &ab, section, &slack);
         if (st != STATUS_SUCCESS) return st;
+        /* Stop as soon as the ACL cannot fit: memory stays bounded by two
+        ** maximal ACLs however long the input (docs/sddl.md "Linear time"). */
+        if (p->acls.len - start + slack > NTSEC_ACL_MAX_SIZE) return fail(p, STATUS_INVALID_ACL, i);
     }
     st = ntsec_acl_end(&ab, slack);
     if (st != STATUS_SUCCESS) return fail(p, st, p->pos);
@@ -381,9 +385,21 @@ static NTSTATUS parse_all(parser *p)
     return STATUS_SUCCESS;
 }
 
+/* Room for the ACLs of an SDDL string of len characters: 1.5 bytes per
+** character covers typical ACE text, capped at two maximal ACLs. */
+static size_t acls_capacity(size_t len)
+{
+    size_t cap = len + len / 2;
+    if (cap < 256) return 256;
+    return cap < 2 * (NTSEC_ACL_MAX_SIZE + 1) ? cap : 2 * (NTSEC_ACL_MAX_SIZE + 1);
+}
+
 NTSTATUS ntsec_sddl_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
                           ntsec_sd **out, size_t *err_offset)
 {
+    /* Typical strings build their ACLs and callback data on the stack: the
+    ** descriptor is then the parse's only allocation. */
+    uint8_t acls_storage[2048], tail_storage[256];
     parser p;
     NTSTATUS st;
     if (!s || !out) {
@@ -397,10 +413,12 @@ NTSTATUS ntsec_sddl_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
     p.control = 0;
     p.seen = 0;
     p.dacl_off = p.sacl_off = NULL_ACL;
-    ntsec_buf_init(&p.acls);
-    ntsec_buf_init(&p.tail);
-    ntsec_buf_reserve(&p.acls, len < 256 ? 256 : len + len / 2);  /* one allocation, usually */
-    p.acls.len = 0;
+    ntsec_buf_init_on(&p.acls, acls_storage, sizeof acls_storage);
+    ntsec_buf_init_on(&p.tail, tail_storage, sizeof tail_storage);
+    if (acls_capacity(len) > sizeof acls_storage) {
+        ntsec_buf_reserve(&p.acls, acls_capacity(len));  /* one allocation, usually */
+        p.acls.len = 0;
+    }
     st = parse_all(&p);
     if (st == STATUS_SUCCESS) st = build(&p, out);
     ntsec_buf_free(&p.acls);

@@ -73,6 +73,18 @@ static int quoted(ra_parser *r, size_t *from, size_t *to)
 
 /* ---- values ---- */
 
+/* 1 when the UTF-16 units appended to out since start include U+0000: the
+** blob stores names and strings NUL-terminated, so such text could not be
+** read back (raw NUL bytes or a %0000 escape are rejected). */
+static int has_nul_unit(const ntsec_buf *out, size_t start)
+{
+    size_t i;
+    if (out->oom) return 0;
+    for (i = start; i + 1 < out->len; i += 2)
+        if (!out->data[i] && !out->data[i + 1]) return 1;
+    return 0;
+}
+
 static int value_int(ra_parser *r, uint16_t type)
 {
     sddl_int v;
@@ -90,10 +102,12 @@ static int value_int(ra_parser *r, uint16_t type)
 
 static int value_string(ra_parser *r)
 {
-    size_t from, to;
+    size_t from, to, at;
     if (!quoted(r, &from, &to)) return 0;
     if (!r->out) return 1;
-    if (!sddl_utf8_to_utf16(r->out, r->s + from, to - from)) return fail(r, STATUS_INVALID_ACL);
+    at = r->out->len;
+    if (!sddl_utf8_to_utf16(r->out, r->s + from, to - from) || has_nul_unit(r->out, at))
+        return fail(r, STATUS_INVALID_ACL);
     ntsec_buf_put_u16(r->out, 0);
     return 1;
 }
@@ -231,7 +245,8 @@ NTSTATUS sddl_ra_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
     r.out = out;
     r.blob = out->len;
     write_header(&r, type, flags, r.count);
-    if (!sddl_attr_name_to_utf16(out, s + name_from, name_to - name_from)) {
+    if (!sddl_attr_name_to_utf16(out, s + name_from, name_to - name_from)
+        || has_nul_unit(out, r.blob + 16 + 4 * (size_t)r.count)) {
         *consumed = name_from;
         return STATUS_INVALID_ACL;
     }
@@ -256,7 +271,7 @@ typedef struct ra_blob {
 } ra_blob;
 
 /* The NUL-terminated UTF-16 text at off: byte length without the NUL. */
-static int utf16z_length(const ra_blob *b, uint32_t off, size_t *n)
+static int utf16z_length(const ra_blob *b, size_t off, size_t *n)
 {
     size_t i;
     for (i = off; i + 1 < b->len; i += 2)
@@ -267,31 +282,40 @@ static int utf16z_length(const ra_blob *b, uint32_t off, size_t *n)
     return 0;
 }
 
-static int put_sized_value(ntsec_buf *out, const ra_blob *b, uint32_t off, const ntsec_sid_ctx *ctx)
+/* The value printers return the offset just past the value, 0 when it
+** cannot be printed. */
+
+static size_t put_sized_value(ntsec_buf *out, const ra_blob *b, size_t off, const ntsec_sid_ctx *ctx)
 {
     static const char digits[] = "0123456789abcdef";
     uint32_t n, i;
-    if (off + 4 > b->len || (n = ntsec_rd32(b->p + off)) > b->len - off - 4) return 0;
+    if (off > b->len || b->len - off < 4 || (n = ntsec_rd32(b->p + off)) > b->len - off - 4)
+        return 0;
     if (b->type == CLAIM_SID) {
-        if (!ntsec_sid_valid(b->p + off + 4, n) || ntsec_sid_len(b->p + off + 4) != n) return 0;
+        /* a SID without sub-authorities would print as unreadable "S-1-5" */
+        if (!ntsec_sid_valid(b->p + off + 4, n) || ntsec_sid_len(b->p + off + 4) != n
+            || b->p[off + 5] == 0)
+            return 0;
         ntsec_sid_format_sddl(out, b->p + off + 4, ctx);
-        return 1;
+        return off + 4 + n;
     }
+    if (n == 0) return 0;                /* an empty TX value cannot be written */
     for (i = 0; i < n; i++) {
         ntsec_buf_putc(out, (uint8_t)digits[b->p[off + 4 + i] >> 4]);
         ntsec_buf_putc(out, (uint8_t)digits[b->p[off + 4 + i] & 15]);
     }
-    return 1;
+    return off + 4 + n;
 }
 
 /* TI prints signed, TU and TB unsigned, all in decimal. */
-static int put_integer(ntsec_buf *out, const ra_blob *b, uint32_t off)
+static size_t put_integer(ntsec_buf *out, const ra_blob *b, size_t off)
 {
     char tmp[24], *p = tmp + sizeof tmp;
     uint64_t v, mag;
     int negative;
-    if (off + 8 > b->len) return 0;
+    if (off > b->len || b->len - off < 8) return 0;
     v = (uint64_t)ntsec_rd32(b->p + off) | ((uint64_t)ntsec_rd32(b->p + off + 4) << 32);
+    if (b->type == CLAIM_BOOLEAN && v > 1) return 0;   /* TB reads only 0 and 1 */
     negative = b->type == CLAIM_INT64 && (v >> 63);
     mag = negative ? 0u - v : v;
     do {
@@ -300,10 +324,10 @@ static int put_integer(ntsec_buf *out, const ra_blob *b, uint32_t off)
     } while (mag);
     if (negative) *--p = '-';
     ntsec_buf_put(out, p, (size_t)(tmp + sizeof tmp - p));
-    return 1;
+    return off + 8;
 }
 
-static int put_value(ntsec_buf *out, const ra_blob *b, uint32_t off, const ntsec_sid_ctx *ctx)
+static size_t put_value(ntsec_buf *out, const ra_blob *b, size_t off, const ntsec_sid_ctx *ctx)
 {
     size_t n;
     switch (b->type) {
@@ -314,7 +338,7 @@ static int put_value(ntsec_buf *out, const ra_blob *b, uint32_t off, const ntsec
         ntsec_buf_putc(out, '"');
         if (!sddl_put_utf16(out, b->p + off, n, 0)) return 0;
         ntsec_buf_putc(out, '"');
-        return 1;
+        return off + n + 2;
     case CLAIM_SID: case CLAIM_OCTETS:
         return put_sized_value(out, b, off, ctx);
     default:
@@ -354,16 +378,25 @@ NTSTATUS sddl_ra_format(ntsec_buf *out, const uint8_t *data, size_t len,
 {
     ra_blob b;
     uint32_t i;
+    size_t next;
     if (len < 16) return STATUS_NOT_SUPPORTED;
     b.p = data;
     b.len = len;
     b.type = ntsec_rd16(data + 4);
     b.flags = ntsec_rd32(data + 8);
     b.count = ntsec_rd32(data + 12);
-    if (b.count > (len - 16) / 4 || !put_head(out, &b)) return STATUS_NOT_SUPPORTED;
+    /* the text needs at least one value */
+    if (b.count == 0 || b.count > (len - 16) / 4 || !put_head(out, &b)) return STATUS_NOT_SUPPORTED;
+    next = 16 + 4 * (size_t)b.count;
     for (i = 0; i < b.count; i++) {
+        size_t off = ntsec_rd32(data + 16 + 4 * i);
+        /* Values must follow each other without overlap, as Windows packs
+        ** them: otherwise offsets that share one long value would print
+        ** text quadratic in the blob size (docs/sddl.md "Linear time"). */
+        if (off < next) return STATUS_NOT_SUPPORTED;
         ntsec_buf_putc(out, ',');
-        if (!put_value(out, &b, ntsec_rd32(data + 16 + 4 * i), ctx)) return STATUS_NOT_SUPPORTED;
+        next = put_value(out, &b, off, ctx);
+        if (!next) return STATUS_NOT_SUPPORTED;
     }
     ntsec_buf_putc(out, ')');
     return STATUS_SUCCESS;

@@ -203,7 +203,7 @@ void sddl_put_int(ntsec_buf *out, const sddl_int *v)
         mag /= base;
     } while (mag);
     if (base == 16) { *--p = 'x'; *--p = '0'; }
-    if (base == 8 && *p != '0') *--p = '0';
+    if (base == 8) *--p = '0';         /* octal zero prints "00": "0" reads as decimal */
     if (negative) *--p = '-';
     else if (v->sign == SDDL_SIGN_PLUS) *--p = '+';
     ntsec_buf_put(out, p, (size_t)(tmp + sizeof tmp - p));

@@ -197,26 +197,44 @@ static const char digit_pairs[201] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-/* Decimal text of v at p, two digits per step; returns the end. Needs 10
-** bytes of room at p whatever the width: the digits are built right-aligned
-** in the first half of tmp and moved with one fixed-size copy. */
+static void put_pair(char *p, uint32_t v)
+{
+    p[0] = digit_pairs[2 * v];
+    p[1] = digit_pairs[2 * v + 1];
+}
+
+/* Number of decimal digits of v. */
+static unsigned decimal_width(uint32_t v)
+{
+    return 1u + (v >= 10u) + (v >= 100u) + (v >= 1000u) + (v >= 10000u) + (v >= 100000u)
+           + (v >= 1000000u) + (v >= 10000000u) + (v >= 100000000u) + (v >= 1000000000u);
+}
+
+/* Decimal text of v at p; returns the end. Needs 10 bytes of room at p
+** whatever the width: all ten digits are built at once in tmp from three
+** independent divisions (a short dependency chain, unlike digit-by-digit),
+** and the significant ones are moved with one fixed-size copy. */
 static char *put_decimal(char *p, uint32_t v)
 {
-    char tmp[20], *q = tmp + 10;
-    while (v >= 100) {
-        const char *d = digit_pairs + 2 * (v % 100);
-        v /= 100;
-        *--q = d[1];
-        *--q = d[0];
+    char tmp[20];
+    uint32_t lo, a, b;
+    unsigned n;
+    if (v < 100) {
+        if (v < 10) { *p = (char)('0' + v); return p + 1; }
+        put_pair(p, v);
+        return p + 2;
     }
-    if (v >= 10) {
-        *--q = digit_pairs[2 * v + 1];
-        *--q = digit_pairs[2 * v];
-    } else {
-        *--q = (char)('0' + v);
-    }
-    memcpy(p, q, 10);
-    return p + (tmp + 10 - q);
+    lo = v % 100000000u;
+    a = lo / 10000u;
+    b = lo % 10000u;
+    put_pair(tmp, v / 100000000u);          /* 0..42 */
+    put_pair(tmp + 2, a / 100u);
+    put_pair(tmp + 4, a % 100u);
+    put_pair(tmp + 6, b / 100u);
+    put_pair(tmp + 8, b % 100u);
+    n = decimal_width(v);
+    memcpy(p, tmp + 10 - n, 10);             /* bytes after the digits are scratch */
+    return p + n;
 }
 
 /* "0x" + upper-case hex without padding (1.1). */

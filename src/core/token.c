@@ -1,98 +1,18 @@
 /*
-** token.c: the access token as the check sees it (sd_semantics.md 3.1, 4.6).
-**
-** SIDs are copied into the token. Every distinct SID (user and groups) has
-** one slot in an open-addressing hash table holding what it may match:
-** allow ACEs, deny ACEs, or be assigned as owner. The table is rebuilt on
-** insertion (tokens are built once, checked many times), so SidInToken is
-** one hash and usually one compare, with no allocation.
+** token.c: the access token as the check sees it (sd_semantics.md 3.1, 4.6;
+** [MS-DTYP] 2.5.2). SIDs are copied into the token; the SID lists and their
+** hash index live in token_sids.c, claims in token_claims.c.
 */
 #include <stdlib.h>
 #include <string.h>
 
-#include "token.h"
-#include "secdefs.h"
+#include "token_internal.h"
+#include "acl.h"
 #include "sid.h"
 #include "buf.h"
 #include "status.h"
 
-/* What a SID may match, OR-ed over every occurrence in the token. */
-enum { MATCH_ALLOW = 1, MATCH_DENY = 2, MATCH_OWNER = 4 };
-
-typedef struct tok_group {
-    uint8_t sid[SECURITY_MAX_SID_SIZE];
-    uint32_t attributes;
-} tok_group;
-
-typedef struct tok_priv {
-    uint32_t luid, attributes;
-} tok_priv;
-
-/* ref: 0 = empty slot, 1 = the user, k + 2 = group k. */
-typedef struct tok_slot {
-    uint32_t hash;
-    uint16_t ref;
-    uint16_t match;
-} tok_slot;
-
-struct ntsec_token {
-    uint8_t user[SECURITY_MAX_SID_SIZE];
-    uint32_t user_attributes;
-    tok_group *groups;
-    size_t ngroups, cap_groups;
-    tok_priv *privs;
-    size_t nprivs, cap_privs;
-    uint64_t enabled_privs;    /* bit n = LUID n enabled, for LUIDs < 64 */
-    long integrity_group;      /* index of the integrity group, or -1 */
-    tok_slot *slots;
-    size_t nslots;             /* power of two, > 4 * distinct SIDs */
-    uint64_t bloom[4];         /* hash bits of every indexed SID: quick misses */
-};
-
-/* ---- SID hashing ---- */
-
-/* Cheap mix of count, authority and the first and last sub-authority:
-** SIDs in one token nearly always differ in one of them. */
-static inline uint32_t sid_hash(const uint8_t *sid)
-{
-    uint32_t n = sid[1];
-    uint32_t h = n * 0x9E3779B1u ^ ntsec_rd32(sid + 4);
-    if (n) {
-        h ^= ntsec_rd32(sid + 8) * 0x85EBCA77u;
-        h ^= ntsec_rd32(sid + 4 + 4 * n) * 0xC2B2AE3Du;
-    }
-    h ^= h >> 15;
-    return h * 0x27D4EB2Fu;
-}
-
-/* Byte-wise SID equality, local so the lookup loop stays in this file. */
-static int same_sid(const uint8_t *a, const uint8_t *b)
-{
-    return a[1] == b[1] && memcmp(a, b, ntsec_sid_len(a)) == 0;
-}
-
-static const uint8_t *slot_sid(const ntsec_token *t, const tok_slot *s)
-{
-    return s->ref == 1 ? t->user : t->groups[s->ref - 2].sid;
-}
-
-/* The slot holding sid, or the empty slot where it would go. */
-static inline tok_slot *find_slot(const ntsec_token *t, const uint8_t *sid, uint32_t h)
-{
-    size_t mask = t->nslots - 1, i = h & mask;
-    for (;; i = (i + 1) & mask) {
-        tok_slot *s = &t->slots[i];
-        if (s->ref == 0) return s;
-        if (s->hash == h && same_sid(slot_sid(t, s), sid)) return s;
-    }
-}
-
-static unsigned user_match(uint32_t attributes)
-{
-    unsigned m = MATCH_DENY | MATCH_OWNER;
-    if (!(attributes & SE_GROUP_USE_FOR_DENY_ONLY)) m |= MATCH_ALLOW;
-    return m;
-}
+/* ---- what each entry may match (3.1, 4.6) ---- */
 
 /* 3.1: enabled groups match allow and deny ACEs, deny-only groups only
 ** deny ACEs, disabled groups nothing. 4.6: SE_GROUP_OWNER and not deny-only. */
@@ -105,98 +25,72 @@ static unsigned group_match(uint32_t a)
     return m;
 }
 
-/* Bloom bit of a hash: its top 8 bits (slots use the low ones). */
-static int bloom_has(const ntsec_token *t, uint32_t h)
+/* Entry 0 of the main list is the user: it matches deny ACEs always and
+** allow ACEs unless deny-only, and may always be the owner. */
+static unsigned main_match(size_t index, uint32_t a)
 {
-    return (int)((t->bloom[h >> 30] >> ((h >> 24) & 63)) & 1);
+    unsigned m;
+    if (index > 0) return group_match(a);
+    m = MATCH_DENY | MATCH_OWNER;
+    if (!(a & SE_GROUP_USE_FOR_DENY_ONLY)) m |= MATCH_ALLOW;
+    return m;
 }
 
-static void index_sid(ntsec_token *t, const uint8_t *sid, uint16_t ref, unsigned match)
+/* Restricting SIDs and device groups follow the group rules but are never
+** owners. */
+static unsigned other_match(size_t index, uint32_t a)
 {
-    uint32_t h = sid_hash(sid);
-    tok_slot *s = find_slot(t, sid, h);
-    t->bloom[h >> 30] |= (uint64_t)1 << ((h >> 24) & 63);
-    if (s->ref == 0) {
-        s->hash = h;
-        s->ref = ref;
-    }
-    s->match = (uint16_t)(s->match | match);
-}
-
-/* Rebuild the table with room for n SIDs; the old one survives on failure. */
-static NTSTATUS reindex(ntsec_token *t, size_t n)
-{
-    size_t want = 16, i;
-    tok_slot *slots;
-    while (want <= 4 * n) want *= 2;
-    slots = calloc(want, sizeof *slots);
-    if (!slots) return STATUS_NO_MEMORY;
-    free(t->slots);
-    t->slots = slots;
-    t->nslots = want;
-    memset(t->bloom, 0, sizeof t->bloom);
-    index_sid(t, t->user, 1, user_match(t->user_attributes));
-    for (i = 0; i < t->ngroups; i++)
-        index_sid(t, t->groups[i].sid, (uint16_t)(i + 2), group_match(t->groups[i].attributes));
-    return STATUS_SUCCESS;
+    (void)index;
+    return group_match(a) & ~(unsigned)MATCH_OWNER;
 }
 
 /* ---- construction ---- */
 
+static int sid_ok(const uint8_t *sid)
+{
+    return sid && ntsec_sid_valid(sid, SECURITY_MAX_SID_SIZE);
+}
+
 ntsec_token *ntsec_token_new(const uint8_t *user_sid, uint32_t user_attributes)
 {
     ntsec_token *t;
-    if (!user_sid || !ntsec_sid_valid(user_sid, SECURITY_MAX_SID_SIZE)) return NULL;
+    if (!sid_ok(user_sid)) return NULL;
     t = calloc(1, sizeof *t);
     if (!t) return NULL;
-    memcpy(t->user, user_sid, ntsec_sid_len(user_sid));
-    t->user_attributes = user_attributes;
-    t->integrity_group = -1;
-    if (reindex(t, 1) != STATUS_SUCCESS) {
+    sid_list_init(&t->main, main_match);
+    sid_list_init(&t->restricted, other_match);
+    sid_list_init(&t->device, other_match);
+    t->integrity_index = -1;
+    t->mandatory_policy = TOKEN_MANDATORY_POLICY_NO_WRITE_UP | TOKEN_MANDATORY_POLICY_NEW_PROCESS_MIN;
+    t->type = NTSEC_TOKEN_IMPERSONATION;
+    t->level = SECURITY_IMPERSONATION;
+    if (sid_list_add(&t->main, user_sid, user_attributes) != STATUS_SUCCESS) {
         free(t);
         return NULL;
     }
     return t;
 }
 
-/* Grow an array of elem-sized items to hold one more; 0 on failure. */
-static int grow(void **items, size_t *cap, size_t count, size_t elem)
-{
-    size_t ncap;
-    void *p;
-    if (count < *cap) return 1;
-    if (count >= 0xFFFDu) return 0;        /* slot refs are 16-bit */
-    ncap = *cap ? *cap * 2 : 8;
-    p = realloc(*items, ncap * elem);
-    if (!p) return 0;
-    *items = p;
-    *cap = ncap;
-    return 1;
-}
-
 NTSTATUS ntsec_token_add_group(ntsec_token *t, const uint8_t *sid, uint32_t attributes)
 {
-    tok_group *g;
     NTSTATUS st;
-    if (!sid || !ntsec_sid_valid(sid, SECURITY_MAX_SID_SIZE)) return STATUS_INVALID_SID;
-    if (!grow((void **)&t->groups, &t->cap_groups, t->ngroups, sizeof *t->groups))
-        return STATUS_NO_MEMORY;
-    g = &t->groups[t->ngroups];
-    memcpy(g->sid, sid, ntsec_sid_len(sid));
-    g->attributes = attributes;
-    t->ngroups++;
-    if (4 * (t->ngroups + 1) < t->nslots) {
-        index_sid(t, g->sid, (uint16_t)(t->ngroups + 1), group_match(attributes));
-    } else {
-        st = reindex(t, t->ngroups + 1);
-        if (st != STATUS_SUCCESS) {
-            t->ngroups--;                 /* old table still describes the old groups */
-            return st;
-        }
-    }
-    if ((attributes & SE_GROUP_INTEGRITY_ENABLED) && t->integrity_group < 0)
-        t->integrity_group = (long)(t->ngroups - 1);
-    return STATUS_SUCCESS;
+    if (!sid_ok(sid)) return STATUS_INVALID_SID;
+    st = sid_list_add(&t->main, sid, attributes);
+    if (st == STATUS_SUCCESS && (attributes & SE_GROUP_INTEGRITY_ENABLED) && t->integrity_index < 0)
+        t->integrity_index = (long)(t->main.n - 1);
+    return st;
+}
+
+NTSTATUS ntsec_token_add_restricted_sid(ntsec_token *t, const uint8_t *sid, uint32_t attributes)
+{
+    if (!sid_ok(sid)) return STATUS_INVALID_SID;
+    return sid_list_add(&t->restricted, sid, attributes);
+}
+
+NTSTATUS ntsec_token_add_device_group(ntsec_token *t, const uint8_t *sid, uint32_t attributes)
+{
+    if (!sid_ok(sid)) return STATUS_INVALID_SID;
+    return sid_list_add(&t->device, sid, attributes);
 }
 
 static void refresh_enabled_bit(ntsec_token *t, uint32_t luid, uint32_t attributes)
@@ -206,6 +100,19 @@ static void refresh_enabled_bit(ntsec_token *t, uint32_t luid, uint32_t attribut
     bit = (uint64_t)1 << luid;
     if (attributes & SE_PRIVILEGE_ENABLED) t->enabled_privs |= bit;
     else t->enabled_privs &= ~bit;
+}
+
+static int grow_privs(ntsec_token *t)
+{
+    size_t ncap;
+    tok_priv *p;
+    if (t->nprivs < t->cap_privs) return 1;
+    ncap = t->cap_privs ? t->cap_privs * 2 : 8;
+    p = realloc(t->privs, ncap * sizeof *p);
+    if (!p) return 0;
+    t->privs = p;
+    t->cap_privs = ncap;
+    return 1;
 }
 
 NTSTATUS ntsec_token_add_privilege(ntsec_token *t, uint32_t luid, uint32_t attributes)
@@ -218,8 +125,7 @@ NTSTATUS ntsec_token_add_privilege(ntsec_token *t, uint32_t luid, uint32_t attri
             return STATUS_SUCCESS;
         }
     }
-    if (!grow((void **)&t->privs, &t->cap_privs, t->nprivs, sizeof *t->privs))
-        return STATUS_NO_MEMORY;
+    if (!grow_privs(t)) return STATUS_NO_MEMORY;
     t->privs[t->nprivs].luid = luid;
     t->privs[t->nprivs].attributes = attributes;
     t->nprivs++;
@@ -227,26 +133,123 @@ NTSTATUS ntsec_token_add_privilege(ntsec_token *t, uint32_t luid, uint32_t attri
     return STATUS_SUCCESS;
 }
 
-static void *dup_array(const void *src, size_t count, size_t elem)
+/* ---- policy, type, defaults ---- */
+
+void ntsec_token_set_mandatory_policy(ntsec_token *t, uint32_t policy)
+{
+    t->mandatory_policy = policy & TOKEN_MANDATORY_POLICY_VALID_MASK;
+}
+
+uint32_t ntsec_token_mandatory_policy(const ntsec_token *t)
+{
+    return t->mandatory_policy;
+}
+
+NTSTATUS ntsec_token_set_type(ntsec_token *t, int type, int level)
+{
+    if (type != NTSEC_TOKEN_PRIMARY && type != NTSEC_TOKEN_IMPERSONATION) return STATUS_INVALID_PARAMETER;
+    if (level < SECURITY_ANONYMOUS || level > SECURITY_DELEGATION) return STATUS_INVALID_PARAMETER;
+    t->type = type;
+    t->level = level;
+    return STATUS_SUCCESS;
+}
+
+int ntsec_token_type(const ntsec_token *t)
+{
+    return t->type;
+}
+
+int ntsec_token_level(const ntsec_token *t)
+{
+    return t->level;
+}
+
+NTSTATUS ntsec_token_set_owner(ntsec_token *t, const uint8_t *sid)
+{
+    if (!sid_ok(sid)) return STATUS_INVALID_SID;
+    if (!ntsec_token_can_own(t, sid)) return STATUS_INVALID_OWNER;
+    memcpy(t->owner, sid, ntsec_sid_len(sid));
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsec_token_set_primary_group(ntsec_token *t, const uint8_t *sid)
+{
+    if (!sid_ok(sid)) return STATUS_INVALID_SID;
+    if (!(ntsec_token_sid_state(t, sid, 0) & NTSEC_SID_PRESENT)) return STATUS_INVALID_PRIMARY_GROUP;
+    memcpy(t->primary_group, sid, ntsec_sid_len(sid));
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsec_token_set_default_dacl(ntsec_token *t, const uint8_t *acl)
+{
+    uint8_t *copy = NULL;
+    if (acl) {
+        size_t n = ntsec_acl_size(acl);
+        if (n < NTSEC_ACL_HEADER_SIZE || !ntsec_acl_valid(acl, n)) return STATUS_INVALID_ACL;
+        copy = malloc(n);
+        if (!copy) return STATUS_NO_MEMORY;
+        memcpy(copy, acl, n);
+    }
+    free(t->default_dacl);
+    t->default_dacl = copy;
+    return STATUS_SUCCESS;
+}
+
+const uint8_t *ntsec_token_owner(const ntsec_token *t)
+{
+    return t->owner[0] ? t->owner : t->main.items[0].sid;
+}
+
+const uint8_t *ntsec_token_primary_group(const ntsec_token *t)
+{
+    return t->primary_group[0] ? t->primary_group : NULL;
+}
+
+const uint8_t *ntsec_token_default_dacl(const ntsec_token *t)
+{
+    return t->default_dacl;
+}
+
+/* ---- copies ---- */
+
+static void *dup_bytes(const void *src, size_t n)
 {
     void *p;
-    if (count == 0) return NULL;
-    p = malloc(count * elem);
-    if (p) memcpy(p, src, count * elem);
+    if (!src || n == 0) return NULL;
+    p = malloc(n);
+    if (p) memcpy(p, src, n);
     return p;
+}
+
+/* Copy everything owned by pointer; 0 on allocation failure. */
+static int copy_owned(ntsec_token *c, const ntsec_token *t)
+{
+    int i, ok = 1;
+    c->privs = dup_bytes(t->privs, t->nprivs * sizeof *t->privs);
+    c->cap_privs = t->nprivs;
+    c->default_dacl = t->default_dacl ? dup_bytes(t->default_dacl, ntsec_acl_size(t->default_dacl)) : NULL;
+    if ((t->nprivs && !c->privs) || (t->default_dacl && !c->default_dacl)) ok = 0;
+    if (sid_list_copy(&c->main, &t->main) != STATUS_SUCCESS) ok = 0;
+    if (sid_list_copy(&c->restricted, &t->restricted) != STATUS_SUCCESS) ok = 0;
+    if (sid_list_copy(&c->device, &t->device) != STATUS_SUCCESS) ok = 0;
+    for (i = 0; i < 3; i++)
+        if (claim_set_copy(&c->claims[i], &t->claims[i]) != STATUS_SUCCESS) ok = 0;
+    return ok;
 }
 
 ntsec_token *ntsec_token_clone(const ntsec_token *t)
 {
-    ntsec_token *c = malloc(sizeof *c);
+    ntsec_token *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     *c = *t;
-    c->groups = dup_array(t->groups, t->ngroups, sizeof *t->groups);
-    c->privs = dup_array(t->privs, t->nprivs, sizeof *t->privs);
-    c->slots = dup_array(t->slots, t->nslots, sizeof *t->slots);
-    c->cap_groups = t->ngroups;
-    c->cap_privs = t->nprivs;
-    if ((t->ngroups && !c->groups) || (t->nprivs && !c->privs) || !c->slots) {
+    /* pointers are replaced one by one; clear them first so free is safe */
+    c->privs = NULL;
+    c->default_dacl = NULL;
+    sid_list_init(&c->main, t->main.match_of);
+    sid_list_init(&c->restricted, t->restricted.match_of);
+    sid_list_init(&c->device, t->device.match_of);
+    memset(c->claims, 0, sizeof c->claims);
+    if (!copy_owned(c, t)) {
         ntsec_token_free(c);
         return NULL;
     }
@@ -255,10 +258,14 @@ ntsec_token *ntsec_token_clone(const ntsec_token *t)
 
 void ntsec_token_free(ntsec_token *t)
 {
+    int i;
     if (!t) return;
-    free(t->groups);
+    sid_list_free(&t->main);
+    sid_list_free(&t->restricted);
+    sid_list_free(&t->device);
+    for (i = 0; i < 3; i++) claim_set_free(&t->claims[i]);
     free(t->privs);
-    free(t->slots);
+    free(t->default_dacl);
     free(t);
 }
 
@@ -266,19 +273,49 @@ void ntsec_token_free(ntsec_token *t)
 
 const uint8_t *ntsec_token_user(const ntsec_token *t)
 {
-    return t->user;
+    return t->main.items[0].sid;
 }
 
 size_t ntsec_token_group_count(const ntsec_token *t)
 {
-    return t->ngroups;
+    return t->main.n - 1;
+}
+
+static const uint8_t *entry_at(const sid_list *l, size_t i, uint32_t *attributes)
+{
+    if (i >= l->n) return NULL;
+    if (attributes) *attributes = l->items[i].attributes;
+    return l->items[i].sid;
 }
 
 const uint8_t *ntsec_token_group(const ntsec_token *t, size_t i, uint32_t *attributes)
 {
-    if (i >= t->ngroups) return NULL;
-    if (attributes) *attributes = t->groups[i].attributes;
-    return t->groups[i].sid;
+    return i + 1 < t->main.n ? entry_at(&t->main, i + 1, attributes) : NULL;
+}
+
+size_t ntsec_token_restricted_count(const ntsec_token *t)
+{
+    return t->restricted.n;
+}
+
+const uint8_t *ntsec_token_restricted_sid(const ntsec_token *t, size_t i, uint32_t *attributes)
+{
+    return entry_at(&t->restricted, i, attributes);
+}
+
+size_t ntsec_token_device_group_count(const ntsec_token *t)
+{
+    return t->device.n;
+}
+
+const uint8_t *ntsec_token_device_group(const ntsec_token *t, size_t i, uint32_t *attributes)
+{
+    return entry_at(&t->device, i, attributes);
+}
+
+int ntsec_token_is_restricted(const ntsec_token *t)
+{
+    return t->restricted.n != 0;
 }
 
 size_t ntsec_token_privilege_count(const ntsec_token *t)
@@ -295,7 +332,7 @@ uint32_t ntsec_token_privilege(const ntsec_token *t, size_t i, uint32_t *attribu
 
 const uint8_t *ntsec_token_integrity_sid(const ntsec_token *t)
 {
-    return t->integrity_group < 0 ? NULL : t->groups[t->integrity_group].sid;
+    return t->integrity_index < 0 ? NULL : t->main.items[t->integrity_index].sid;
 }
 
 int ntsec_token_privilege_enabled(const ntsec_token *t, uint32_t luid)
@@ -305,23 +342,6 @@ int ntsec_token_privilege_enabled(const ntsec_token *t, uint32_t luid)
     for (i = 0; i < t->nprivs; i++)
         if (t->privs[i].luid == luid) return (t->privs[i].attributes & SE_PRIVILEGE_ENABLED) != 0;
     return 0;
-}
-
-static unsigned sid_match(const ntsec_token *t, const uint8_t *sid)
-{
-    uint32_t h = sid_hash(sid);
-    if (!bloom_has(t, h)) return 0;
-    return find_slot(t, sid, h)->match;
-}
-
-int ntsec_token_has_sid(const ntsec_token *t, const uint8_t *sid, int for_deny)
-{
-    return (sid_match(t, sid) & (for_deny ? MATCH_DENY : MATCH_ALLOW)) != 0;
-}
-
-int ntsec_token_can_own(const ntsec_token *t, const uint8_t *sid)
-{
-    return (sid_match(t, sid) & MATCH_OWNER) != 0;
 }
 
 /* ---- privilege names (MSDOC-privilege-constants; LUIDs as in winnt.h) ---- */

@@ -85,6 +85,16 @@ static ntsec_ks_irp *open_irp(lua_State *L, int i)
     return u->irp;
 }
 
+/* Push methods[k] of the userdata at 1; 1 when it is a method. Methods are
+** found on closed objects too, so close() stays callable. */
+static int push_method(lua_State *L, const char *k)
+{
+    luaL_getmetafield(L, 1, "methods");
+    if (lua_getfield(L, -1, k) != LUA_TNIL) return 1;
+    lua_pop(L, 2);
+    return 0;
+}
+
 /* ---- children bookkeeping ---- */
 
 /* Set user value 1 of the userdata on top to the device at dev_idx and add
@@ -139,53 +149,7 @@ static void close_children(lua_State *L, int dev_idx)
     lua_pop(L, 1);
 }
 
-/* ---- device ---- */
-
-/* ks.device() -> device */
-static int m_device(lua_State *L)
-{
-    ud_device *u = (ud_device *)lua_newuserdatauv(L, sizeof *u, 2);
-    u->dev = NULL;
-    luaL_setmetatable(L, NL_KS_DEVICE);
-    lua_newtable(L);
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_setiuservalue(L, -2, UV_CHILDREN);
-    lua_newtable(L);
-    lua_setiuservalue(L, -2, UV_ITEMS);
-    u->dev = ntsec_ks_device_new();
-    if (!u->dev) return luaL_error(L, "ks.device: out of memory");
-    return 1;
-}
-
-/* device:close() -> true. Closes the device's files and irps first. */
-static int device_close(lua_State *L)
-{
-    ud_device *u = check_device(L, 1);
-    if (u->dev) {
-        close_children(L, 1);
-        ntsec_ks_device_free(u->dev);
-        u->dev = NULL;
-    }
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int device_gc(lua_State *L)
-{
-    device_close(L);
-    return 0;
-}
-
-static int device_tostring(lua_State *L)
-{
-    ud_device *u = check_device(L, 1);
-    if (!u->dev) lua_pushliteral(L, NL_KS_DEVICE " (closed)");
-    else lua_pushfstring(L, NL_KS_DEVICE " (%p, %d items)", (void *)u->dev, (int)u->dev->item_count);
-    return 1;
-}
+/* ---- option tables ---- */
 
 /* Field of the table at t as an optional string, its length in *len. */
 static const char *opt_field_string(lua_State *L, int t, const char *k, size_t *len)
@@ -216,42 +180,148 @@ static ntsec_sd *opt_field_sd(lua_State *L, int t, const char *k)
     return sd;
 }
 
-/* device:add_create_item{name=, sd=, flags=} -> item | nil, msg, code */
-static int device_add_create_item(lua_State *L)
+/* ---- device ---- */
+
+/* Device security from an options table at t (or none): {sd=, characteristics=}. */
+static void apply_device_options(lua_State *L, int t, ntsec_ks_device *dev)
 {
-    ntsec_ks_device *dev = open_device(L, 1);
+    ntsec_sd *sd;
+    lua_Integer ch;
+    if (lua_isnoneornil(L, t)) return;
+    luaL_checktype(L, t, LUA_TTABLE);
+    sd = opt_field_sd(L, t, "sd");
+    ch = opt_field_integer(L, t, "characteristics", 0);
+    luaL_argcheck(L, ch >= 0 && ch <= 0xFFFFFFFF, t, "characteristics out of range");
+    ntsec_ks_device_set_security(dev, sd, (uint32_t)ch);
+}
+
+/* ks.device([{sd=, characteristics=}]) -> device */
+static int m_device(lua_State *L)
+{
+    ud_device *u;
+    lua_settop(L, 1);   /* 1: options or nil; 2: the device */
+    u = (ud_device *)lua_newuserdatauv(L, sizeof *u, 2);
+    u->dev = NULL;
+    luaL_setmetatable(L, NL_KS_DEVICE);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_setiuservalue(L, -2, UV_CHILDREN);
+    lua_newtable(L);
+    lua_setiuservalue(L, -2, UV_ITEMS);
+    u->dev = ntsec_ks_device_new();
+    if (!u->dev) return luaL_error(L, "ks.device: out of memory");
+    apply_device_options(L, 1, u->dev);
+    return 1;
+}
+
+/* device:close() -> true. Closes the device's files and irps first. */
+static int device_close(lua_State *L)
+{
+    ud_device *u = check_device(L, 1);
+    if (u->dev) {
+        close_children(L, 1);
+        ntsec_ks_device_free(u->dev);
+        u->dev = NULL;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int device_gc(lua_State *L)
+{
+    device_close(L);
+    return 0;
+}
+
+static int device_tostring(lua_State *L)
+{
+    ud_device *u = check_device(L, 1);
+    if (!u->dev) lua_pushliteral(L, NL_KS_DEVICE " (closed)");
+    else lua_pushfstring(L, NL_KS_DEVICE " (%p, %d items)", (void *)u->dev, (int)u->dev->create_items.count);
+    return 1;
+}
+
+/* A new item on the device at dev_idx from the options table at t: a
+** filter factory (parent NULL) or a child of parent. Pushes the item or the
+** fail tuple. */
+static int push_new_item(lua_State *L, int dev_idx, int t, ntsec_ks_create_item *parent)
+{
+    ntsec_ks_device *dev = open_device(L, dev_idx);
     ntsec_ks_create_item *item;
     size_t len;
     const char *name;
     ntsec_sd *sd;
     uint32_t flags;
     NTSTATUS st;
-    luaL_checktype(L, 2, LUA_TTABLE);
-    name = opt_field_string(L, 2, "name", &len);
-    sd = opt_field_sd(L, 2, "sd");
-    flags = (uint32_t)opt_field_integer(L, 2, "flags", 0);
-    lua_getiuservalue(L, 1, UV_ITEMS);
+    luaL_checktype(L, t, LUA_TTABLE);
+    name = opt_field_string(L, t, "name", &len);
+    sd = opt_field_sd(L, t, "sd");
+    flags = (uint32_t)opt_field_integer(L, t, "flags", 0);
+    lua_getiuservalue(L, dev_idx, UV_ITEMS);
     ((ud_item *)lua_newuserdatauv(L, sizeof(ud_item), 1))->item = NULL;
     luaL_setmetatable(L, NL_KS_ITEM);
-    adopt(L, 1, 0);
-    st = ntsec_ks_device_add_create_item(dev, name, len, sd, flags, &item);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "add_create_item", st);
+    adopt(L, dev_idx, 0);
+    st = parent ? ntsec_ks_create_item_add_child(parent, name, len, sd, flags, &item)
+                : ntsec_ks_device_add_create_item(dev, name, len, sd, flags, &item);
+    if (st != STATUS_SUCCESS) return nl_fail(L, parent ? "add_child" : "add_create_item", st);
     ((ud_item *)lua_touserdata(L, -1))->item = item;
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, item);
     return 1;
 }
 
-/* device:items() -> array of items in list order */
-static int device_items(lua_State *L)
+/* device:add_create_item{name=, sd=, flags=} -> item | nil, msg, code */
+static int device_add_create_item(lua_State *L)
+{
+    return push_new_item(L, 1, 2, NULL);
+}
+
+/* device:set_security(sd|nil[, characteristics]) -> device (the device
+** object's descriptor and Characteristics, e.g. FILE_DEVICE_SECURE_OPEN) */
+static int device_set_security(lua_State *L)
 {
     ntsec_ks_device *dev = open_device(L, 1);
+    ntsec_sd *sd = nl_opt_sd(L, 2);
+    lua_Integer ch = luaL_optinteger(L, 3, 0);
+    luaL_argcheck(L, ch >= 0 && ch <= 0xFFFFFFFF, 3, "characteristics out of range");
+    ntsec_ks_device_set_security(dev, sd, (uint32_t)ch);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* Push an array of the item userdata of list l (items of the device at dev_idx). */
+static void push_item_list(lua_State *L, int dev_idx, const ntsec_ks_item_list *l)
+{
     size_t i;
-    lua_createtable(L, (int)dev->item_count, 0);
-    for (i = 0; i < dev->item_count; i++) {
-        push_item(L, 1, dev->items[i]);
+    lua_createtable(L, (int)l->count, 0);
+    for (i = 0; i < l->count; i++) {
+        push_item(L, dev_idx, l->items[i]);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+}
+
+/* device:items() -> array of the filter factories in list order */
+static int device_items(lua_State *L)
+{
+    push_item_list(L, 1, &open_device(L, 1)->create_items);
+    return 1;
+}
+
+/* Device fields: sd (the device object's descriptor, a new SD userdata, or
+** nil) and characteristics; methods otherwise. */
+static int device_index(lua_State *L)
+{
+    const char *k = luaL_checkstring(L, 2);
+    ntsec_ks_device *dev;
+    if (push_method(L, k)) return 1;
+    dev = open_device(L, 1);
+    if (!strcmp(k, "sd") && dev->security_descriptor)
+        nl_push_sd(L, ntsec_sd_ref(dev->security_descriptor));
+    else if (!strcmp(k, "characteristics")) lua_pushinteger(L, dev->characteristics);
+    else lua_pushnil(L);
     return 1;
 }
 
@@ -302,16 +372,34 @@ static int device_fail_pool_allocations(lua_State *L)
 
 /* ---- item ---- */
 
+/* item:add_child{name=, sd=, flags=} -> item | nil, msg, code: a child
+** create item (pin, clock, ...) of the objects this item creates. */
+static int item_add_child(lua_State *L)
+{
+    ntsec_ks_create_item *parent = open_item(L, 1);
+    lua_getiuservalue(L, 1, UV_DEVICE);
+    return push_new_item(L, lua_gettop(L), 2, parent);
+}
+
+/* Item fields: name, flags, sd, device, parent, children; method add_child. */
 static int item_index(lua_State *L)
 {
-    ntsec_ks_create_item *item = open_item(L, 1);
     const char *k = luaL_checkstring(L, 2);
+    ntsec_ks_create_item *item;
+    if (push_method(L, k)) return 1;
+    item = open_item(L, 1);
     if (!strcmp(k, "flags")) lua_pushinteger(L, item->flags);
     else if (!strcmp(k, "name")) lua_pushlstring(L, item->object_class, item->object_class_len);
     else if (!strcmp(k, "sd") && item->security_descriptor)
         nl_push_sd(L, ntsec_sd_ref(item->security_descriptor));
     else if (!strcmp(k, "device")) lua_getiuservalue(L, 1, UV_DEVICE);
-    else lua_pushnil(L);
+    else if (!strcmp(k, "parent") || !strcmp(k, "children")) {
+        lua_getiuservalue(L, 1, UV_DEVICE);
+        if (k[0] == 'p') push_item(L, lua_gettop(L), item->parent);
+        else push_item_list(L, lua_gettop(L), &item->children);
+    } else {
+        lua_pushnil(L);
+    }
     return 1;
 }
 
@@ -387,13 +475,36 @@ static ntsec_ks_create_item *opt_own_item(lua_State *L, int i, int file_idx)
     return item;
 }
 
-/* file:allocate_header([item[, table]]) -> NTSTATUS (KsAllocateObjectHeader) */
+/* The array of items at i (or nil) as a new C array in *out (a userdata
+** left on the stack keeps it alive); returns the count. Every entry must be
+** an open item of the file's device. */
+static size_t opt_item_array(lua_State *L, int i, int file_idx, ntsec_ks_create_item ***out)
+{
+    lua_Integer n, k;
+    *out = NULL;
+    if (lua_isnoneornil(L, i)) return 0;
+    luaL_checktype(L, i, LUA_TTABLE);
+    n = luaL_len(L, i);
+    luaL_argcheck(L, n >= 0 && n <= 0xFFFF, i, "too many items");
+    *out = (ntsec_ks_create_item **)lua_newuserdatauv(L, (size_t)n * sizeof **out + 1, 0);
+    for (k = 1; k <= n; k++) {
+        lua_geti(L, i, k);
+        (*out)[k - 1] = opt_own_item(L, lua_gettop(L), file_idx);
+        lua_pop(L, 1);
+    }
+    return (size_t)n;
+}
+
+/* file:allocate_header([item[, table[, children]]]) -> NTSTATUS
+** (KsAllocateObjectHeader; children = the ItemsList, an array of items) */
 static int file_allocate_header(lua_State *L)
 {
     ntsec_ks_file *file = open_file(L, 1);
     ntsec_ks_create_item *item = opt_own_item(L, 2, 1);
+    ntsec_ks_create_item **children;
+    size_t n = opt_item_array(L, 4, 1, &children);
     ntsec_ks_dispatch_table t;
-    nl_push_code(L, ntsec_ks_file_attach_header(file, item, check_table(L, 3, &t)));
+    nl_push_code(L, ntsec_ks_file_attach_header(file, item, check_table(L, 3, &t), children, n));
     return 1;
 }
 
@@ -404,13 +515,22 @@ static int file_free_header(lua_State *L)
     return 0;
 }
 
+/* The optional leading token of ([token, ]si, ...): *token (NULL = kernel
+** caller); returns the index of si. */
+static int token_then_si(lua_State *L, const ntsec_token **token)
+{
+    int a = lua_type(L, 2) == LUA_TNUMBER ? 2 : 3;
+    *token = (a == 3 && !lua_isnil(L, 2)) ? nl_check_token(L, 2) : NULL;
+    return a;
+}
+
 /* file:set_security([token, ]si, sd) -> NTSTATUS (NtSetSecurityObject);
 ** token nil = kernel caller; sd is an SD userdata or self-relative bytes. */
 static int file_set_security(lua_State *L)
 {
     ntsec_ks_file *file = open_file(L, 1);
-    int a = lua_type(L, 2) == LUA_TNUMBER ? 2 : 3;
-    const ntsec_token *token = (a == 3 && !lua_isnil(L, 2)) ? nl_check_token(L, 2) : NULL;
+    const ntsec_token *token;
+    int a = token_then_si(L, &token);
     SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
     NTSTATUS st;
     if (lua_type(L, a + 1) == LUA_TSTRING) {
@@ -424,14 +544,47 @@ static int file_set_security(lua_State *L)
     return 1;
 }
 
-/* Push methods[k] of the userdata at 1; 1 when it is a method. Methods are
-** found on closed objects too, so close() stays callable. */
-static int push_method(lua_State *L, const char *k)
+/* file:query_security([token, ]si[, length]) -> NTSTATUS, bytes|nil, needed
+** (NtQuerySecurityObject; length defaults to 4096 bytes). */
+static int file_query_security(lua_State *L)
 {
-    luaL_getmetafield(L, 1, "methods");
-    if (lua_getfield(L, -1, k) != LUA_TNIL) return 1;
-    lua_pop(L, 2);
-    return 0;
+    ntsec_ks_file *file = open_file(L, 1);
+    const ntsec_token *token;
+    int a = token_then_si(L, &token);
+    SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
+    lua_Integer length = luaL_optinteger(L, a + 1, 4096);
+    uint32_t needed = 0;
+    uint8_t *buf;
+    NTSTATUS st;
+    luaL_argcheck(L, length >= 0 && length <= 0x100000, a + 1, "length out of range");
+    buf = (uint8_t *)lua_newuserdatauv(L, (size_t)length + 1, 0);
+    st = ntsec_ks_io_query_security(file, token, si, buf, (uint32_t)length, &needed);
+    nl_push_code(L, st);
+    if (st == STATUS_SUCCESS) lua_pushlstring(L, (const char *)buf, needed);
+    else lua_pushnil(L);
+    lua_pushinteger(L, needed);
+    return 3;
+}
+
+/* file:create(name[, token[, desired]]) -> file | nil, msg, code: a create
+** relative to this file object (a pin of a filter, ...). */
+static int file_create(lua_State *L)
+{
+    ntsec_ks_file *parent = open_file(L, 1);
+    size_t len;
+    const char *name = luaL_checklstring(L, 2, &len);
+    const ntsec_token *token = lua_isnoneornil(L, 3) ? NULL : nl_check_token(L, 3);
+    ACCESS_MASK desired = (ACCESS_MASK)luaL_optinteger(L, 4, NTSEC_KS_DEFAULT_DESIRED_ACCESS);
+    int dev_idx;
+    ud_file *u;
+    NTSTATUS st;
+    lua_getiuservalue(L, 1, UV_DEVICE);
+    dev_idx = lua_gettop(L);
+    open_device(L, dev_idx);
+    u = new_file(L, dev_idx);
+    st = ntsec_ks_create_related(parent, name, len, token, desired, &u->file);
+    if (st != STATUS_SUCCESS) return nl_fail(L, "create", st);
+    return 1;
 }
 
 static int file_index(lua_State *L)
@@ -446,6 +599,9 @@ static int file_index(lua_State *L)
     else if (!strcmp(k, "item")) {
         lua_getiuservalue(L, 1, UV_DEVICE);
         push_item(L, lua_gettop(L), ntsec_ks_query_object_create_item(file->fs_context));
+    } else if (!strcmp(k, "children") && file->fs_context) {
+        lua_getiuservalue(L, 1, UV_DEVICE);
+        push_item_list(L, lua_gettop(L), &file->fs_context->child_items);
     } else {
         lua_pushnil(L);
     }
@@ -687,14 +843,18 @@ static void open_kinds(lua_State *L)
     static const luaL_Reg dev_methods[] = {
         {"add_create_item", device_add_create_item}, {"create", device_create},
         {"file_object", device_file_object}, {"items", device_items},
+        {"set_security", device_set_security},
         {"fail_pool_allocations", device_fail_pool_allocations}, {"close", device_close},
         {NULL, NULL}};
-    static const luaL_Reg dev_meta[] = {{"__gc", device_gc}, {"__close", device_gc},
-                                        {"__tostring", device_tostring}, {NULL, NULL}};
+    static const luaL_Reg dev_meta[] = {{"__index", device_index}, {"__gc", device_gc},
+                                        {"__close", device_gc}, {"__tostring", device_tostring},
+                                        {NULL, NULL}};
+    static const luaL_Reg item_methods[] = {{"add_child", item_add_child}, {NULL, NULL}};
     static const luaL_Reg item_meta[] = {{"__index", item_index}, {"__tostring", item_tostring},
                                          {NULL, NULL}};
     static const luaL_Reg file_methods[] = {
-        {"set_security", file_set_security}, {"allocate_header", file_allocate_header},
+        {"set_security", file_set_security}, {"query_security", file_query_security},
+        {"create", file_create}, {"allocate_header", file_allocate_header},
         {"free_header", file_free_header}, {"close", file_close}, {NULL, NULL}};
     static const luaL_Reg file_meta[] = {{"__index", file_index}, {"__gc", file_gc},
                                          {"__close", file_gc}, {"__tostring", file_tostring},
@@ -704,12 +864,8 @@ static void open_kinds(lua_State *L)
     static const luaL_Reg irp_meta[] = {{"__index", irp_index}, {"__gc", irp_gc},
                                         {"__close", irp_gc}, {"__tostring", irp_tostring},
                                         {NULL, NULL}};
-    new_kind(L, NL_KS_DEVICE, dev_meta, NULL);
-    luaL_getmetatable(L, NL_KS_DEVICE);
-    luaL_newlib(L, dev_methods);
-    lua_setfield(L, -2, "__index");
-    lua_pop(L, 1);
-    new_kind(L, NL_KS_ITEM, item_meta, NULL);
+    new_kind(L, NL_KS_DEVICE, dev_meta, dev_methods);
+    new_kind(L, NL_KS_ITEM, item_meta, item_methods);
     new_kind(L, NL_KS_FILE, file_meta, file_methods);
     new_kind(L, NL_KS_IRP, irp_meta, irp_methods);
 }
@@ -729,10 +885,18 @@ void nl_open_ks(lua_State *L)
         {"IRP_MJ_SET_SECURITY", IRP_MJ_SET_SECURITY},
         {"IO_NO_INCREMENT", IO_NO_INCREMENT},
         {"DEFAULT_DESIRED_ACCESS", NTSEC_KS_DEFAULT_DESIRED_ACCESS},
+        {"FILE_DEVICE_SECURE_OPEN", FILE_DEVICE_SECURE_OPEN},
         {"STATUS_DOUBLE_COMPLETION", NTSEC_KS_STATUS_DOUBLE_COMPLETION},
         {NULL, 0}};
     open_kinds(L);
     luaL_newlib(L, funcs);
     nl_set_consts(L, consts);
+    /* object classes of ks.h (SDK): KSSTRING_Filter, _Pin, _Clock */
+    lua_pushliteral(L, "{9B365890-165F-11D0-A195-0020AFD156E4}");
+    lua_setfield(L, -2, "KSSTRING_Filter");
+    lua_pushliteral(L, "{146F1A80-4791-11D0-A5D6-28DB04C10000}");
+    lua_setfield(L, -2, "KSSTRING_Pin");
+    lua_pushliteral(L, "{53172480-4791-11D0-A5D6-28DB04C10000}");
+    lua_setfield(L, -2, "KSSTRING_Clock");
     lua_setfield(L, -2, "ks");
 }

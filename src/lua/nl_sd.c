@@ -10,16 +10,30 @@
 #include "sddl.h"
 #include "status.h"
 
+/* Its address keys the descriptor metatable in the registry: a pointer
+** lookup is cheaper than luaL_setmetatable/luaL_checkudata's string key
+** on the hot paths (every parse and format). Never written. */
+static const char sd_mt_key = 0;
+
 void nl_push_sd(lua_State *L, ntsec_sd *sd)
 {
     nl_sd *u = (nl_sd *)lua_newuserdatauv(L, sizeof(nl_sd), 0);
     u->sd = sd;
-    luaL_setmetatable(L, NL_SD);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &sd_mt_key);
+    lua_setmetatable(L, -2);
 }
 
 ntsec_sd *nl_check_sd(lua_State *L, int idx)
 {
-    return ((nl_sd *)luaL_checkudata(L, idx, NL_SD))->sd;
+    nl_sd *u = (nl_sd *)lua_touserdata(L, idx);
+    int same = 0;
+    if (u && lua_getmetatable(L, idx)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &sd_mt_key);
+        same = lua_rawequal(L, -1, -2);
+        lua_pop(L, 2);
+    }
+    if (!same) u = (nl_sd *)luaL_checkudata(L, idx, NL_SD);   /* raises the usual error */
+    return u->sd;
 }
 
 ntsec_sd *nl_opt_sd(lua_State *L, int idx)
@@ -106,17 +120,19 @@ static int m_sd_build(lua_State *L)
     return 1;
 }
 
-/* sd:sddl([si[, ctx]]) -> string | nil, msg, code. si defaults to 0xFFFF. */
+/* sd:sddl([si[, ctx]]) -> string | nil, msg, code. si defaults to 0xFFFF.
+** The text is built in a stack buffer (heap only for long descriptors),
+** so a call allocates nothing but the Lua string. */
 static int sd_sddl(lua_State *L)
 {
     ntsec_sd *sd = nl_check_sd(L, 1);
     SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_optinteger(L, 2, 0xFFFF);
-    uint8_t store[3][68];
+    uint8_t store[3][68], text[1024];
     ntsec_sid_ctx ctx;
     ntsec_buf b;
     NTSTATUS st;
     nl_opt_sid_ctx(L, 3, &ctx, store);
-    ntsec_buf_init(&b);
+    ntsec_buf_init_on(&b, text, sizeof text);
     st = ntsec_sddl_format(sd, si, &ctx, &b);
     if (st != STATUS_SUCCESS) {
         ntsec_buf_free(&b);
@@ -187,8 +203,9 @@ static int sd_eq(lua_State *L)
 static int sd_tostring(lua_State *L)
 {
     ntsec_sd *sd = nl_check_sd(L, 1);
+    uint8_t text[1024];
     ntsec_buf b;
-    ntsec_buf_init(&b);
+    ntsec_buf_init_on(&b, text, sizeof text);
     if (ntsec_sddl_format(sd, 0xFFFF, NULL, &b) == STATUS_SUCCESS)
         lua_pushlstring(L, b.data ? (const char *)b.data : "", b.len);
     else
@@ -199,7 +216,7 @@ static int sd_tostring(lua_State *L)
 
 static int sd_gc(lua_State *L)
 {
-    nl_sd *u = (nl_sd *)luaL_checkudata(L, 1, NL_SD);
+    nl_sd *u = (nl_sd *)lua_touserdata(L, 1);   /* only ever our own userdata */
     ntsec_sd_unref(u->sd);
     u->sd = NULL;
     return 0;
@@ -215,6 +232,8 @@ void nl_open_sd(lua_State *L)
                                      {"sd_from_bytes", m_sd_from_bytes},
                                      {"sd_build", m_sd_build}, {NULL, NULL}};
     luaL_newmetatable(L, NL_SD);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &sd_mt_key);
     luaL_setfuncs(L, meta, 0);
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "methods");

@@ -11,11 +11,29 @@
 #include "guid.h"
 #include "status.h"
 
+/* Its address keys the SID metatable in the registry: a pointer lookup
+** (lua_rawgetp) is cheaper than luaL_setmetatable/luaL_testudata's string
+** key on the hot paths (SDDL contexts, SID results). Never written. */
+static const char sid_mt_key = 0;
+
 void nl_push_sid(lua_State *L, const uint8_t *sid)
 {
     nl_sid *u = (nl_sid *)lua_newuserdatauv(L, sizeof(nl_sid), 0);
     memcpy(u->b, sid, ntsec_sid_len(sid));
-    luaL_setmetatable(L, NL_SID);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &sid_mt_key);
+    lua_setmetatable(L, -2);
+}
+
+/* The SID userdata at idx, or NULL when idx holds something else. */
+static nl_sid *test_sid_ud(lua_State *L, int idx)
+{
+    void *u = lua_touserdata(L, idx);
+    int same;
+    if (!u || !lua_getmetatable(L, idx)) return NULL;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &sid_mt_key);
+    same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same ? (nl_sid *)u : NULL;
 }
 
 /* Parse a SID string (alias or S-...) with no domain context; raises. */
@@ -30,7 +48,7 @@ static const uint8_t *sid_from_arg_string(lua_State *L, int idx, uint8_t scratch
 
 const uint8_t *nl_check_sid(lua_State *L, int idx, uint8_t scratch[68])
 {
-    nl_sid *u = (nl_sid *)luaL_testudata(L, idx, NL_SID);
+    nl_sid *u = test_sid_ud(L, idx);
     if (u) return u->b;
     if (lua_type(L, idx) == LUA_TSTRING) return sid_from_arg_string(L, idx, scratch);
     luaL_typeerror(L, idx, "SID or SID string");
@@ -51,8 +69,7 @@ void nl_opt_sid_ctx(lua_State *L, int idx, ntsec_sid_ctx *ctx, uint8_t store[3][
     if (lua_isnoneornil(L, idx)) return;
     luaL_checktype(L, idx, LUA_TTABLE);
     for (i = 0; i < 3; i++) {
-        lua_getfield(L, idx, fields[i]);
-        if (!lua_isnil(L, -1)) got[i] = nl_check_sid(L, lua_gettop(L), store[i]);
+        if (lua_getfield(L, idx, fields[i]) != LUA_TNIL) got[i] = nl_check_sid(L, lua_gettop(L), store[i]);
         if (got[i] && got[i] != store[i]) memcpy(store[i], got[i], ntsec_sid_len(got[i]));
         lua_pop(L, 1);
     }
@@ -162,6 +179,8 @@ void nl_open_sid(lua_State *L)
     static const luaL_Reg meta[] = {{"__tostring", sid_tostring}, {"__eq", sid_eq}, {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"sid", m_sid}, {"sid_from_bytes", m_sid_from_bytes}, {NULL, NULL}};
     luaL_newmetatable(L, NL_SID);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &sid_mt_key);
     luaL_setfuncs(L, meta, 0);
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");

@@ -11,4 +11,5 @@ void nl_open_values(lua_State *L)
     nl_open_sd(L);
     nl_open_token(L);
     nl_open_consts(L);
+    nl_open_explain(L);
 }

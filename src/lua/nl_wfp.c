@@ -2,11 +2,17 @@
 ** nl_wfp.c: module.wfp and the engine kind "ntsec.wfp.engine"
 ** (wfp_ks_errors.md 2, 3; docs/wfp.md).
 **
-** wfp.engine([opts]) -> engine. opts.sd: root descriptor (SD userdata);
-** opts.not_running: start with BFE stopped; opts.max_callouts: FwpmCalloutAdd0
-** limit (0 = documented 100000, -1 = none). Listings are engine-level (no
-** access checks): callouts(), providers(), sublayers(), layers(), filters(),
-** endpoints(), connections(), sessions() (imported records), counts().
+** wfp.engine([opts]) -> engine | nil, message, code. opts.sd: root
+** descriptor (SD userdata); opts.not_running: start with BFE stopped;
+** opts.max_callouts: FwpmCalloutAdd0 limit (0 = documented 100000, -1 =
+** none); opts.clock = "virtual" | "real" (default); opts.path: SQLite store
+** of the persistent part (docs/wfp.md); opts.sync = "full" (default) |
+** "normal"; opts.seed: key generator seed; opts.on_callback_error: function
+** receiving the message of a failing subscription callback (default warn).
+** Only a store can make creation fail operationally (nil, message, code);
+** out of memory raises. Listings are engine-level (no access checks):
+** callouts(), providers(), sublayers(), layers(), filters(), endpoints(),
+** connections(), sessions() (imported records), counts().
 */
 #include <stdint.h>
 
@@ -31,6 +37,23 @@ ntsec_wfp_engine *nlw_open_engine(lua_State *L, int idx)
 
 /* ---- lifetime ---- */
 
+static void read_clock(lua_State *L, int t, ntsec_wfp_engine_opts *o)
+{
+    static const char *const clocks[] = {"real", "virtual", NULL};
+    lua_getfield(L, t, "clock");
+    o->virtual_clock = luaL_checkoption(L, -1, "real", clocks);
+    lua_pop(L, 1);
+}
+
+static void read_store_opts(lua_State *L, int t, ntsec_wfp_engine_opts *o)
+{
+    static const char *const syncs[] = {"full", "normal", NULL};
+    o->path = nlw_field_string(L, t, "path");
+    lua_getfield(L, t, "sync");
+    o->sync_normal = luaL_checkoption(L, -1, "full", syncs);
+    lua_pop(L, 1);
+}
+
 static void read_engine_opts(lua_State *L, int t, ntsec_wfp_engine_opts *o)
 {
     int present;
@@ -43,17 +66,17 @@ static void read_engine_opts(lua_State *L, int t, ntsec_wfp_engine_opts *o)
     o->not_running = nlw_field_bool(L, t, "not_running");
     max = nlw_field_u64(L, t, "max_callouts", &present);
     if (present) o->max_callouts = (int64_t)max < 0 ? UINT32_MAX : (uint32_t)max;
+    o->seed = nlw_field_u64(L, t, "seed", &present);
+    read_clock(L, t, o);
+    read_store_opts(L, t, o);
 }
 
-/* wfp.engine([opts]) -> engine (raises on out of memory) */
-static int m_engine(lua_State *L)
+/* New engine userdata (closed) with its weak session set and error handler. */
+static ud_engine *new_engine_ud(lua_State *L, int opts)
 {
-    ntsec_wfp_engine_opts o = {0};
-    ud_engine *u;
-    NTSTATUS st;
-    read_engine_opts(L, 1, &o);
-    u = (ud_engine *)lua_newuserdatauv(L, sizeof *u, 1);
+    ud_engine *u = (ud_engine *)lua_newuserdatauv(L, sizeof *u, 2);
     u->e = NULL;
+    u->cur_L = NULL;
     luaL_setmetatable(L, NL_WFP_ENGINE);
     lua_newtable(L);
     lua_createtable(L, 0, 1);
@@ -61,15 +84,39 @@ static int m_engine(lua_State *L)
     lua_setfield(L, -2, "__mode");
     lua_setmetatable(L, -2);
     lua_setiuservalue(L, -2, NLW_UV_SESSIONS);
+    if (lua_istable(L, opts)) {
+        lua_getfield(L, opts, "on_callback_error");
+        if (!lua_isnil(L, -1)) luaL_checktype(L, -1, LUA_TFUNCTION);
+        lua_setiuservalue(L, -2, NLW_UV_ON_ERROR);
+    }
+    return u;
+}
+
+/* wfp.engine([opts]) -> engine | nil, message, code (store failures) */
+static int m_engine(lua_State *L)
+{
+    ntsec_wfp_engine_opts o = {0};
+    char msg[600] = "";
+    ud_engine *u;
+    NTSTATUS st;
+    read_engine_opts(L, 1, &o);
+    o.error = msg;
+    o.error_cap = sizeof msg;
+    u = new_engine_ud(L, 1);
     st = ntsec_wfp_engine_new(&o, &u->e);
-    if (!NT_SUCCESS(st)) return luaL_error(L, "wfp.engine: %s", ntsec_status_name(st));
-    return 1;
+    if (NT_SUCCESS(st)) return 1;
+    if (st == STATUS_NO_MEMORY || !o.path) return luaL_error(L, "wfp.engine: %s", ntsec_status_name(st));
+    lua_pushnil(L);
+    lua_pushfstring(L, "wfp.engine: %s (%s)", msg, ntsec_status_name(st));
+    nl_push_code(L, st);
+    return 3;
 }
 
 /* engine:close() -> true; closes the engine's sessions first. */
 static int engine_close(lua_State *L)
 {
     ud_engine *u = nlw_check_engine(L, 1);
+    if (u->e && u->cur_L) return luaL_error(L, "cannot close an engine from one of its callbacks");
     if (u->e) {
         nlw_close_sessions(L, 1);
         ntsec_wfp_engine_free(u->e);
@@ -119,6 +166,43 @@ static int engine_set_running(lua_State *L)
 static int engine_running(lua_State *L)
 {
     lua_pushboolean(L, ntsec_wfp_engine_running(nlw_open_engine(L, 1)));
+    return 1;
+}
+
+/* engine:clock() -> ms (virtual, or real time since creation) */
+static int engine_clock(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)ntsec_wfp_engine_clock(nlw_open_engine(L, 1)));
+    return 1;
+}
+
+/* engine:advance(ms) -> engine; raises on a real clock. Forced aborts of
+** user-mode transactions held over an hour happen here (2.2). */
+static int engine_advance(lua_State *L)
+{
+    ntsec_wfp_engine *e = nlw_open_engine(L, 1);
+    lua_Integer ms = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, ms >= 0, 2, "time does not run backwards");
+    if (!NT_SUCCESS(ntsec_wfp_engine_advance(e, (uint64_t)ms)))
+        return luaL_error(L, "engine:advance needs an engine created with clock = \"virtual\"");
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* engine:refresh() -> true | nil, message, code: apply what other processes
+** committed to the store (every session call does this too). */
+static int engine_refresh(lua_State *L)
+{
+    NTSTATUS st = ntsec_wfp_engine_refresh(nlw_open_engine(L, 1));
+    if (!NT_SUCCESS(st)) return nl_fail(L, "engine:refresh", st);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* engine:sd_bytes() -> bytes held by the distinct descriptors (shared once) */
+static int engine_sd_bytes(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)ntsec_wfp_engine_sd_bytes(nlw_open_engine(L, 1)));
     return 1;
 }
 
@@ -236,6 +320,8 @@ static const luaL_Reg engine_meta[] = {
 
 static const luaL_Reg engine_methods[] = {
     {"open", engine_open}, {"close", engine_close},
+    {"clock", engine_clock}, {"advance", engine_advance}, {"refresh", engine_refresh},
+    {"sd_bytes", engine_sd_bytes},
     {"set_running", engine_set_running}, {"running", engine_running},
     {"counts", engine_counts}, {"callouts", engine_callouts},
     {"providers", engine_providers}, {"sublayers", engine_sublayers},
@@ -261,6 +347,21 @@ static const nl_const wfp_consts[] = {
     {"FWPM_CALLOUT_FLAG_PERSISTENT", NTSEC_FWPM_CALLOUT_FLAG_PERSISTENT},
     {"FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT", NTSEC_FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT},
     {"FWPM_CALLOUT_FLAG_REGISTERED", NTSEC_FWPM_CALLOUT_FLAG_REGISTERED},
+    {"FWPM_PROVIDER_FLAG_PERSISTENT", NTSEC_FWPM_PROVIDER_FLAG_PERSISTENT},
+    {"FWPM_SUBLAYER_FLAG_PERSISTENT", NTSEC_FWPM_SUBLAYER_FLAG_PERSISTENT},
+    {"FWPM_FILTER_FLAG_PERSISTENT", NTSEC_FWPM_FILTER_FLAG_PERSISTENT},
+    {"FWPM_LAYER_FLAG_BUILTIN", NTSEC_FWPM_LAYER_FLAG_BUILTIN},
+    {"FWP_ACTION_BLOCK", NTSEC_FWP_ACTION_BLOCK},
+    {"FWP_ACTION_PERMIT", NTSEC_FWP_ACTION_PERMIT},
+    {"FWP_ACTION_CALLOUT_TERMINATING", NTSEC_FWP_ACTION_CALLOUT_TERMINATING},
+    {"FWP_ACTION_CALLOUT_INSPECTION", NTSEC_FWP_ACTION_CALLOUT_INSPECTION},
+    {"FWP_ACTION_CALLOUT_UNKNOWN", NTSEC_FWP_ACTION_CALLOUT_UNKNOWN},
+    {"FWPM_CONNECTION_EVENT_ADD", NTSEC_FWPM_CONNECTION_EVENT_ADD},
+    {"FWPM_CONNECTION_EVENT_DELETE", NTSEC_FWPM_CONNECTION_EVENT_DELETE},
+    {"FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_ADD", NTSEC_FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_ADD},
+    {"FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_DELETE", NTSEC_FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_DELETE},
+    {"DEFAULT_TXN_WAIT_MS", NTSEC_WFP_DEFAULT_TXN_WAIT_MS},
+    {"USER_TXN_HOLD_MS", NTSEC_WFP_USER_TXN_HOLD_MS},
     {NULL, 0}
 };
 
@@ -268,6 +369,8 @@ void nl_open_wfp(lua_State *L)
 {
     open_engine_kind(L);
     nlw_open_session_kind(L);
+    nlw_open_enum_kind(L);
+    nlw_open_sub_kind(L);
     lua_newtable(L);
     lua_pushcfunction(L, m_engine);
     lua_setfield(L, -2, "engine");
@@ -275,5 +378,6 @@ void nl_open_wfp(lua_State *L)
     lua_setfield(L, -2, "DEFAULT_ENGINE_SDDL");
     nl_set_consts(L, wfp_consts);
     nlw_add_faithful(L);
+    nlw_add_faithful_objects(L);
     lua_setfield(L, -2, "wfp");
 }

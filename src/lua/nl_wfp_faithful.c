@@ -17,35 +17,10 @@
 #include "wfp_security.h"
 #include "status.h"
 
-/* Security arguments at positions first..first+4: si, owner, group, dacl, sacl. */
-typedef struct set_args {
-    uint32_t si;
-    const uint8_t *owner, *group, *dacl, *sacl;
-    uint8_t owner_buf[68], group_buf[68];
-} set_args;
-
-static void read_set_args(lua_State *L, int first, set_args *a)
-{
-    a->si = nlw_check_u32(L, first);
-    a->owner = nl_opt_sid(L, first + 1, a->owner_buf);
-    a->group = nl_opt_sid(L, first + 2, a->group_buf);
-    a->dacl = nlw_opt_acl(L, first + 3);
-    a->sacl = nlw_opt_acl(L, first + 4);
-}
-
 static int push_code(lua_State *L, const ud_session *s, NTSTATUS st)
 {
     nl_push_code(L, nlw_code(s, st));
     return 1;
-}
-
-/* code, sd|nil (takes over the reference in sd). */
-static int push_sd_result(lua_State *L, const ud_session *s, NTSTATUS st, ntsec_sd *sd)
-{
-    nl_push_code(L, nlw_code(s, st));
-    if (NT_SUCCESS(st)) nl_push_sd(L, sd);
-    else lua_pushnil(L);
-    return 2;
 }
 
 /* ---- sessions and transactions ---- */
@@ -98,55 +73,6 @@ static int f_txn_abort(lua_State *L)
     return push_code(L, s, ntsec_wfp_txn_abort(s->e, s->h));
 }
 
-/* ---- callouts ---- */
-
-/* FwpmCalloutAdd0(s, callout, sd) -> code, id|nil */
-static int f_callout_add(lua_State *L)
-{
-    ud_session *s = nlw_open_session(L, 1);
-    ntsec_sd *sd = nl_opt_sd(L, 3);
-    return nlw_callout_add(L, s, 2, sd);
-}
-
-/* FwpmCalloutDeleteByKey0(s, key) -> code */
-static int f_callout_delete(lua_State *L)
-{
-    ud_session *s = nlw_open_session(L, 1);
-    ntsec_guid key;
-    int have = nlw_check_key(L, 2, &key);
-    return push_code(L, s, ntsec_wfp_callout_delete_by_key(s->e, s->h, have ? &key : NULL));
-}
-
-/* FwpmCalloutGetByKey0(s, key) -> code, callout|nil */
-static int f_callout_get(lua_State *L)
-{
-    return nlw_callout_get(L, nlw_open_session(L, 1), 2);
-}
-
-/* FwpmCalloutSetSecurityInfoByKey0(s, key, si, owner, group, dacl, sacl) -> code */
-static int f_callout_set_security(lua_State *L)
-{
-    ud_session *s = nlw_open_session(L, 1);
-    ntsec_guid key;
-    int have = nlw_check_key(L, 2, &key);
-    set_args a;
-    read_set_args(L, 3, &a);
-    return push_code(L, s, ntsec_wfp_callout_set_security(s->e, s->h, have ? &key : NULL, a.si,
-                                                          a.owner, a.group, a.dacl, a.sacl));
-}
-
-/* FwpmCalloutGetSecurityInfoByKey0(s, key, si) -> code, sd|nil */
-static int f_callout_get_security(lua_State *L)
-{
-    ud_session *s = nlw_open_session(L, 1);
-    ntsec_guid key;
-    int have = nlw_check_key(L, 2, &key);
-    uint32_t si = nlw_check_u32(L, 3);
-    ntsec_sd *sd;
-    NTSTATUS st = ntsec_wfp_callout_get_security(s->e, s->h, have ? &key : NULL, si, &sd);
-    return push_sd_result(L, s, st, sd);
-}
-
 /* ---- keyless containers ---- */
 
 typedef NTSTATUS (*set_fn)(ntsec_wfp_engine *, ntsec_wfp_handle, SECURITY_INFORMATION,
@@ -156,8 +82,8 @@ typedef NTSTATUS (*get_fn)(ntsec_wfp_engine *, ntsec_wfp_handle, SECURITY_INFORM
 static int keyless_set(lua_State *L, set_fn fn)
 {
     ud_session *s = nlw_open_session(L, 1);
-    set_args a;
-    read_set_args(L, 2, &a);
+    nlw_set_args a;
+    nlw_read_set_args(L, 2, &a);
     return push_code(L, s, fn(s->e, s->h, a.si, a.owner, a.group, a.dacl, a.sacl));
 }
 
@@ -167,7 +93,7 @@ static int keyless_get(lua_State *L, get_fn fn)
     uint32_t si = nlw_check_u32(L, 2);
     ntsec_sd *sd;
     NTSTATUS st = fn(s->e, s->h, si, &sd);
-    return push_sd_result(L, s, st, sd);
+    return nlw_push_sd_result(L, s, st, sd);
 }
 
 static int f_conn_set(lua_State *L) { return keyless_set(L, ntsec_wfp_connection_set_security); }
@@ -204,13 +130,17 @@ static int begin_list(lua_State *L, const ud_session *s, NTSTATUS st, size_t n)
     return 1;
 }
 
-/* FwpsAleEndpointEnum0(s) -> code, array|nil (CreateEnumHandle + Enum as one snapshot) */
+/* FwpsAleEndpointEnum0(s, enum, n) -> code, entries|nil, count; the older
+** one-call form FwpsAleEndpointEnum0(s) -> code, array|nil takes a snapshot
+** of everything (CreateEnumHandle + Enum + Destroy). */
 static int f_ale_enum(lua_State *L)
 {
     ud_session *s = nlw_open_session(L, 1);
     const ntsec_wfp_endpoint **arr = NULL;
     size_t n = 0, i;
-    NTSTATUS st = ntsec_wfp_ale_enum(s->e, s->h, &arr, &n);
+    NTSTATUS st;
+    if (!lua_isnoneornil(L, 2)) return nlw_enum_fetch(L, 1, NTSEC_WFP_ENDPOINT, 2, 3);
+    st = ntsec_wfp_ale_enum(s->e, s->h, &arr, &n);
     if (begin_list(L, s, st, n)) {
         for (i = 0; i < n; i++) {
             nlw_push_endpoint(L, arr[i]);
@@ -221,13 +151,16 @@ static int f_ale_enum(lua_State *L)
     return 2;
 }
 
-/* FwpmConnectionEnum0(s) -> code, array|nil */
+/* FwpmConnectionEnum0(s, enum, n) -> code, entries|nil, count; or the
+** one-call form FwpmConnectionEnum0(s) -> code, array|nil. */
 static int f_conn_enum(lua_State *L)
 {
     ud_session *s = nlw_open_session(L, 1);
     const ntsec_wfp_connection **arr = NULL;
     size_t n = 0, i;
-    NTSTATUS st = ntsec_wfp_connection_enum(s->e, s->h, &arr, &n);
+    NTSTATUS st;
+    if (!lua_isnoneornil(L, 2)) return nlw_enum_fetch(L, 1, NTSEC_WFP_CONNECTION, 2, 3);
+    st = ntsec_wfp_connection_enum(s->e, s->h, &arr, &n);
     if (begin_list(L, s, st, n)) {
         for (i = 0; i < n; i++) {
             nlw_push_connection(L, arr[i]);
@@ -238,24 +171,43 @@ static int f_conn_enum(lua_State *L)
     return 2;
 }
 
+static int f_conn_create(lua_State *L) { return nlw_enum_create(L, 1, NTSEC_WFP_CONNECTION, 2); }
+static int f_conn_destroy(lua_State *L) { return nlw_enum_destroy(L, 1, NTSEC_WFP_CONNECTION, 2); }
+static int f_ale_create(lua_State *L) { return nlw_enum_create(L, 1, NTSEC_WFP_ENDPOINT, 2); }
+static int f_ale_destroy(lua_State *L) { return nlw_enum_destroy(L, 1, NTSEC_WFP_ENDPOINT, 2); }
+
+/* FwpmConnectionGetById0(s, id) -> code, connection|nil */
+static int f_conn_get_by_id(lua_State *L)
+{
+    ud_session *s = nlw_open_session(L, 1);
+    const ntsec_wfp_connection *c;
+    NTSTATUS st = ntsec_wfp_connection_get_by_id(s->e, s->h, (uint64_t)luaL_checkinteger(L, 2), &c);
+    nl_push_code(L, nlw_code(s, st));
+    if (NT_SUCCESS(st)) nlw_push_connection(L, c);
+    else lua_pushnil(L);
+    return 2;
+}
+
 static const luaL_Reg faithful[] = {
     {"FwpmEngineOpen0", f_engine_open},
     {"FwpmEngineClose0", f_engine_close},
     {"FwpmTransactionBegin0", f_txn_begin},
     {"FwpmTransactionCommit0", f_txn_commit},
     {"FwpmTransactionAbort0", f_txn_abort},
-    {"FwpmCalloutAdd0", f_callout_add},
-    {"FwpmCalloutDeleteByKey0", f_callout_delete},
-    {"FwpmCalloutGetByKey0", f_callout_get},
-    {"FwpmCalloutSetSecurityInfoByKey0", f_callout_set_security},
-    {"FwpmCalloutGetSecurityInfoByKey0", f_callout_get_security},
     {"FwpmConnectionSetSecurityInfo0", f_conn_set},
     {"FwpmConnectionGetSecurityInfo0", f_conn_get},
     {"FwpmConnectionEnum0", f_conn_enum},
+    {"FwpmConnectionCreateEnumHandle0", f_conn_create},
+    {"FwpmConnectionDestroyEnumHandle0", f_conn_destroy},
+    {"FwpmConnectionGetById0", f_conn_get_by_id},
+    {"FwpmConnectionSubscribe0", nlw_connection_subscribe},
+    {"FwpmConnectionUnsubscribe0", nlw_connection_unsubscribe},
     {"FwpsAleEndpointSetSecurityInfo0", f_ale_set},
     {"FwpsAleEndpointGetSecurityInfo0", f_ale_get},
     {"FwpsAleEndpointGetById0", f_ale_get_by_id},
     {"FwpsAleEndpointEnum0", f_ale_enum},
+    {"FwpsAleEndpointCreateEnumHandle0", f_ale_create},
+    {"FwpsAleEndpointDestroyEnumHandle0", f_ale_destroy},
     {"FwpmEngineSetSecurityInfo0", f_engine_set},
     {"FwpmEngineGetSecurityInfo0", f_engine_get},
     {NULL, NULL}

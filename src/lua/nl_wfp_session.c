@@ -86,8 +86,9 @@ NTSTATUS nlw_session_open(lua_State *L, int eng_idx, int opts_idx, int *kernel)
     memset(&o, 0, sizeof o);
     read_session_opts(L, opts_idx, &o, &key);
     *kernel = o.kernel_mode;
-    s = (ud_session *)lua_newuserdatauv(L, sizeof *s, 1);
+    s = (ud_session *)lua_newuserdatauv(L, sizeof *s, 2);
     s->e = NULL;
+    s->eu = nlw_check_engine(L, eng_idx);
     luaL_setmetatable(L, NL_WFP_SESSION);
     st = ntsec_wfp_engine_open(e, &o, &h);
     if (!NT_SUCCESS(st)) {
@@ -175,84 +176,16 @@ static int session_key(lua_State *L)
     return 1;
 }
 
-/* Read a callout table {key|calloutKey, name|displayData.name, description,
-** flags, provider|providerKey, layer|applicableLayer} (raises on bad keys). */
-static void read_callout(lua_State *L, int t, ntsec_wfp_callout_spec *c, ntsec_guid *provider)
-{
-    const char *bad = NULL;
-    luaL_checktype(L, t, LUA_TTABLE);
-    memset(c, 0, sizeof *c);
-    nlw_get_alias(L, t, "key", "calloutKey");
-    nlw_check_key(L, lua_gettop(L), &c->key);
-    lua_pop(L, 1);
-    nlw_get_alias(L, t, "provider", "providerKey");
-    if (nlw_check_key(L, lua_gettop(L), provider) > 0) c->provider = provider;
-    lua_pop(L, 1);
-    nlw_get_alias(L, t, "layer", "applicableLayer");
-    nlw_check_key(L, lua_gettop(L), &c->layer);
-    lua_pop(L, 1);
-    c->name = nlw_field_string(L, t, "name");
-    c->description = nlw_field_string(L, t, "description");
-    lua_getfield(L, t, "displayData");
-    if (lua_istable(L, -1)) {
-        int d = lua_gettop(L);
-        if (!c->name) c->name = nlw_field_string(L, d, "name");
-        if (!c->description) c->description = nlw_field_string(L, d, "description");
-    }
-    lua_pop(L, 1);   /* strings stay reachable from the argument table */
-    if (!nlw_field_flags(L, t, "flags", 0, &c->flags, &bad)) luaL_error(L, "unknown callout flag '%s'", bad);
-}
-
 int nlw_callout_add(lua_State *L, ud_session *s, int t, ntsec_sd *sd)
 {
-    ntsec_wfp_callout_spec c;
-    ntsec_guid provider;
-    uint32_t id = 0;
-    NTSTATUS st;
-    read_callout(L, t, &c, &provider);
-    st = ntsec_wfp_callout_add(s->e, s->h, &c, sd, &id);
-    nl_push_code(L, nlw_code(s, st));
-    if (NT_SUCCESS(st)) lua_pushinteger(L, id);
-    else lua_pushnil(L);
+    nlw_object_add(L, s, NTSEC_WFP_CALLOUT, t, sd);
+    lua_pop(L, 1);   /* FwpmCalloutAdd0 returns code, id */
     return 2;
-}
-
-/* session:add_callout{..., sd=} -> code, id|nil */
-static int session_add_callout(lua_State *L)
-{
-    ud_session *s = nlw_open_session(L, 1);
-    ntsec_sd *sd;
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_getfield(L, 2, "sd");
-    sd = nl_opt_sd(L, -1);
-    lua_pop(L, 1);
-    return nlw_callout_add(L, s, 2, sd);
-}
-
-/* session:delete_callout(key) -> code */
-static int session_delete_callout(lua_State *L)
-{
-    ud_session *s = nlw_open_session(L, 1);
-    ntsec_guid key;
-    int have = nlw_check_key(L, 2, &key);
-    return push_code(L, s, ntsec_wfp_callout_delete_by_key(s->e, s->h, have ? &key : NULL));
 }
 
 int nlw_callout_get(lua_State *L, ud_session *s, int key_idx)
 {
-    ntsec_wfp_object_info info;
-    ntsec_guid key;
-    int have = nlw_check_key(L, key_idx, &key);
-    NTSTATUS st = ntsec_wfp_callout_get_by_key(s->e, s->h, have ? &key : NULL, &info);
-    nl_push_code(L, nlw_code(s, st));
-    if (NT_SUCCESS(st)) nlw_push_object(L, &info);
-    else lua_pushnil(L);
-    return 2;
-}
-
-static int session_get_callout(lua_State *L)
-{
-    return nlw_callout_get(L, nlw_open_session(L, 1), 2);
+    return nlw_object_get(L, s, NTSEC_WFP_CALLOUT, key_idx, 0);
 }
 
 /* Address field: text, parsed for the IP version; raises when malformed. */
@@ -263,8 +196,20 @@ static void read_addr(lua_State *L, int t, const char *k, uint32_t ipv, ntsec_wf
         luaL_error(L, "field '%s': malformed address '%s'", k, text);
 }
 
+/* Run a connection change with the engine marked as calling back into L. */
+static NTSTATUS with_callbacks(lua_State *L, ud_session *s, const ntsec_wfp_connection *c, uint64_t id)
+{
+    lua_State *prev = s->eu->cur_L;
+    NTSTATUS st;
+    s->eu->cur_L = L;
+    st = c ? ntsec_wfp_connection_add(s->e, s->h, c) : ntsec_wfp_connection_delete(s->e, s->h, id);
+    s->eu->cur_L = prev;
+    return st;
+}
+
 /* session:add_connection{id=, ip_version=, local_address=, remote_address=,
-** provider=} -> code (test helper: the connection appears as if IKE made it) */
+** provider=} -> code (test helper: the connection appears as if IKE made it;
+** subscribers get FWPM_CONNECTION_EVENT_ADD) */
 static int session_add_connection(lua_State *L)
 {
     ud_session *s = nlw_open_session(L, 1);
@@ -279,7 +224,44 @@ static int session_add_connection(lua_State *L)
     lua_getfield(L, 2, "provider");
     c.has_provider = nlw_check_key(L, lua_gettop(L), &c.provider) > 0;
     lua_pop(L, 1);
-    return push_code(L, s, ntsec_wfp_connection_add(s->e, s->h, &c));
+    return push_code(L, s, with_callbacks(L, s, &c, 0));
+}
+
+/* session:delete_connection(id) -> code (test helper; subscribers get
+** FWPM_CONNECTION_EVENT_DELETE) */
+static int session_delete_connection(lua_State *L)
+{
+    ud_session *s = nlw_open_session(L, 1);
+    uint64_t id = (uint64_t)luaL_checkinteger(L, 2);
+    return push_code(L, s, with_callbacks(L, s, NULL, id));
+}
+
+/* session:get_connection(id) -> code, table|nil (FwpmConnectionGetById0) */
+static int session_get_connection(lua_State *L)
+{
+    ud_session *s = nlw_open_session(L, 1);
+    const ntsec_wfp_connection *c;
+    NTSTATUS st = ntsec_wfp_connection_get_by_id(s->e, s->h, (uint64_t)luaL_checkinteger(L, 2), &c);
+    nl_push_code(L, nlw_code(s, st));
+    if (NT_SUCCESS(st)) nlw_push_connection(L, c);
+    else lua_pushnil(L);
+    return 2;
+}
+
+static int session_enum_connections(lua_State *L) { return nlw_enum_iterate(L, NTSEC_WFP_CONNECTION); }
+static int session_enum_endpoints(lua_State *L) { return nlw_enum_iterate(L, NTSEC_WFP_ENDPOINT); }
+
+/* session:subscribe_connections(callback[, context[, subscription]]) -> code, handle|nil */
+static int session_subscribe(lua_State *L)
+{
+    lua_settop(L, 4);
+    lua_rotate(L, 2, 1);   /* s, subscription, callback, context */
+    return nlw_connection_subscribe(L);
+}
+
+static int session_unsubscribe(lua_State *L)
+{
+    return nlw_connection_unsubscribe(L);
 }
 
 static const luaL_Reg session_meta[] = {
@@ -291,9 +273,11 @@ static const luaL_Reg session_methods[] = {
     {"close", session_close}, {"begin_transaction", session_begin},
     {"commit", session_commit}, {"abort", session_abort},
     {"is_kernel", session_is_kernel}, {"is_dynamic", session_is_dynamic},
-    {"key", session_key}, {"add_callout", session_add_callout},
-    {"delete_callout", session_delete_callout}, {"get_callout", session_get_callout},
-    {"add_connection", session_add_connection}, {NULL, NULL}
+    {"key", session_key}, {"add_connection", session_add_connection},
+    {"delete_connection", session_delete_connection}, {"get_connection", session_get_connection},
+    {"enum_connections", session_enum_connections}, {"enum_endpoints", session_enum_endpoints},
+    {"subscribe_connections", session_subscribe}, {"unsubscribe_connections", session_unsubscribe},
+    {NULL, NULL}
 };
 
 void nlw_open_session_kind(lua_State *L)
@@ -301,6 +285,7 @@ void nlw_open_session_kind(lua_State *L)
     if (luaL_newmetatable(L, NL_WFP_SESSION)) {
         luaL_setfuncs(L, session_meta, 0);
         luaL_newlib(L, session_methods);
+        nlw_add_session_objects(L);
         lua_setfield(L, -2, "__index");
     }
     lua_pop(L, 1);

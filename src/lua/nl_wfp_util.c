@@ -62,6 +62,23 @@ const uint8_t *nlw_opt_acl(lua_State *L, int idx)
     return nl_opt_acl(L, idx);
 }
 
+void nlw_read_set_args(lua_State *L, int first, nlw_set_args *a)
+{
+    a->si = nlw_check_u32(L, first);
+    a->owner = nl_opt_sid(L, first + 1, a->owner_buf);
+    a->group = nl_opt_sid(L, first + 2, a->group_buf);
+    a->dacl = nl_opt_acl(L, first + 3);
+    a->sacl = nl_opt_acl(L, first + 4);
+}
+
+int nlw_push_sd_result(lua_State *L, const ud_session *s, NTSTATUS st, ntsec_sd *sd)
+{
+    nl_push_code(L, nlw_code(s, st));
+    if (NT_SUCCESS(st)) nl_push_sd(L, sd);
+    else lua_pushnil(L);
+    return 2;
+}
+
 /* ---- fields ---- */
 
 const char *nlw_field_string(lua_State *L, int t, const char *k)

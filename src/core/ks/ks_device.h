@@ -1,6 +1,8 @@
 /*
-** ks_device.h: a KS device and its create-item list (wfp_ks_errors.md 4.1,
-** 4.2; KSDEVICE_HEADER, KSOBJECT_CREATE_ITEM, docs/ks.md "Create items").
+** ks_device.h: a KS device: its own security descriptor and characteristics
+** (what an INF's HKR,,Security and HKR,,DeviceCharacteristics lines set) and
+** its create-item list (wfp_ks_errors.md 4.1, 4.2; KSDEVICE_HEADER,
+** KSOBJECT_CREATE_ITEM; docs/ks.md "Create items", "Device security").
 */
 #ifndef NTSEC_KS_DEVICE_H
 #define NTSEC_KS_DEVICE_H
@@ -9,39 +11,36 @@
 
 /* DEVICE_OBJECT + KSDEVICE_HEADER. */
 struct ntsec_ks_device {
-    ntsec_ks_create_item **items;   /* create-item list in insertion order; items owned */
-    size_t item_count, item_cap;
-    unsigned pool_failures;         /* fault injection: fail this many pool allocations */
+    ntsec_ks_item_list create_items;  /* the filter factories, owned */
+    ntsec_sd *security_descriptor;    /* DEVICE_OBJECT.SecurityDescriptor reference, or NULL */
+    uint32_t characteristics;         /* DEVICE_OBJECT.Characteristics (FILE_DEVICE_SECURE_OPEN) */
+    unsigned pool_failures;           /* fault injection: fail this many pool allocations */
 };
 
-/* New empty device; NULL when out of memory. */
+/* New empty device (no descriptor, no characteristics); NULL when out of
+** memory. */
 ntsec_ks_device *ntsec_ks_device_new(void);
 
-/* Free the device and its items (dropping their descriptor references).
-** Files and IRPs of the device must not be used afterwards (they may still be
-** freed). NULL is a no-op. */
+/* Free the device, its items and their children (dropping their descriptor
+** references) and its own descriptor reference. Files and IRPs of the device
+** must not be used afterwards (they may still be freed). NULL is a no-op. */
 void ntsec_ks_device_free(ntsec_ks_device *dev);
 
-/* Append a create item: object class name[0..len) (copied), optional
-** descriptor sd (the item takes one reference of its own; descriptors are
-** immutable, so the item never shares writable storage with anyone) and
-** KSCREATE_ITEM_* flags. *out (may be NULL) receives the item, which lives
-** as long as the device.
-** Errors (EMULATOR CHOICES, docs/ks.md): STATUS_INVALID_PARAMETER for unknown
-** flag bits, WILDCARD|NOPARAMETERS, or a second wildcard item;
-** STATUS_OBJECT_NAME_COLLISION when a non-wildcard item with the same name
-** (ASCII case-insensitive) exists; STATUS_NO_MEMORY. The device is unchanged
-** on failure. */
+/* Set the device object's descriptor (the device takes a reference; NULL:
+** none, so the I/O manager checks nothing) and its Characteristics. Only
+** FILE_DEVICE_SECURE_OPEN changes behaviour; other bits are kept as given. */
+void ntsec_ks_device_set_security(ntsec_ks_device *dev, ntsec_sd *sd, uint32_t characteristics);
+
+/* Append a filter factory: ntsec_ks_list_add on the device's list (see
+** ks_item.h for the rules and errors: STATUS_INVALID_PARAMETER,
+** STATUS_OBJECT_NAME_COLLISION, STATUS_NO_MEMORY). The item lives as long as
+** the device; *out (may be NULL) receives it. */
 NTSTATUS ntsec_ks_device_add_create_item(ntsec_ks_device *dev, const char *name, size_t len,
                                          ntsec_sd *sd, uint32_t flags,
                                          ntsec_ks_create_item **out);
 
-/* Find the create item for a create on file name name[0..len): one leading
-** '\' is skipped, the object class runs to the next '\', the rest are create
-** parameters. A non-wildcard item whose class equals it (ASCII
-** case-insensitive) wins, else the wildcard item (4.2: "any otherwise
-** unmatched create"). *has_params is set when bytes follow the class.
-** Returns the item or NULL. */
+/* ntsec_ks_list_match on the device's list (a create without a related
+** file object). */
 ntsec_ks_create_item *ntsec_ks_device_match(const ntsec_ks_device *dev, const char *name,
                                             size_t len, int *has_params);
 

@@ -5,6 +5,7 @@
 
 #include "ks_object.h"
 #include "ks_device.h"
+#include "ks_item.h"
 #include "ks_security.h"
 #include "status.h"
 
@@ -15,12 +16,20 @@ const ntsec_ks_dispatch_table ntsec_ks_default_dispatch_table = {
 
 NTSTATUS ntsec_ks_allocate_object_header(ntsec_ks_device *dev, ntsec_ks_object_header **out,
                                          ntsec_ks_create_item *item, ACCESS_MASK granted,
-                                         const ntsec_ks_dispatch_table *table)
+                                         const ntsec_ks_dispatch_table *table,
+                                         ntsec_ks_create_item *const *children, size_t count)
 {
     ntsec_ks_object_header *h;
+    NTSTATUS st;
+    if (!children && count) return STATUS_INVALID_PARAMETER;
     if (ntsec_ks_device_pool_fails(dev)) return STATUS_INSUFFICIENT_RESOURCES;
-    h = malloc(sizeof *h);
+    h = calloc(1, sizeof *h);
     if (!h) return STATUS_INSUFFICIENT_RESOURCES;
+    st = ntsec_ks_list_copy(children, count, &h->child_items);
+    if (st != STATUS_SUCCESS) {
+        free(h);
+        return st == STATUS_NO_MEMORY ? STATUS_INSUFFICIENT_RESOURCES : st;
+    }
     h->dispatch = table ? *table : ntsec_ks_default_dispatch_table;
     h->original_create_item = item;
     h->granted_access = granted;
@@ -30,6 +39,8 @@ NTSTATUS ntsec_ks_allocate_object_header(ntsec_ks_device *dev, ntsec_ks_object_h
 
 void ntsec_ks_free_object_header(ntsec_ks_object_header *header)
 {
+    if (!header) return;
+    ntsec_ks_list_clear(&header->child_items);
     free(header);
 }
 
@@ -51,11 +62,12 @@ NTSTATUS ntsec_ks_file_new(ntsec_ks_device *dev, ACCESS_MASK granted, ntsec_ks_f
 }
 
 NTSTATUS ntsec_ks_file_attach_header(ntsec_ks_file *file, ntsec_ks_create_item *item,
-                                     const ntsec_ks_dispatch_table *table)
+                                     const ntsec_ks_dispatch_table *table,
+                                     ntsec_ks_create_item *const *children, size_t count)
 {
     if (file->fs_context) return STATUS_INVALID_PARAMETER;
     return ntsec_ks_allocate_object_header(file->device, &file->fs_context, item,
-                                           file->granted_access, table);
+                                           file->granted_access, table, children, count);
 }
 
 void ntsec_ks_file_detach_header(ntsec_ks_file *file)

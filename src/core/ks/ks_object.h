@@ -14,17 +14,24 @@
 ** SetSecurity = KsDispatchSetSecurity (read-only). */
 extern const ntsec_ks_dispatch_table ntsec_ks_default_dispatch_table;
 
-/* KsAllocateObjectHeader: a new header recording the create item the create
-** matched (may be NULL: "no create item"), a copy of *table (NULL = the
-** default table) and the granted access of the create. dev is the device the
+/* KsAllocateObjectHeader(Header, ItemsCount, ItemsList, Irp, Table): a new
+** header recording the create item the create matched (item, may be NULL:
+** "no create item"; KSCREATE_ITEM_IRP_STORAGE of the create IRP), the granted
+** access of the create, a copy of *table (NULL = the default table) and a
+** copy of the child create-item list children[0..count) (ItemsList; the
+** items themselves stay owned by whoever owns them). dev is the device the
 ** header is allocated for (its pool).
-** Errors: STATUS_INSUFFICIENT_RESOURCES (DDI-KSAOH; also injected failures).
-** *out is untouched on failure. */
+** Errors: STATUS_INVALID_PARAMETER when children is NULL but count is not 0
+** (DDI-KSAOH: "ItemsCount must be 0 when ItemsList is NULL"), a NULL entry,
+** or a second wildcard; STATUS_OBJECT_NAME_COLLISION for a repeated class
+** (the list rules of ks_item.h, EMULATOR CHOICE); STATUS_INSUFFICIENT_RESOURCES
+** (DDI-KSAOH; also injected failures). *out is untouched on failure. */
 NTSTATUS ntsec_ks_allocate_object_header(ntsec_ks_device *dev, ntsec_ks_object_header **out,
                                          ntsec_ks_create_item *item, ACCESS_MASK granted,
-                                         const ntsec_ks_dispatch_table *table);
+                                         const ntsec_ks_dispatch_table *table,
+                                         ntsec_ks_create_item *const *children, size_t count);
 
-/* KsFreeObjectHeader. NULL is a no-op. */
+/* KsFreeObjectHeader: the header and its child-list copy. NULL is a no-op. */
 void ntsec_ks_free_object_header(ntsec_ks_object_header *header);
 
 /* KsQueryObjectCreateItem: the header's OriginalCreateItem (or NULL). */
@@ -38,9 +45,10 @@ NTSTATUS ntsec_ks_file_new(ntsec_ks_device *dev, ACCESS_MASK granted, ntsec_ks_f
 /* Allocate a header (as ntsec_ks_allocate_object_header, with the file's
 ** granted access) and store it in file->fs_context.
 ** Errors: STATUS_INVALID_PARAMETER when the file already has a header
-** (EMULATOR CHOICE: free it first), STATUS_INSUFFICIENT_RESOURCES. */
+** (EMULATOR CHOICE: free it first), those of ntsec_ks_allocate_object_header. */
 NTSTATUS ntsec_ks_file_attach_header(ntsec_ks_file *file, ntsec_ks_create_item *item,
-                                     const ntsec_ks_dispatch_table *table);
+                                     const ntsec_ks_dispatch_table *table,
+                                     ntsec_ks_create_item *const *children, size_t count);
 
 /* KsFreeObjectHeader on file->fs_context, then FsContext = NULL. */
 void ntsec_ks_file_detach_header(ntsec_ks_file *file);

@@ -39,6 +39,23 @@ typedef uint64_t ntsec_wfp_handle;
 #define NTSEC_FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT 0x00020000u
 #define NTSEC_FWPM_CALLOUT_FLAG_REGISTERED       0x00040000u
 #define NTSEC_FWPM_FILTER_FLAG_PERSISTENT        0x00000001u
+#define NTSEC_FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT 0x00000004u
+#define NTSEC_FWPM_FILTER_FLAG_HAS_SECURITY_REALM_PROVIDER_CONTEXT 0x00000080u
+#define NTSEC_FWPM_FILTER_FLAGS_KNOWN            0x00000FFFu   /* NONE .. IPSEC_NO_ACQUIRE_INITIATE */
+
+/* FWP_ACTION_TYPE (fwptypes.h; FWPM_ACTION0). */
+#define NTSEC_FWP_ACTION_FLAG_CALLOUT            0x00004000u
+#define NTSEC_FWP_ACTION_BLOCK                   0x00001001u
+#define NTSEC_FWP_ACTION_PERMIT                  0x00001002u
+#define NTSEC_FWP_ACTION_CALLOUT_TERMINATING     0x00005003u
+#define NTSEC_FWP_ACTION_CALLOUT_INSPECTION      0x00006004u
+#define NTSEC_FWP_ACTION_CALLOUT_UNKNOWN         0x00004005u
+
+/* FWPM_CONNECTION_EVENT_TYPE and subscription flags (fwpmtypes.h, 2.5). */
+#define NTSEC_FWPM_CONNECTION_EVENT_ADD          0u
+#define NTSEC_FWPM_CONNECTION_EVENT_DELETE       1u
+#define NTSEC_FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_ADD    0x00000001u
+#define NTSEC_FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_DELETE 0x00000002u
 
 /* Object lifetimes (wfp_ks_errors.md 2.3). */
 typedef enum ntsec_wfp_lifetime {
@@ -103,16 +120,38 @@ extern const char ntsec_wfp_default_engine_sddl[];
 /* ---- engine ---- */
 
 typedef struct ntsec_wfp_engine_opts {
-    ntsec_sd *root_sd;         /* engine root descriptor (referenced, never modified), NULL = default */
+    ntsec_sd *root_sd;         /* engine root descriptor (referenced, never modified), NULL = default;
+                                  with a path whose store already holds a root, the stored one wins */
     int not_running;           /* start with BFE "not running" (5.5) */
     uint32_t max_callouts;     /* FwpmCalloutAdd0 limit; 0 = the documented 100000 (W32-EC);
                                   UINT32_MAX = unlimited */
     uint64_t seed;             /* key generator seed; 0 = derived from time and address */
+    int virtual_clock;         /* 1: the engine clock only moves through ntsec_wfp_engine_advance
+                                  and lock waits (a wait that cannot succeed in-process advances
+                                  it by the timeout at once); 0: real time (waits sleep) */
+    const char *path;          /* SQLite file keeping the persistent part (docs/wfp.md), NULL =
+                                  in memory only */
+    int sync_normal;           /* store: synchronous=NORMAL (durable against process crashes,
+                                  not power loss) instead of FULL */
+    char *error;               /* optional buffer for a message when creation fails */
+    size_t error_cap;
 } ntsec_wfp_engine_opts;
 
+/* The default txnWaitTimeoutInMSec (0 means this, W32-OM) and the lock hold
+** limit of user-mode transactions (one hour, W32-OM; kernel mode: none). */
+#define NTSEC_WFP_DEFAULT_TXN_WAIT_MS 15000u
+#define NTSEC_WFP_USER_TXN_HOLD_MS    3600000u
+
 /* Create an engine with its container descriptors (3.3): containers inherit
-** from the root (owner BA, group LS). opts may be NULL.
-** Errors: STATUS_NO_MEMORY, STATUS_INVALID_SECURITY_DESCR (root lacks owner). */
+** from the root (owner BA, group LS). opts may be NULL. With opts->path the
+** persistent part lives in that SQLite file: an existing ntsec store is
+** loaded (a filter-engine restart: persistent and built-in objects come
+** back), a missing or empty file is initialised, anything else is refused
+** and left untouched.
+** Errors: STATUS_NO_MEMORY, STATUS_INVALID_SECURITY_DESCR (root lacks owner),
+** STATUS_OBJECT_TYPE_MISMATCH (the file is not an ntsec engine store, or is
+** corrupt), STATUS_UNSUCCESSFUL (the file cannot be opened or read); the
+** reason is written to opts->error when given. */
 NTSTATUS ntsec_wfp_engine_new(const ntsec_wfp_engine_opts *opts, ntsec_wfp_engine **out);
 
 /* Free the engine and everything it owns (open sessions included). NULL ok. */
@@ -123,6 +162,20 @@ void ntsec_wfp_engine_free(ntsec_wfp_engine *e);
 void ntsec_wfp_engine_set_running(ntsec_wfp_engine *e, int running);
 int ntsec_wfp_engine_running(const ntsec_wfp_engine *e);
 
+/* The engine clock in milliseconds (virtual, or real time since creation). */
+uint64_t ntsec_wfp_engine_clock(const ntsec_wfp_engine *e);
+/* Advance a virtual clock by ms; user-mode transactions that now exceed the
+** one-hour hold limit are forcibly aborted (2.2). Errors:
+** STATUS_INVALID_DEVICE_REQUEST (the engine runs on real time). */
+NTSTATUS ntsec_wfp_engine_advance(ntsec_wfp_engine *e, uint64_t ms);
+int ntsec_wfp_engine_virtual_clock(const ntsec_wfp_engine *e);
+/* Apply persistent changes other processes committed to the engine's store
+** (done by every session call as well). No-op without a store. */
+NTSTATUS ntsec_wfp_engine_refresh(ntsec_wfp_engine *e);
+/* Bytes of distinct descriptors the engine holds (shared descriptors count
+** once); for benchmarks. */
+size_t ntsec_wfp_engine_sd_bytes(const ntsec_wfp_engine *e);
+
 /* Current descriptor of a container (borrowed; valid until the next change). */
 const ntsec_sd *ntsec_wfp_container_sd(const ntsec_wfp_engine *e, ntsec_wfp_container c);
 
@@ -132,7 +185,8 @@ typedef struct ntsec_wfp_session_opts {
     const ntsec_token *token;  /* cloned; required for user mode */
     int dynamic;               /* FWPM_SESSION_FLAG_DYNAMIC */
     int kernel_mode;           /* kernel caller: no access checks (3.2) */
-    uint32_t txn_timeout_ms;   /* txnWaitTimeoutInMSec; stored only */
+    uint32_t txn_timeout_ms;   /* txnWaitTimeoutInMSec: how long FwpmTransactionBegin0 (and
+                                  any call needing the lock) waits; 0 = 15 s (W32-OM) */
     const ntsec_guid *key;     /* NULL or GUID_NULL: generated */
     const char *name;          /* displayData.name, may be NULL */
     const char *description;
@@ -155,6 +209,7 @@ typedef struct ntsec_wfp_session_info {
     ntsec_guid key;
     int dynamic, kernel_mode;
     int txn;                   /* 0 none, 1 read-only, 2 read/write */
+    int txn_aborted;           /* a forced abort is waiting to be reported */
     uint32_t txn_timeout_ms;
 } ntsec_wfp_session_info;
 NTSTATUS ntsec_wfp_session_get_info(const ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -162,14 +217,20 @@ NTSTATUS ntsec_wfp_session_get_info(const ntsec_wfp_engine *e, ntsec_wfp_handle 
 
 /* ---- transactions (2.2) ---- */
 
-/* FwpmTransactionBegin0. flags: 0 or NTSEC_FWPM_TXN_READ_ONLY.
-** Errors: STATUS_INVALID_HANDLE, EPT_NT_NOT_REGISTERED,
-** STATUS_FWP_INVALID_FLAGS (other bits), STATUS_FWP_TXN_IN_PROGRESS,
-** STATUS_ACCESS_DENIED (BEGIN_READ_TXN / BEGIN_WRITE_TXN on the engine). */
+/* FwpmTransactionBegin0. flags: 0 or NTSEC_FWPM_TXN_READ_ONLY. One
+** read/write transaction at a time per engine (and per store file across
+** processes); read-only transactions share the lock with each other. Begin
+** waits up to the session's timeout for the lock.
+** Errors: STATUS_INVALID_HANDLE, EPT_NT_NOT_REGISTERED, STATUS_FWP_TXN_ABORTED
+** (reported once after a forced abort), STATUS_FWP_INVALID_FLAGS (other bits),
+** STATUS_FWP_TXN_IN_PROGRESS, STATUS_ACCESS_DENIED (BEGIN_READ_TXN /
+** BEGIN_WRITE_TXN on the engine), STATUS_FWP_TIMEOUT. */
 NTSTATUS ntsec_wfp_txn_begin(ntsec_wfp_engine *e, ntsec_wfp_handle h, uint32_t flags);
-/* FwpmTransactionCommit0 / Abort0. Abort restores every object and descriptor
-** exactly. Errors: STATUS_INVALID_HANDLE, EPT_NT_NOT_REGISTERED,
-** STATUS_FWP_NO_TXN_IN_PROGRESS. */
+/* FwpmTransactionCommit0 / Abort0. Commit makes a read/write transaction
+** durable in the store; abort restores every object, reference and
+** descriptor exactly. Errors: STATUS_INVALID_HANDLE, EPT_NT_NOT_REGISTERED,
+** STATUS_FWP_TXN_ABORTED, STATUS_FWP_NO_TXN_IN_PROGRESS, STATUS_UNSUCCESSFUL
+** (the store failed to commit; the transaction is rolled back). */
 NTSTATUS ntsec_wfp_txn_commit(ntsec_wfp_engine *e, ntsec_wfp_handle h);
 NTSTATUS ntsec_wfp_txn_abort(ntsec_wfp_engine *e, ntsec_wfp_handle h);
 

@@ -30,34 +30,53 @@ static NTSTATUS container_access(const ntsec_wfp_engine *e, const wfp_session *s
     return wfp_session_access(s, e->containers[c], want);
 }
 
+/* Session, the read lock, READ on the container, then the object by id. */
+static NTSTATUS get_by_id(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind, uint64_t id,
+                          wfp_obj **out)
+{
+    wfp_session *s;
+    wfp_call call;
+    NTSTATUS st = wfp_session_enter(e, h, &s);
+    if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_READ, &call);
+    if (NT_SUCCESS(st)) st = container_access(e, s, wfp_container_of(kind), FWPM_ACTRL_READ);
+    if (!NT_SUCCESS(st)) return st;
+    *out = wfp_table_by_id(&e->tables[kind], id);
+    return *out ? STATUS_SUCCESS : STATUS_FWP_NOT_FOUND;
+}
+
 NTSTATUS ntsec_wfp_ale_get_by_id(ntsec_wfp_engine *e, ntsec_wfp_handle h, uint64_t id,
                                  const ntsec_wfp_endpoint **out)
 {
-    wfp_session *s;
     wfp_obj *o;
-    NTSTATUS st = wfp_session_enter(e, h, &s);
-    if (NT_SUCCESS(st)) st = container_access(e, s, NTSEC_WFP_ALE_ENDPOINTS, FWPM_ACTRL_READ);
-    if (!NT_SUCCESS(st)) return st;
-    o = wfp_store_by_id(&e->stores[NTSEC_WFP_ENDPOINT], id);
-    if (!o) return STATUS_FWP_NOT_FOUND;
-    *out = &((wfp_endpoint_obj *)o)->ep;
-    return STATUS_SUCCESS;
+    NTSTATUS st = get_by_id(e, h, NTSEC_WFP_ENDPOINT, id, &o);
+    if (NT_SUCCESS(st)) *out = &((wfp_endpoint_obj *)o)->ep;
+    return st;
 }
 
-/* Enumeration preamble: session, ENUM on the container; *readable tells
-** whether the objects (checked against the container) may be listed, and
-** *arr has room for all of them. */
+NTSTATUS ntsec_wfp_connection_get_by_id(ntsec_wfp_engine *e, ntsec_wfp_handle h, uint64_t id,
+                                        const ntsec_wfp_connection **out)
+{
+    wfp_obj *o;
+    NTSTATUS st = get_by_id(e, h, NTSEC_WFP_CONNECTION, id, &o);
+    if (NT_SUCCESS(st)) *out = &((wfp_connection_obj *)o)->c;
+    return st;
+}
+
+/* Enumeration preamble: session, read lock, ENUM on the container; *readable
+** tells whether the objects (checked against the container) may be listed,
+** and *arr has room for all of them. */
 static NTSTATUS enum_begin(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
                            size_t elem, void **arr, int *readable)
 {
     ntsec_wfp_container c = wfp_container_of(kind);
-    size_t live = e->stores[kind].live;
     wfp_session *s;
+    wfp_call call;
     NTSTATUS st = wfp_session_enter(e, h, &s);
+    if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_READ, &call);
     if (NT_SUCCESS(st)) st = container_access(e, s, c, FWPM_ACTRL_ENUM);
     if (!NT_SUCCESS(st)) return st;
     *readable = NT_SUCCESS(container_access(e, s, c, FWPM_ACTRL_READ));
-    *arr = malloc((live ? live : 1) * elem);
+    *arr = malloc((e->tables[kind].live ? e->tables[kind].live : 1) * elem);
     return *arr ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
@@ -72,7 +91,7 @@ NTSTATUS ntsec_wfp_ale_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
     NTSTATUS st = enum_begin(e, h, NTSEC_WFP_ENDPOINT, sizeof *arr, &mem, &readable);
     if (!NT_SUCCESS(st)) return st;
     arr = mem;
-    while (readable && (o = wfp_store_next(&e->stores[NTSEC_WFP_ENDPOINT], &cur)) != NULL)
+    while (readable && (o = wfp_table_next(&e->tables[NTSEC_WFP_ENDPOINT], &cur)) != NULL)
         arr[n++] = &((wfp_endpoint_obj *)o)->ep;
     *out = arr;
     *count = n;
@@ -90,7 +109,7 @@ NTSTATUS ntsec_wfp_connection_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
     NTSTATUS st = enum_begin(e, h, NTSEC_WFP_CONNECTION, sizeof *arr, &mem, &readable);
     if (!NT_SUCCESS(st)) return st;
     arr = mem;
-    while (readable && (o = wfp_store_next(&e->stores[NTSEC_WFP_CONNECTION], &cur)) != NULL)
+    while (readable && (o = wfp_table_next(&e->tables[NTSEC_WFP_CONNECTION], &cur)) != NULL)
         arr[n++] = &((wfp_connection_obj *)o)->c;
     *out = arr;
     *count = n;
@@ -104,13 +123,33 @@ NTSTATUS ntsec_wfp_connection_add(ntsec_wfp_engine *e, ntsec_wfp_handle h,
     wfp_session *s;
     NTSTATUS st = wfp_session_enter(e, h, &s);
     if (!NT_SUCCESS(st)) return st;
-    if (wfp_store_by_id(&e->stores[NTSEC_WFP_CONNECTION], c->id)) return STATUS_FWP_ALREADY_EXISTS;
+    if (wfp_table_by_id(&e->tables[NTSEC_WFP_CONNECTION], c->id)) return STATUS_FWP_ALREADY_EXISTS;
     o = (wfp_connection_obj *)wfp_obj_alloc(NTSEC_WFP_CONNECTION);
     if (!o) return STATUS_NO_MEMORY;
     o->c = *c;
     o->h.id = c->id;
     o->h.lifetime = NTSEC_WFP_LIFE_STATIC;
     st = wfp_obj_insert(e, &o->h);
-    if (!NT_SUCCESS(st)) wfp_obj_free(&o->h);
-    return st;
+    if (!NT_SUCCESS(st)) {
+        wfp_obj_free(&o->h);
+        return st;
+    }
+    wfp_sub_notify(e, NTSEC_FWPM_CONNECTION_EVENT_ADD, c);
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsec_wfp_connection_delete(ntsec_wfp_engine *e, ntsec_wfp_handle h, uint64_t id)
+{
+    ntsec_wfp_connection copy;
+    wfp_session *s;
+    wfp_obj *o;
+    NTSTATUS st = wfp_session_enter(e, h, &s);
+    if (!NT_SUCCESS(st)) return st;
+    o = wfp_table_by_id(&e->tables[NTSEC_WFP_CONNECTION], id);
+    if (!o) return STATUS_FWP_NOT_FOUND;
+    copy = ((wfp_connection_obj *)o)->c;
+    wfp_obj_unlink(e, o);
+    wfp_obj_free(o);
+    wfp_sub_notify(e, NTSEC_FWPM_CONNECTION_EVENT_DELETE, &copy);
+    return STATUS_SUCCESS;
 }

@@ -66,13 +66,43 @@ NTSTATUS ntsec_wfp_ale_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                             const ntsec_wfp_endpoint ***out, size_t *count);
 
 /* Test helper: a connection appears (as IKE/BFE would create it). No access
-** check; the session must be valid. Errors: STATUS_INVALID_HANDLE,
-** EPT_NT_NOT_REGISTERED, STATUS_FWP_ALREADY_EXISTS (id), STATUS_NO_MEMORY. */
+** check; the session must be valid. Subscribers are notified (ADD).
+** Errors: STATUS_INVALID_HANDLE, EPT_NT_NOT_REGISTERED,
+** STATUS_FWP_ALREADY_EXISTS (id), STATUS_NO_MEMORY. */
 NTSTATUS ntsec_wfp_connection_add(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                   const ntsec_wfp_connection *c);
+
+/* Test helper: the connection goes away (subscribers get DELETE).
+** Errors: STATUS_INVALID_HANDLE, EPT_NT_NOT_REGISTERED, STATUS_FWP_NOT_FOUND. */
+NTSTATUS ntsec_wfp_connection_delete(ntsec_wfp_engine *e, ntsec_wfp_handle h, uint64_t id);
+
+/* FwpmConnectionGetById0: READ on the connections container (SDKAPI-CNGBI).
+** Errors: as ntsec_wfp_ale_get_by_id. */
+NTSTATUS ntsec_wfp_connection_get_by_id(ntsec_wfp_engine *e, ntsec_wfp_handle h, uint64_t id,
+                                        const ntsec_wfp_connection **out);
 
 /* FwpmConnectionCreateEnumHandle0 + Enum0 as one snapshot (as ntsec_wfp_ale_enum). */
 NTSTATUS ntsec_wfp_connection_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                    const ntsec_wfp_connection ***out, size_t *count);
+
+/* FWPM_CONNECTION_CALLBACK0: ctx, event type (NTSEC_FWPM_CONNECTION_EVENT_*),
+** the connection (a copy, valid during the call). Callbacks run after the
+** change, synchronously; they may call into the engine. */
+typedef void (*ntsec_wfp_connection_cb)(void *ctx, uint32_t event, const ntsec_wfp_connection *c);
+
+/* FwpmConnectionSubscribe0 (SDKAPI-CNSUB). connection_id: the template's
+** connectionId (0 = all); flags: NTSEC_FWPM_SUBSCRIPTION_FLAG_NOTIFY_ON_ADD /
+** _DELETE (0 = both). Events are delivered only while the subscriber may READ
+** the connections container (3.2). The subscription ends with the session.
+** Order: handle, running, explicit transaction (STATUS_FWP_TXN_IN_PROGRESS),
+** SUBSCRIBE on the connections container (STATUS_ACCESS_DENIED), flags
+** (STATUS_FWP_INVALID_FLAGS). *out receives the events handle. */
+NTSTATUS ntsec_wfp_connection_subscribe(ntsec_wfp_engine *e, ntsec_wfp_handle h,
+                                        uint64_t connection_id, uint32_t flags,
+                                        ntsec_wfp_connection_cb cb, void *ctx, uint64_t *out);
+
+/* FwpmConnectionUnsubscribe0. Errors: STATUS_INVALID_HANDLE (unknown events
+** handle or another session's), EPT_NT_NOT_REGISTERED. */
+NTSTATUS ntsec_wfp_connection_unsubscribe(ntsec_wfp_engine *e, ntsec_wfp_handle h, uint64_t sub);
 
 #endif

@@ -39,7 +39,7 @@ static NTSTATUS import_ref(ntsec_wfp_engine *e, ntsec_wfp_kind target_kind,
     if (!key || ntsec_guid_is_null(key)) return STATUS_SUCCESS;
     ref->present = 1;
     ref->key = *key;
-    ref->target = wfp_store_by_key(&e->stores[target_kind], key);
+    ref->target = wfp_table_by_key(&e->tables[target_kind], key);
     if (ref->target && ref->target->lifetime == NTSEC_WFP_LIFE_DYNAMIC) return STATUS_FWP_LIFETIME_MISMATCH;
     return STATUS_SUCCESS;
 }
@@ -56,12 +56,12 @@ static NTSTATUS import_refs(ntsec_wfp_engine *e, const ntsec_wfp_object_spec *s,
 /* The id counter of an id-carrying kind, kept above every imported id. */
 static uint64_t take_id(ntsec_wfp_engine *e, ntsec_wfp_kind kind, int given, uint64_t wanted)
 {
-    const wfp_store *st = &e->stores[kind];
+    const wfp_table *st = &e->tables[kind];
     uint64_t id = wanted;
     if (!given) {
         id = kind == NTSEC_WFP_CALLOUT ? e->next_callout_id
            : kind == NTSEC_WFP_FILTER ? e->next_filter_id : e->next_layer_id;
-        while (!id || wfp_store_by_id(st, id)) id++;
+        while (!id || wfp_table_by_id(st, id)) id++;
     }
     if (kind == NTSEC_WFP_CALLOUT && id >= e->next_callout_id) e->next_callout_id = (uint32_t)(id + 1);
     if (kind == NTSEC_WFP_FILTER && id >= e->next_filter_id) e->next_filter_id = id + 1;
@@ -72,10 +72,10 @@ static uint64_t take_id(ntsec_wfp_engine *e, ntsec_wfp_kind kind, int given, uin
 static NTSTATUS check_unique(const ntsec_wfp_engine *e, ntsec_wfp_kind kind,
                              const ntsec_wfp_object_spec *s)
 {
-    const wfp_store *st = &e->stores[kind];
+    const wfp_table *st = &e->tables[kind];
     if (kind > NTSEC_WFP_FILTER || ntsec_guid_is_null(&s->key)) return STATUS_INVALID_PARAMETER;
-    if (wfp_store_by_key(st, &s->key)) return STATUS_FWP_ALREADY_EXISTS;
-    if (s->has_id && st->ided && wfp_store_by_id(st, s->id)) return STATUS_FWP_ALREADY_EXISTS;
+    if (wfp_table_by_key(st, &s->key)) return STATUS_FWP_ALREADY_EXISTS;
+    if (s->has_id && st->ided && wfp_table_by_id(st, s->id)) return STATUS_FWP_ALREADY_EXISTS;
     return STATUS_SUCCESS;
 }
 
@@ -96,14 +96,14 @@ static NTSTATUS fill_imported(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
     k->weight = s->weight;
     if (!ok) return STATUS_NO_MEMORY;
     if (s->sd) {
-        k->h.sd = ntsec_sd_ref(s->sd);
+        k->h.sd = wfp_intern(e, ntsec_sd_ref(s->sd));
         return STATUS_SUCCESS;
     }
     return wfp_child_sd(e, wfp_container_of(kind), 0, wfp_sid_admins, wfp_sid_local_service, &k->h.sd);
 }
 
-NTSTATUS ntsec_wfp_import_object(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
-                                 const ntsec_wfp_object_spec *spec)
+static NTSTATUS import_in_call(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
+                               const ntsec_wfp_object_spec *spec)
 {
     wfp_keyed *k;
     NTSTATUS st = check_unique(e, kind, spec);
@@ -112,12 +112,28 @@ NTSTATUS ntsec_wfp_import_object(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
     if (!k) return STATUS_NO_MEMORY;
     st = import_refs(e, spec, k);
     if (NT_SUCCESS(st)) st = fill_imported(e, kind, spec, k);
+    if (NT_SUCCESS(st)) st = wfp_txn_reserve(e->system);
     if (NT_SUCCESS(st)) {
-        if (e->stores[kind].ided) k->h.id = take_id(e, kind, spec->has_id, spec->id);
+        if (e->tables[kind].ided) k->h.id = take_id(e, kind, spec->has_id, spec->id);
         st = wfp_obj_insert(e, &k->h);
     }
-    if (!NT_SUCCESS(st)) wfp_obj_free(&k->h);
-    return st;
+    if (!NT_SUCCESS(st)) {
+        wfp_obj_free(&k->h);
+        return st;
+    }
+    wfp_txn_record(e->system, WFP_UNDO_ADDED, &k->h);
+    return STATUS_SUCCESS;
+}
+
+/* An engine-level write (no session): persisted like a session's when the
+** engine has a store (docs/wfp.md). */
+NTSTATUS ntsec_wfp_import_object(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
+                                 const ntsec_wfp_object_spec *spec)
+{
+    wfp_call call;
+    NTSTATUS st = wfp_system_begin(e, &call);
+    if (!NT_SUCCESS(st)) return st;
+    return wfp_call_end(e, &call, import_in_call(e, kind, spec));
 }
 
 static NTSTATUS fill_record(wfp_session_rec *r, const ntsec_wfp_session_record *in)
@@ -142,8 +158,8 @@ NTSTATUS ntsec_wfp_import_session(ntsec_wfp_engine *e, const ntsec_wfp_session_r
     NTSTATUS st;
     if (ntsec_guid_is_null(&in->key)) return STATUS_INVALID_PARAMETER;
     if (in->sid && !ntsec_sid_valid(in->sid, 68)) return STATUS_INVALID_SID;
-    if (wfp_store_by_key(&e->stores[NTSEC_WFP_SESSION_RECORD], &in->key)
-        || wfp_store_by_key(&e->stores[NTSEC_WFP_OPEN_SESSION], &in->key))
+    if (wfp_table_by_key(&e->tables[NTSEC_WFP_SESSION_RECORD], &in->key)
+        || wfp_table_by_key(&e->tables[NTSEC_WFP_OPEN_SESSION], &in->key))
         return STATUS_FWP_ALREADY_EXISTS;
     r = (wfp_session_rec *)wfp_obj_alloc(NTSEC_WFP_SESSION_RECORD);
     if (!r) return STATUS_NO_MEMORY;
@@ -179,7 +195,7 @@ NTSTATUS ntsec_wfp_import_endpoint(ntsec_wfp_engine *e, const ntsec_wfp_endpoint
 
 size_t ntsec_wfp_count(const ntsec_wfp_engine *e, ntsec_wfp_kind kind)
 {
-    return (unsigned)kind < NTSEC_WFP_KIND_COUNT ? e->stores[kind].live : 0;
+    return (unsigned)kind < NTSEC_WFP_KIND_COUNT ? e->tables[kind].live : 0;
 }
 
 int ntsec_wfp_object_next(const ntsec_wfp_engine *e, ntsec_wfp_kind kind, size_t *cursor,
@@ -187,7 +203,7 @@ int ntsec_wfp_object_next(const ntsec_wfp_engine *e, ntsec_wfp_kind kind, size_t
 {
     const wfp_obj *o;
     if ((unsigned)kind > NTSEC_WFP_FILTER) return 0;
-    o = wfp_store_next(&e->stores[kind], cursor);
+    o = wfp_table_next(&e->tables[kind], cursor);
     if (!o) return 0;
     wfp_obj_info(e, o, out);
     return 1;
@@ -196,7 +212,7 @@ int ntsec_wfp_object_next(const ntsec_wfp_engine *e, ntsec_wfp_kind kind, size_t
 int ntsec_wfp_endpoint_next(const ntsec_wfp_engine *e, size_t *cursor,
                             const ntsec_wfp_endpoint **out)
 {
-    const wfp_obj *o = wfp_store_next(&e->stores[NTSEC_WFP_ENDPOINT], cursor);
+    const wfp_obj *o = wfp_table_next(&e->tables[NTSEC_WFP_ENDPOINT], cursor);
     if (!o) return 0;
     *out = &((const wfp_endpoint_obj *)o)->ep;
     return 1;
@@ -205,7 +221,7 @@ int ntsec_wfp_endpoint_next(const ntsec_wfp_engine *e, size_t *cursor,
 int ntsec_wfp_connection_next(const ntsec_wfp_engine *e, size_t *cursor,
                               const ntsec_wfp_connection **out)
 {
-    const wfp_obj *o = wfp_store_next(&e->stores[NTSEC_WFP_CONNECTION], cursor);
+    const wfp_obj *o = wfp_table_next(&e->tables[NTSEC_WFP_CONNECTION], cursor);
     if (!o) return 0;
     *out = &((const wfp_connection_obj *)o)->c;
     return 1;
@@ -214,7 +230,7 @@ int ntsec_wfp_connection_next(const ntsec_wfp_engine *e, size_t *cursor,
 int ntsec_wfp_session_record_next(const ntsec_wfp_engine *e, size_t *cursor,
                                   ntsec_wfp_session_record *out)
 {
-    const wfp_session_rec *r = (const wfp_session_rec *)wfp_store_next(&e->stores[NTSEC_WFP_SESSION_RECORD], cursor);
+    const wfp_session_rec *r = (const wfp_session_rec *)wfp_table_next(&e->tables[NTSEC_WFP_SESSION_RECORD], cursor);
     if (!r) return 0;
     out->key = r->h.key;
     out->name = r->h.name;

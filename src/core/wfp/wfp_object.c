@@ -18,7 +18,7 @@ static size_t kind_size(ntsec_wfp_kind kind)
     }
 }
 
-static int kind_is_keyed(ntsec_wfp_kind kind)
+int wfp_kind_is_keyed(ntsec_wfp_kind kind)
 {
     return kind <= NTSEC_WFP_FILTER;
 }
@@ -69,38 +69,56 @@ void wfp_obj_free(wfp_obj *o)
     free(o);
 }
 
-wfp_store *wfp_store_of(ntsec_wfp_engine *e, ntsec_wfp_kind kind)
+wfp_table *wfp_table_of(ntsec_wfp_engine *e, ntsec_wfp_kind kind)
 {
-    return &e->stores[kind];
+    return &e->tables[kind];
 }
 
 static void adjust_refs(wfp_obj *o, int delta)
 {
     wfp_keyed *k = (wfp_keyed *)o;
     int i;
-    if (!kind_is_keyed((ntsec_wfp_kind)o->kind)) return;
+    if (!wfp_kind_is_keyed((ntsec_wfp_kind)o->kind)) return;
     for (i = 0; i < WFP_REF_COUNT; i++)
         if (k->refs[i].target) k->refs[i].target->refs_in += (uint32_t)delta;
 }
 
 NTSTATUS wfp_obj_insert(ntsec_wfp_engine *e, wfp_obj *o)
 {
-    NTSTATUS s = wfp_store_add(wfp_store_of(e, (ntsec_wfp_kind)o->kind), o);
+    NTSTATUS s = wfp_table_add(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
     if (NT_SUCCESS(s)) adjust_refs(o, 1);
     return s;
 }
 
 NTSTATUS wfp_obj_restore(ntsec_wfp_engine *e, wfp_obj *o)
 {
-    NTSTATUS s = wfp_store_restore(wfp_store_of(e, (ntsec_wfp_kind)o->kind), o);
+    NTSTATUS s = wfp_table_restore(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
     if (NT_SUCCESS(s)) adjust_refs(o, 1);
     return s;
 }
 
 void wfp_obj_unlink(ntsec_wfp_engine *e, wfp_obj *o)
 {
-    wfp_store_remove(wfp_store_of(e, (ntsec_wfp_kind)o->kind), o);
+    wfp_table_remove(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
     adjust_refs(o, -1);
+}
+
+/* Referrers of o are of kinds after o's (providers <- sublayers <- ...). */
+void wfp_obj_orphan_referrers(ntsec_wfp_engine *e, wfp_obj *o)
+{
+    int k, r;
+    for (k = o->kind + 1; o->refs_in && k <= NTSEC_WFP_FILTER; k++) {
+        size_t cur = 0;
+        wfp_obj *x;
+        while ((x = wfp_table_next(&e->tables[k], &cur)) != NULL) {
+            wfp_keyed *kx = (wfp_keyed *)x;
+            for (r = 0; r < WFP_REF_COUNT; r++) {
+                if (kx->refs[r].target != o) continue;
+                kx->refs[r].target = NULL;
+                o->refs_in--;
+            }
+        }
+    }
 }
 
 /* Owner session key of a dynamic object (zero otherwise). */

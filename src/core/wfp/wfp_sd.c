@@ -70,9 +70,11 @@ NTSTATUS wfp_sd_setup(ntsec_wfp_engine *e, ntsec_sd *root)
         s = parse_default_root(&e->containers[NTSEC_WFP_ENGINE]);
         if (!NT_SUCCESS(s)) return s;
     }
+    e->containers[NTSEC_WFP_ENGINE] = wfp_intern(e, e->containers[NTSEC_WFP_ENGINE]);
     s = ntsec_new_security(e->containers[NTSEC_WFP_ENGINE], NULL, 1, wfp_sid_admins,
                            wfp_sid_local_service, &ntsec_fwpm_mapping, &container);
     if (!NT_SUCCESS(s)) return s;
+    container = wfp_intern(e, container);
     for (c = NTSEC_WFP_ENGINE + 1; c < NTSEC_WFP_CONTAINER_COUNT; c++)
         e->containers[c] = ntsec_sd_ref(container);
     ntsec_sd_unref(container);
@@ -121,6 +123,7 @@ NTSTATUS wfp_child_sd(ntsec_wfp_engine *e, ntsec_wfp_container c, int is_contain
     }
     s = ntsec_new_security(parent, NULL, is_container, owner, group, &ntsec_fwpm_mapping, &r);
     if (!NT_SUCCESS(s)) return s;
+    r = wfp_intern(e, r);
     cache_store(k, parent, is_container, owner, group, r);
     *out = r;
     return STATUS_SUCCESS;

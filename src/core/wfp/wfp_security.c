@@ -4,6 +4,7 @@
 */
 #include "wfp_internal.h"
 #include "wfp_security.h"
+#include "wfp_objects.h"
 #include "acl.h"
 #include "guid.h"
 #include "merge.h"
@@ -11,14 +12,11 @@
 #include "sid.h"
 #include "status.h"
 
-/* What a Get/Set call operates on. */
+/* What a Get/Set call operates on: an object, or a container (obj NULL). */
 typedef struct wfp_target {
-    ntsec_sd **slot;              /* where the descriptor lives */
-    const wfp_obj *obj;           /* the object, NULL for containers / the engine */
-    int has_parent;               /* inherits from parent (all but the engine) */
-    ntsec_wfp_container parent;
-    int is_container;
-    int always_refuse;            /* dynamic sessions always refused (connections) */
+    wfp_obj *obj;
+    ntsec_wfp_container container;  /* the container, or the object's container */
+    int always_refuse;              /* dynamic sessions always refused (connections) */
 } wfp_target;
 
 typedef struct wfp_set_args {
@@ -35,36 +33,27 @@ NTSTATUS wfp_dynamic_rule(const wfp_session *s, const wfp_obj *o, int always_ref
     return STATUS_FWP_DYNAMIC_SESSION_IN_PROGRESS;
 }
 
-static void container_target(ntsec_wfp_engine *e, ntsec_wfp_container c, wfp_target *t)
+static ntsec_sd *target_sd(const ntsec_wfp_engine *e, const wfp_target *t)
 {
-    t->slot = &e->containers[c];
+    return t->obj ? t->obj->sd : e->containers[t->container];
+}
+
+static void container_target(ntsec_wfp_container c, wfp_target *t)
+{
     t->obj = NULL;
-    t->has_parent = c != NTSEC_WFP_ENGINE;
-    t->parent = NTSEC_WFP_ENGINE;
-    t->is_container = 1;
+    t->container = c;
     t->always_refuse = c == NTSEC_WFP_CONNECTIONS;
 }
 
-/* NULL key or GUID_NULL: the callouts container (DDI-CSSI remarks). */
-static NTSTATUS callout_target(ntsec_wfp_engine *e, const ntsec_guid *key, wfp_target *t)
+/* NULL key or GUID_NULL: the kind's container (DDI-CSSI remarks, SDKAPI-LSSI). */
+static NTSTATUS keyed_target(ntsec_wfp_engine *e, ntsec_wfp_kind kind, const ntsec_guid *key,
+                             wfp_target *t)
 {
-    wfp_obj *o;
-    container_target(e, NTSEC_WFP_CALLOUTS, t);
+    NTSTATUS st;
+    container_target(wfp_container_of(kind), t);
     if (!key || ntsec_guid_is_null(key)) return STATUS_SUCCESS;
-    o = wfp_store_by_key(&e->stores[NTSEC_WFP_CALLOUT], key);
-    if (!o) return STATUS_FWP_CALLOUT_NOT_FOUND;
-    t->slot = &o->sd;
-    t->obj = o;
-    t->parent = NTSEC_WFP_CALLOUTS;
-    t->is_container = 0;
-    return STATUS_SUCCESS;
-}
-
-/* Steps 1-3: handle, BFE running, no explicit transaction. */
-static NTSTATUS set_preamble(const ntsec_wfp_engine *e, ntsec_wfp_handle h, wfp_session **s)
-{
-    NTSTATUS st = wfp_session_enter(e, h, s);
-    if (NT_SUCCESS(st) && (*s)->txn != WFP_TXN_NONE) st = STATUS_FWP_TXN_IN_PROGRESS;
+    t->obj = wfp_find_or_builtin(e, kind, key, &st);
+    if (!t->obj && NT_SUCCESS(st)) st = ntsec_wfp_not_found_status(kind);
     return st;
 }
 
@@ -112,72 +101,163 @@ static void mod_parts(const wfp_set_args *a, ntsec_sd_parts *m)
 #define WFP_SI_DACL_BITS (DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION \
                           | UNPROTECTED_DACL_SECURITY_INFORMATION)
 
-/* Step 8: merge, re-inherit, then swap (nothing changes on failure). */
-static NTSTATUS merge_and_swap(ntsec_wfp_engine *e, const wfp_session *s, const wfp_target *t,
-                               const wfp_set_args *a)
+/* The new descriptor re-inherits from the target's parent when a DACL bit
+** was given (3.3, W32-HFD): explicit ACEs first, then the parent's. */
+static NTSTATUS reinherit_result(ntsec_wfp_engine *e, const wfp_target *t, SECURITY_INFORMATION si,
+                                 ntsec_sd *merged, ntsec_sd **out)
+{
+    int is_root = !t->obj && t->container == NTSEC_WFP_ENGINE;
+    if (is_root || !(si & WFP_SI_DACL_BITS)) {
+        *out = ntsec_sd_ref(merged);
+        return STATUS_SUCCESS;
+    }
+    if (t->obj) return wfp_reinherit(e, t->container, 0, merged, out);
+    return wfp_reinherit(e, NTSEC_WFP_ENGINE, 1, merged, out);
+}
+
+/* Append a part given to Set as length + bytes (0xFFFF: a NULL ACL). */
+static int memo_part(wfp_setmemo_key *k, int given, const uint8_t *p, size_t n)
+{
+    if (!given) return 1;
+    if (k->len + 2 + n > sizeof k->bytes) return 0;
+    k->bytes[k->len++] = (uint8_t)(p ? n : 0xFF);
+    k->bytes[k->len++] = (uint8_t)(p ? n >> 8 : 0xFF);
+    if (p) memcpy(k->bytes + k->len, p, n);
+    k->len += n;
+    return 1;
+}
+
+/* The memo key of a Set, or 0 when the result may depend on the caller's
+** token (an owner or group change in user mode: the owner check, 4.6). */
+static int memo_key(ntsec_wfp_engine *e, const wfp_session *s, const wfp_target *t, const wfp_set_args *a,
+                    wfp_setmemo_key *k)
+{
+    const SECURITY_INFORMATION si = a->si;
+    if (!s->kernel_mode && (si & (OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION))) return 0;
+    k->old = target_sd(e, t);
+    k->parent = t->obj ? e->containers[t->container]
+              : t->container == NTSEC_WFP_ENGINE ? NULL : e->containers[NTSEC_WFP_ENGINE];
+    k->flags = si;
+    k->is_container = t->obj == NULL;
+    k->len = 0;
+    if (!memo_part(k, si & OWNER_SECURITY_INFORMATION, a->owner, a->owner ? ntsec_sid_len(a->owner) : 0)
+        || !memo_part(k, si & GROUP_SECURITY_INFORMATION, a->group, a->group ? ntsec_sid_len(a->group) : 0)
+        || !memo_part(k, si & DACL_SECURITY_INFORMATION, a->dacl, a->dacl ? ntsec_acl_size(a->dacl) : 0)
+        || !memo_part(k, si & SACL_SECURITY_INFORMATION, a->sacl, a->sacl ? ntsec_acl_size(a->sacl) : 0))
+        return 0;
+    k->hash = wfp_hash_bytes(k->bytes, k->len) ^ ((uint64_t)si * 0x9e3779b97f4a7c15ull);
+    return 1;
+}
+
+/* Merge, then re-inherit: the new descriptor (interned, new reference). */
+static NTSTATUS compute(ntsec_wfp_engine *e, const wfp_session *s, const wfp_target *t,
+                        const wfp_set_args *a, ntsec_sd **out)
 {
     ntsec_sd_parts mod;
     ntsec_sd *merged, *final;
     NTSTATUS st;
     mod_parts(a, &mod);
-    st = ntsec_set_security(*t->slot, a->si, &mod, SEF_DACL_AUTO_INHERIT, &ntsec_fwpm_mapping,
+    st = ntsec_set_security(target_sd(e, t), a->si, &mod, SEF_DACL_AUTO_INHERIT, &ntsec_fwpm_mapping,
                             s->kernel_mode ? NULL : s->token, &merged);
     if (!NT_SUCCESS(st)) return st;
-    if (t->has_parent && (a->si & WFP_SI_DACL_BITS)) {
-        st = wfp_reinherit(e, t->parent, t->is_container, merged, &final);
-        ntsec_sd_unref(merged);
-        if (!NT_SUCCESS(st)) return st;
-    } else {
-        final = merged;
+    st = reinherit_result(e, t, a->si, merged, &final);
+    ntsec_sd_unref(merged);
+    if (NT_SUCCESS(st)) *out = wfp_intern(e, final);
+    return st;
+}
+
+/* Step 8: merge, re-inherit, then swap (logged: nothing changes on failure). */
+static NTSTATUS merge_and_swap(ntsec_wfp_engine *e, wfp_session *s, const wfp_target *t,
+                               const wfp_set_args *a)
+{
+    wfp_setmemo_key key;
+    ntsec_sd *final;
+    int memo = memo_key(e, s, t, a, &key);
+    NTSTATUS st = STATUS_SUCCESS;
+    if (!memo || !wfp_setmemo_get(e, &key, &final)) {
+        st = compute(e, s, t, a, &final);
+        if (NT_SUCCESS(st) && memo) wfp_setmemo_put(e, &key, final);
     }
-    ntsec_sd_unref(*t->slot);
-    *t->slot = final;
-    return STATUS_SUCCESS;
+    if (!NT_SUCCESS(st)) return st;
+    if (t->obj) return wfp_obj_replace_sd(s, t->obj, final);
+    return wfp_container_replace(e, s, t->container, final);
 }
 
 /* Steps 5-8 on a resolved target. */
-static NTSTATUS apply_set(ntsec_wfp_engine *e, const wfp_session *s, const wfp_target *t,
+static NTSTATUS apply_set(ntsec_wfp_engine *e, wfp_session *s, const wfp_target *t,
                           const wfp_set_args *a)
 {
     NTSTATUS st = wfp_dynamic_rule(s, t->obj, t->always_refuse);
-    if (NT_SUCCESS(st)) st = wfp_session_access(s, *t->slot, ntsec_required_access_for_set(a->si));
+    if (NT_SUCCESS(st)) st = wfp_session_access(s, target_sd(e, t), ntsec_required_access_for_set(a->si));
     if (NT_SUCCESS(st)) st = validate_args(a);
     if (!NT_SUCCESS(st) || a->si == 0) return st;   /* si == 0: no-op (docs/wfp.md) */
     return merge_and_swap(e, s, t, a);
 }
 
 /* Getters: READ_CONTROL / ACCESS_SYSTEM_SECURITY per 3.4, then select. */
-static NTSTATUS apply_get(const wfp_session *s, const wfp_target *t, SECURITY_INFORMATION si,
-                          ntsec_sd **out)
+static NTSTATUS apply_get(const ntsec_wfp_engine *e, const wfp_session *s, const wfp_target *t,
+                          SECURITY_INFORMATION si, ntsec_sd **out)
 {
-    NTSTATUS st = wfp_session_access(s, *t->slot, ntsec_required_access_for_query(si));
+    NTSTATUS st = wfp_session_access(s, target_sd(e, t), ntsec_required_access_for_query(si));
     if (NT_SUCCESS(st) && (si & ~NTSEC_WFP_SI_SUPPORTED)) st = STATUS_INVALID_PARAMETER;
-    if (NT_SUCCESS(st)) st = ntsec_sd_select(*t->slot, si, out);
+    if (NT_SUCCESS(st)) st = ntsec_sd_select(target_sd(e, t), si, out);
     return st;
 }
 
-static NTSTATUS set_container(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_container c,
-                              const wfp_set_args *a)
+/* Steps 1-3, the lock, then step 4 (target) and the rest in one write call.
+** kind NTSEC_WFP_KIND_COUNT: the container c itself. */
+static NTSTATUS set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                             const ntsec_guid *key, ntsec_wfp_container c, const wfp_set_args *a)
 {
     wfp_session *s;
     wfp_target t;
-    NTSTATUS st = set_preamble(e, h, &s);
+    wfp_call call;
+    NTSTATUS st = wfp_session_enter(e, h, &s);
+    if (NT_SUCCESS(st) && s->txn != WFP_TXN_NONE) st = STATUS_FWP_TXN_IN_PROGRESS;
+    if (NT_SUCCESS(st) && kind != NTSEC_WFP_KIND_COUNT && !wfp_kind_is_keyed(kind)) st = STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
     if (!NT_SUCCESS(st)) return st;
-    container_target(e, c, &t);
-    return apply_set(e, s, &t, a);
+    if (kind == NTSEC_WFP_KIND_COUNT) container_target(c, &t);
+    else st = keyed_target(e, kind, key, &t);
+    if (NT_SUCCESS(st)) st = apply_set(e, s, &t, a);
+    return wfp_call_end(e, &call, st);
 }
 
-static NTSTATUS get_container(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_container c,
-                              SECURITY_INFORMATION si, ntsec_sd **out)
+static NTSTATUS get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                             const ntsec_guid *key, ntsec_wfp_container c, SECURITY_INFORMATION si,
+                             ntsec_sd **out)
 {
     wfp_session *s;
     wfp_target t;
+    wfp_call call;
     NTSTATUS st;
     *out = NULL;
     st = wfp_session_enter(e, h, &s);
+    if (NT_SUCCESS(st) && kind != NTSEC_WFP_KIND_COUNT && !wfp_kind_is_keyed(kind)) st = STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_READ, &call);
     if (!NT_SUCCESS(st)) return st;
-    container_target(e, c, &t);
-    return apply_get(s, &t, si, out);
+    if (kind == NTSEC_WFP_KIND_COUNT) container_target(c, &t);
+    else st = keyed_target(e, kind, key, &t);
+    if (NT_SUCCESS(st)) st = apply_get(e, s, &t, si, out);
+    return st;
+}
+
+#define SET_ARGS wfp_set_args a = {si, owner, group, dacl, sacl}
+#define CONTAINER_ONLY NTSEC_WFP_KIND_COUNT, NULL
+
+NTSTATUS ntsec_wfp_object_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                                       const ntsec_guid *key, SECURITY_INFORMATION si,
+                                       const uint8_t *owner, const uint8_t *group,
+                                       const uint8_t *dacl, const uint8_t *sacl)
+{
+    SET_ARGS;
+    return set_security(e, h, kind, key, NTSEC_WFP_ENGINE, &a);
+}
+
+NTSTATUS ntsec_wfp_object_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                                       const ntsec_guid *key, SECURITY_INFORMATION si, ntsec_sd **out)
+{
+    return get_security(e, h, kind, key, NTSEC_WFP_ENGINE, si, out);
 }
 
 NTSTATUS ntsec_wfp_callout_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -185,27 +265,15 @@ NTSTATUS ntsec_wfp_callout_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                         const uint8_t *owner, const uint8_t *group,
                                         const uint8_t *dacl, const uint8_t *sacl)
 {
-    wfp_set_args a = {si, owner, group, dacl, sacl};
-    wfp_session *s;
-    wfp_target t;
-    NTSTATUS st = set_preamble(e, h, &s);
-    if (NT_SUCCESS(st)) st = callout_target(e, key, &t);
-    if (NT_SUCCESS(st)) st = apply_set(e, s, &t, &a);
-    return st;
+    SET_ARGS;
+    return set_security(e, h, NTSEC_WFP_CALLOUT, key, NTSEC_WFP_ENGINE, &a);
 }
 
 NTSTATUS ntsec_wfp_callout_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                         const ntsec_guid *key, SECURITY_INFORMATION si,
                                         ntsec_sd **out)
 {
-    wfp_session *s;
-    wfp_target t;
-    NTSTATUS st;
-    *out = NULL;
-    st = wfp_session_enter(e, h, &s);
-    if (NT_SUCCESS(st)) st = callout_target(e, key, &t);
-    if (NT_SUCCESS(st)) st = apply_get(s, &t, si, out);
-    return st;
+    return get_security(e, h, NTSEC_WFP_CALLOUT, key, NTSEC_WFP_ENGINE, si, out);
 }
 
 NTSTATUS ntsec_wfp_connection_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -213,14 +281,14 @@ NTSTATUS ntsec_wfp_connection_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle
                                            const uint8_t *owner, const uint8_t *group,
                                            const uint8_t *dacl, const uint8_t *sacl)
 {
-    wfp_set_args a = {si, owner, group, dacl, sacl};
-    return set_container(e, h, NTSEC_WFP_CONNECTIONS, &a);
+    SET_ARGS;
+    return set_security(e, h, CONTAINER_ONLY, NTSEC_WFP_CONNECTIONS, &a);
 }
 
 NTSTATUS ntsec_wfp_connection_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                            SECURITY_INFORMATION si, ntsec_sd **out)
 {
-    return get_container(e, h, NTSEC_WFP_CONNECTIONS, si, out);
+    return get_security(e, h, CONTAINER_ONLY, NTSEC_WFP_CONNECTIONS, si, out);
 }
 
 NTSTATUS ntsec_wfp_ale_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -228,14 +296,14 @@ NTSTATUS ntsec_wfp_ale_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                     const uint8_t *owner, const uint8_t *group,
                                     const uint8_t *dacl, const uint8_t *sacl)
 {
-    wfp_set_args a = {si, owner, group, dacl, sacl};
-    return set_container(e, h, NTSEC_WFP_ALE_ENDPOINTS, &a);
+    SET_ARGS;
+    return set_security(e, h, CONTAINER_ONLY, NTSEC_WFP_ALE_ENDPOINTS, &a);
 }
 
 NTSTATUS ntsec_wfp_ale_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                     SECURITY_INFORMATION si, ntsec_sd **out)
 {
-    return get_container(e, h, NTSEC_WFP_ALE_ENDPOINTS, si, out);
+    return get_security(e, h, CONTAINER_ONLY, NTSEC_WFP_ALE_ENDPOINTS, si, out);
 }
 
 NTSTATUS ntsec_wfp_engine_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -243,12 +311,12 @@ NTSTATUS ntsec_wfp_engine_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                        const uint8_t *owner, const uint8_t *group,
                                        const uint8_t *dacl, const uint8_t *sacl)
 {
-    wfp_set_args a = {si, owner, group, dacl, sacl};
-    return set_container(e, h, NTSEC_WFP_ENGINE, &a);
+    SET_ARGS;
+    return set_security(e, h, CONTAINER_ONLY, NTSEC_WFP_ENGINE, &a);
 }
 
 NTSTATUS ntsec_wfp_engine_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                        SECURITY_INFORMATION si, ntsec_sd **out)
 {
-    return get_container(e, h, NTSEC_WFP_ENGINE, si, out);
+    return get_security(e, h, CONTAINER_ONLY, NTSEC_WFP_ENGINE, si, out);
 }

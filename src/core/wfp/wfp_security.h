@@ -5,6 +5,7 @@
 ** Set check order (2.8, EMULATOR CHOICE, docs/wfp.md):
 **   1 handle -> STATUS_INVALID_HANDLE; BFE not running -> EPT_NT_NOT_REGISTERED
 **   3 explicit transaction open -> STATUS_FWP_TXN_IN_PROGRESS
+**     then the transaction lock (implicit transaction) -> STATUS_FWP_TIMEOUT
 **   4 resolve target (callout: NULL key / GUID_NULL = callouts container,
 **     unknown key -> STATUS_FWP_CALLOUT_NOT_FOUND)
 **   5 dynamic-session rule -> STATUS_FWP_DYNAMIC_SESSION_IN_PROGRESS /
@@ -16,7 +17,9 @@
 **     STATUS_INVALID_ACL
 **   8 merge (ntsec_set_security, SEF_DACL_AUTO_INHERIT, FWPM mapping, owner
 **     check against the token in user mode), re-inherit the container's
-**     inheritable ACEs into a non-protected DACL, swap atomically.
+**     inheritable ACEs into a non-protected DACL, swap atomically; a
+**     container's change re-inherits its objects (the root's: every
+**     container and then their objects), logged so a failure undoes all.
 ** Merge errors (STATUS_INVALID_OWNER, STATUS_INVALID_PARAMETER for both
 ** PROTECTED_ and UNPROTECTED_, STATUS_NO_MEMORY) are returned as they come.
 **
@@ -24,7 +27,8 @@
 ** hold 8 + 4 * SubAuthorityCount bytes, an ACL its AclSize bytes.
 ** Getters return ntsec_sd_select(sd, si) (a new reference in *out, NULL on
 ** failure) after READ_CONTROL (+ ACCESS_SYSTEM_SECURITY for the SACL) in
-** user mode; they have no transaction or dynamic-session restriction.
+** user mode; they have no transaction or dynamic-session restriction (but
+** wait, as every read, while another session holds a read/write transaction).
 */
 #ifndef NTSEC_WFP_SECURITY_H
 #define NTSEC_WFP_SECURITY_H
@@ -34,6 +38,20 @@
 /* The SECURITY_INFORMATION bits the WFP Set/Get functions accept (3.4
 ** EMULATOR CHOICE): OWNER, GROUP, DACL, SACL and the four (UN)PROTECTED. */
 #define NTSEC_WFP_SI_SUPPORTED 0xF000000Fu
+
+/* Fwpm{Provider,SubLayer,Layer,Callout,Filter}SetSecurityInfoByKey0 /
+** GetSecurityInfoByKey0 (2.7 table): key NULL or GUID_NULL: the kind's
+** container; unknown key: the kind's not-found status
+** (STATUS_FWP_PROVIDER_NOT_FOUND, ...). A built-in layer or sublayer named
+** in the SDK is found even before it was imported (docs/wfp.md).
+** Other kinds: STATUS_INVALID_PARAMETER. A DACL change on a container
+** re-inherits its objects' DACLs (the root's: every container's). */
+NTSTATUS ntsec_wfp_object_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                                       const ntsec_guid *key, SECURITY_INFORMATION si,
+                                       const uint8_t *owner, const uint8_t *group,
+                                       const uint8_t *dacl, const uint8_t *sacl);
+NTSTATUS ntsec_wfp_object_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                                       const ntsec_guid *key, SECURITY_INFORMATION si, ntsec_sd **out);
 
 /* FwpmCalloutSetSecurityInfoByKey0 (seed 000). key NULL or GUID_NULL: the
 ** callouts container. */

@@ -11,14 +11,21 @@
 
 wfp_session *wfp_session_get(const ntsec_wfp_engine *e, ntsec_wfp_handle h)
 {
-    return h ? (wfp_session *)wfp_store_by_id(&e->stores[NTSEC_WFP_OPEN_SESSION], h) : NULL;
+    return h ? (wfp_session *)wfp_table_by_id(&e->tables[NTSEC_WFP_OPEN_SESSION], h) : NULL;
 }
 
-NTSTATUS wfp_session_enter(const ntsec_wfp_engine *e, ntsec_wfp_handle h, wfp_session **out)
+/* Handle, BFE running, then a forced abort to report (W32-OM: "the next
+** call made within that transaction will fail with FWP_E_TXN_ABORTED"). */
+NTSTATUS wfp_session_enter(ntsec_wfp_engine *e, ntsec_wfp_handle h, wfp_session **out)
 {
     wfp_session *s = wfp_session_get(e, h);
     if (!s) return STATUS_INVALID_HANDLE;
     if (!e->running) return EPT_NT_NOT_REGISTERED;
+    wfp_lock_expire(e);
+    if (s->txn_aborted) {
+        s->txn_aborted = 0;
+        return STATUS_FWP_TXN_ABORTED;
+    }
     *out = s;
     return STATUS_SUCCESS;
 }
@@ -44,8 +51,8 @@ NTSTATUS wfp_session_access(const wfp_session *s, const ntsec_sd *sd, ACCESS_MAS
 ** (a session open on the dumped machine) uses it. */
 static int key_taken(const ntsec_wfp_engine *e, const ntsec_guid *key)
 {
-    return wfp_store_by_key(&e->stores[NTSEC_WFP_OPEN_SESSION], key)
-        || wfp_store_by_key(&e->stores[NTSEC_WFP_SESSION_RECORD], key);
+    return wfp_table_by_key(&e->tables[NTSEC_WFP_OPEN_SESSION], key)
+        || wfp_table_by_key(&e->tables[NTSEC_WFP_SESSION_RECORD], key);
 }
 
 static NTSTATUS choose_key(ntsec_wfp_engine *e, const ntsec_guid *wanted, ntsec_guid *key)
@@ -105,16 +112,19 @@ NTSTATUS ntsec_wfp_engine_open(ntsec_wfp_engine *e, const ntsec_wfp_session_opts
     return STATUS_SUCCESS;
 }
 
-/* Dynamic objects die with their session (2.1, 2.3). */
+/* Dynamic objects die with their session (2.1, 2.3). Referrers come after
+** their targets in kind order (filters -> callouts -> ... -> providers), and a
+** dynamic object is referenced only by its own session's dynamic objects, so
+** deleting kinds from the last to the first never frees a referenced target. */
 static void delete_dynamic_objects(ntsec_wfp_engine *e, ntsec_wfp_handle h)
 {
     int k;
-    for (k = 0; k <= NTSEC_WFP_FILTER; k++) {
-        wfp_store *st = &e->stores[k];
+    for (k = NTSEC_WFP_FILTER; k >= 0; k--) {
+        wfp_table *st = &e->tables[k];
         size_t cur = 0;
         wfp_obj *o;
         st->pinned++;
-        while ((o = wfp_store_next(st, &cur)) != NULL) {
+        while ((o = wfp_table_next(st, &cur)) != NULL) {
             if (o->lifetime != NTSEC_WFP_LIFE_DYNAMIC || o->owner != h) continue;
             wfp_obj_unlink(e, o);
             wfp_obj_free(o);
@@ -130,6 +140,8 @@ NTSTATUS ntsec_wfp_engine_close(ntsec_wfp_engine *e, ntsec_wfp_handle h)
     s = wfp_session_get(e, h);
     if (!s) return STATUS_INVALID_HANDLE;
     wfp_txn_rollback(e, s);
+    wfp_sub_drop_session(e, h);
+    wfp_enum_drop_session(e, h);
     delete_dynamic_objects(e, h);
     wfp_obj_unlink(e, &s->h);
     wfp_obj_free(&s->h);
@@ -145,6 +157,7 @@ NTSTATUS ntsec_wfp_session_get_info(const ntsec_wfp_engine *e, ntsec_wfp_handle 
     out->dynamic = s->dynamic;
     out->kernel_mode = s->kernel_mode;
     out->txn = s->txn;
+    out->txn_aborted = s->txn_aborted;
     out->txn_timeout_ms = s->txn_timeout_ms;
     return STATUS_SUCCESS;
 }

@@ -1,0 +1,207 @@
+--- ntsec.explain: why an access check decided as it did.
+--
+-- `explain(sd, token, desired[, options])` runs the access check of
+-- `ntsec.access_check` (sd_semantics.md 3; [MS-DTYP] 2.5.3.2/2.5.3.3) with a
+-- trace and returns an explanation:
+--   { allowed=bool, granted=mask, status=code, status_name=, call_status=,
+--     desired=mask (generic bits mapped), max_allowed=bool,
+--     privileges_used={names...}, steps={...}, nodes={...} (object types) }
+-- Each step is { kind=, reason=, why= (words), ace= (SDDL), index=, sid=,
+-- condition=, mask=, granted=, denied=, remaining=, pass=, privilege= }:
+-- kinds "start", "integrity", "privilege", "pass", "owner", "ace",
+-- "pass_end", "result". `tostring(explanation)` is a readable table.
+-- `options` is a mapping ("file" default, "fwpm", {read=,...}) or a table
+-- { mapping=, principal_self=, backup_intent=, nt_api=,
+--   object_types = { {level=, guid=}, ... } }.
+-- `check(sd, token, desired[, options])` is the same check without the
+-- trace: granted, status[, nodes].
+
+local core = require("ntsec.core")
+local errors = require("ntsec.errors")
+
+local M = {}
+
+local MAXIMUM_ALLOWED = core.MAXIMUM_ALLOWED
+
+local WHY = {
+  applied = "applies",
+  no_effect = "applies, but every bit it names was already decided",
+  inherit_only = "inherit-only: describes children, not this object",
+  ignored_type = "this ACE type plays no part in a DACL",
+  sid_absent = "SID not in the token",
+  sid_deny_only = "SID is deny-only in the token: matches deny ACEs only",
+  sid_disabled = "SID is in the token but disabled",
+  not_owner = "OWNER RIGHTS: the caller is not the owner",
+  condition = "condition did not hold",
+  object_type = "object type not in the list",
+  zero_mask = "deny ACE with an empty mask",
+  not_reached = "not reached: the decision was already made",
+  missing = "privilege needed but not enabled",
+  owner_rights_ace = "suppressed by an OWNER RIGHTS ACE in the DACL",
+  dacl_absent = "no DACL: everything is granted",
+  dacl_null = "NULL DACL: everything is granted",
+  dacl_empty = "empty DACL: nothing but owner rights and privileges",
+  dacl_present = "DACL walked in order",
+  label_default = "unlabeled object: Medium, no-write-up",
+  label = "mandatory label from the SACL",
+  policy_off = "no integrity level or policy: no restriction",
+}
+
+local USED = {
+  { core.NTSEC_USED_SECURITY, "SeSecurityPrivilege" },
+  { core.NTSEC_USED_TAKE_OWNERSHIP, "SeTakeOwnershipPrivilege" },
+  { core.NTSEC_USED_BACKUP, "SeBackupPrivilege" },
+  { core.NTSEC_USED_RESTORE, "SeRestorePrivilege" },
+  { core.NTSEC_USED_RELABEL, "SeRelabelPrivilege" },
+}
+
+-- Rights as a number: a number, or an SDDL rights string ("FR", "0x1f01ff").
+local function rights(x)
+  if type(x) == "number" then return x end
+  assert(type(x) == "string", "desired access: number or SDDL rights string expected")
+  local sd = assert(core.sd_from_sddl("D:(A;;" .. x .. ";;;WD)"))
+  return sd.dacl[1].mask
+end
+
+local function split_options(options)
+  if type(options) ~= "table" or options.read then return options or "file", nil end
+  return options.mapping or "file", options
+end
+
+local function privilege_names(used)
+  local out = {}
+  for _, u in ipairs(USED) do
+    if used & u[1] ~= 0 then out[#out + 1] = u[2] end
+  end
+  return out
+end
+
+local Explanation = {}
+Explanation.__index = Explanation
+
+local function hex(n)
+  return n and ("0x%08x"):format(n) or ""
+end
+
+local function cell(s, w)
+  s = tostring(s or "")
+  if #s > w then s = s:sub(1, w - 1) .. "~" end
+  return s .. (" "):rep(w - #s)
+end
+
+-- The "applies?" column of a step.
+local function applies_text(step)
+  if step.kind ~= "ace" then return "" end
+  if step.reason == "applied" then return "yes" end
+  if step.reason == "no_effect" or step.reason == "zero_mask" then return "idle" end
+  if step.reason == "not_reached" then return "-" end
+  return "no"
+end
+
+-- The SDDL alias of a SID string when it has one ("S-1-1-0" -> "WD").
+local function alias(sid)
+  local s = sid and core.sid(sid)
+  return s and s:sddl() or sid
+end
+
+local POLICY = { [1] = "NW", [2] = "NR", [4] = "NX" }
+
+local function integrity_text(step, desired)
+  if step.reason == "policy_off" then return WHY.policy_off end
+  local bits = {}
+  for b, name in pairs(POLICY) do
+    if step.policy & b ~= 0 then bits[#bits + 1] = name end
+  end
+  table.sort(bits)
+  local text = ("%s %s(%s): allows %s"):format(WHY[step.reason], alias(step.sid), table.concat(bits),
+    step.mask == 0xFFFFFFFF and "everything (token dominates)" or ("0x%08x"):format(step.mask))
+  if desired & ~step.mask ~= 0 then text = text .. (", refuses 0x%08x"):format(desired & ~step.mask) end
+  return text
+end
+
+local OWNER = {
+  applied = "caller is the owner: READ_CONTROL | WRITE_DAC",
+  not_owner = "caller is not the owner",
+  owner_rights_ace = WHY.owner_rights_ace,
+}
+
+local function why_text(step, desired)
+  local why = WHY[step.reason] or step.reason
+  if step.kind == "ace" and step.sid and (step.reason == "applied" or step.reason == "no_effect") then
+    why = "SID " .. alias(step.sid) .. " matches" .. (step.reason == "no_effect" and ", nothing left to decide" or "")
+  elseif step.kind == "ace" and step.sid and step.reason:match("^sid_") then
+    why = why .. ": " .. alias(step.sid)
+  elseif step.kind == "owner" then
+    why = OWNER[step.reason] or why
+  elseif step.kind == "integrity" then
+    why = integrity_text(step, desired)
+  elseif step.kind == "privilege" then
+    why = step.privilege .. ": " .. (step.reason == "missing" and WHY.missing or "granted")
+  end
+  if step.condition then why = why .. " (condition " .. step.condition .. ")" end
+  if step.pass == 1 then why = "[restricted SIDs] " .. why end
+  if step.node then why = why .. " [object type node " .. step.node .. "]" end
+  return why
+end
+
+local function step_label(step)
+  if step.kind == "ace" then return "#" .. step.index end
+  return step.kind
+end
+
+function Explanation:__tostring()
+  local lines = {
+    ("ntsec.explain: desired %s%s -> %s, granted %s"):format(hex(self.desired),
+      self.max_allowed and " + MAXIMUM_ALLOWED" or "", self.status_name, hex(self.granted)),
+    cell("step", 10) .. cell("ACE", 40) .. cell("applies", 8) .. cell("granted", 11) .. cell("denied", 11) .. "why",
+  }
+  for _, s in ipairs(self.steps) do
+    if s.kind ~= "start" and s.kind ~= "pass_end" and s.kind ~= "result" then
+      local granted = s.kind ~= "integrity" and s.granted ~= 0 and hex(s.granted) or ""
+      lines[#lines + 1] = cell(step_label(s), 10) .. cell(s.ace or "", 40) .. cell(applies_text(s), 8)
+        .. cell(granted, 11) .. cell(s.denied ~= 0 and hex(s.denied) or "", 11)
+        .. s.why
+    end
+  end
+  if #self.privileges_used > 0 then
+    lines[#lines + 1] = "privileges used: " .. table.concat(self.privileges_used, ", ")
+  end
+  lines[#lines + 1] = ("result: %s (%s)"):format(self.allowed and "ALLOWED" or "DENIED", self.status_name)
+  return table.concat(lines, "\n")
+end
+
+local function annotate(steps, desired)
+  for _, s in ipairs(steps) do s.why = why_text(s, desired) end
+  return steps
+end
+
+--- explain(sd, token, desired[, options]) -> explanation | nil, err.
+-- err is an ntsec.errors object for a failed call (e.g.
+-- STATUS_INVALID_SECURITY_DESCR) or STATUS_NO_MEMORY.
+function M.explain(sd, token, desired, options)
+  local mapping, opts = split_options(options)
+  local want = core.map_generic(rights(desired), mapping)
+  local r, _, code = core.explain(sd, token, want, mapping, opts)
+  if not r then return nil, errors.new(code, "explain") end
+  if r.call_status ~= core.STATUS_SUCCESS then return nil, errors.new(r.call_status, "explain") end
+  r.desired = want & ~MAXIMUM_ALLOWED
+  r.max_allowed = want & MAXIMUM_ALLOWED ~= 0
+  r.allowed = r.status == core.STATUS_SUCCESS
+  r.status_name = errors.name(r.status) or hex(r.status)
+  r.privileges_used = privilege_names(r.privileges_used)
+  annotate(r.steps, r.desired)
+  return setmetatable(r, Explanation)
+end
+
+--- check(sd, token, desired[, options]) -> granted, status[, nodes].
+-- Like ntsec.access_check with every option; a failed call returns 0 and
+-- the call status.
+function M.check(sd, token, desired, options)
+  local mapping, opts = split_options(options)
+  local want = core.map_generic(rights(desired), mapping)
+  local call, granted, status, _, nodes = core.access_check_ex(sd, token, want, mapping, opts)
+  if call ~= core.STATUS_SUCCESS then return 0, call end
+  return granted, status, nodes
+end
+
+return M

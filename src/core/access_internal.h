@@ -1,0 +1,102 @@
+/*
+** access_internal.h: what the parts of the access check share (not public):
+** access.c (call checks, privileges, passes, result), access_walk.c (the
+** DACL walk), access_objtype.c (object-type lists), access_integrity.c
+** (mandatory integrity) and cond_eval.c (conditional ACEs).
+*/
+#ifndef NTSEC_ACCESS_INTERNAL_H
+#define NTSEC_ACCESS_INTERNAL_H
+
+#include "access.h"
+#include "cond.h"
+
+/* One DACL evaluation (a "pass": the token's SIDs, or its restricting SIDs). */
+typedef struct ac_ctx {
+    const ntsec_token *token;
+    const uint8_t *owner;                /* SD owner: what S-1-3-4 stands for */
+    const uint8_t *self;                 /* PrincipalSelfSubst or NULL */
+    const uint8_t *sacl;                 /* resource attributes, or NULL */
+    const ntsec_generic_mapping *map;
+    const ntsec_trace_sink *trace;       /* NULL on the fast path */
+    const ntsec_object_type *types;      /* object-type list or NULL */
+    size_t ntypes;
+    uint8_t pass;                        /* 0 token SIDs, 1 restricting SIDs */
+} ac_ctx;
+
+/* Bits that only privileges or the request itself can carry (3.3 step 2,
+** 3.4): a DACL never grants or denies them. */
+#define AC_NOT_FROM_DACL (ACCESS_SYSTEM_SECURITY | MAXIMUM_ALLOWED)
+
+/* ACE classes of the walk (3.3 step 6, 3.7). */
+enum { AC_SKIP = 0, AC_ALLOW = 1, AC_DENY = 2, AC_OBJECT = 4, AC_CALLBACK = 8 };
+
+/* An ACE the walk evaluates. */
+typedef struct ac_ace {
+    const uint8_t *raw;
+    unsigned index;                      /* position in the DACL */
+    unsigned cls;                        /* AC_* bits */
+    ACCESS_MASK mask;                    /* generic bits mapped, AC_NOT_FROM_DACL removed */
+    const uint8_t *sid;
+    const uint8_t *object_type;          /* GUID when an object-type list is in use */
+    const uint8_t *cond;                 /* callback application data, or NULL */
+    size_t cond_len;
+} ac_ace;
+
+typedef struct ac_cursor {
+    const uint8_t *acl;
+    size_t off, size;
+    unsigned left, index;
+} ac_cursor;
+
+void ac_cursor_init(ac_cursor *cur, const uint8_t *acl);
+/* Next ACE the walk evaluates (not inherit-only, allow or deny class):
+** 1 found, 0 end, -1 malformed. Skipped ACEs are traced. */
+int ac_next(ac_cursor *cur, const ac_ctx *c, ac_ace *w);
+
+/* Whether an ACE applies to the pass's SIDs (and its condition): 0 when it
+** applies, else the NTSEC_TRACE_* reason it does not. *cond gets the
+** condition outcome (NTSEC_COND_NONE without one). */
+int ac_applies(const ac_ctx *c, const ac_ace *w, int *cond);
+
+/* Emit an ACE event (c->trace must be set). */
+void ac_trace_ace(const ac_ctx *c, const ac_ace *w, int reason, int cond, int node,
+                  ACCESS_MASK granted, ACCESS_MASK denied, ACCESS_MASK remaining);
+void ac_emit(const ac_ctx *c, const ntsec_trace_event *ev);
+void ac_event_init(ntsec_trace_event *ev, ntsec_trace_kind kind, uint8_t pass);
+
+/* 3.3 step 4: the DACL has a non-inherit-only ACE naming OWNER RIGHTS. */
+int ac_dacl_has_owner_rights(const uint8_t *dacl);
+/* SidInToken for the pass with the OWNER RIGHTS / PRINCIPAL SELF
+** substitutions (3.1, 3.3 step 4). */
+int ac_sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny);
+
+/* Flat walks (no object-type list). Normal: 1 when every bit of
+** *remaining was allowed before a deny hit it (*remaining keeps what is
+** left), 0 denied, -1 bad ACL. Max: granted |= allowed bits (order-
+** sensitive), -1 bad ACL. */
+int ac_walk_normal(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *remaining);
+int ac_walk_max(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *granted);
+
+/* Per-node state of an object-type evaluation (access_objtype.c). */
+typedef struct ac_nodes {
+    size_t n;
+    ACCESS_MASK want[NTSEC_MAX_OBJECT_TYPES];     /* normal: still wanted; max: granted */
+    ACCESS_MASK denied[NTSEC_MAX_OBJECT_TYPES];   /* max: denied bits */
+    uint8_t refused[NTSEC_MAX_OBJECT_TYPES];      /* normal: a deny hit this node */
+} ac_nodes;
+
+/* STATUS_INVALID_PARAMETER for a malformed list (levels), else SUCCESS. */
+NTSTATUS ac_types_validate(const ntsec_object_type *types, size_t n);
+/* Tree walks: nodes->want holds each node's wanted bits (normal) or the
+** bits granted so far (max) on entry. Returns 0 or -1 (bad ACL). */
+int ac_walk_tree_normal(const ac_ctx *c, const uint8_t *dacl, ac_nodes *nodes);
+int ac_walk_tree_max(const ac_ctx *c, const uint8_t *dacl, ac_nodes *nodes);
+
+/* Mandatory integrity (3.6): the rights the label lets the token have;
+** *used |= NTSEC_USED_RELABEL when SeRelabelPrivilege added WRITE_OWNER.
+** ~0 when no restriction applies. */
+ACCESS_MASK ac_integrity_allowed(const ntsec_token *t, const uint8_t *sacl,
+                                 const ntsec_generic_mapping *map, uint32_t *used,
+                                 const ntsec_trace_sink *trace);
+
+#endif

@@ -1,0 +1,404 @@
+/*
+** access_walk.c: the DACL walk of one access-check pass (sd_semantics.md
+** 3.3 step 6, 3.4; [MS-DTYP] 2.5.3.2), without an object-type list.
+**
+** The walk reads the DACL bytes in place: plain allow/deny ACEs directly,
+** the rarer types through ntsec_ace_decode. A trace, when asked for, is
+** emitted from the branches that already exist (skips, misses, effects), so
+** the fast path pays one predictable test per ACE at most.
+*/
+#include <string.h>
+
+#include "access_internal.h"
+#include "acl.h"
+#include "secdefs.h"
+#include "sid.h"
+#include "status.h"
+
+/* S-1-3-4 OWNER RIGHTS and S-1-5-10 PRINCIPAL SELF. */
+static const uint8_t sid_owner_rights[12] = { 1, 1, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0 };
+static const uint8_t sid_principal_self[12] = { 1, 1, 0, 0, 0, 0, 0, 5, 10, 0, 0, 0 };
+
+/* ACE type -> AC_* class (3.3 step 6, 3.7); other types are ignored. */
+static const uint8_t ace_class[0x16] = {
+    [ACCESS_ALLOWED_ACE_TYPE] = AC_ALLOW,
+    [ACCESS_DENIED_ACE_TYPE] = AC_DENY,
+    [ACCESS_ALLOWED_OBJECT_ACE_TYPE] = AC_ALLOW | AC_OBJECT,
+    [ACCESS_DENIED_OBJECT_ACE_TYPE] = AC_DENY | AC_OBJECT,
+    [ACCESS_ALLOWED_CALLBACK_ACE_TYPE] = AC_ALLOW | AC_CALLBACK,
+    [ACCESS_DENIED_CALLBACK_ACE_TYPE] = AC_DENY | AC_CALLBACK,
+    [ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE] = AC_ALLOW | AC_OBJECT | AC_CALLBACK,
+    [ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE] = AC_DENY | AC_OBJECT | AC_CALLBACK,
+};
+
+static inline int is_sid12(const uint8_t *sid, const uint8_t well_known[12])
+{
+    return sid[1] == 1 && sid[7] == well_known[7] && memcmp(sid, well_known, 12) == 0;
+}
+
+/* ---- trace helpers ---- */
+
+void ac_event_init(ntsec_trace_event *ev, ntsec_trace_kind kind, uint8_t pass)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    ev->pass = pass;
+    ev->condition = NTSEC_COND_NONE;
+    ev->node = -1;
+}
+
+void ac_emit(const ac_ctx *c, const ntsec_trace_event *ev)
+{
+    c->trace->emit(c->trace->ctx, ev);
+}
+
+/* The SID an ACE is tested with, after the 3.1 / 3.3 step 4 substitutions. */
+static inline const uint8_t *effective_sid(const ac_ctx *c, const uint8_t *sid)
+{
+    if (sid[1] != 1) return sid;             /* both well-known SIDs have one sub-authority */
+    if (is_sid12(sid, sid_owner_rights)) return c->owner;
+    if (c->self && is_sid12(sid, sid_principal_self)) return c->self;
+    return sid;
+}
+
+void ac_trace_ace(const ac_ctx *c, const ac_ace *w, int reason, int cond, int node,
+                  ACCESS_MASK granted, ACCESS_MASK denied, ACCESS_MASK remaining)
+{
+    ntsec_trace_event ev;
+    ac_event_init(&ev, NTSEC_TRACE_ACE, c->pass);
+    ev.reason = (ntsec_trace_reason)reason;
+    ev.condition = cond;
+    ev.index = w->index;
+    ev.node = node;
+    ev.ace = w->raw;
+    ev.sid = w->sid ? effective_sid(c, w->sid) : NULL;
+    ev.mask = w->mask;
+    ev.granted = granted;
+    ev.denied = denied;
+    ev.remaining = remaining;
+    ac_emit(c, &ev);
+}
+
+/* A skipped ACE (inherit-only, ignored type) in trace mode. */
+static void trace_skip(const ac_ctx *c, const uint8_t *p, unsigned index, int reason)
+{
+    ac_ace w;
+    memset(&w, 0, sizeof w);
+    w.raw = p;
+    w.index = index;
+    w.mask = ntsec_rd32(p + 4);
+    ac_trace_ace(c, &w, reason, NTSEC_COND_NONE, -1, 0, 0, 0);
+}
+
+/* ---- cursor ---- */
+
+void ac_cursor_init(ac_cursor *cur, const uint8_t *acl)
+{
+    cur->acl = acl;
+    cur->off = NTSEC_ACL_HEADER_SIZE;
+    cur->size = ntsec_acl_size(acl);
+    cur->left = ntsec_acl_count(acl);
+    cur->index = 0;
+}
+
+/* Next ACE header inside the ACL: 1 with *p and *size set, 0 at the end,
+** -1 when the ACE runs past AclSize. */
+static inline int cursor_step(ac_cursor *cur, const uint8_t **p, uint16_t *size)
+{
+    if (cur->left == 0) return 0;
+    if (cur->size - cur->off < 4) return -1;
+    *p = cur->acl + cur->off;
+    *size = ntsec_rd16(*p + 2);
+    if (*size < 4 || *size > cur->size - cur->off) return -1;
+    cur->off += *size;
+    cur->left--;
+    cur->index++;
+    return 1;
+}
+
+/* Mask, SID and the rest of an ACE: plain types read in place (the hot
+** path), others decoded. 0 when malformed. */
+static inline int read_ace(const uint8_t *p, uint16_t size, ac_ace *w)
+{
+    ntsec_ace a;
+    if (p[0] <= ACCESS_DENIED_ACE_TYPE) {
+        /* inline RtlValidSid */
+        if (size < 16 || p[8] != SID_REVISION || p[9] > SID_MAX_SUB_AUTHORITIES
+            || 16u + 4u * p[9] > size)
+            return 0;
+        w->mask = ntsec_rd32(p + 4);
+        w->sid = p + 8;
+        w->object_type = NULL;
+        w->cond = NULL;
+        return 1;
+    }
+    if (ntsec_ace_decode(p, size, &a) != STATUS_SUCCESS || !a.sid) return 0;
+    w->mask = a.mask;
+    w->sid = a.sid;
+    w->object_type = a.object_type;
+    w->cond = (w->cls & AC_CALLBACK) ? a.data : NULL;
+    w->cond_len = a.data_len;
+    if ((w->cls & AC_CALLBACK) && !w->cond) w->cond = (const uint8_t *)"";  /* empty: not "artx" */
+    return 1;
+}
+
+/* Fill w from the ACE at p of class cls; 0 when malformed. */
+static int general_ace(const uint8_t *p, uint16_t size, const ac_ctx *c, unsigned cls, unsigned index,
+                       ac_ace *w)
+{
+    w->raw = p;
+    w->index = index;
+    w->cls = cls;
+    if (!read_ace(p, size, w)) return 0;
+    if (w->mask & GENERIC_MASK) w->mask = ntsec_map_generic(w->mask, c->map);
+    w->mask &= ~AC_NOT_FROM_DACL;
+    if (!c->types) w->object_type = NULL;   /* no list: object ACEs act as plain (3.7) */
+    return 1;
+}
+
+static inline int next_ace(ac_cursor *cur, const ac_ctx *c, ac_ace *w)
+{
+    const uint8_t *p;
+    uint16_t size;
+    int r;
+    while ((r = cursor_step(cur, &p, &size)) > 0) {
+        unsigned cls = p[0] < sizeof ace_class ? ace_class[p[0]] : AC_SKIP;
+        if ((p[1] & INHERIT_ONLY_ACE) || cls == AC_SKIP) {
+            if (c->trace && size >= 8)
+                trace_skip(c, p, cur->index - 1,
+                           (p[1] & INHERIT_ONLY_ACE) ? NTSEC_WHY_INHERIT_ONLY : NTSEC_WHY_IGNORED_TYPE);
+            continue;
+        }
+        return general_ace(p, size, c, cls, cur->index - 1, w) ? 1 : -1;
+    }
+    return r;
+}
+
+int ac_next(ac_cursor *cur, const ac_ctx *c, ac_ace *w)
+{
+    return next_ace(cur, c, w);
+}
+
+/* ---- matching ---- */
+
+static inline int sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny)
+{
+    sid = effective_sid(c, sid);
+    if (c->pass) return ntsec_token_has_restricted_sid(c->token, sid, for_deny);
+    return ntsec_token_has_sid(c->token, sid, for_deny);
+}
+
+int ac_sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny)
+{
+    return sid_applies(c, sid, for_deny);
+}
+
+/* Why the ACE's SID does not match (trace mode only). */
+static int sid_miss_reason(const ac_ctx *c, const uint8_t *sid, int for_deny)
+{
+    unsigned st;
+    if (is_sid12(sid, sid_owner_rights)) return NTSEC_WHY_NOT_OWNER;
+    st = ntsec_token_sid_state(c->token, effective_sid(c, sid), c->pass);
+    if (!(st & NTSEC_SID_PRESENT)) return NTSEC_WHY_SID_ABSENT;
+    if (!for_deny && (st & NTSEC_SID_DENY)) return NTSEC_WHY_SID_DENY_ONLY;
+    return NTSEC_WHY_SID_DISABLED;
+}
+
+static int condition_of(const ac_ctx *c, const ac_ace *w, int for_deny)
+{
+    ntsec_cond_env env;
+    env.token = c->token;
+    env.sacl = c->sacl;
+    env.for_deny = for_deny;
+    env.restricted = c->pass;
+    return ntsec_cond_evaluate(w->cond, w->cond_len, &env);
+}
+
+static inline int applies(const ac_ctx *c, const ac_ace *w, int *cond)
+{
+    int for_deny = (w->cls & AC_DENY) != 0;
+    *cond = NTSEC_COND_NONE;
+    if (!sid_applies(c, w->sid, for_deny))
+        return c->trace ? sid_miss_reason(c, w->sid, for_deny) : NTSEC_WHY_SID_ABSENT;
+    if (!w->cond) return NTSEC_WHY_APPLIED;
+    /* 2.4.4.17.3: allow applies on TRUE only, deny on TRUE or UNKNOWN */
+    *cond = condition_of(c, w, for_deny);
+    if (*cond == NTSEC_COND_TRUE) return NTSEC_WHY_APPLIED;
+    if (for_deny && *cond != NTSEC_COND_FALSE) return NTSEC_WHY_APPLIED;
+    return NTSEC_WHY_CONDITION;
+}
+
+int ac_applies(const ac_ctx *c, const ac_ace *w, int *cond)
+{
+    return applies(c, w, cond);
+}
+
+/* 3.3 step 4: any non-inherit-only ACE naming OWNER RIGHTS, of any type. */
+int ac_dacl_has_owner_rights(const uint8_t *dacl)
+{
+    ac_cursor cur;
+    const uint8_t *p;
+    uint16_t size;
+    ac_cursor_init(&cur, dacl);
+    while (cursor_step(&cur, &p, &size) > 0) {
+        ntsec_ace a;
+        if (p[1] & INHERIT_ONLY_ACE) continue;
+        if (ntsec_ace_decode(p, size, &a) == STATUS_SUCCESS && a.sid && is_sid12(a.sid, sid_owner_rights))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- flat walks ---- */
+
+/* Trace the ACEs after the decision (normal mode stops early). */
+static void trace_rest(ac_cursor *cur, const ac_ctx *c, ACCESS_MASK remaining)
+{
+    ac_ace w;
+    while (next_ace(cur, c, &w) > 0)
+        ac_trace_ace(c, &w, NTSEC_WHY_NOT_REACHED, NTSEC_COND_NONE, -1, 0, 0, remaining);
+}
+
+/* An ACE that has nothing to decide: zero-mask deny or no wanted bit. */
+static void trace_idle(const ac_ctx *c, const ac_ace *w, ACCESS_MASK remaining)
+{
+    int cond, why = applies(c, w, &cond);
+    if (why == NTSEC_WHY_APPLIED)
+        why = (w->mask == 0 && (w->cls & AC_DENY)) ? NTSEC_WHY_ZERO_MASK : NTSEC_WHY_NO_EFFECT;
+    ac_trace_ace(c, w, why, cond, -1, 0, 0, remaining);
+}
+
+/* Traced normal walk: every ACE is reported, also after the decision. */
+static int walk_normal_traced(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *remaining)
+{
+    ac_cursor cur;
+    ac_ace w;
+    int r, why, cond;
+    ac_cursor_init(&cur, dacl);
+    while (*remaining && (r = next_ace(&cur, c, &w)) != 0) {
+        if (r < 0) return -1;
+        if (!(*remaining & w.mask)) {
+            trace_idle(c, &w, *remaining);
+            continue;
+        }
+        if ((why = applies(c, &w, &cond)) != NTSEC_WHY_APPLIED) {
+            ac_trace_ace(c, &w, why, cond, -1, 0, 0, *remaining);
+            continue;
+        }
+        if (w.cls & AC_DENY) {
+            ac_trace_ace(c, &w, why, cond, -1, 0, *remaining & w.mask, *remaining);
+            trace_rest(&cur, c, *remaining);
+            return 0;
+        }
+        ac_trace_ace(c, &w, why, cond, -1, *remaining & w.mask, 0, *remaining & ~w.mask);
+        *remaining &= ~w.mask;
+    }
+    trace_rest(&cur, c, *remaining);
+    return *remaining == 0;
+}
+
+/* Mask and SID of a plain allow/deny ACE read in place: the hot path.
+** 0 when the SID does not fit (malformed). */
+static inline int plain_ace(const uint8_t *p, uint16_t size, const ac_ctx *c, ACCESS_MASK *mask)
+{
+    if (size < 16 || p[8] != SID_REVISION || p[9] > SID_MAX_SUB_AUTHORITIES || 16u + 4u * p[9] > size)
+        return 0;
+    *mask = ntsec_rd32(p + 4);
+    if (*mask & GENERIC_MASK) *mask = ntsec_map_generic(*mask, c->map);
+    *mask &= ~AC_NOT_FROM_DACL;
+    return 1;
+}
+
+/* Normal mode (3.3 step 6): first match per bit wins; a matching deny on a
+** still-wanted bit ends the check. Plain ACEs are handled inline, the
+** other classes through the general decoder. */
+int ac_walk_normal(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *remaining)
+{
+    ac_cursor cur;
+    ACCESS_MASK want = *remaining, mask;
+    const uint8_t *p;
+    uint16_t size;
+    int r, cond;
+    if (c->trace) return walk_normal_traced(c, dacl, remaining);
+    ac_cursor_init(&cur, dacl);
+    while (want && (r = cursor_step(&cur, &p, &size)) != 0) {
+        if (r < 0) return -1;
+        if (p[1] & INHERIT_ONLY_ACE) continue;
+        if (p[0] <= ACCESS_DENIED_ACE_TYPE) {
+            if (!plain_ace(p, size, c, &mask)) return -1;
+            if (!(want & mask) || !sid_applies(c, p + 8, p[0])) continue;
+            if (p[0] == ACCESS_DENIED_ACE_TYPE) return 0;
+            want &= ~mask;
+        } else {
+            ac_ace w;
+            unsigned cls = p[0] < sizeof ace_class ? ace_class[p[0]] : AC_SKIP;
+            if (cls == AC_SKIP) continue;
+            if (!general_ace(p, size, c, cls, cur.index - 1, &w)) return -1;
+            if (!(want & w.mask) || applies(c, &w, &cond) != NTSEC_WHY_APPLIED) continue;
+            if (cls & AC_DENY) return 0;
+            want &= ~w.mask;
+        }
+    }
+    *remaining = want;
+    return want == 0;
+}
+
+/* Traced MAXIMUM_ALLOWED walk. */
+static int walk_max_traced(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *granted)
+{
+    ac_cursor cur;
+    ac_ace w;
+    ACCESS_MASK denied = 0, fresh;
+    int r, why, cond, deny;
+    ac_cursor_init(&cur, dacl);
+    while ((r = next_ace(&cur, c, &w)) != 0) {
+        if (r < 0) return -1;
+        fresh = w.mask & ~(*granted | denied);
+        if (!fresh) {
+            trace_idle(c, &w, 0);
+            continue;
+        }
+        if ((why = applies(c, &w, &cond)) != NTSEC_WHY_APPLIED) {
+            ac_trace_ace(c, &w, why, cond, -1, 0, 0, 0);
+            continue;
+        }
+        deny = (w.cls & AC_DENY) != 0;
+        if (deny) denied |= fresh;
+        else *granted |= fresh;
+        ac_trace_ace(c, &w, why, cond, -1, deny ? 0 : fresh, deny ? fresh : 0, 0);
+    }
+    return 1;
+}
+
+/* MAXIMUM_ALLOWED, order-sensitive as recommended in 3.4: an allow adds
+** bits not yet denied, a deny blocks bits not yet granted. */
+int ac_walk_max(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *granted)
+{
+    ac_cursor cur;
+    ACCESS_MASK g = *granted, denied = 0, mask, fresh;
+    const uint8_t *p;
+    uint16_t size;
+    int r, cond, deny;
+    if (c->trace) return walk_max_traced(c, dacl, granted);
+    ac_cursor_init(&cur, dacl);
+    while ((r = cursor_step(&cur, &p, &size)) != 0) {
+        if (r < 0) return -1;
+        if (p[1] & INHERIT_ONLY_ACE) continue;
+        if (p[0] <= ACCESS_DENIED_ACE_TYPE) {
+            if (!plain_ace(p, size, c, &mask)) return -1;
+            deny = p[0];
+            if (!(fresh = mask & ~(g | denied)) || !sid_applies(c, p + 8, deny)) continue;
+        } else {
+            ac_ace w;
+            unsigned cls = p[0] < sizeof ace_class ? ace_class[p[0]] : AC_SKIP;
+            if (cls == AC_SKIP) continue;
+            if (!general_ace(p, size, c, cls, cur.index - 1, &w)) return -1;
+            deny = (cls & AC_DENY) != 0;
+            if (!(fresh = w.mask & ~(g | denied)) || applies(c, &w, &cond) != NTSEC_WHY_APPLIED) continue;
+        }
+        if (deny) denied |= fresh;
+        else g |= fresh;
+    }
+    *granted = g;
+    return 1;
+}
