@@ -55,6 +55,9 @@ $(BUILD)/tests/%: tests/%.c tests/ctest.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INCS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# sd_robust_test runs the fuzz harnesses on fuzz/regress/ (it includes them).
+$(BUILD)/tests/sd_robust_test: $(wildcard fuzz/*_fuzz.c fuzz/*.h)
+
 # The whole suite: C unit tests, then busted. Prints "N passed, N failed".
 test: all
 	@$(LUA) tools/run_tests.lua $(TEST_BIN)
@@ -107,7 +110,7 @@ rockspec:
 # libFuzzer harnesses (clang): make fuzz FUZZ_SECONDS=1800 runs each.
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c99 -D_POSIX_C_SOURCE=200809L $(INCS)
-build-fuzz/%: fuzz/%.c $(CORE_SRC)
+build-fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) $(CORE_SRC)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC) -lsqlite3
 

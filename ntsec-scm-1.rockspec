@@ -75,6 +75,7 @@ build = {
         "src/lua/nl_consts.c",
         "src/lua/nl_explain.c",
         "src/lua/nl_ks.c",
+        "src/lua/nl_ks_irp.c",
         "src/lua/nl_merge.c",
         "src/lua/nl_module.c",
         "src/lua/nl_sd.c",

@@ -193,6 +193,12 @@ static void check_merge(const ntsec_sd *sd, const ntsec_token *t, const uint8_t 
     if (ntsec_set_security(old, si, &mod, sef, &ntsec_file_mapping, t, &out) == STATUS_SUCCESS) check_valid(out);
     ntsec_sd_unref(out);
     out = NULL;
+    /* sd as its own parent (re-inheritance under auto-inheritance) */
+    if (ntsec_set_security_ex(old, si | DACL_SECURITY_INFORMATION, &mod, sef | SEF_DACL_AUTO_INHERIT,
+                              &ntsec_file_mapping, t, sd, h[10] & 1, &out) == STATUS_SUCCESS)
+        check_valid(out);
+    ntsec_sd_unref(out);
+    out = NULL;
     FUZZ_CHECK(ntsec_sd_equal(sd, copy));                   /* inputs untouched */
     memset(&no, 0, sizeof no);
     no.sef = h[7] & 0x7F;

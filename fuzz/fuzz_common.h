@@ -40,7 +40,7 @@ static inline void fuzz_check_ace_reencodes(const ntsec_ace *a, const uint8_t *s
     ntsec_acl_begin(&ab, &b);
     ntsec_acl_add(&ab, a);
     FUZZ_CHECK(ntsec_acl_end(&ab, 0) == STATUS_SUCCESS);
-    FUZZ_CHECK(b.len == NTSEC_ACL_HEADER_SIZE + a->size);
+    FUZZ_CHECK(b.len == (size_t)NTSEC_ACL_HEADER_SIZE + a->size);
     got = b.data + NTSEC_ACL_HEADER_SIZE;
     if (ntsec_ace_is_object_type(a->type)) {
         FUZZ_CHECK(memcmp(got, stored, 8) == 0);

@@ -68,6 +68,17 @@ local headers = {
   "\x33\x0f\x00\x00\x00\x1f\x05\x01\x16\x01\x12\x00",   -- restricted, backup intent, all privileges
   "\x04\x01\x00\x00\x00\x10\x00\x07\x00\x00\x08\x00",   -- low IL, SeRelabel, WRITE_OWNER
 }
+-- Self-relative bytes with an owner (BA) and a group (SY) appended when
+-- the descriptor has none, so that the check runs instead of failing.
+local BA = unhex("01020000000000052000000020020000")
+local SY = unhex("010100000000000512000000")
+local function with_owner_group(sd)
+  local function off(at) return sd:byte(at + 1) | sd:byte(at + 2) << 8 | sd:byte(at + 3) << 16 | sd:byte(at + 4) << 24 end
+  local function le32(v) return string.char(v & 255, v >> 8 & 255, v >> 16 & 255, v >> 24 & 255) end
+  if off(4) == 0 then sd = sd:sub(1, 4) .. le32(#sd) .. sd:sub(9) .. BA end
+  if off(8) == 0 then sd = sd:sub(1, 8) .. le32(#sd) .. sd:sub(13) .. SY end
+  return sd
+end
 n = 0
 local seeded = 0
 for line in io.lines(data .. "conformance/windows_sddl_to_binary.tsv") do
@@ -76,6 +87,6 @@ for line in io.lines(data .. "conformance/windows_sddl_to_binary.tsv") do
   local wanted = set and (set:match("^conditional") or (set == "short_ordinary" and n % 25 == 0))
   if wanted and #hex >= 40 then
     seeded = seeded + 1
-    put("fuzz/corpus-access", ("a%05d"):format(n), headers[seeded % #headers + 1] .. unhex(hex))
+    put("fuzz/corpus-access", ("a%05d"):format(n), headers[seeded % #headers + 1] .. with_owner_group(unhex(hex)))
   end
 end

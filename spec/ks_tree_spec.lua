@@ -173,6 +173,26 @@ describe("pin security", function()
     dev:close()
   end)
 
+  it("NtSetSecurityObject needs WRITE_OWNER / WRITE_DAC / ACCESS_SYSTEM_SECURITY on the handle", function()
+    local dev, _, pin = tree()
+    local admin = admin_token()
+    local filter = assert(dev:create("\\GLOBAL"))
+    local dac = assert(filter:create(PIN_CREATE, admin, WRITE_DAC))
+    local own = assert(filter:create(PIN_CREATE, admin, 0x00080000))   -- WRITE_OWNER
+    local new = sd("O:BAG:SYD:P(A;;GA;;;SY)")
+    assert.equal(STATUS_ACCESS_DENIED, dac:set_security(admin, OWNER, new))
+    assert.equal(STATUS_ACCESS_DENIED, dac:set_security(admin, GROUP, new))
+    assert.equal(STATUS_ACCESS_DENIED, own:set_security(admin, DACL, new))
+    assert.equal(STATUS_ACCESS_DENIED, own:set_security(admin, SACL, new))
+    assert.equal(0, pin.flags)
+    assert.equal(bytes(HEX_INF_SECURITY), pin.sd:bytes())   -- refused before any IRP
+    assert.equal(STATUS_SUCCESS, own:set_security(admin, OWNER | GROUP, new))
+    assert.equal(STATUS_SUCCESS, dac:set_security(admin, DACL, new))
+    assert.equal("O:BAG:SYD:P(A;;GA;;;SY)", pin.sd:sddl())
+    assert.equal(ks.KSCREATE_ITEM_SECURITYCHANGED, pin.flags)
+    dev:close()
+  end)
+
   it("KsDispatchQuerySecurity on a pin answers the pin's descriptor", function()
     local dev = tree()
     local p = assert(assert(dev:create("\\GLOBAL")):create(PIN_CREATE))
@@ -238,6 +258,44 @@ describe("device object security (INF HKR,,Security)", function()
     assert.equal(STATUS_ACCESS_DENIED, select(3, dev:create("\\GLOBAL", admin_token(), WRITE_DAC)))
     dev:close()
   end)
+end)
+
+describe("the real device descriptors as device security (MAXIMUM_ALLOWED opens)", function()
+  local function system_token()
+    return ntsec.token{ user = "SY", groups = { "BA", "WD", "AU" } }
+  end
+  local RWX = 0x001201BF   -- FILE_GENERIC_READ | WRITE | EXECUTE
+  -- { name, SDDL, SYSTEM, administrator, user }: the handle's access, or
+  -- false for STATUS_ACCESS_DENIED (hand-derived from the file mapping, 4.2).
+  local ROWS = {
+    { "SDDL_DEVOBJ_KERNEL_ONLY", "D:P", false, false, false },
+    { "SDDL_DEVOBJ_SYS_ALL", "D:P(A;;GA;;;SY)", FILE_ALL_ACCESS, false, false },
+    { "SDDL_DEVOBJ_SYS_ALL_ADM_ALL", "D:P(A;;GA;;;SY)(A;;GA;;;BA)",
+      FILE_ALL_ACCESS, FILE_ALL_ACCESS, false },
+    { "SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R", "D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GR;;;WD)",
+      FILE_ALL_ACCESS, RWX, FILE_GENERIC_READ },
+    { "SDDL_DEVOBJ_SYS_ALL_ADM_RWX_WORLD_R_RES_R",
+      "D:P(A;;GA;;;SY)(A;;GRGWGX;;;BA)(A;;GR;;;WD)(A;;GR;;;RC)",
+      FILE_ALL_ACCESS, RWX, FILE_GENERIC_READ },
+    { "simsensor.inf HKR,,Security", INF_SECURITY, FILE_ALL_ACCESS, FILE_ALL_ACCESS, false },
+  }
+  for _, row in ipairs(ROWS) do
+    it(row[1], function()
+      local dev = tree(nil, { sd = sd(row[2]), characteristics = INF_CHARACTERISTICS })
+      local who = { system_token(), admin_token(), user_token() }
+      for i = 1, 3 do
+        local f, _, code = dev:create("\\GLOBAL", who[i], MAXIMUM_ALLOWED)
+        if row[i + 2] then
+          assert.equal(row[i + 2], f and f.granted_access, row[1] .. " #" .. i)
+        else
+          assert.equal(STATUS_ACCESS_DENIED, code, row[1] .. " #" .. i)
+        end
+      end
+      -- kernel-mode code is never checked ("User-mode code ... cannot open")
+      assert.equal(FILE_ALL_ACCESS, assert(dev:create("\\GLOBAL", nil, MAXIMUM_ALLOWED)).granted_access)
+      dev:close()
+    end)
+  end
 end)
 
 describe("NtQuerySecurityObject on KS handles (4.5)", function()

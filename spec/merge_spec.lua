@@ -26,6 +26,14 @@ describe("set_security (4.2-4.8)", function()
     assert.equal("O:BAG:SYD:AI(A;;0xf07ff;;;BA)(A;OICIIO;GA;;;CO)", new:sddl())
   end)
 
+  it("recomputes the inherited ACEs from a parent (SetSecurityInfo, UNPROTECTED_DACL)", function()
+    local new = assert(ntsec.set_security(sd("O:BAG:SYD:P(A;;FA;;;BA)"),
+      DACL | ntsec.UNPROTECTED_DACL_SECURITY_INFORMATION, sd("D:(A;;FA;;;BA)"),
+      { sef = ntsec.SEF_DACL_AUTO_INHERIT, parent = sd("O:SYG:SYD:(A;OICI;FR;;;WD)"), is_container = true,
+        mapping = "file" }))
+    assert.equal("O:BAG:SYD:AI(A;;FA;;;BA)(A;OICIID;FR;;;WD)", new:sddl())
+  end)
+
   it("checks the owner against the token unless SEF_AVOID_OWNER_CHECK (4.6)", function()
     local t = ntsec.token { user = "S-1-5-21-1-2-3-1001", groups = { "BU" } }
     local new, err = ntsec.set_security(sd("O:SYG:SY"), OWNER, sd("O:BA"), { token = t })

@@ -129,6 +129,48 @@ static void test_owner_flags(void)
     ntsec_token_free(t);
 }
 
+/* ---- SetSecurityInfo's re-inheritance: ntsec_set_security_ex with a parent ---- */
+
+static const char *set_with_parent(const char *old, SECURITY_INFORMATION si, const char *mod,
+                                   const char *parent, int container)
+{
+    ntsec_sd *o = sd_of(old), *m = sd_of(mod), *p = sd_of(parent), *out = NULL;
+    ntsec_sd_parts parts;
+    NTSTATUS st;
+    ntsec_sd_get_parts(m, &parts);
+    st = ntsec_set_security_ex(o, si, &parts, SEF_DACL_AUTO_INHERIT, &ntsec_file_mapping, NULL, p, container, &out);
+    if (st != STATUS_SUCCESS) snprintf(text, sizeof text, "ERR 0x%08x", (unsigned)st);
+    else sddl_of(out);
+    ntsec_sd_unref(o);
+    ntsec_sd_unref(m);
+    ntsec_sd_unref(p);
+    ntsec_sd_unref(out);
+    return text;
+}
+
+static void test_reinheritance(void)
+{
+    const char *parent = "O:SYG:SYD:(A;OICI;FR;;;WD)(A;CI;GA;;;CO)";
+    /* UNPROTECTED_DACL on a protected object brings the parent's ACEs back
+    ** (SDKAPI-SSI): explicit first, then what a container inherits now:
+    ** one combined OI|CI ACE, and for CO an effective mapped copy for the
+    ** owner plus the inherit-only original */
+    CHECK_STR(set_with_parent("O:BAG:SYD:P(A;;FA;;;BA)", DACL_SECURITY_INFORMATION | UNPROTECTED_DACL_SECURITY_INFORMATION,
+                              "D:(A;;FA;;;BA)(A;ID;FW;;;BU)", parent, 1),
+              "O:BAG:SYD:AI(A;;FA;;;BA)(A;OICIID;FR;;;WD)(A;ID;FA;;;BA)(A;CIIOID;GA;;;CO)");
+    /* a leaf gets only the OI ACE */
+    CHECK_STR(set_with_parent("O:BAG:SYD:AI(A;ID;FW;;;BU)", DACL_SECURITY_INFORMATION, "D:(A;;FA;;;BA)", parent, 0),
+              "O:BAG:SYD:AI(A;;FA;;;BA)(A;ID;FR;;;WD)");
+    /* without a parent the same call copies MOD as given (case 3: OLD protected) */
+    CHECK_STR(set("O:BAG:SYD:P(A;;FA;;;BA)", DACL_SECURITY_INFORMATION | UNPROTECTED_DACL_SECURITY_INFORMATION,
+                  "D:(A;;FA;;;BA)", SEF_DACL_AUTO_INHERIT, NULL),
+              "O:BAG:SYD:AI(A;;FA;;;BA)");
+    /* PROTECTED_DACL keeps the parent out */
+    CHECK_STR(set_with_parent("O:BAG:SYD:AI(A;ID;FW;;;BU)", DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                              "D:(A;;FA;;;BA)", parent, 1),
+              "O:BAG:SYD:PAI(A;;FA;;;BA)");
+}
+
 /* ---- ntsec_new_security_ex ---- */
 
 static const char *create(const char *parent, const char *creator, int container,
@@ -258,6 +300,7 @@ int main(void)
     test_splitting();
     test_sacl_auto_inherit();
     test_owner_flags();
+    test_reinheritance();
     test_new_auto_inherit_flags();
     test_new_owner_group();
     test_new_label();

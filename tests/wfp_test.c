@@ -7,7 +7,9 @@
 ** Expected rights come from 3.1/3.3 (mapped masks 0xF07FF, 0x307FF,
 ** 0x203F4, Everyone RP|DT = 0x50).
 */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "ctest.h"
@@ -1070,6 +1072,136 @@ static void test_many_callouts(void)
     ntsec_wfp_engine_free(e);
 }
 
+
+/* ---- issue 5: shared descriptors, the Set memo, persistence corners ---- */
+
+/* Objects given equal descriptors share one copy (interning), and a Set
+** memo hit on one parent is not reused for a different parent. */
+static void test_shared_descriptors(void)
+{
+    fixture f;
+    ntsec_sd *hold;
+    const uint8_t *acl = dacl_of("D:(A;;GA;;;BA)", &hold);
+    ntsec_guid a = guid("eeeeeeee-0000-4000-8000-000000000001"), b = guid("eeeeeeee-0000-4000-8000-000000000002");
+    ntsec_guid p = guid(P_KEY);
+    setup(&f);
+    CHECK_EQ_U(add_callout(f.e, f.k, "eeeeeeee-0000-4000-8000-000000000001", "a"), 0);
+    CHECK_EQ_U(add_callout(f.e, f.k, "eeeeeeee-0000-4000-8000-000000000002", "b"), 0);
+    CHECK(callout_sd(f.e, &a) == callout_sd(f.e, &b));
+    CHECK_EQ_U(ntsec_wfp_callout_set_security(f.e, f.k, &a, DACL_SECURITY_INFORMATION, NULL, NULL, acl, NULL), 0);
+    CHECK(callout_sd(f.e, &a) != callout_sd(f.e, &b));
+    CHECK_EQ_U(ntsec_wfp_callout_set_security(f.e, f.k, &b, DACL_SECURITY_INFORMATION, NULL, NULL, acl, NULL), 0);
+    CHECK(callout_sd(f.e, &a) == callout_sd(f.e, &b));   /* the same result, one copy */
+    /* the same DACL on a provider (another container, same default parent
+    ** descriptor): computed against the providers container, not memo'd from
+    ** the callout; both containers are equal here, so the results are too */
+    CHECK_EQ_U(ntsec_wfp_object_set_security(f.e, f.k, NTSEC_WFP_PROVIDER, &p, DACL_SECURITY_INFORMATION, NULL, NULL,
+                                             acl, NULL), 0);
+    ntsec_sd_unref(hold);
+    teardown(&f);
+}
+
+static void store_path(char *buf, size_t cap)
+{
+    snprintf(buf, cap, "/tmp/ntsec-wfp-test-%ld.db", (long)getpid());
+}
+
+static void remove_store(const char *path)
+{
+    char extra[96];
+    unlink(path);
+    snprintf(extra, sizeof extra, "%s-wal", path);
+    unlink(extra);
+    snprintf(extra, sizeof extra, "%s-shm", path);
+    unlink(extra);
+}
+
+static ntsec_wfp_engine *open_store(const char *path, ntsec_wfp_handle *k)
+{
+    ntsec_wfp_engine_opts eo;
+    ntsec_wfp_session_opts o;
+    ntsec_wfp_engine *e = NULL;
+    memset(&eo, 0, sizeof eo);
+    eo.path = path;
+    eo.virtual_clock = 1;
+    eo.sync_normal = 1;
+    if (ntsec_wfp_engine_new(&eo, &e) != 0) return NULL;
+    memset(&o, 0, sizeof o);
+    o.kernel_mode = 1;
+    ntsec_wfp_engine_open(e, &o, k);
+    return e;
+}
+
+/* A descriptor first stored inside an aborted transaction must be stored
+** again by the next one (the store forgets the row ids it learnt). */
+static void test_store_abort_forgets(void)
+{
+    char path[64];
+    ntsec_wfp_engine *e;
+    ntsec_wfp_handle k;
+    ntsec_wfp_callout_spec c;
+    ntsec_sd *sd = sddl("O:SYG:SYD:(A;;GA;;;SY)(A;;GR;;;BU)");
+    ntsec_guid a = guid("dddddddd-0000-4000-8000-000000000001"), b = guid("dddddddd-0000-4000-8000-000000000002");
+    store_path(path, sizeof path);
+    remove_store(path);
+    e = open_store(path, &k);
+    CHECK(e != NULL);
+    if (!e) return;
+    memset(&c, 0, sizeof c);
+    c.name = "p";
+    c.flags = NTSEC_FWPM_CALLOUT_FLAG_PERSISTENT;
+    c.key = a;
+    CHECK_EQ_U(ntsec_wfp_txn_begin(e, k, 0), 0);
+    CHECK_EQ_U(ntsec_wfp_callout_add(e, k, &c, sd, NULL), 0);
+    CHECK_EQ_U(ntsec_wfp_txn_abort(e, k), 0);
+    c.key = b;
+    CHECK_EQ_U(ntsec_wfp_callout_add(e, k, &c, sd, NULL), 0);   /* implicit transaction, committed */
+    ntsec_wfp_engine_free(e);
+    e = open_store(path, &k);
+    CHECK(e != NULL);
+    if (e) {
+        CHECK(callout_sd(e, &a) == NULL);
+        CHECK(callout_sd(e, &b) != NULL && ntsec_sd_equal(callout_sd(e, &b), sd));
+        /* a failed call inside an explicit transaction rolls back only itself */
+        CHECK_EQ_U(ntsec_wfp_txn_begin(e, k, 0), 0);
+        c.key = a;
+        CHECK_EQ_U(ntsec_wfp_callout_add(e, k, &c, NULL, NULL), 0);
+        CHECK_EQ_U(ntsec_wfp_callout_add(e, k, &c, NULL, NULL), K_ALREADY_EXISTS);
+        CHECK_EQ_U(ntsec_wfp_txn_commit(e, k), 0);
+        ntsec_wfp_engine_free(e);
+        e = open_store(path, &k);
+        CHECK(e && callout_sd(e, &a) != NULL);
+        ntsec_wfp_engine_free(e);
+    }
+    ntsec_sd_unref(sd);
+    remove_store(path);
+}
+
+/* One transaction lock per engine; a wait on the virtual clock moves the
+** clock by the session's timeout (0: 15 s). */
+static void test_lock_wait(void)
+{
+    fixture f;
+    ntsec_wfp_session_opts o;
+    ntsec_wfp_handle h;
+    uint64_t t0;
+    setup(&f);
+    memset(&o, 0, sizeof o);
+    o.kernel_mode = 1;
+    o.txn_timeout_ms = 40;
+    CHECK_EQ_U(ntsec_wfp_engine_open(f.e, &o, &h), 0);
+    CHECK_EQ_U(ntsec_wfp_txn_begin(f.e, f.k, 0), 0);
+    t0 = ntsec_wfp_engine_clock(f.e);
+    CHECK_EQ_U(ntsec_wfp_txn_begin(f.e, h, 0), 0xC0220012u);   /* STATUS_FWP_TIMEOUT */
+    CHECK_EQ_U(ntsec_wfp_engine_clock(f.e) - t0, 40);
+    t0 = ntsec_wfp_engine_clock(f.e);
+    CHECK_EQ_U(user(add_callout(f.e, f.ua, NO_KEY, "x")), 0x80320012u);
+    CHECK_EQ_U(ntsec_wfp_engine_clock(f.e) - t0, NTSEC_WFP_DEFAULT_TXN_WAIT_MS);
+    CHECK_EQ_U(ntsec_wfp_txn_commit(f.e, f.k), 0);
+    CHECK_EQ_U(add_callout(f.e, f.ua, NO_KEY, "x"), 0);
+    teardown(&f);
+}
+
 int main(void)
 {
     test_service_sids();
@@ -1090,5 +1222,8 @@ int main(void)
     test_callout_limit();
     test_ale_and_connections();
     test_many_callouts();
+    test_shared_descriptors();
+    test_store_abort_forgets();
+    test_lock_wait();
     return ctest_summary();
 }

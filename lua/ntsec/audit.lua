@@ -18,15 +18,28 @@ local M = {}
 local ALL_SI = ntsec.OWNER_SECURITY_INFORMATION | ntsec.GROUP_SECURITY_INFORMATION
     | ntsec.DACL_SECURITY_INFORMATION | ntsec.SACL_SECURITY_INFORMATION
 
--- How to read each recorded function's target with the observer session.
-local TARGETS = {
-  FwpmCalloutSetSecurityInfoByKey0 = { get = "FwpmCalloutGetSecurityInfoByKey0", keyed = true },
-  FwpmCalloutGetSecurityInfoByKey0 = { get = "FwpmCalloutGetSecurityInfoByKey0", keyed = true },
-  FwpmConnectionSetSecurityInfo0 = { get = "FwpmConnectionGetSecurityInfo0", label = "connections container" },
-  FwpmConnectionGetSecurityInfo0 = { get = "FwpmConnectionGetSecurityInfo0", label = "connections container" },
-  FwpsAleEndpointSetSecurityInfo0 = { get = "FwpsAleEndpointGetSecurityInfo0", label = "ALE endpoint container" },
-  FwpsAleEndpointGetSecurityInfo0 = { get = "FwpsAleEndpointGetSecurityInfo0", label = "ALE endpoint container" },
+-- Every get/set-security function of the engine, with how the observer reads
+-- its target: keyed kinds (NULL key or the all-zero GUID = the container of
+-- that kind, as for FwpmCalloutSetSecurityInfoByKey0) and keyless ones.
+local KEYED = { Callout = "callout", Provider = "provider", SubLayer = "sublayer",
+                Layer = "layer", Filter = "filter" }
+local KEYLESS = {
+  FwpmConnection = "connections container", FwpsAleEndpoint = "ALE endpoint container",
+  FwpmEngine = "engine",
 }
+
+local TARGETS = {}
+for kind, label in pairs(KEYED) do
+  local get = ("Fwpm%sGetSecurityInfoByKey0"):format(kind)
+  for _, op in ipairs({ "Set", "Get" }) do
+    TARGETS[("Fwpm%s%sSecurityInfoByKey0"):format(kind, op)] = { get = get, keyed = true, label = label }
+  end
+end
+for prefix, label in pairs(KEYLESS) do
+  for _, op in ipairs({ "Set", "Get" }) do
+    TARGETS[("%s%sSecurityInfo0"):format(prefix, op)] = { get = prefix .. "GetSecurityInfo0", label = label }
+  end
+end
 
 local function is_null_key(key)
   return key == nil or key:gsub("[{}%-0]", "") == ""
@@ -34,8 +47,8 @@ end
 
 local function target_label(spec, key)
   if not spec.keyed then return spec.label end
-  if is_null_key(key) then return "callouts container" end
-  return "callout " .. key
+  if is_null_key(key) then return spec.label .. "s container" end
+  return spec.label .. " " .. key
 end
 
 -- Current SDDL of a target, read by the kernel-mode observer (no access checks).
@@ -52,6 +65,7 @@ end
 local function install_recorder(calls, observer)
   local wfp, originals, saved = ntsec.wfp, {}, {}
   for name in pairs(TARGETS) do originals[name] = wfp[name] end
+  for _, spec in pairs(TARGETS) do originals[spec.get] = wfp[spec.get] end
   local function wrap(name, spec)
     return function(session, ...)
       local key = spec.keyed and (...) or nil
@@ -68,7 +82,7 @@ local function install_recorder(calls, observer)
   for name, spec in pairs(TARGETS) do
     for _, alias in ipairs({ name, (name:gsub("0$", "")) }) do
       saved[alias] = wfp[alias]
-      if wfp[alias] then wfp[alias] = wrap(name, spec) end
+      if wfp[alias] and originals[name] then wfp[alias] = wrap(name, spec) end
     end
   end
   return function()
@@ -143,8 +157,10 @@ function M.run(opts)
   local engine = ntsec.wfp.engine()
   local summary, err = netsh.import_file(engine, opts.state)
   if not summary then return nil, err end
+  -- A short transaction wait: if the policy holds a read/write transaction
+  -- when a call is recorded, the snapshot is skipped rather than waited for.
   local observer = assert(engine:open { kernel_mode = true, name = "ntsec audit observer",
-    token = ntsec.token { user = "SY", groups = { "BA" } } })
+    txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } })
   local calls = {}
   local restore = install_recorder(calls, observer)
   local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary }, { __index = _G })

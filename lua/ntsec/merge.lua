@@ -5,7 +5,9 @@
 -- RtlSetSecurityObjectEx / SeSetSecurityDescriptorInfoEx. `si` is a
 -- SECURITY_INFORMATION number; `mod` a descriptor holding the parts to set;
 -- options = { sef = SEF_* flags (0), mapping = "fwpm"|"file"|{...},
--- token = token (owner check, 4.6) }. `old` is never changed.
+-- token = token (owner check, 4.6), parent = descriptor, is_container = bool
+-- (SetSecurityInfo's propagation: the inherited ACEs are recomputed from the
+-- parent under auto-inheritance) }. `old` is never changed.
 -- Errors (err.code): STATUS_NO_SECURITY_ON_OBJECT, STATUS_BAD_DESCRIPTOR_FORMAT,
 -- STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, STATUS_INVALID_SECURITY_DESCR,
 -- STATUS_INVALID_SID, STATUS_INVALID_ACL, STATUS_INVALID_OWNER.
@@ -23,7 +25,8 @@ local M = {}
 
 function M.set_security(old, si, mod, options)
   options = options or {}
-  local sd, _, code = core.set_security(old, si, mod, options.sef or 0, options.mapping, options.token)
+  local sd, _, code = core.set_security(old, si, mod, options.sef or 0, options.mapping, options.token,
+    options.parent, options.is_container)
   if not sd then return nil, errors.new(code, "set_security") end
   return sd
 end

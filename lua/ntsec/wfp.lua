@@ -94,12 +94,16 @@ local function new_target(session, kind, label, set_name, get_name, key)
   }, Target)
 end
 
--- Callout targets pass the key first; keyless containers do not.
-local function callout_target(session, key)
-  local t = new_target(session, key and "callout" or "callouts_container",
-    key or "callouts container", "FwpmCalloutSetSecurityInfoByKey0", "FwpmCalloutGetSecurityInfoByKey0", key)
-  t.set = function(...) return M.FwpmCalloutSetSecurityInfoByKey0(session, key, ...) end
-  t.get = function(si) return M.FwpmCalloutGetSecurityInfoByKey0(session, key, si) end
+-- Keyed targets pass the key first (nil or the all-zero GUID = the container
+-- of that kind); keyless containers do not.
+local function keyed_target(session, kind, key)
+  local set_name = ("Fwpm%sSetSecurityInfoByKey0"):format(kind)
+  local get_name = ("Fwpm%sGetSecurityInfoByKey0"):format(kind)
+  local label = kind:lower()
+  local t = new_target(session, key and label or label .. "s_container",
+    key or (label .. "s container"), set_name, get_name, key)
+  t.set = function(...) return M[set_name](session, key, ...) end
+  t.get = function(si) return M[get_name](session, key, si) end
   return t
 end
 
@@ -114,13 +118,17 @@ local session_methods = {}
 
 --- session:callout(key) -> the callout with that key (GUID string); nil or
 -- the all-zero GUID gives the callouts container (FwpmCalloutSetSecurityInfoByKey0 remarks).
-function session_methods.callout(session, key)
-  return callout_target(session, key)
-end
+-- Likewise session:provider(key), session:sublayer(key), session:layer(key),
+-- session:filter(key) through the Fwpm<Kind>{Set,Get}SecurityInfoByKey0 pair.
+function session_methods.callout(session, key) return keyed_target(session, "Callout", key) end
+function session_methods.provider(session, key) return keyed_target(session, "Provider", key) end
+function session_methods.sublayer(session, key) return keyed_target(session, "SubLayer", key) end
+function session_methods.layer(session, key) return keyed_target(session, "Layer", key) end
+function session_methods.filter(session, key) return keyed_target(session, "Filter", key) end
 
 --- session:callouts_container() -> the callouts container.
 function session_methods.callouts_container(session)
-  return callout_target(session, nil)
+  return keyed_target(session, "Callout", nil)
 end
 
 --- session:connections() -> the connections container (FwpmConnection*SecurityInfo0).
@@ -133,6 +141,11 @@ end
 function session_methods.endpoints(session)
   return keyless_target(session, "endpoints_container", "ALE endpoint container",
     "FwpsAleEndpointSetSecurityInfo0", "FwpsAleEndpointGetSecurityInfo0")
+end
+
+--- session:engine_object() -> the engine root object (FwpmEngine{Set,Get}SecurityInfo0).
+function session_methods.engine_object(session)
+  return keyless_target(session, "engine", "engine", "FwpmEngineSetSecurityInfo0", "FwpmEngineGetSecurityInfo0")
 end
 
 -- Adds Lua methods to a C metatable registered under name, whatever form

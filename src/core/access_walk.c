@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access_internal.h"
+#include "token_internal.h"
 #include "acl.h"
 #include "secdefs.h"
 #include "sid.h"
@@ -181,6 +182,8 @@ int ac_next(ac_cursor *cur, const ac_ctx *c, ac_ace *w)
 
 /* ---- matching ---- */
 
+/* SidInToken for the pass; the token's Bloom filter is read here so that
+** the common miss costs no call (token_internal.h). */
 static inline int sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny)
 {
     sid = effective_sid(c, sid);

@@ -234,6 +234,8 @@ int cond_compare(const cond_value *a, const cond_value *b, int ci, int equality_
 static int name_equal(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 {
     cond_value x, y;
+    memset(&x, 0, sizeof x);
+    memset(&y, 0, sizeof y);
     x.p = a, x.n = an, y.p = b, y.n = bn;
     return an == bn && cmp_utf16(&x, &y, 1) == 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "merge.h"
+#include "merge_internal.h"
 #include "acl.h"
 #include "buf.h"
 #include "secdefs.h"
@@ -119,7 +120,7 @@ static void inherit_from_parent(const inherit_ctx *c, const uint8_t *parent_acl,
     ntsec_ace a;
     ntsec_acl_iter_init(&it, parent_acl);
     while (ntsec_acl_next(&it, &a))
-        if (a.flags & INHERIT_BITS) inherit_one(c, &a, ab);
+        if ((a.flags & INHERIT_BITS) && a.size >= 8) inherit_one(c, &a, ab);   /* header-only: dropped */
 }
 
 /* ContainsInheritableACEs (DTYP 2.5.3.4.3). */
@@ -146,7 +147,7 @@ static void creator_aces(const inherit_ctx *c, const uint8_t *acl, int protected
     ntsec_ace a;
     ntsec_acl_iter_init(&it, acl);
     while (ntsec_acl_next(&it, &a)) {
-        if ((a.flags & INHERITED_ACE) && !protected_copy) continue;
+        if (((a.flags & INHERITED_ACE) && !protected_copy) || a.size < 8) continue;
         a.flags = (uint8_t)(a.flags & ~INHERITED_ACE);
         if (!(a.flags & INHERIT_ONLY_ACE)) make_concrete(c, &a);
         ntsec_acl_add(ab, &a);
@@ -321,6 +322,23 @@ static NTSTATUS build_new(const inherit_ctx *c, const ntsec_sd_parts *pp, const 
     p.dacl = computed_ptr(&d, dbuf);
     p.sacl = computed_ptr(&s, sbuf);
     return ntsec_sd_build(&p, out);
+}
+
+NTSTATUS merge_inherited_acl(const ntsec_sd_parts *parent, int is_dacl, int is_container,
+                             const split_ctx *s, ntsec_buf *out)
+{
+    acl_source src = source_of(parent, is_dacl ? &dacl_kind : &sacl_kind);
+    ntsec_acl_builder ab;
+    inherit_ctx c;
+    if (!has_inheritable(src.acl)) return STATUS_SUCCESS;
+    memset(&c, 0, sizeof c);
+    c.owner = s->owner;
+    c.group = s->group;
+    c.map = s->map;
+    c.is_container = is_container;
+    ntsec_acl_begin(&ab, out);
+    inherit_from_parent(&c, src.acl, &ab);
+    return ntsec_acl_end(&ab, 0);
 }
 
 NTSTATUS ntsec_new_security_ex(const ntsec_sd *parent, const ntsec_sd *creator, int is_container,

@@ -226,6 +226,7 @@ static NTSTATUS check_owner(const uint8_t *owner, uint32_t sef, const ntsec_toke
 
 /* Everything one ACL (DACL or SACL) needs to be merged. */
 typedef struct acl_side {
+    int is_dacl;
     uint16_t bits;            /* DACL_BITS or SACL_BITS */
     uint16_t present, protected_, auto_req, auto_done;   /* its SE_* bits */
     SECURITY_INFORMATION si_part, si_protect, si_unprotect;
@@ -233,13 +234,13 @@ typedef struct acl_side {
 } acl_side;
 
 static const acl_side dacl_side = {
-    DACL_BITS, SE_DACL_PRESENT, SE_DACL_PROTECTED, SE_DACL_AUTO_INHERIT_REQ, SE_DACL_AUTO_INHERITED,
+    1, DACL_BITS, SE_DACL_PRESENT, SE_DACL_PROTECTED, SE_DACL_AUTO_INHERIT_REQ, SE_DACL_AUTO_INHERITED,
     DACL_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION,
     UNPROTECTED_DACL_SECURITY_INFORMATION, SEF_DACL_AUTO_INHERIT
 };
 
 static const acl_side sacl_side = {
-    SACL_BITS, SE_SACL_PRESENT, SE_SACL_PROTECTED, SE_SACL_AUTO_INHERIT_REQ, SE_SACL_AUTO_INHERITED,
+    0, SACL_BITS, SE_SACL_PRESENT, SE_SACL_PROTECTED, SE_SACL_AUTO_INHERIT_REQ, SE_SACL_AUTO_INHERITED,
     SACL_SECURITY_INFORMATION, PROTECTED_SACL_SECURITY_INFORMATION,
     UNPROTECTED_SACL_SECURITY_INFORMATION, SEF_SACL_AUTO_INHERIT
 };
@@ -249,6 +250,8 @@ typedef struct merge_job {
     SECURITY_INFORMATION si;
     uint32_t sef;
     split_ctx split;          /* mapping and NEW's owner/group for 4.4 item 4 */
+    const ntsec_sd_parts *parent;   /* recompute inherited ACEs from it, or NULL */
+    int is_container;
 } merge_job;
 
 /* One merged ACL: a pointer into OLD/MOD, or built into buf at offset. */
@@ -276,6 +279,25 @@ static NTSTATUS split_copy(const merge_job *j, const uint8_t *mod_acl, int clear
     return raw_end(&r);
 }
 
+/* With a parent (SetSecurityInfo's propagation, 4.4): MOD's explicit ACEs,
+** then what the parent's ACL gives this object now. */
+static NTSTATUS from_parent(const acl_side *sd, const merge_job *j, const uint8_t *mod_acl, ntsec_buf *buf)
+{
+    raw_acl r;
+    ntsec_buf tmp;
+    NTSTATUS st;
+    ntsec_buf_init(&tmp);
+    st = merge_inherited_acl(j->parent, sd->is_dacl, j->is_container, &j->split, &tmp);
+    if (st == STATUS_SUCCESS) {
+        raw_begin(&r, buf);
+        raw_take_ex(&r, mod_acl, TAKE_EXPLICIT, 0, &j->split, 0);
+        raw_take_ex(&r, tmp.len ? tmp.data : NULL, TAKE_ALL, 0, NULL, 0);
+        st = raw_end(&r);
+    }
+    ntsec_buf_free(&tmp);
+    return st;
+}
+
 /* SEF_*_AUTO_INHERIT cases 1-3 of 4.4 for a non-NULL MOD ACL, with the
 ** generic-element splitting of item 4 on the result. */
 static NTSTATUS auto_inherit(const acl_side *sd, const merge_job *j, const uint8_t *old_acl,
@@ -287,6 +309,7 @@ static NTSTATUS auto_inherit(const acl_side *sd, const merge_job *j, const uint8
         if (any_split(mod_acl)) return split_copy(j, mod_acl, 1, buf);
         return copy_clearing_inherited(buf, mod_acl);
     }
+    if (j->parent) return from_parent(sd, j, mod_acl, buf);
     if (old_control & sd->protected_) {                                          /* case 3 */
         if (any_split(mod_acl)) return split_copy(j, mod_acl, 0, buf);
         ntsec_buf_put(buf, mod_acl, ntsec_acl_size(mod_acl));
@@ -450,7 +473,15 @@ NTSTATUS ntsec_set_security(const ntsec_sd *old, SECURITY_INFORMATION si,
                             const ntsec_generic_mapping *mapping,
                             const ntsec_token *token, ntsec_sd **out)
 {
-    ntsec_sd_parts old_parts;
+    return ntsec_set_security_ex(old, si, mod, sef, mapping, token, NULL, 0, out);
+}
+
+NTSTATUS ntsec_set_security_ex(const ntsec_sd *old, SECURITY_INFORMATION si,
+                               const ntsec_sd_parts *mod, uint32_t sef,
+                               const ntsec_generic_mapping *mapping, const ntsec_token *token,
+                               const ntsec_sd *parent, int is_container, ntsec_sd **out)
+{
+    ntsec_sd_parts old_parts, parent_parts;
     ntsec_buf dbuf, sbuf;
     merge_job j;
     NTSTATUS st;
@@ -463,6 +494,12 @@ NTSTATUS ntsec_set_security(const ntsec_sd *old, SECURITY_INFORMATION si,
     j.si = si;
     j.sef = sef;
     j.split.map = mapping;
+    j.parent = NULL;
+    j.is_container = is_container != 0;
+    if (parent) {
+        ntsec_sd_get_parts(parent, &parent_parts);
+        j.parent = &parent_parts;
+    }
     ntsec_buf_init(&dbuf);
     ntsec_buf_init(&sbuf);
     st = merge_all(&j, &dbuf, &sbuf, out);

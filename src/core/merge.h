@@ -44,6 +44,19 @@ NTSTATUS ntsec_set_security(const ntsec_sd *old, SECURITY_INFORMATION si,
                             const ntsec_generic_mapping *mapping,
                             const ntsec_token *token, ntsec_sd **out);
 
+/* ntsec_set_security with SetSecurityInfo's re-inheritance (4.1, 4.4): when
+** parent is given and the ACL is merged under auto-inheritance and not
+** protected (after PROTECTED_/UNPROTECTED_), its inherited part is what
+** parent's ACL gives the object now (as ntsec_new_security_ex computes it
+** for a container or leaf, is_container) after mod's explicit ACEs, whether
+** or not old was protected (UNPROTECTED_DACL_SECURITY_INFORMATION brings the
+** parent's ACEs back). parent NULL: exactly ntsec_set_security.
+** Errors: as ntsec_set_security. */
+NTSTATUS ntsec_set_security_ex(const ntsec_sd *old, SECURITY_INFORMATION si,
+                               const ntsec_sd_parts *mod, uint32_t sef,
+                               const ntsec_generic_mapping *mapping, const ntsec_token *token,
+                               const ntsec_sd *parent, int is_container, ntsec_sd **out);
+
 /* SEF_MACL_* (sd_semantics.md A.2): the policy of a label given to a new
 ** object by ntsec_new_security_ex. */
 #define SEF_MACL_NO_WRITE_UP     0x100u

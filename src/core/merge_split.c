@@ -77,7 +77,9 @@ unsigned merge_put_ace(ntsec_buf *buf, const uint8_t *ace, const split_ctx *s, i
     uint16_t size = ntsec_rd16(ace + 2);
     uint8_t flags = (uint8_t)(clear_id ? ace[1] & ~INHERITED_ACE : ace[1]);
     size_t at;
-    int split = s && merge_needs_split(ace);
+    int split;
+    if (size < 8) return 0;        /* header-only: says nothing, and could end the ACL invalidly (1.8) */
+    split = s && merge_needs_split(ace);
     if (split) put_effective(buf, ace, flags, s);
     at = buf->len;
     ntsec_buf_put(buf, ace, size);

@@ -25,7 +25,16 @@ typedef struct cond_parser {
     NTSTATUS err;
     size_t err_pos;
     unsigned depth;
+    size_t start;         /* out->len when the expression began */
 } cond_parser;
+
+/* Application data longer than an ACL can hold fails at once, so a huge
+** expression never builds more than about 64 KiB (docs/sddl.md "Linear
+** time"). n = bytes a token is about to add. */
+static int too_long(const cond_parser *c, size_t n)
+{
+    return n > NTSEC_ACL_MAX_SIZE || c->out->len - c->start > NTSEC_ACL_MAX_SIZE - n;
+}
 
 static int fail_at(cond_parser *c, NTSTATUS st, size_t at)
 {
@@ -103,7 +112,7 @@ static int parse_string(cond_parser *c)
     const char *start = c->s + c->pos + 1;
     const char *end = memchr(start, '"', c->len - c->pos - 1);
     size_t body;
-    if (!end) return fail(c);
+    if (!end || too_long(c, 2 * (size_t)(end - start))) return fail(c);
     body = open_sized(c, 0x10);
     if (!sddl_utf8_to_utf16(c->out, start, (size_t)(end - start))) return fail(c);
     close_sized(c, body);
@@ -119,6 +128,7 @@ static int parse_octets(cond_parser *c)
     unsigned nibble = 0, have = 0;
     while (start + n < c->len && (c->s[start + n] == '#' || strchr("0123456789abcdefABCDEF", c->s[start + n])))
         n++;
+    if (too_long(c, n / 2)) return fail(c);
     body = open_sized(c, 0x18);
     have = (unsigned)(n & 1);                   /* implicit leading zero nibble */
     for (i = 0; i < n; i++) {
@@ -205,6 +215,7 @@ static int parse_composite(cond_parser *c)
             skip_ws(c);
         }
         if (!parse_literal(c, 1)) return 0;
+        if (too_long(c, 0)) return fail(c);
         first = 0;
     }
     c->pos++;
@@ -245,7 +256,7 @@ static int parse_class_attr(cond_parser *c)
     if (i == 3) return fail(c);
     start = c->pos + 1 + classes[i].n;
     for (k = start; k < c->len && !ends_name(c->s[k]); k++) {}
-    if (k == start) return fail_at(c, STATUS_INVALID_ACL, start);
+    if (k == start || too_long(c, 2 * (k - start))) return fail_at(c, STATUS_INVALID_ACL, start);
     body = open_sized(c, classes[i].type);
     if (!sddl_attr_name_to_utf16(c->out, c->s + start, k - start)) return fail_at(c, STATUS_INVALID_ACL, start);
     close_sized(c, body);
@@ -255,8 +266,9 @@ static int parse_class_attr(cond_parser *c)
 
 static int parse_local_attr(cond_parser *c, size_t n)
 {
-    size_t body = open_sized(c, 0xF8);
-    if (n == 0) return fail(c);
+    size_t body;
+    if (n == 0 || too_long(c, 2 * n)) return fail(c);
+    body = open_sized(c, 0xF8);
     sddl_utf8_to_utf16(c->out, c->s + c->pos, n);
     close_sized(c, body);
     c->pos += n;
@@ -371,6 +383,7 @@ static int parse_and(cond_parser *c)
         if (peek(c, 0) != '&' || peek(c, 1) != '&') return 1;
         c->pos += 2;
         if (!parse_term(c)) return 0;
+        if (too_long(c, 1)) return fail(c);
         emit(c, 0xA0);
     }
 }
@@ -384,6 +397,7 @@ static int parse_or(cond_parser *c)
         if (peek(c, 0) != '|' || peek(c, 1) != '|') return 1;
         c->pos += 2;
         if (!parse_and(c)) return 0;
+        if (too_long(c, 1)) return fail(c);
         emit(c, 0xA1);
     }
 }
@@ -401,6 +415,7 @@ NTSTATUS sddl_cond_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
     c.err = STATUS_SUCCESS;
     c.err_pos = 0;
     c.depth = 0;
+    c.start = start;
     ntsec_buf_put(out, "artx", 4);
     if (len == 0 || s[0] != '(' || !parse_group(&c)) {
         fail(&c);

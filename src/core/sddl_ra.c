@@ -14,6 +14,7 @@
 
 #include "sddl_internal.h"
 #include "sddl_tables.h"
+#include "secdefs.h"
 #include "status.h"
 
 enum claim_type {
@@ -104,6 +105,7 @@ static int value_string(ra_parser *r)
 {
     size_t from, to, at;
     if (!quoted(r, &from, &to)) return 0;
+    if (to - from > NTSEC_ACL_MAX_SIZE / 2) return fail(r, STATUS_INVALID_ACL);
     if (!r->out) return 1;
     at = r->out->len;
     if (!sddl_utf8_to_utf16(r->out, r->s + from, to - from) || has_nul_unit(r->out, at))
@@ -143,7 +145,7 @@ static int value_octets(ra_parser *r)
 {
     size_t n = 0, i;
     while (r->pos + n < r->len && hex_value(r->s[r->pos + n]) < 16) n++;
-    if (n == 0 || (n & 1)) return fail(r, STATUS_INVALID_ACL);
+    if (n == 0 || (n & 1) || n / 2 > NTSEC_ACL_MAX_SIZE) return fail(r, STATUS_INVALID_ACL);
     if (r->out) {
         ntsec_buf_put_u32(r->out, (uint32_t)(n / 2));
         for (i = 0; i < n; i += 2)
@@ -155,6 +157,9 @@ static int value_octets(ra_parser *r)
 
 static int parse_value(ra_parser *r, uint16_t type)
 {
+    /* each value takes at least 4 bytes of offsets: more cannot fit an ACL
+    ** (stops a huge list before anything is built, docs/sddl.md) */
+    if (r->count >= NTSEC_ACL_MAX_SIZE / 4) return fail(r, STATUS_INVALID_ACL);
     if (r->out) ntsec_wr32(r->out->data + r->blob + 16 + 4 * r->count, (uint32_t)(r->out->len - r->blob));
     r->count++;
     switch (type) {
@@ -238,7 +243,9 @@ NTSTATUS sddl_ra_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
     r.len = len;
     r.ctx = ctx;
     r.err = STATUS_SUCCESS;
-    if (!parse_head(&r, &name_from, &name_to, &type, &flags) || !parse_values(&r, type)) {
+    if (!parse_head(&r, &name_from, &name_to, &type, &flags) || !parse_values(&r, type)
+        || name_to - name_from > NTSEC_ACL_MAX_SIZE / 2) {
+        if (r.err == STATUS_SUCCESS) r.err = STATUS_INVALID_ACL;
         *consumed = r.pos;
         return r.err;
     }

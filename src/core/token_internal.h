@@ -68,6 +68,25 @@ struct ntsec_token {
     uint8_t *default_dacl;                         /* NULL: none */
 };
 
+/* ---- the Bloom filter, inline for callers on the hot path ---- */
+
+/* Bloom index of a SID: a few shifts over its last sub-authority, count and
+** last authority byte - cheaper than the hash, so most misses never hash. */
+static inline unsigned sid_bloom_key(const uint8_t *sid)
+{
+    uint32_t n = sid[1], last = 0;
+    if (n) last = (uint32_t)sid[4 + 4 * n] | ((uint32_t)sid[5 + 4 * n] << 8)
+                  | ((uint32_t)sid[6 + 4 * n] << 16) | ((uint32_t)sid[7 + 4 * n] << 24);
+    return (last ^ (last >> 8) ^ (last >> 16) ^ (n << 5) ^ sid[7]) & 255u;
+}
+
+/* 0 when sid is certainly not in the list; 1 when it may be. */
+static inline int sid_list_maybe(const sid_list *l, const uint8_t *sid)
+{
+    unsigned k = sid_bloom_key(sid);
+    return (int)((l->bloom[k >> 6] >> (k & 63)) & 1);
+}
+
 /* ---- sid lists (token_sids.c) ---- */
 
 void sid_list_init(sid_list *l, unsigned (*match_of)(size_t, uint32_t));

@@ -47,18 +47,14 @@ static inline tok_slot *find_slot(const sid_list *l, const uint8_t *sid, uint32_
     }
 }
 
-/* Bloom index of a SID: a few shifts over its last sub-authority, count and
-** last authority byte - cheaper than the hash, so most misses never hash. */
 static inline unsigned bloom_key(const uint8_t *sid)
 {
-    uint32_t n = sid[1], last = n ? ntsec_rd32(sid + 4 + 4 * n) : 0;
-    return (last ^ (last >> 8) ^ (last >> 16) ^ (n << 5) ^ sid[7]) & 255u;
+    return sid_bloom_key(sid);
 }
 
 static inline int bloom_has(const sid_list *l, const uint8_t *sid)
 {
-    unsigned k = bloom_key(sid);
-    return (int)((l->bloom[k >> 6] >> (k & 63)) & 1);
+    return sid_list_maybe(l, sid);
 }
 
 static void index_entry(sid_list *l, size_t k)

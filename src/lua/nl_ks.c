@@ -1,7 +1,9 @@
 /*
 ** nl_ks.c: the kernel-streaming binding, module.ks (wfp_ks_errors.md 4;
-** docs/ks.md). Kinds: "ntsec.ks.device", "ntsec.ks.item", "ntsec.ks.file",
-** "ntsec.ks.irp".
+** docs/ks.md): devices, create items (filter factories and their child
+** items), file objects, ks.type and the registration. IRPs and the dispatch
+** entry points are in nl_ks_irp.c. Kinds: "ntsec.ks.device", "ntsec.ks.item",
+** "ntsec.ks.file", "ntsec.ks.irp".
 **
 ** Lifetime (lua_conventions.md 7): every child (item, file, irp) holds its
 ** device in user value 1; an irp also holds its file (2) and requestor token
@@ -13,33 +15,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nl.h"
-#include "ks.h"
+#include "nl_ks.h"
 #include "status.h"
-
-#define NL_KS_DEVICE "ntsec.ks.device"
-#define NL_KS_ITEM   "ntsec.ks.item"
-#define NL_KS_FILE   "ntsec.ks.file"
-#define NL_KS_IRP    "ntsec.ks.irp"
-
-typedef struct ud_device { ntsec_ks_device *dev; } ud_device;
-typedef struct ud_item { ntsec_ks_create_item *item; } ud_item;
-typedef struct ud_file { ntsec_ks_file *file; } ud_file;
-typedef struct ud_irp { ntsec_ks_irp *irp; } ud_irp;
-
-enum { UV_DEVICE = 1, UV_FILE = 2, UV_TOKEN = 3 };      /* children */
-enum { UV_CHILDREN = 1, UV_ITEMS = 2 };                  /* device */
 
 /* ---- accessors ---- */
 
-static ud_device *check_device(lua_State *L, int i)
+ud_device *nlk_check_device(lua_State *L, int i)
 {
     return (ud_device *)luaL_checkudata(L, i, NL_KS_DEVICE);
 }
 
-static ntsec_ks_device *open_device(lua_State *L, int i)
+ntsec_ks_device *nlk_open_device(lua_State *L, int i)
 {
-    ud_device *u = check_device(L, i);
+    ud_device *u = nlk_check_device(L, i);
     if (!u->dev) luaL_error(L, "attempt to use a closed " NL_KS_DEVICE);
     return u->dev;
 }
@@ -66,28 +54,28 @@ static ud_file *check_file(lua_State *L, int i)
     return (ud_file *)luaL_checkudata(L, i, NL_KS_FILE);
 }
 
-static ntsec_ks_file *open_file(lua_State *L, int i)
+ntsec_ks_file *nlk_open_file(lua_State *L, int i)
 {
     ud_file *u = check_file(L, i);
     if (!u->file) luaL_error(L, "attempt to use a closed " NL_KS_FILE);
     return u->file;
 }
 
-static ud_irp *check_irp(lua_State *L, int i)
+ud_irp *nlk_check_irp(lua_State *L, int i)
 {
     return (ud_irp *)luaL_checkudata(L, i, NL_KS_IRP);
 }
 
-static ntsec_ks_irp *open_irp(lua_State *L, int i)
+ntsec_ks_irp *nlk_open_irp(lua_State *L, int i)
 {
-    ud_irp *u = check_irp(L, i);
+    ud_irp *u = nlk_check_irp(L, i);
     if (!u->irp) luaL_error(L, "attempt to use a closed " NL_KS_IRP);
     return u->irp;
 }
 
 /* Push methods[k] of the userdata at 1; 1 when it is a method. Methods are
 ** found on closed objects too, so close() stays callable. */
-static int push_method(lua_State *L, const char *k)
+int nlk_push_method(lua_State *L, const char *k)
 {
     luaL_getmetafield(L, 1, "methods");
     if (lua_getfield(L, -1, k) != LUA_TNIL) return 1;
@@ -99,7 +87,7 @@ static int push_method(lua_State *L, const char *k)
 
 /* Set user value 1 of the userdata on top to the device at dev_idx and add
 ** it to the device's child set when register_child is set. */
-static void adopt(lua_State *L, int dev_idx, int register_child)
+void nlk_adopt(lua_State *L, int dev_idx, int register_child)
 {
     lua_pushvalue(L, dev_idx);
     lua_setiuservalue(L, -2, UV_DEVICE);
@@ -129,7 +117,7 @@ static void release_file(ud_file *u)
     u->file = NULL;
 }
 
-static void release_irp(ud_irp *u)
+void nlk_release_irp(ud_irp *u)
 {
     ntsec_ks_irp_free(u->irp);
     u->irp = NULL;
@@ -143,7 +131,7 @@ static void close_children(lua_State *L, int dev_idx)
     while (lua_next(L, -2)) {
         void *p;
         lua_pop(L, 1);
-        if ((p = luaL_testudata(L, -1, NL_KS_IRP)) != NULL) release_irp((ud_irp *)p);
+        if ((p = luaL_testudata(L, -1, NL_KS_IRP)) != NULL) nlk_release_irp((ud_irp *)p);
         else if ((p = luaL_testudata(L, -1, NL_KS_FILE)) != NULL) release_file((ud_file *)p);
     }
     lua_pop(L, 1);
@@ -162,7 +150,7 @@ static const char *opt_field_string(lua_State *L, int t, const char *k, size_t *
     return s;
 }
 
-static lua_Integer opt_field_integer(lua_State *L, int t, const char *k, lua_Integer def)
+lua_Integer nlk_opt_field_integer(lua_State *L, int t, const char *k, lua_Integer def)
 {
     lua_Integer v;
     lua_getfield(L, t, k);
@@ -171,7 +159,7 @@ static lua_Integer opt_field_integer(lua_State *L, int t, const char *k, lua_Int
     return v;
 }
 
-static ntsec_sd *opt_field_sd(lua_State *L, int t, const char *k)
+ntsec_sd *nlk_opt_field_sd(lua_State *L, int t, const char *k)
 {
     ntsec_sd *sd;
     lua_getfield(L, t, k);
@@ -189,8 +177,8 @@ static void apply_device_options(lua_State *L, int t, ntsec_ks_device *dev)
     lua_Integer ch;
     if (lua_isnoneornil(L, t)) return;
     luaL_checktype(L, t, LUA_TTABLE);
-    sd = opt_field_sd(L, t, "sd");
-    ch = opt_field_integer(L, t, "characteristics", 0);
+    sd = nlk_opt_field_sd(L, t, "sd");
+    ch = nlk_opt_field_integer(L, t, "characteristics", 0);
     luaL_argcheck(L, ch >= 0 && ch <= 0xFFFFFFFF, t, "characteristics out of range");
     ntsec_ks_device_set_security(dev, sd, (uint32_t)ch);
 }
@@ -220,7 +208,7 @@ static int m_device(lua_State *L)
 /* device:close() -> true. Closes the device's files and irps first. */
 static int device_close(lua_State *L)
 {
-    ud_device *u = check_device(L, 1);
+    ud_device *u = nlk_check_device(L, 1);
     if (u->dev) {
         close_children(L, 1);
         ntsec_ks_device_free(u->dev);
@@ -238,7 +226,7 @@ static int device_gc(lua_State *L)
 
 static int device_tostring(lua_State *L)
 {
-    ud_device *u = check_device(L, 1);
+    ud_device *u = nlk_check_device(L, 1);
     if (!u->dev) lua_pushliteral(L, NL_KS_DEVICE " (closed)");
     else lua_pushfstring(L, NL_KS_DEVICE " (%p, %d items)", (void *)u->dev, (int)u->dev->create_items.count);
     return 1;
@@ -249,7 +237,7 @@ static int device_tostring(lua_State *L)
 ** fail tuple. */
 static int push_new_item(lua_State *L, int dev_idx, int t, ntsec_ks_create_item *parent)
 {
-    ntsec_ks_device *dev = open_device(L, dev_idx);
+    ntsec_ks_device *dev = nlk_open_device(L, dev_idx);
     ntsec_ks_create_item *item;
     size_t len;
     const char *name;
@@ -258,12 +246,12 @@ static int push_new_item(lua_State *L, int dev_idx, int t, ntsec_ks_create_item 
     NTSTATUS st;
     luaL_checktype(L, t, LUA_TTABLE);
     name = opt_field_string(L, t, "name", &len);
-    sd = opt_field_sd(L, t, "sd");
-    flags = (uint32_t)opt_field_integer(L, t, "flags", 0);
+    sd = nlk_opt_field_sd(L, t, "sd");
+    flags = (uint32_t)nlk_opt_field_integer(L, t, "flags", 0);
     lua_getiuservalue(L, dev_idx, UV_ITEMS);
     ((ud_item *)lua_newuserdatauv(L, sizeof(ud_item), 1))->item = NULL;
     luaL_setmetatable(L, NL_KS_ITEM);
-    adopt(L, dev_idx, 0);
+    nlk_adopt(L, dev_idx, 0);
     st = parent ? ntsec_ks_create_item_add_child(parent, name, len, sd, flags, &item)
                 : ntsec_ks_device_add_create_item(dev, name, len, sd, flags, &item);
     if (st != STATUS_SUCCESS) return nl_fail(L, parent ? "add_child" : "add_create_item", st);
@@ -283,7 +271,7 @@ static int device_add_create_item(lua_State *L)
 ** object's descriptor and Characteristics, e.g. FILE_DEVICE_SECURE_OPEN) */
 static int device_set_security(lua_State *L)
 {
-    ntsec_ks_device *dev = open_device(L, 1);
+    ntsec_ks_device *dev = nlk_open_device(L, 1);
     ntsec_sd *sd = nl_opt_sd(L, 2);
     lua_Integer ch = luaL_optinteger(L, 3, 0);
     luaL_argcheck(L, ch >= 0 && ch <= 0xFFFFFFFF, 3, "characteristics out of range");
@@ -306,7 +294,7 @@ static void push_item_list(lua_State *L, int dev_idx, const ntsec_ks_item_list *
 /* device:items() -> array of the filter factories in list order */
 static int device_items(lua_State *L)
 {
-    push_item_list(L, 1, &open_device(L, 1)->create_items);
+    push_item_list(L, 1, &nlk_open_device(L, 1)->create_items);
     return 1;
 }
 
@@ -316,8 +304,8 @@ static int device_index(lua_State *L)
 {
     const char *k = luaL_checkstring(L, 2);
     ntsec_ks_device *dev;
-    if (push_method(L, k)) return 1;
-    dev = open_device(L, 1);
+    if (nlk_push_method(L, k)) return 1;
+    dev = nlk_open_device(L, 1);
     if (!strcmp(k, "sd") && dev->security_descriptor)
         nl_push_sd(L, ntsec_sd_ref(dev->security_descriptor));
     else if (!strcmp(k, "characteristics")) lua_pushinteger(L, dev->characteristics);
@@ -331,14 +319,14 @@ static ud_file *new_file(lua_State *L, int dev_idx)
     ud_file *u = (ud_file *)lua_newuserdatauv(L, sizeof *u, 1);
     u->file = NULL;
     luaL_setmetatable(L, NL_KS_FILE);
-    adopt(L, dev_idx, 1);
+    nlk_adopt(L, dev_idx, 1);
     return u;
 }
 
 /* device:create(name[, token[, desired]]) -> file | nil, msg, code */
 static int device_create(lua_State *L)
 {
-    ntsec_ks_device *dev = open_device(L, 1);
+    ntsec_ks_device *dev = nlk_open_device(L, 1);
     size_t len;
     const char *name = luaL_checklstring(L, 2, &len);
     const ntsec_token *token = lua_isnoneornil(L, 3) ? NULL : nl_check_token(L, 3);
@@ -352,7 +340,7 @@ static int device_create(lua_State *L)
 /* device:file_object([granted]) -> a file with no FsContext | nil, msg, code */
 static int device_file_object(lua_State *L)
 {
-    ntsec_ks_device *dev = open_device(L, 1);
+    ntsec_ks_device *dev = nlk_open_device(L, 1);
     ACCESS_MASK granted = (ACCESS_MASK)luaL_optinteger(L, 2, FILE_ALL_ACCESS);
     ud_file *u = new_file(L, 1);
     NTSTATUS st = ntsec_ks_file_new(dev, granted, &u->file);
@@ -363,7 +351,7 @@ static int device_file_object(lua_State *L)
 /* device:fail_pool_allocations(n): fault injection, see ks_device.h. */
 static int device_fail_pool_allocations(lua_State *L)
 {
-    ntsec_ks_device *dev = open_device(L, 1);
+    ntsec_ks_device *dev = nlk_open_device(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
     luaL_argcheck(L, n >= 0 && n <= 0xFFFF, 2, "count out of range");
     ntsec_ks_device_fail_pool_allocations(dev, (unsigned)n);
@@ -386,7 +374,7 @@ static int item_index(lua_State *L)
 {
     const char *k = luaL_checkstring(L, 2);
     ntsec_ks_create_item *item;
-    if (push_method(L, k)) return 1;
+    if (nlk_push_method(L, k)) return 1;
     item = open_item(L, 1);
     if (!strcmp(k, "flags")) lua_pushinteger(L, item->flags);
     else if (!strcmp(k, "name")) lua_pushlstring(L, item->object_class, item->object_class_len);
@@ -404,7 +392,7 @@ static int item_index(lua_State *L)
 }
 
 /* "0x%08X" of v in buf (lua_pushfstring has no %x). */
-static const char *hex32(char buf[11], uint32_t v)
+const char *nlk_hex32(char buf[11], uint32_t v)
 {
     snprintf(buf, 11, "0x%08X", (unsigned)v);
     return buf;
@@ -416,7 +404,7 @@ static int item_tostring(lua_State *L)
     ud_item *u = (ud_item *)luaL_checkudata(L, 1, NL_KS_ITEM);
     if (!u->item || !parent_open(L, 1)) lua_pushliteral(L, NL_KS_ITEM " (closed)");
     else lua_pushfstring(L, NL_KS_ITEM " \"%s\" (flags %s%s)", u->item->object_class,
-                         hex32(buf, u->item->flags), u->item->security_descriptor ? ", sd" : "");
+                         nlk_hex32(buf, u->item->flags), u->item->security_descriptor ? ", sd" : "");
     return 1;
 }
 
@@ -441,7 +429,7 @@ static int file_tostring(lua_State *L)
     ud_file *u = check_file(L, 1);
     if (!u->file) lua_pushliteral(L, NL_KS_FILE " (closed)");
     else lua_pushfstring(L, NL_KS_FILE " (%p, access %s%s)", (void *)u->file,
-                         hex32(buf, u->file->granted_access),
+                         nlk_hex32(buf, u->file->granted_access),
                          u->file->fs_context ? "" : ", no header");
     return 1;
 }
@@ -499,7 +487,7 @@ static size_t opt_item_array(lua_State *L, int i, int file_idx, ntsec_ks_create_
 ** (KsAllocateObjectHeader; children = the ItemsList, an array of items) */
 static int file_allocate_header(lua_State *L)
 {
-    ntsec_ks_file *file = open_file(L, 1);
+    ntsec_ks_file *file = nlk_open_file(L, 1);
     ntsec_ks_create_item *item = opt_own_item(L, 2, 1);
     ntsec_ks_create_item **children;
     size_t n = opt_item_array(L, 4, 1, &children);
@@ -511,7 +499,7 @@ static int file_allocate_header(lua_State *L)
 /* file:free_header() (KsFreeObjectHeader; FsContext becomes NULL) */
 static int file_free_header(lua_State *L)
 {
-    ntsec_ks_file_detach_header(open_file(L, 1));
+    ntsec_ks_file_detach_header(nlk_open_file(L, 1));
     return 0;
 }
 
@@ -528,7 +516,7 @@ static int token_then_si(lua_State *L, const ntsec_token **token)
 ** token nil = kernel caller; sd is an SD userdata or self-relative bytes. */
 static int file_set_security(lua_State *L)
 {
-    ntsec_ks_file *file = open_file(L, 1);
+    ntsec_ks_file *file = nlk_open_file(L, 1);
     const ntsec_token *token;
     int a = token_then_si(L, &token);
     SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
@@ -548,7 +536,7 @@ static int file_set_security(lua_State *L)
 ** (NtQuerySecurityObject; length defaults to 4096 bytes). */
 static int file_query_security(lua_State *L)
 {
-    ntsec_ks_file *file = open_file(L, 1);
+    ntsec_ks_file *file = nlk_open_file(L, 1);
     const ntsec_token *token;
     int a = token_then_si(L, &token);
     SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
@@ -570,7 +558,7 @@ static int file_query_security(lua_State *L)
 ** relative to this file object (a pin of a filter, ...). */
 static int file_create(lua_State *L)
 {
-    ntsec_ks_file *parent = open_file(L, 1);
+    ntsec_ks_file *parent = nlk_open_file(L, 1);
     size_t len;
     const char *name = luaL_checklstring(L, 2, &len);
     const ntsec_token *token = lua_isnoneornil(L, 3) ? NULL : nl_check_token(L, 3);
@@ -580,7 +568,7 @@ static int file_create(lua_State *L)
     NTSTATUS st;
     lua_getiuservalue(L, 1, UV_DEVICE);
     dev_idx = lua_gettop(L);
-    open_device(L, dev_idx);
+    nlk_open_device(L, dev_idx);
     u = new_file(L, dev_idx);
     st = ntsec_ks_create_related(parent, name, len, token, desired, &u->file);
     if (st != STATUS_SUCCESS) return nl_fail(L, "create", st);
@@ -591,8 +579,8 @@ static int file_index(lua_State *L)
 {
     const char *k = luaL_checkstring(L, 2);
     ntsec_ks_file *file;
-    if (push_method(L, k)) return 1;
-    file = open_file(L, 1);
+    if (nlk_push_method(L, k)) return 1;
+    file = nlk_open_file(L, 1);
     if (!strcmp(k, "granted_access")) lua_pushinteger(L, file->granted_access);
     else if (!strcmp(k, "has_header")) lua_pushboolean(L, file->fs_context != NULL);
     else if (!strcmp(k, "device")) lua_getiuservalue(L, 1, UV_DEVICE);
@@ -605,206 +593,6 @@ static int file_index(lua_State *L)
     } else {
         lua_pushnil(L);
     }
-    return 1;
-}
-
-/* ---- irp ---- */
-
-static uint8_t check_major(lua_State *L, int t)
-{
-    static const char *const names[] = {"SET_SECURITY", "QUERY_SECURITY", NULL};
-    static const uint8_t codes[] = {IRP_MJ_SET_SECURITY, IRP_MJ_QUERY_SECURITY};
-    lua_Integer m;
-    uint8_t major;
-    lua_getfield(L, t, "major");
-    if (lua_type(L, -1) == LUA_TSTRING) {
-        major = codes[luaL_checkoption(L, -1, NULL, names)];
-    } else {
-        m = luaL_checkinteger(L, -1);
-        if (m != IRP_MJ_SET_SECURITY && m != IRP_MJ_QUERY_SECURITY)
-            luaL_error(L, "irp: major must be SET_SECURITY or QUERY_SECURITY");
-        major = (uint8_t)m;
-    }
-    lua_pop(L, 1);
-    return major;
-}
-
-/* Build the C IRP described by the table at t for the file at file_idx. */
-static ntsec_ks_irp *build_irp(lua_State *L, int t, ntsec_ks_file *file, uint8_t major)
-{
-    SECURITY_INFORMATION si = (SECURITY_INFORMATION)opt_field_integer(L, t, "security_information", 0);
-    lua_Integer length = opt_field_integer(L, t, "length", 0);
-    if (major == IRP_MJ_SET_SECURITY)
-        return ntsec_ks_irp_new_set_security(file, si, opt_field_sd(L, t, "security_descriptor"));
-    luaL_argcheck(L, length >= 0 && length <= 0x7FFFFFFF, 1, "length out of range");
-    return ntsec_ks_irp_new_query_security(file, si, (uint32_t)length);
-}
-
-/* Store the optional token field as the requestor (kept alive in UV_TOKEN). */
-static const ntsec_token *opt_requestor(lua_State *L, int t, int irp_idx)
-{
-    const ntsec_token *token;
-    lua_getfield(L, t, "token");
-    token = lua_isnil(L, -1) ? NULL : nl_check_token(L, -1);
-    lua_setiuservalue(L, irp_idx, UV_TOKEN);
-    return token;
-}
-
-/* ks.irp{major=, file=, security_information=, security_descriptor=,
-**        length=, token=, information=} -> irp */
-static int m_irp(lua_State *L)
-{
-    ud_irp *u;
-    ntsec_ks_file *file;
-    uint8_t major;
-    luaL_checktype(L, 1, LUA_TTABLE);
-    major = check_major(L, 1);
-    lua_getfield(L, 1, "file");                 /* 2: file */
-    file = open_file(L, 2);
-    lua_getiuservalue(L, 2, UV_DEVICE);         /* 3: device */
-    u = (ud_irp *)lua_newuserdatauv(L, sizeof *u, 3);
-    u->irp = NULL;
-    luaL_setmetatable(L, NL_KS_IRP);
-    adopt(L, 3, 1);
-    lua_pushvalue(L, 2);
-    lua_setiuservalue(L, -2, UV_FILE);
-    u->irp = build_irp(L, 1, file, major);
-    if (!u->irp) return luaL_error(L, "ks.irp: out of memory");
-    u->irp->requestor = opt_requestor(L, 1, 4);
-    u->irp->io_status.information = (uint64_t)opt_field_integer(L, 1, "information", 0);
-    return 1;
-}
-
-static int irp_close(lua_State *L)
-{
-    release_irp(check_irp(L, 1));
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int irp_gc(lua_State *L)
-{
-    release_irp(check_irp(L, 1));
-    return 0;
-}
-
-static const char *major_name(uint8_t major)
-{
-    return major == IRP_MJ_SET_SECURITY ? "SET_SECURITY" : "QUERY_SECURITY";
-}
-
-static int irp_tostring(lua_State *L)
-{
-    char buf[11];
-    ud_irp *u = check_irp(L, 1);
-    if (!u->irp) lua_pushliteral(L, NL_KS_IRP " (closed)");
-    else lua_pushfstring(L, NL_KS_IRP " (%s, %p, status %s, completed %d)",
-                         major_name(u->irp->major_function), (void *)u->irp,
-                         hex32(buf, u->irp->io_status.status), (int)u->irp->completion_count);
-    return 1;
-}
-
-/* irp:complete([boost]) -> NTSTATUS of the completion helper */
-static int irp_complete(lua_State *L)
-{
-    ntsec_ks_irp *irp = open_irp(L, 1);
-    lua_Integer boost = luaL_optinteger(L, 2, IO_NO_INCREMENT);
-    luaL_argcheck(L, boost >= 0 && boost <= 0xFF, 2, "boost out of range");
-    nl_push_code(L, ntsec_ks_irp_complete(irp, (uint8_t)boost));
-    return 1;
-}
-
-/* The query answer: the first Information bytes once a query succeeded. */
-static void push_buffer(lua_State *L, const ntsec_ks_irp *irp)
-{
-    if (irp->major_function == IRP_MJ_QUERY_SECURITY && irp->completion_count &&
-        irp->io_status.status == STATUS_SUCCESS &&
-        irp->io_status.information <= irp->query_security.length)
-        lua_pushlstring(L, (const char *)irp->user_buffer, (size_t)irp->io_status.information);
-    else
-        lua_pushnil(L);
-}
-
-static SECURITY_INFORMATION irp_si(const ntsec_ks_irp *irp)
-{
-    return irp->major_function == IRP_MJ_SET_SECURITY ? irp->set_security.security_information
-                                                      : irp->query_security.security_information;
-}
-
-static int irp_index(lua_State *L)
-{
-    const char *k = luaL_checkstring(L, 2);
-    ntsec_ks_irp *irp;
-    if (push_method(L, k)) return 1;
-    irp = open_irp(L, 1);
-    if (!strcmp(k, "status")) nl_push_code(L, irp->io_status.status);
-    else if (!strcmp(k, "information")) lua_pushinteger(L, (lua_Integer)irp->io_status.information);
-    else if (!strcmp(k, "completed")) lua_pushinteger(L, irp->completion_count);
-    else if (!strcmp(k, "double_completed")) lua_pushboolean(L, irp->double_completed);
-    else if (!strcmp(k, "buffer")) push_buffer(L, irp);
-    else if (!strcmp(k, "major")) lua_pushstring(L, major_name(irp->major_function));
-    else if (!strcmp(k, "security_information")) lua_pushinteger(L, irp_si(irp));
-    else if (!strcmp(k, "length")) lua_pushinteger(L, irp->query_security.length);
-    else if (!strcmp(k, "file")) lua_getiuservalue(L, 1, UV_FILE);
-    else lua_pushnil(L);
-    return 1;
-}
-
-/* ---- faithful dispatch entry points ---- */
-
-/* Check (device, irp) for a dispatch: both open, same device, file open.
-** want_major 0 accepts any major function. */
-static ntsec_ks_irp *dispatch_args(lua_State *L, ntsec_ks_device **dev, uint8_t want_major)
-{
-    ntsec_ks_irp *irp;
-    int same;
-    *dev = open_device(L, 1);
-    irp = open_irp(L, 2);
-    lua_getiuservalue(L, 2, UV_DEVICE);
-    same = lua_rawequal(L, 1, -1);
-    lua_getiuservalue(L, 2, UV_FILE);
-    open_file(L, lua_gettop(L));
-    lua_pop(L, 2);
-    luaL_argcheck(L, same, 2, "irp of another device");
-    luaL_argcheck(L, !want_major || irp->major_function == want_major, 2,
-                  want_major == IRP_MJ_SET_SECURITY ? "not a SET_SECURITY irp"
-                                                    : "not a QUERY_SECURITY irp");
-    return irp;
-}
-
-/* ks.KsDispatchSetSecurity(device, irp) -> NTSTATUS */
-static int m_set_security(lua_State *L)
-{
-    ntsec_ks_device *dev;
-    ntsec_ks_irp *irp = dispatch_args(L, &dev, IRP_MJ_SET_SECURITY);
-    nl_push_code(L, ntsec_ks_dispatch_set_security(dev, irp));
-    return 1;
-}
-
-/* ks.KsDispatchQuerySecurity(device, irp) -> NTSTATUS */
-static int m_query_security(lua_State *L)
-{
-    ntsec_ks_device *dev;
-    ntsec_ks_irp *irp = dispatch_args(L, &dev, IRP_MJ_QUERY_SECURITY);
-    nl_push_code(L, ntsec_ks_dispatch_query_security(dev, irp));
-    return 1;
-}
-
-/* ks.KsDispatchInvalidDeviceRequest(device, irp) -> NTSTATUS */
-static int m_invalid_device_request(lua_State *L)
-{
-    ntsec_ks_device *dev;
-    ntsec_ks_irp *irp = dispatch_args(L, &dev, 0);
-    nl_push_code(L, ntsec_ks_dispatch_invalid_device_request(dev, irp));
-    return 1;
-}
-
-/* ks.dispatch(device, irp) -> NTSTATUS (through the header's table) */
-static int m_dispatch(lua_State *L)
-{
-    ntsec_ks_device *dev;
-    ntsec_ks_irp *irp = dispatch_args(L, &dev, 0);
-    nl_push_code(L, ntsec_ks_dispatch_irp(dev, irp));
     return 1;
 }
 
@@ -826,7 +614,7 @@ static int m_type(lua_State *L)
 
 /* ---- registration ---- */
 
-static void new_kind(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods)
+void nlk_new_kind(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods)
 {
     luaL_newmetatable(L, name);
     luaL_setfuncs(L, meta, 0);
@@ -859,23 +647,15 @@ static void open_kinds(lua_State *L)
     static const luaL_Reg file_meta[] = {{"__index", file_index}, {"__gc", file_gc},
                                          {"__close", file_gc}, {"__tostring", file_tostring},
                                          {NULL, NULL}};
-    static const luaL_Reg irp_methods[] = {{"complete", irp_complete}, {"close", irp_close},
-                                           {NULL, NULL}};
-    static const luaL_Reg irp_meta[] = {{"__index", irp_index}, {"__gc", irp_gc},
-                                        {"__close", irp_gc}, {"__tostring", irp_tostring},
-                                        {NULL, NULL}};
-    new_kind(L, NL_KS_DEVICE, dev_meta, dev_methods);
-    new_kind(L, NL_KS_ITEM, item_meta, item_methods);
-    new_kind(L, NL_KS_FILE, file_meta, file_methods);
-    new_kind(L, NL_KS_IRP, irp_meta, irp_methods);
+    nlk_new_kind(L, NL_KS_DEVICE, dev_meta, dev_methods);
+    nlk_new_kind(L, NL_KS_ITEM, item_meta, item_methods);
+    nlk_new_kind(L, NL_KS_FILE, file_meta, file_methods);
+    nlk_register_irp_kind(L);
 }
 
 void nl_open_ks(lua_State *L)
 {
-    static const luaL_Reg funcs[] = {
-        {"device", m_device}, {"irp", m_irp}, {"dispatch", m_dispatch}, {"type", m_type},
-        {"KsDispatchSetSecurity", m_set_security}, {"KsDispatchQuerySecurity", m_query_security},
-        {"KsDispatchInvalidDeviceRequest", m_invalid_device_request}, {NULL, NULL}};
+    static const luaL_Reg funcs[] = {{"device", m_device}, {"type", m_type}, {NULL, NULL}};
     static const nl_const consts[] = {
         {"KSCREATE_ITEM_SECURITYCHANGED", KSCREATE_ITEM_SECURITYCHANGED},
         {"KSCREATE_ITEM_WILDCARD", KSCREATE_ITEM_WILDCARD},
@@ -890,6 +670,7 @@ void nl_open_ks(lua_State *L)
         {NULL, 0}};
     open_kinds(L);
     luaL_newlib(L, funcs);
+    nlk_set_irp_functions(L);
     nl_set_consts(L, consts);
     /* object classes of ks.h (SDK): KSSTRING_Filter, _Pin, _Clock */
     lua_pushliteral(L, "{9B365890-165F-11D0-A195-0020AFD156E4}");

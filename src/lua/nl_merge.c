@@ -31,11 +31,13 @@ static void aux_mapping_opt(lua_State *L, int idx, ntsec_generic_mapping *m, con
     *out = m;
 }
 
-/* ntsec.core.set_security(old, si, mod, sef[, mapping[, token]]) -> sd |
-** nil, msg, code (RtlSetSecurityObjectEx; merge.h ntsec_set_security). */
+/* ntsec.core.set_security(old, si, mod, sef[, mapping[, token[, parent[,
+** is_container]]]]) -> sd | nil, msg, code (RtlSetSecurityObjectEx;
+** merge.h ntsec_set_security_ex: with a parent the inherited ACEs are
+** recomputed from it). */
 static int m_set_security(lua_State *L)
 {
-    ntsec_sd *old = nl_opt_sd(L, 1), *mod = nl_opt_sd(L, 3), *out = NULL;
+    ntsec_sd *old = nl_opt_sd(L, 1), *mod = nl_opt_sd(L, 3), *parent = nl_opt_sd(L, 7), *out = NULL;
     SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, 2);
     uint32_t sef = (uint32_t)luaL_optinteger(L, 4, 0);
     ntsec_generic_mapping mb;
@@ -45,7 +47,7 @@ static int m_set_security(lua_State *L)
     NTSTATUS st;
     aux_mapping_opt(L, 5, &mb, &map);
     if (mod) ntsec_sd_get_parts(mod, &parts);
-    st = ntsec_set_security(old, si, mod ? &parts : NULL, sef, map, t, &out);
+    st = ntsec_set_security_ex(old, si, mod ? &parts : NULL, sef, map, t, parent, lua_toboolean(L, 8), &out);
     if (st != STATUS_SUCCESS) return nl_fail(L, "set_security", st);
     nl_push_sd(L, out);
     return 1;

@@ -41,6 +41,43 @@ ntsec_sd *nl_opt_sd(lua_State *L, int idx)
     return lua_isnoneornil(L, idx) ? NULL : nl_check_sd(L, idx);
 }
 
+/* Upvalues of the SDDL functions (nl_open_sd): the three context field
+** names and the SID metatable, so that reading a context costs no string
+** interning and no registry lookups. */
+enum { UP_MACHINE = 1, UP_DOMAIN, UP_FOREST, UP_SID_MT, UP_COUNT = UP_SID_MT };
+
+/* The SID at idx: a SID userdata's own bytes (no copy), or a SID string
+** parsed into scratch (raises on a bad one, as nl_check_sid). */
+static const uint8_t *ctx_sid(lua_State *L, int idx, uint8_t scratch[68])
+{
+    nl_sid *u = (nl_sid *)lua_touserdata(L, idx);
+    int same = 0;
+    if (u && lua_getmetatable(L, idx)) {
+        same = lua_rawequal(L, -1, lua_upvalueindex(UP_SID_MT));
+        lua_pop(L, 1);
+    }
+    return same ? u->b : nl_check_sid(L, idx, scratch);
+}
+
+/* nl_opt_sid_ctx for the functions holding the upvalues above. The three
+** values stay on the stack until the call returns, which keeps userdata
+** SIDs alive without copying them. */
+static void read_ctx(lua_State *L, int idx, ntsec_sid_ctx *ctx, uint8_t store[3][68])
+{
+    const uint8_t *got[3] = {NULL, NULL, NULL};
+    int i;
+    memset(ctx, 0, sizeof *ctx);
+    if (lua_isnoneornil(L, idx)) return;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    for (i = 0; i < 3; i++) {
+        lua_pushvalue(L, lua_upvalueindex(UP_MACHINE + i));
+        if (lua_gettable(L, idx) != LUA_TNIL) got[i] = ctx_sid(L, lua_gettop(L), store[i]);
+    }
+    ctx->machine_sid = got[0];
+    ctx->domain_sid = got[1];
+    ctx->forest_sid = got[2];
+}
+
 /* ntsec.core.sd_from_sddl(s[, ctx]) -> sd | nil, msg, code, offset */
 static int m_sd_from_sddl(lua_State *L)
 {
@@ -50,7 +87,7 @@ static int m_sd_from_sddl(lua_State *L)
     ntsec_sid_ctx ctx;
     ntsec_sd *sd;
     NTSTATUS st;
-    nl_opt_sid_ctx(L, 2, &ctx, store);
+    read_ctx(L, 2, &ctx, store);
     st = ntsec_sddl_parse(s, len, &ctx, &sd, &off);
     if (st != STATUS_SUCCESS) {
         nl_fail(L, "sddl", st);
@@ -127,11 +164,11 @@ static int sd_sddl(lua_State *L)
 {
     ntsec_sd *sd = nl_check_sd(L, 1);
     SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_optinteger(L, 2, 0xFFFF);
-    uint8_t store[3][68], text[1024];
+    uint8_t store[3][68], text[4096];
     ntsec_sid_ctx ctx;
     ntsec_buf b;
     NTSTATUS st;
-    nl_opt_sid_ctx(L, 3, &ctx, store);
+    read_ctx(L, 3, &ctx, store);
     ntsec_buf_init_on(&b, text, sizeof text);
     st = ntsec_sddl_format(sd, si, &ctx, &b);
     if (st != STATUS_SUCCESS) {
@@ -173,11 +210,15 @@ static void push_opt_acl(lua_State *L, const uint8_t *acl)
 }
 
 /* Field access: owner, group, dacl, sacl, control, dacl_present,
-** sacl_present; anything else looks up a method. */
+** sacl_present; methods first, from the methods table held as upvalue 1
+** (one table lookup for sd:sddl() and friends, no string compares). */
 static int sd_index(lua_State *L)
 {
     ntsec_sd_parts p;
-    const char *k = luaL_checkstring(L, 2);
+    const char *k;
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;   /* methods check self */
+    k = luaL_checkstring(L, 2);
     ntsec_sd_get_parts(nl_check_sd(L, 1), &p);
     if (!strcmp(k, "owner")) push_opt_sid(L, p.owner);
     else if (!strcmp(k, "group")) push_opt_sid(L, p.group);
@@ -186,10 +227,7 @@ static int sd_index(lua_State *L)
     else if (!strcmp(k, "control")) lua_pushinteger(L, p.control);
     else if (!strcmp(k, "dacl_present")) lua_pushboolean(L, (p.control & SE_DACL_PRESENT) != 0);
     else if (!strcmp(k, "sacl_present")) lua_pushboolean(L, (p.control & SE_SACL_PRESENT) != 0);
-    else {
-        luaL_getmetafield(L, 1, "methods");
-        lua_getfield(L, -1, k);
-    }
+    else lua_pushnil(L);
     return 1;
 }
 
@@ -203,7 +241,7 @@ static int sd_eq(lua_State *L)
 static int sd_tostring(lua_State *L)
 {
     ntsec_sd *sd = nl_check_sd(L, 1);
-    uint8_t text[1024];
+    uint8_t text[4096];
     ntsec_buf b;
     ntsec_buf_init_on(&b, text, sizeof text);
     if (ntsec_sddl_format(sd, 0xFFFF, NULL, &b) == STATUS_SUCCESS)
@@ -222,12 +260,21 @@ static int sd_gc(lua_State *L)
     return 0;
 }
 
+/* Push the UP_* upvalues. */
+static void push_ctx_upvalues(lua_State *L)
+{
+    lua_pushliteral(L, "machine_sid");
+    lua_pushliteral(L, "domain_sid");
+    lua_pushliteral(L, "forest_sid");
+    luaL_getmetatable(L, NL_SID);
+}
+
 void nl_open_sd(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         {"sddl", sd_sddl}, {"bytes", sd_bytes}, {"select", sd_select}, {NULL, NULL}};
-    static const luaL_Reg meta[] = {{"__index", sd_index}, {"__eq", sd_eq},
-                                    {"__tostring", sd_tostring}, {"__gc", sd_gc}, {NULL, NULL}};
+    static const luaL_Reg meta[] = {{"__eq", sd_eq}, {"__tostring", sd_tostring}, {"__gc", sd_gc},
+                                    {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"sd_from_sddl", m_sd_from_sddl},
                                      {"sd_from_bytes", m_sd_from_bytes},
                                      {"sd_build", m_sd_build}, {NULL, NULL}};
@@ -235,8 +282,14 @@ void nl_open_sd(lua_State *L)
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &sd_mt_key);
     luaL_setfuncs(L, meta, 0);
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "methods");
+    lua_createtable(L, 0, 3);
+    push_ctx_upvalues(L);
+    luaL_setfuncs(L, methods, UP_COUNT);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "methods");
+    lua_pushcclosure(L, sd_index, 1);
+    lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
-    luaL_setfuncs(L, funcs, 0);
+    push_ctx_upvalues(L);
+    luaL_setfuncs(L, funcs, UP_COUNT);
 }

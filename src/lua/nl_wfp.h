@@ -1,9 +1,12 @@
 /*
 ** nl_wfp.h: shared pieces of the WFP binding (nl_wfp*.c only).
 **
-** Kinds: "ntsec.wfp.engine" and "ntsec.wfp.session" (lua_conventions.md 7).
-** A session holds its engine in user value 1; the engine keeps a weak-keyed
-** set of its sessions in user value 1 and closes them before itself.
+** Kinds: "ntsec.wfp.engine", "ntsec.wfp.session", "ntsec.wfp.enum" and
+** "ntsec.wfp.subscription" (lua_conventions.md 7). A session holds its engine
+** in user value 1 and its subscriptions in user value 2; the engine keeps a
+** weak-keyed set of its sessions in user value 1 (and closes them before
+** itself) and its callback error handler in user value 2. Enum handles and
+** subscriptions hold their session in user value 1.
 ** Codes: a kernel-mode session gets the NTSTATUS, a user-mode one the
 ** user-mode DWORD (ntsec_nt_to_win32: FWP_E_*, Win32 codes; 5.4, 5.7).
 */

@@ -162,7 +162,7 @@ int nlw_enum_create(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int t)
 static ud_enum *open_enum(lua_State *L, int idx)
 {
     ud_enum *u = check_enum(L, idx);
-    if (!u->e) luaL_error(L, "attempt to use a closed enum");
+    if (!u->e || !session_alive(L, idx)) luaL_error(L, "attempt to use a closed enum");
     return u;
 }
 
@@ -208,6 +208,7 @@ static int iter_step(lua_State *L)
     size_t n = 0;
     NTSTATUS st;
     if (!u->e) return 0;
+    if (!session_alive(L, 1)) return luaL_error(L, "attempt to use a closed session");
     st = ntsec_wfp_enum_next(u->e, u->h, u->kind, u->handle, 1, &items, &n);
     if (!NT_SUCCESS(st)) return luaL_error(L, "enumeration failed: %s", ntsec_status_name(st));
     if (n == 0) return 0;
@@ -258,7 +259,7 @@ static int enum_gc(lua_State *L)
 static int enum_tostring(lua_State *L)
 {
     ud_enum *u = check_enum(L, 1);
-    if (!u->e) lua_pushliteral(L, NL_WFP_ENUM " (closed)");
+    if (!u->e || !session_alive(L, 1)) lua_pushliteral(L, NL_WFP_ENUM " (closed)");
     else lua_pushfstring(L, NL_WFP_ENUM " (%p)", (void *)u);
     return 1;
 }

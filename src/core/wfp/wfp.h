@@ -1,10 +1,12 @@
 /*
 ** wfp.h: the emulated Windows Filtering Platform engine (wfp_ks_errors.md 2, 3).
 **
-** One ntsec_wfp_engine owns everything: sessions, transactions, objects
-** (providers, sublayers, layers, callouts, filters, ALE endpoints,
-** connections, imported session records) and the container descriptors.
-** There are no globals; engines are independent.
+** One ntsec_wfp_engine owns everything: sessions, transactions and their
+** lock, objects (providers, sublayers, layers, callouts, filters, ALE
+** endpoints, connections, imported session records), the container
+** descriptors, enum handles, subscriptions, the clock and optionally the
+** SQLite store of its persistent part. There are no globals; engines are
+** independent (several processes may share one store).
 **
 ** Every entry point returns an NTSTATUS (STATUS_FWP_* for WFP failures), the
 ** kernel-mode value of wfp_ks_errors.md 1.4. User-mode callers convert it with

@@ -31,11 +31,6 @@ static const uint8_t *key_of(const wfp_map *m, const void *obj)
     return (const uint8_t *)obj + m->key_off;
 }
 
-static size_t home_of(const wfp_map *m, const void *obj)
-{
-    return (size_t)hash_key(key_of(m, obj), m->key_len) & (m->cap - 1);
-}
-
 void wfp_map_init(wfp_map *m, size_t key_off, size_t key_len)
 {
     m->slots = NULL;
@@ -54,31 +49,34 @@ void wfp_map_free(wfp_map *m)
 void *wfp_map_get(const wfp_map *m, const void *key)
 {
     size_t i, mask = m->cap - 1;
+    uint64_t h;
     if (!m->cap) return NULL;
-    i = (size_t)hash_key(key, m->key_len) & mask;
-    for (; m->slots[i]; i = (i + 1) & mask)
-        if (memcmp(key_of(m, m->slots[i]), key, m->key_len) == 0) return m->slots[i];
+    h = hash_key(key, m->key_len);
+    for (i = (size_t)h & mask; m->slots[i].obj; i = (i + 1) & mask)
+        if (m->slots[i].hash == h && memcmp(key_of(m, m->slots[i].obj), key, m->key_len) == 0)
+            return m->slots[i].obj;
     return NULL;
 }
 
-static void insert_slot(wfp_map *m, void *obj)
+static void insert_slot(wfp_map *m, void *obj, uint64_t h)
 {
-    size_t i = home_of(m, obj), mask = m->cap - 1;
-    while (m->slots[i]) i = (i + 1) & mask;
-    m->slots[i] = obj;
+    size_t i = (size_t)h & (m->cap - 1), mask = m->cap - 1;
+    while (m->slots[i].obj) i = (i + 1) & mask;
+    m->slots[i].obj = obj;
+    m->slots[i].hash = h;
 }
 
 /* Rehash into a table of new_cap slots; the old table stays on failure. */
 static NTSTATUS grow(wfp_map *m, size_t new_cap)
 {
-    void **old = m->slots;
+    wfp_map_slot *old = m->slots;
     size_t old_cap = m->cap, i;
-    void **fresh = calloc(new_cap, sizeof *fresh);
+    wfp_map_slot *fresh = calloc(new_cap, sizeof *fresh);
     if (!fresh) return STATUS_NO_MEMORY;
     m->slots = fresh;
     m->cap = new_cap;
     for (i = 0; i < old_cap; i++)
-        if (old[i]) insert_slot(m, old[i]);
+        if (old[i].obj) insert_slot(m, old[i].obj, old[i].hash);
     free(old);
     return STATUS_SUCCESS;
 }
@@ -89,7 +87,7 @@ NTSTATUS wfp_map_put(wfp_map *m, void *obj)
         NTSTATUS st = grow(m, m->cap ? m->cap * 2 : 16);
         if (!NT_SUCCESS(st)) return st;
     }
-    insert_slot(m, obj);
+    insert_slot(m, obj, hash_key(key_of(m, obj), m->key_len));
     m->count++;
     return STATUS_SUCCESS;
 }
@@ -105,14 +103,15 @@ void wfp_map_del(wfp_map *m, const void *obj)
 {
     size_t i, j, mask = m->cap - 1;
     if (!m->cap) return;
-    for (i = home_of(m, obj); m->slots[i] != obj; i = (i + 1) & mask)
-        if (!m->slots[i]) return;
-    for (j = (i + 1) & mask; m->slots[j]; j = (j + 1) & mask) {
-        if (may_fill(i, j, home_of(m, m->slots[j]))) {
+    i = (size_t)hash_key(key_of(m, obj), m->key_len) & mask;
+    for (; m->slots[i].obj != obj; i = (i + 1) & mask)
+        if (!m->slots[i].obj) return;
+    for (j = (i + 1) & mask; m->slots[j].obj; j = (j + 1) & mask) {
+        if (may_fill(i, j, (size_t)m->slots[j].hash & mask)) {
             m->slots[i] = m->slots[j];
             i = j;
         }
     }
-    m->slots[i] = NULL;
+    m->slots[i].obj = NULL;
     m->count--;
 }

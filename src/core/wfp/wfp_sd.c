@@ -59,6 +59,26 @@ static NTSTATUS parse_default_root(ntsec_sd **out)
                             &no_context, out, NULL);
 }
 
+/* BFE inherits DACL ACEs only (W32-AC): children are created from a copy of
+** the parent without its SACL. */
+static NTSTATUS new_child(const ntsec_sd *parent, int is_container, const uint8_t *owner,
+                          const uint8_t *group, ntsec_sd **out)
+{
+    ntsec_sd_parts p;
+    ntsec_sd *dacl_only;
+    NTSTATUS s;
+    ntsec_sd_get_parts(parent, &p);
+    if (!(p.control & SE_SACL_PRESENT))
+        return ntsec_new_security(parent, NULL, is_container, owner, group, &ntsec_fwpm_mapping, out);
+    p.sacl = NULL;
+    p.control &= (uint16_t)~(SE_SACL_PRESENT | SE_SACL_AUTO_INHERITED | SE_SACL_PROTECTED | SE_SACL_DEFAULTED);
+    s = ntsec_sd_build(&p, &dacl_only);
+    if (!NT_SUCCESS(s)) return s;
+    s = ntsec_new_security(dacl_only, NULL, is_container, owner, group, &ntsec_fwpm_mapping, out);
+    ntsec_sd_unref(dacl_only);
+    return s;
+}
+
 /* EMULATOR CHOICE: containers are created by BFE: owner BA, group LS. */
 NTSTATUS wfp_sd_setup(ntsec_wfp_engine *e, ntsec_sd *root)
 {
@@ -71,8 +91,7 @@ NTSTATUS wfp_sd_setup(ntsec_wfp_engine *e, ntsec_sd *root)
         if (!NT_SUCCESS(s)) return s;
     }
     e->containers[NTSEC_WFP_ENGINE] = wfp_intern(e, e->containers[NTSEC_WFP_ENGINE]);
-    s = ntsec_new_security(e->containers[NTSEC_WFP_ENGINE], NULL, 1, wfp_sid_admins,
-                           wfp_sid_local_service, &ntsec_fwpm_mapping, &container);
+    s = new_child(e->containers[NTSEC_WFP_ENGINE], 1, wfp_sid_admins, wfp_sid_local_service, &container);
     if (!NT_SUCCESS(s)) return s;
     container = wfp_intern(e, container);
     for (c = NTSEC_WFP_ENGINE + 1; c < NTSEC_WFP_CONTAINER_COUNT; c++)
@@ -121,7 +140,7 @@ NTSTATUS wfp_child_sd(ntsec_wfp_engine *e, ntsec_wfp_container c, int is_contain
         *out = ntsec_sd_ref(k->result);
         return STATUS_SUCCESS;
     }
-    s = ntsec_new_security(parent, NULL, is_container, owner, group, &ntsec_fwpm_mapping, &r);
+    s = new_child(parent, is_container, owner, group, &r);
     if (!NT_SUCCESS(s)) return s;
     r = wfp_intern(e, r);
     cache_store(k, parent, is_container, owner, group, r);

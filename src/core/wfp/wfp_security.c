@@ -2,6 +2,8 @@
 ** wfp_security.c: the WFP Get/Set security functions, following
 ** wfp_ks_errors.md 2.8 in its check order (see wfp_security.h).
 */
+#include <string.h>
+
 #include "wfp_internal.h"
 #include "wfp_security.h"
 #include "wfp_objects.h"

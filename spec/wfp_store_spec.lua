@@ -1,0 +1,268 @@
+-- wfp_store_spec.lua: the persistent part of the engine in SQLite
+-- (docs/wfp.md, "Persistence"; wfp_ks_errors.md 2.2, 2.3).
+-- Reopening a path is a filter-engine restart (W32-OM "Object Lifetimes":
+-- persistent objects "live until they are deleted", static ones until "BFE
+-- stops", dynamic ones until their session ends; built-in ones forever). A
+-- committed transaction is durable (2.2: "Transactions are ... ACID"),
+-- also across SIGKILL. Several processes on one path: writes serialize on
+-- the store's write lock with the session's txnWaitTimeoutInMSec
+-- (FWP_E_TIMEOUT 0x80320012), and each sees the other's commits.
+-- The second process is spec/support/wfp_store_worker.lua.
+
+local ntsec = require("ntsec")
+local wfp = ntsec.wfp
+
+local LAYER = "FWPM_LAYER_ALE_AUTH_CONNECT_V4"
+local DACL = 0x4
+local PROTECTED_DACL = 0x80000000
+local FWP_E_TIMEOUT = 0x80320012
+local ADMIN = ntsec.token { user = "S-1-5-21-1-2-3-500", groups = { "BA", "WD" } }
+local WORKER = "lua5.4 spec/support/wfp_store_worker.lua "
+
+local counter = 0
+local function tmp_path()
+  counter = counter + 1
+  local p = os.tmpname()
+  os.remove(p)
+  return ("%s-wfp-%d.db"):format(p, counter)
+end
+
+local function remove_store(path)
+  for _, suffix in ipairs { "", "-wal", "-shm", ".progress", ".signal" } do os.remove(path .. suffix) end
+end
+
+local function read_all(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local function write_all(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+end
+
+-- Start the worker in the background; returns its pid.
+local function spawn(args)
+  local p = assert(io.popen("sh -c '" .. WORKER .. args .. " >/dev/null 2>&1 & echo $!'"))
+  local pid = assert(tonumber(p:read("l")))
+  p:close()
+  return pid
+end
+
+-- Alive and not a zombie (a killed orphan may wait a while for its reaper).
+local function alive(pid)
+  local f = io.open("/proc/" .. pid .. "/stat")
+  if not f then return os.execute("kill -0 " .. pid .. " 2>/dev/null") == true end
+  local stat = f:read("a") or ""
+  f:close()
+  return stat ~= "" and not stat:match("^%d+ %b() Z")
+end
+
+local function wait_gone(pid)
+  for _ = 1, 1000 do
+    if not alive(pid) then return end
+    os.execute("sleep 0.01")
+  end
+  error("worker " .. pid .. " did not end")
+end
+
+local function key(prefix, i) return ("{%s-0000-4000-8000-%012x}"):format(prefix, i) end
+
+local function callout_names(e)
+  local set = {}
+  for _, c in ipairs(e:callouts()) do set[c.key] = c end
+  return set
+end
+
+describe("WFP persistence in SQLite", function()
+  local path
+  before_each(function() path = tmp_path() end)
+  after_each(function() remove_store(path) end)
+
+  it("restarts: persistent and built-in objects come back with their descriptors, the rest not", function()
+    local e = assert(wfp.engine { path = path, clock = "virtual" })
+    local s = assert(e:open { token = ADMIN })
+    local d = assert(e:open { token = ADMIN, dynamic = true })
+    local _, _, p = s:add_provider { name = "p", flags = "FWPM_PROVIDER_FLAG_PERSISTENT", service = "svc" }
+    local _, _, sl = s:add_sublayer { name = "sl", provider = p, weight = 9, flags = "FWPM_SUBLAYER_FLAG_PERSISTENT" }
+    local _, cid, c = s:add_callout { name = "c", provider = p, layer = LAYER, flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }
+    local _, fid, f = s:add_filter { name = "f", provider = p, layer = LAYER, sublayer = sl, flags = 1,
+      action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = c } }
+    local _, _, static = s:add_callout { name = "static" }
+    local _, _, dynamic = d:add_callout { name = "dynamic" }
+    local deny = assert(ntsec.sd("D:(D;;SD;;;WD)")).dacl
+    assert.are.equal(0, wfp.FwpmCalloutSetSecurityInfoByKey0(s, c, DACL, nil, nil, deny, nil))
+    assert.are.equal(0, wfp.FwpmFilterSetSecurityInfoByKey0(s, nil, DACL, nil, nil,
+      assert(ntsec.sd("D:(A;OICI;GR;;;BU)")).dacl, nil))
+    assert.are.equal(0, wfp.FwpmLayerSetSecurityInfoByKey0(s, LAYER, DACL | PROTECTED_DACL, nil, nil,
+      assert(ntsec.sd("D:(A;;GA;;;BA)")).dacl, nil))
+    local function descriptors(session)
+      local out = {}
+      for _, q in ipairs {
+        { "FwpmProviderGetSecurityInfoByKey0", p }, { "FwpmSubLayerGetSecurityInfoByKey0", sl },
+        { "FwpmCalloutGetSecurityInfoByKey0", c }, { "FwpmFilterGetSecurityInfoByKey0", f },
+        { "FwpmFilterGetSecurityInfoByKey0", nil }, { "FwpmLayerGetSecurityInfoByKey0", LAYER },
+      } do
+        local code, sd = wfp[q[1]](session, q[2], 0x7)
+        out[#out + 1] = code == 0 and sd:sddl() or code
+      end
+      local _, root = wfp.FwpmEngineGetSecurityInfo0(session, 0x7)
+      out[#out + 1] = root:sddl()
+      return out
+    end
+    local before = descriptors(s)
+    e:close()
+
+    local e2 = assert(wfp.engine { path = path, clock = "virtual" })
+    local s2 = assert(e2:open { token = ADMIN })
+    assert.are.same(before, descriptors(s2))
+    local _, pp = s2:get_provider(p)
+    local _, ff = s2:get_filter(f)
+    local _, cc = s2:get_callout(c)
+    local _, ss = s2:get_sublayer(sl)
+    assert.are.same({ "persistent", "svc", 9 }, { pp.lifetime, pp.service, ss.weight })
+    assert.are.same({ fid, c, sl, p }, { ff.id, ff.callout, ff.sublayer, ff.provider })
+    assert.are.equal(cid, cc.id)
+    assert.are.equal(0x80320001, (s2:get_callout(static)))     -- static: gone with the restart
+    assert.are.equal(0x80320001, (s2:get_callout(dynamic)))
+    assert.are.equal(5, s2:delete_callout(c))                   -- the deny-DELETE ACE came back
+    local k2 = assert(e2:open { kernel_mode = true })
+    assert.are.equal(0xC022000A, k2:delete_callout(c))          -- and so did the filter's reference
+    local _, layer = s2:get_layer(LAYER)
+    assert.are.equal("builtin", layer.lifetime)
+    local _, _, _ = s2:add_callout { name = "after restart", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }
+    local _, id2 = s2:add_filter { name = "f2", layer = LAYER, action = "FWP_ACTION_BLOCK" }
+    assert.is_true(id2 > fid)                                    -- ids keep counting
+    e2:close()
+  end)
+
+  it("keeps every committed transaction across SIGKILL, and nothing of the interrupted one", function()
+    local first = 1
+    for _ = 1, 4 do
+      local progress = path .. ".progress"
+      os.remove(progress)
+      local pid = spawn(("writer %s %d %s"):format(path, first, progress))
+      os.execute(("sleep %.2f"):format(0.25 + math.random() * 0.35))
+      os.execute("kill -9 " .. pid)
+      wait_gone(pid)
+      local reported = first - 1
+      local f = io.open(progress)
+      if f then
+        for line in f:lines() do reported = tonumber(line) end
+        f:close()
+      end
+      local e = assert(wfp.engine { path = path })
+      local have = callout_names(e)
+      local last = 0
+      while have[key("a0000000", last + 1)] do last = last + 1 end
+      for i = 1, last do
+        assert.is_truthy(have[key("a0000000", i)], "A" .. i)
+        assert.is_truthy(have[key("b0000000", i)], "B" .. i .. " (atomic with A" .. i .. ")")
+      end
+      assert.is_nil(have[key("b0000000", last + 1)], "half of an uncommitted transaction")
+      -- everything reported as committed is there; at most one more commit
+      -- finished between COMMIT and the progress line
+      assert.is_true(last >= reported and last <= reported + 1,
+        ("reported %d, found %d"):format(reported, last))
+      assert.are.equal(2 * last, e:counts().callouts)
+      e:close()
+      first = last + 1
+    end
+    assert.is_true(first > 1, "the writer never committed")
+  end)
+
+  it("serializes writers across processes and shows each the other's commits", function()
+    local e = assert(wfp.engine { path = path })
+    local s = assert(e:open { token = ADMIN, txn_timeout_ms = 300 })
+    local held, signal = key("c0000000", 1), path .. ".signal"
+    local pid = spawn(("holder %s %s 900 %s"):format(path, signal, held))
+    for _ = 1, 500 do
+      if io.open(signal) then break end
+      os.execute("sleep 0.01")
+    end
+    assert.is_truthy(io.open(signal), "the holder never took the lock")
+    local t0 = e:clock()
+    assert.are.equal(FWP_E_TIMEOUT, wfp.FwpmTransactionBegin0(s, 0))
+    local waited = e:clock() - t0
+    assert.is_true(waited >= 290 and waited < 900, "waited " .. waited .. " ms")
+    assert.are.equal(FWP_E_TIMEOUT, (s:add_callout { name = "x", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }))
+    assert.are.equal(0x80320001, (s:get_callout(held)))        -- not committed yet: not seen
+    wait_gone(pid)
+    assert.are.equal(0, (s:get_callout(held)))                 -- committed by the other process
+    -- and the other way round: a commit here, seen by a new process
+    local mine = key("c0000000", 2)
+    assert.are.equal(0, (s:add_callout { key = mine, name = "mine", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }))
+    assert.is_true(os.execute(WORKER .. ("has %s %s"):format(path, mine)) == true)
+    -- a delete elsewhere is seen here
+    assert.is_true(os.execute(WORKER .. ("delete %s %s"):format(path, held)) == true)
+    assert.are.equal(0x80320001, (s:get_callout(held)))
+    e:close()
+  end)
+
+  it("times out at once on a virtual clock while another process holds the store", function()
+    local e = assert(wfp.engine { path = path, clock = "virtual" })
+    local s = assert(e:open { token = ADMIN, txn_timeout_ms = 700 })
+    local signal = path .. ".signal"
+    local pid = spawn(("holder %s %s 400 %s"):format(path, signal, key("d0000000", 1)))
+    for _ = 1, 500 do
+      if io.open(signal) then break end
+      os.execute("sleep 0.01")
+    end
+    local t0 = e:clock()
+    assert.are.equal(FWP_E_TIMEOUT, wfp.FwpmTransactionBegin0(s, 0))
+    assert.are.equal(700, e:clock() - t0)
+    wait_gone(pid)
+    assert.are.equal(0, wfp.FwpmTransactionBegin0(s, 0))
+    assert.are.equal(0, wfp.FwpmTransactionCommit0(s))
+    e:close()
+  end)
+
+  it("refuses a foreign or corrupt file with a clear error and never overwrites it", function()
+    write_all(path, "this is not a database, it is a text file\n")
+    local e, msg = wfp.engine { path = path }
+    assert.is_nil(e)
+    assert.matches("refused", msg)
+    assert.are.equal("this is not a database, it is a text file\n", read_all(path))
+    -- an ntsec store whose application id (header offset 68) is another program's
+    remove_store(path)
+    local good = assert(wfp.engine { path = path })
+    local k = assert(good:open { kernel_mode = true })
+    k:add_callout { name = "p", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }
+    good:close()
+    local bytes = read_all(path)
+    local foreign = bytes:sub(1, 68) .. "\0\0\0\7" .. bytes:sub(73)
+    write_all(path, foreign)
+    e, msg = wfp.engine { path = path }
+    assert.is_nil(e)
+    assert.matches("not an ntsec engine store", msg)
+    assert.are.equal(foreign, read_all(path))
+    -- a store with an unknown format version (header offset 60)
+    local future = bytes:sub(1, 60) .. "\0\0\0\99" .. bytes:sub(65)
+    write_all(path, future)
+    e, msg = wfp.engine { path = path }
+    assert.is_nil(e)
+    assert.matches("format version", msg)
+    assert.are.equal(future, read_all(path))
+    -- a damaged page
+    local damaged = bytes:sub(1, 4096) .. ("\170"):rep(4096) .. bytes:sub(8193)
+    write_all(path, damaged)
+    e, msg = wfp.engine { path = path }
+    assert.is_nil(e)
+    assert.matches("refused", msg)
+    assert.are.equal(damaged, read_all(path))
+    -- the original bytes still open
+    write_all(path, bytes)
+    assert(wfp.engine { path = path }):close()
+  end)
+
+  it("keeps the default engine in memory", function()
+    local e = wfp.engine { clock = "virtual" }
+    local k = assert(e:open { kernel_mode = true })
+    k:add_callout { name = "p", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }
+    e:close()
+    assert.are.equal(0, wfp.engine():counts().callouts)
+  end)
+end)

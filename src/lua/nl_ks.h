@@ -1,0 +1,66 @@
+/*
+** nl_ks.h: what the two halves of the kernel-streaming binding share
+** (nl_ks.c: devices, items, files, registration; nl_ks_irp.c: IRPs and the
+** dispatch entry points). Private to src/lua; docs/ks.md "Lua binding".
+**
+** Lifetime (lua_conventions.md 7): every child (item, file, irp) holds its
+** device in user value UV_DEVICE; an irp also holds its file (UV_FILE) and
+** requestor token (UV_TOKEN). The device keeps a weak-keyed set of its files
+** and irps (UV_CHILDREN) and a map from C items to their userdata (UV_ITEMS).
+*/
+#ifndef NL_KS_H
+#define NL_KS_H
+
+#include "nl.h"
+#include "ks.h"
+
+#define NL_KS_DEVICE "ntsec.ks.device"
+#define NL_KS_ITEM   "ntsec.ks.item"
+#define NL_KS_FILE   "ntsec.ks.file"
+#define NL_KS_IRP    "ntsec.ks.irp"
+
+typedef struct ud_device { ntsec_ks_device *dev; } ud_device;
+typedef struct ud_item { ntsec_ks_create_item *item; } ud_item;
+typedef struct ud_file { ntsec_ks_file *file; } ud_file;
+typedef struct ud_irp { ntsec_ks_irp *irp; } ud_irp;
+
+enum { UV_DEVICE = 1, UV_FILE = 2, UV_TOKEN = 3 };      /* children */
+enum { UV_CHILDREN = 1, UV_ITEMS = 2 };                  /* device */
+
+/* The userdata at i of that kind; the open_ variants raise "attempt to use
+** a closed ntsec.ks.<kind>" when it is closed. */
+ud_device *nlk_check_device(lua_State *L, int i);
+ntsec_ks_device *nlk_open_device(lua_State *L, int i);
+ntsec_ks_file *nlk_open_file(lua_State *L, int i);
+ud_irp *nlk_check_irp(lua_State *L, int i);
+ntsec_ks_irp *nlk_open_irp(lua_State *L, int i);
+
+/* Push methods[k] of the userdata at 1 and return 1, or push nothing and
+** return 0. Methods are found on closed objects too. */
+int nlk_push_method(lua_State *L, const char *k);
+
+/* Set user value UV_DEVICE of the userdata on top to the device at dev_idx;
+** with register_child, also add it to the device's child set. */
+void nlk_adopt(lua_State *L, int dev_idx, int register_child);
+
+/* Free the C IRP of u (never its file) and mark u closed. */
+void nlk_release_irp(ud_irp *u);
+
+/* Optional fields of the table at t: an integer (def when nil), an SD
+** userdata (NULL when nil; it stays reachable from the table). */
+lua_Integer nlk_opt_field_integer(lua_State *L, int t, const char *k, lua_Integer def);
+ntsec_sd *nlk_opt_field_sd(lua_State *L, int t, const char *k);
+
+/* "0x%08X" of v in buf (lua_pushfstring has no %X). */
+const char *nlk_hex32(char buf[11], uint32_t v);
+
+/* Register metatable name with meta's metamethods and, when methods is not
+** NULL, a "methods" table for nlk_push_method. */
+void nlk_new_kind(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods);
+
+/* nl_ks_irp.c: register the irp kind, and set ks.irp, ks.dispatch and the
+** KsDispatch* functions on the table on top of the stack. */
+void nlk_register_irp_kind(lua_State *L);
+void nlk_set_irp_functions(lua_State *L);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+** nl_ks_irp.c: IRPs and the faithful dispatch entry points of the
+** kernel-streaming binding (wfp_ks_errors.md 4.2-4.5; docs/ks.md "Lua
+** binding"): ks.irp{...}, irp fields and methods, ks.KsDispatchSetSecurity,
+** ks.KsDispatchQuerySecurity, ks.KsDispatchInvalidDeviceRequest, ks.dispatch.
+*/
+#include <string.h>
+
+#include "nl_ks.h"
+#include "status.h"
+
+static uint8_t check_major(lua_State *L, int t)
+{
+    static const char *const names[] = {"SET_SECURITY", "QUERY_SECURITY", NULL};
+    static const uint8_t codes[] = {IRP_MJ_SET_SECURITY, IRP_MJ_QUERY_SECURITY};
+    lua_Integer m;
+    uint8_t major;
+    lua_getfield(L, t, "major");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        major = codes[luaL_checkoption(L, -1, NULL, names)];
+    } else {
+        m = luaL_checkinteger(L, -1);
+        if (m != IRP_MJ_SET_SECURITY && m != IRP_MJ_QUERY_SECURITY)
+            luaL_error(L, "irp: major must be SET_SECURITY or QUERY_SECURITY");
+        major = (uint8_t)m;
+    }
+    lua_pop(L, 1);
+    return major;
+}
+
+/* Build the C IRP described by the table at t for the file at file_idx. */
+static ntsec_ks_irp *build_irp(lua_State *L, int t, ntsec_ks_file *file, uint8_t major)
+{
+    SECURITY_INFORMATION si = (SECURITY_INFORMATION)nlk_opt_field_integer(L, t, "security_information", 0);
+    lua_Integer length = nlk_opt_field_integer(L, t, "length", 0);
+    if (major == IRP_MJ_SET_SECURITY)
+        return ntsec_ks_irp_new_set_security(file, si, nlk_opt_field_sd(L, t, "security_descriptor"));
+    luaL_argcheck(L, length >= 0 && length <= 0x7FFFFFFF, 1, "length out of range");
+    return ntsec_ks_irp_new_query_security(file, si, (uint32_t)length);
+}
+
+/* Store the optional token field as the requestor (kept alive in UV_TOKEN). */
+static const ntsec_token *opt_requestor(lua_State *L, int t, int irp_idx)
+{
+    const ntsec_token *token;
+    lua_getfield(L, t, "token");
+    token = lua_isnil(L, -1) ? NULL : nl_check_token(L, -1);
+    lua_setiuservalue(L, irp_idx, UV_TOKEN);
+    return token;
+}
+
+/* ks.irp{major=, file=, security_information=, security_descriptor=,
+**        length=, token=, information=} -> irp */
+static int m_irp(lua_State *L)
+{
+    ud_irp *u;
+    ntsec_ks_file *file;
+    uint8_t major;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    major = check_major(L, 1);
+    lua_getfield(L, 1, "file");                 /* 2: file */
+    file = nlk_open_file(L, 2);
+    lua_getiuservalue(L, 2, UV_DEVICE);         /* 3: device */
+    u = (ud_irp *)lua_newuserdatauv(L, sizeof *u, 3);
+    u->irp = NULL;
+    luaL_setmetatable(L, NL_KS_IRP);
+    nlk_adopt(L, 3, 1);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, -2, UV_FILE);
+    u->irp = build_irp(L, 1, file, major);
+    if (!u->irp) return luaL_error(L, "ks.irp: out of memory");
+    u->irp->requestor = opt_requestor(L, 1, 4);
+    u->irp->io_status.information = (uint64_t)nlk_opt_field_integer(L, 1, "information", 0);
+    return 1;
+}
+
+static int irp_close(lua_State *L)
+{
+    nlk_release_irp(nlk_check_irp(L, 1));
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int irp_gc(lua_State *L)
+{
+    nlk_release_irp(nlk_check_irp(L, 1));
+    return 0;
+}
+
+static const char *major_name(uint8_t major)
+{
+    return major == IRP_MJ_SET_SECURITY ? "SET_SECURITY" : "QUERY_SECURITY";
+}
+
+static int irp_tostring(lua_State *L)
+{
+    char buf[11];
+    ud_irp *u = nlk_check_irp(L, 1);
+    if (!u->irp) lua_pushliteral(L, NL_KS_IRP " (closed)");
+    else lua_pushfstring(L, NL_KS_IRP " (%s, %p, status %s, completed %d)",
+                         major_name(u->irp->major_function), (void *)u->irp,
+                         nlk_hex32(buf, u->irp->io_status.status), (int)u->irp->completion_count);
+    return 1;
+}
+
+/* irp:complete([boost]) -> NTSTATUS of the completion helper */
+static int irp_complete(lua_State *L)
+{
+    ntsec_ks_irp *irp = nlk_open_irp(L, 1);
+    lua_Integer boost = luaL_optinteger(L, 2, IO_NO_INCREMENT);
+    luaL_argcheck(L, boost >= 0 && boost <= 0xFF, 2, "boost out of range");
+    nl_push_code(L, ntsec_ks_irp_complete(irp, (uint8_t)boost));
+    return 1;
+}
+
+/* The query answer: the first Information bytes once a query succeeded. */
+static void push_buffer(lua_State *L, const ntsec_ks_irp *irp)
+{
+    if (irp->major_function == IRP_MJ_QUERY_SECURITY && irp->completion_count &&
+        irp->io_status.status == STATUS_SUCCESS &&
+        irp->io_status.information <= irp->query_security.length)
+        lua_pushlstring(L, (const char *)irp->user_buffer, (size_t)irp->io_status.information);
+    else
+        lua_pushnil(L);
+}
+
+static SECURITY_INFORMATION irp_si(const ntsec_ks_irp *irp)
+{
+    return irp->major_function == IRP_MJ_SET_SECURITY ? irp->set_security.security_information
+                                                      : irp->query_security.security_information;
+}
+
+static int irp_index(lua_State *L)
+{
+    const char *k = luaL_checkstring(L, 2);
+    ntsec_ks_irp *irp;
+    if (nlk_push_method(L, k)) return 1;
+    irp = nlk_open_irp(L, 1);
+    if (!strcmp(k, "status")) nl_push_code(L, irp->io_status.status);
+    else if (!strcmp(k, "information")) lua_pushinteger(L, (lua_Integer)irp->io_status.information);
+    else if (!strcmp(k, "completed")) lua_pushinteger(L, irp->completion_count);
+    else if (!strcmp(k, "double_completed")) lua_pushboolean(L, irp->double_completed);
+    else if (!strcmp(k, "buffer")) push_buffer(L, irp);
+    else if (!strcmp(k, "major")) lua_pushstring(L, major_name(irp->major_function));
+    else if (!strcmp(k, "security_information")) lua_pushinteger(L, irp_si(irp));
+    else if (!strcmp(k, "length")) lua_pushinteger(L, irp->query_security.length);
+    else if (!strcmp(k, "file")) lua_getiuservalue(L, 1, UV_FILE);
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* ---- faithful dispatch entry points ---- */
+
+/* Check (device, irp) for a dispatch: both open, same device, file open.
+** want_major 0 accepts any major function. */
+static ntsec_ks_irp *dispatch_args(lua_State *L, ntsec_ks_device **dev, uint8_t want_major)
+{
+    ntsec_ks_irp *irp;
+    int same;
+    *dev = nlk_open_device(L, 1);
+    irp = nlk_open_irp(L, 2);
+    lua_getiuservalue(L, 2, UV_DEVICE);
+    same = lua_rawequal(L, 1, -1);
+    lua_getiuservalue(L, 2, UV_FILE);
+    nlk_open_file(L, lua_gettop(L));
+    lua_pop(L, 2);
+    luaL_argcheck(L, same, 2, "irp of another device");
+    luaL_argcheck(L, !want_major || irp->major_function == want_major, 2,
+                  want_major == IRP_MJ_SET_SECURITY ? "not a SET_SECURITY irp"
+                                                    : "not a QUERY_SECURITY irp");
+    return irp;
+}
+
+/* ks.KsDispatchSetSecurity(device, irp) -> NTSTATUS */
+static int m_set_security(lua_State *L)
+{
+    ntsec_ks_device *dev;
+    ntsec_ks_irp *irp = dispatch_args(L, &dev, IRP_MJ_SET_SECURITY);
+    nl_push_code(L, ntsec_ks_dispatch_set_security(dev, irp));
+    return 1;
+}
+
+/* ks.KsDispatchQuerySecurity(device, irp) -> NTSTATUS */
+static int m_query_security(lua_State *L)
+{
+    ntsec_ks_device *dev;
+    ntsec_ks_irp *irp = dispatch_args(L, &dev, IRP_MJ_QUERY_SECURITY);
+    nl_push_code(L, ntsec_ks_dispatch_query_security(dev, irp));
+    return 1;
+}
+
+/* ks.KsDispatchInvalidDeviceRequest(device, irp) -> NTSTATUS */
+static int m_invalid_device_request(lua_State *L)
+{
+    ntsec_ks_device *dev;
+    ntsec_ks_irp *irp = dispatch_args(L, &dev, 0);
+    nl_push_code(L, ntsec_ks_dispatch_invalid_device_request(dev, irp));
+    return 1;
+}
+
+/* ks.dispatch(device, irp) -> NTSTATUS (through the header's table) */
+static int m_dispatch(lua_State *L)
+{
+    ntsec_ks_device *dev;
+    ntsec_ks_irp *irp = dispatch_args(L, &dev, 0);
+    nl_push_code(L, ntsec_ks_dispatch_irp(dev, irp));
+    return 1;
+}
+
+void nlk_register_irp_kind(lua_State *L)
+{
+    static const luaL_Reg irp_methods[] = {{"complete", irp_complete}, {"close", irp_close},
+                                           {NULL, NULL}};
+    static const luaL_Reg irp_meta[] = {{"__index", irp_index}, {"__gc", irp_gc},
+                                        {"__close", irp_gc}, {"__tostring", irp_tostring},
+                                        {NULL, NULL}};
+    nlk_new_kind(L, NL_KS_IRP, irp_meta, irp_methods);
+}
+
+void nlk_set_irp_functions(lua_State *L)
+{
+    static const luaL_Reg funcs[] = {
+        {"irp", m_irp}, {"dispatch", m_dispatch},
+        {"KsDispatchSetSecurity", m_set_security}, {"KsDispatchQuerySecurity", m_query_security},
+        {"KsDispatchInvalidDeviceRequest", m_invalid_device_request}, {NULL, NULL}};
+    luaL_setfuncs(L, funcs, 0);
+}
