@@ -57,6 +57,7 @@ $(BUILD)/tests/%: tests/%.c tests/ctest.h $(LIB)
 
 # sd_robust_test runs the fuzz harnesses on fuzz/regress/ (it includes them).
 $(BUILD)/tests/sd_robust_test: $(wildcard fuzz/*_fuzz.c fuzz/*.h)
+$(BUILD)/tests/access_regress_test: fuzz/access_fuzz.c
 
 # The whole suite: C unit tests, then busted. Prints "N passed, N failed".
 test: all

@@ -22,6 +22,8 @@
 **   3. ntsec_explain decides exactly as ntsec_access_check;
 **   4. merge and inheritance output are valid self-relative descriptors
 **      and the old descriptor is never modified.
+** Findings live in fuzz/regress/access/, replayed by
+** tests/access_regress_test.c.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +37,9 @@
 #include "status.h"
 #include "token.h"
 
+#ifndef FUZZ_CHECK
 #define FUZZ_CHECK(cond) do { if (!(cond)) abort(); } while (0)
+#endif
 #define HEADER 12
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -165,6 +165,10 @@ static void test_reinheritance(void)
     CHECK_STR(set("O:BAG:SYD:P(A;;FA;;;BA)", DACL_SECURITY_INFORMATION | UNPROTECTED_DACL_SECURITY_INFORMATION,
                   "D:(A;;FA;;;BA)", SEF_DACL_AUTO_INHERIT, NULL),
               "O:BAG:SYD:AI(A;;FA;;;BA)");
+    /* a result without an owner keeps CREATOR OWNER in the effective copy
+    ** (fuzz finding: it used to lose its SID) */
+    CHECK_STR(set_with_parent("G:SY", DACL_SECURITY_INFORMATION, "D:", "O:SYG:SYD:(A;OI;0x2;;;CO)", 0),
+              "G:SYD:AI(A;ID;DC;;;CO)");
     /* PROTECTED_DACL keeps the parent out */
     CHECK_STR(set_with_parent("O:BAG:SYD:AI(A;ID;FW;;;BU)", DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
                               "D:(A;;FA;;;BA)", parent, 1),

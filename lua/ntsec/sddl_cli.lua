@@ -113,9 +113,9 @@ end
 local OBJECT_TYPES = { [5] = true, [6] = true, [7] = true, [8] = true, [0x0B] = true,
                        [0x0C] = true, [0x0F] = true, [0x10] = true }
 
--- 1 when an ACL of the Windows bytes shows the 2.10 quirk: AclSize larger
--- than its ACEs, or revision 4 without an object ACE.
-local function has_slack_quirk(b)
+-- True when an ACL of the Windows bytes shows the 2.10 quirk: AclSize
+-- larger than its ACEs, or revision 4 without an object ACE.
+local function slack_quirk(b)
   for _, field in ipairs { 13, 17 } do
     local off = string.unpack("<I4", b, field)
     if off ~= 0 and off + 8 <= #b then
@@ -129,6 +129,13 @@ local function has_slack_quirk(b)
     end
   end
   return false
+end
+
+-- slack_quirk, false for bytes too short to read (a broken data row then
+-- simply fails to match).
+local function has_slack_quirk(b)
+  local ok, quirk = pcall(slack_quirk, b)
+  return ok and quirk
 end
 
 -- The input 2.10 implies for a quirk row: Windows' output cannot show that

@@ -62,7 +62,7 @@ static int has_mask(const ntsec_ace *a)
 static void make_concrete(const inherit_ctx *c, ntsec_ace *a)
 {
     if (!has_mask(a)) return;
-    if (is_sid12(a->sid, sid_creator_owner)) a->sid = c->owner;
+    if (is_sid12(a->sid, sid_creator_owner) && c->owner) a->sid = c->owner;   /* no owner (merge): kept */
     else if (is_sid12(a->sid, sid_creator_group) && c->group) a->sid = c->group;
     a->mask = ntsec_map_generic(a->mask, c->map);
 }
