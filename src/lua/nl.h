@@ -66,6 +66,11 @@ ntsec_sd *nl_opt_sd(lua_State *L, int idx);
 /* Token at idx; raises otherwise. */
 ntsec_token *nl_check_token(lua_State *L, int idx);
 
+/* Generic-mapping argument at idx: "fwpm" (wfp_ks_errors.md 3.1), "file"
+** (4.2) or a {read=, write=, execute=, all=} table; raises otherwise. */
+struct ntsec_generic_mapping;
+void nl_check_mapping(lua_State *L, int idx, struct ntsec_generic_mapping *m);
+
 /* Parse a GUID string "xxxxxxxx-xxxx-..." with or without braces; raises on
 ** malformed input. nil/none or the all-zero GUID -> returns 0 (no key);
 ** otherwise fills *g and returns 1. */

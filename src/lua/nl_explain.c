@@ -13,26 +13,6 @@
 #include "sddl.h"
 #include "status.h"
 
-/* Mapping argument: "fwpm", "file", or a {read=,write=,execute=,all=} table. */
-static void aux_mapping(lua_State *L, int idx, ntsec_generic_mapping *m)
-{
-    static const char *const names[] = {"fwpm", "file", NULL};
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        *m = luaL_checkoption(L, idx, NULL, names) == 0 ? ntsec_fwpm_mapping : ntsec_file_mapping;
-        return;
-    }
-    luaL_checktype(L, idx, LUA_TTABLE);
-    lua_getfield(L, idx, "read");
-    lua_getfield(L, idx, "write");
-    lua_getfield(L, idx, "execute");
-    lua_getfield(L, idx, "all");
-    m->read = (ACCESS_MASK)luaL_checkinteger(L, -4);
-    m->write = (ACCESS_MASK)luaL_checkinteger(L, -3);
-    m->execute = (ACCESS_MASK)luaL_checkinteger(L, -2);
-    m->all = (ACCESS_MASK)luaL_checkinteger(L, -1);
-    lua_pop(L, 4);
-}
-
 /* ---- options ---- */
 
 typedef struct aux_opts {
@@ -118,7 +98,7 @@ static int m_access_check_ex(lua_State *L)
     NTSTATUS st;
     lua_settop(L, 5);
     a = lua_newuserdatauv(L, sizeof *a, 0);     /* scratch, too big for the C stack */
-    aux_mapping(L, 4, &m);
+    nl_check_mapping(L, 4, &m);
     aux_opts_read(L, 5, a);
     memset(&r, 0, sizeof r);
     st = ntsec_access_check(sd, t, desired, &m, &a->o, &r);
@@ -253,7 +233,7 @@ static int m_explain(lua_State *L)
     size_t i;
     lua_settop(L, 5);
     a = lua_newuserdatauv(L, sizeof *a, 0);     /* scratch, too big for the C stack */
-    aux_mapping(L, 4, &m);
+    nl_check_mapping(L, 4, &m);
     aux_opts_read(L, 5, a);
     if (ntsec_explain(sd, t, desired, &m, &a->o, &e) != STATUS_SUCCESS) return nl_fail(L, "explain", STATUS_NO_MEMORY);
     lua_createtable(L, 0, 6);

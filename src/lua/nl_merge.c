@@ -9,25 +9,12 @@
 #include "merge.h"
 #include "status.h"
 
+/* Optional mapping argument: nil -> *out = NULL, else read into m. */
 static void aux_mapping_opt(lua_State *L, int idx, ntsec_generic_mapping *m, const ntsec_generic_mapping **out)
 {
-    static const char *const names[] = {"fwpm", "file", NULL};
     *out = NULL;
     if (lua_isnoneornil(L, idx)) return;
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        *m = luaL_checkoption(L, idx, NULL, names) == 0 ? ntsec_fwpm_mapping : ntsec_file_mapping;
-    } else {
-        luaL_checktype(L, idx, LUA_TTABLE);
-        lua_getfield(L, idx, "read");
-        lua_getfield(L, idx, "write");
-        lua_getfield(L, idx, "execute");
-        lua_getfield(L, idx, "all");
-        m->read = (ACCESS_MASK)luaL_checkinteger(L, -4);
-        m->write = (ACCESS_MASK)luaL_checkinteger(L, -3);
-        m->execute = (ACCESS_MASK)luaL_checkinteger(L, -2);
-        m->all = (ACCESS_MASK)luaL_checkinteger(L, -1);
-        lua_pop(L, 4);
-    }
+    nl_check_mapping(L, idx, m);
     *out = m;
 }
 

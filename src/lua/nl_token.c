@@ -142,7 +142,7 @@ static int token_gc(lua_State *L)
 }
 
 /* Mapping argument: "fwpm", "file", a {read=,write=,execute=,all=} table. */
-static void check_mapping(lua_State *L, int idx, ntsec_generic_mapping *m)
+void nl_check_mapping(lua_State *L, int idx, ntsec_generic_mapping *m)
 {
     static const char *const names[] = {"fwpm", "file", NULL};
     if (lua_type(L, idx) == LUA_TSTRING) {
@@ -172,7 +172,7 @@ static int m_access_check(lua_State *L)
     ntsec_generic_mapping m;
     ntsec_access_result r;
     NTSTATUS st;
-    check_mapping(L, 4, &m);
+    nl_check_mapping(L, 4, &m);
     memset(&r, 0, sizeof r);
     st = ntsec_access_check(sd, t, desired, &m, NULL, &r);
     nl_push_code(L, st);
@@ -187,7 +187,7 @@ static int m_map_generic(lua_State *L)
 {
     ntsec_generic_mapping m;
     ACCESS_MASK mask = (ACCESS_MASK)luaL_checkinteger(L, 1);
-    check_mapping(L, 2, &m);
+    nl_check_mapping(L, 2, &m);
     lua_pushinteger(L, ntsec_map_generic(mask, &m));
     return 1;
 }
