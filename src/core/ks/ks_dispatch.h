@@ -16,7 +16,8 @@ NTSTATUS ntsec_ks_dispatch_invalid_device_request(ntsec_ks_device *dev, ntsec_ks
 ** its SetSecurity / QuerySecurity slot for the IRP's major function; a NULL
 ** slot (or another major function) goes to KsDispatchInvalidDeviceRequest.
 ** A file without a header completes with {STATUS_SUCCESS, 0} as ReactOS does
-** (4.3, "FIXME Pnp-Issue"). Returns the handler's status. */
+** (4.3: ReactOS notes it as an open Plug-and-Play question). Returns the
+** handler's status. */
 NTSTATUS ntsec_ks_dispatch_irp(ntsec_ks_device *dev, ntsec_ks_irp *irp);
 
 #endif
