@@ -34,5 +34,16 @@ function helper.tsv(path)
   return rows
 end
 
+--- Tokens shared by the KS specs: an ordinary user and an administrator
+-- whose Administrators group may own objects (SE_GROUP_OWNER).
+function helper.user_token()
+  return require("ntsec").token { user = "S-1-5-21-1-2-3-1001", groups = { "WD", "AU", "BU" } }
+end
+
+function helper.admin_token()
+  return require("ntsec").token { user = "S-1-5-21-1-2-3-500",
+    groups = { "WD", "AU", "BU", { sid = "BA", owner = true } } }
+end
+
 package.loaded["spec.helper"] = helper
 return helper

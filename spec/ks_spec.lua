@@ -61,14 +61,7 @@ local function bytes(hex) return helper.unhex(hex) end
 
 local function sd(sddl) return assert(ntsec.sd(sddl)) end
 
-local function user_token()
-  return ntsec.token{ user = "S-1-5-21-1-2-3-1001", groups = { "WD", "AU", "BU" } }
-end
-
-local function admin_token()
-  return ntsec.token{ user = "S-1-5-21-1-2-3-500",
-                      groups = { "WD", "AU", "BU", { sid = "BA", owner = true } } }
-end
+local user_token, admin_token = helper.user_token, helper.admin_token
 
 -- A device with one create item "filter" and a kernel-opened file on it.
 local function fixture(sddl, flags)

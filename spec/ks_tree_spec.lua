@@ -62,14 +62,7 @@ local HEX_WORLD_OGD = "01000480 30000000 3C000000 00000000 14000000" .. WORLD_DA
 local function bytes(hex) return helper.unhex(hex) end
 local function sd(sddl) return assert(ntsec.sd(sddl)) end
 
-local function user_token()
-  return ntsec.token{ user = "S-1-5-21-1-2-3-1001", groups = { "WD", "AU", "BU" } }
-end
-
-local function admin_token()
-  return ntsec.token{ user = "S-1-5-21-1-2-3-500",
-                      groups = { "WD", "AU", "BU", { sid = "BA", owner = true } } }
-end
+local user_token, admin_token = helper.user_token, helper.admin_token
 
 -- A device with the filter factory GLOBAL whose filters get a pin (INF
 -- descriptor) and a descriptor-less clock.
