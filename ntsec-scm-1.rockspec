@@ -16,6 +16,7 @@ build = {
         "src/core/access_integrity.c",
         "src/core/access_objtype.c",
         "src/core/access_walk.c",
+        "src/core/ace_types.c",
         "src/core/acl.c",
         "src/core/buf.c",
         "src/core/cond_eval.c",

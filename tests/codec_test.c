@@ -379,11 +379,17 @@ static void test_builder_too_large(void)
     ntsec_acl_add(&ab, &a);
     CHECK_EQ_U(ntsec_acl_end(&ab, 0), STATUS_INVALID_ACL);
     CHECK_EQ_U(b.len, before);
-    /* exactly 0xFFFF bytes via slack is fine; one more is not */
+    /* 0xFFFE bytes via slack is fine; 0xFFFF fits the u16 AclSize but is
+    ** odd, which RtlValidAcl rejects (1.8), so the builder refuses it as it
+    ** refuses 0x10000 (docs/binary.md "Size limits") */
     ntsec_acl_begin(&ab, &b);
-    CHECK_EQ_U(ntsec_acl_end(&ab, 0xFFFF - 8), STATUS_SUCCESS);
-    CHECK_EQ_U(ntsec_acl_size(b.data + before), 0xFFFF);
+    CHECK_EQ_U(ntsec_acl_end(&ab, 0xFFFE - 8), STATUS_SUCCESS);
+    CHECK_EQ_U(ntsec_acl_size(b.data + before), 0xFFFE);
+    CHECK(ntsec_acl_valid(b.data + before, 0xFFFE));
     b.len = before;
+    ntsec_acl_begin(&ab, &b);
+    CHECK_EQ_U(ntsec_acl_end(&ab, 0xFFFF - 8), STATUS_INVALID_ACL);
+    CHECK_EQ_U(b.len, before);
     ntsec_acl_begin(&ab, &b);
     CHECK_EQ_U(ntsec_acl_end(&ab, 0xFFFF - 7), STATUS_INVALID_ACL);
     CHECK_EQ_U(b.len, before);

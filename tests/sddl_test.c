@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctest.h"
+#include "ace_types.h"
 #include "acl.h"
 #include "sd.h"
 #include "sddl.h"
@@ -495,8 +496,57 @@ static void test_format_failure(void)
     ntsec_sd_unref(sd);
 }
 
+/* The ACE type table (ace_types.h) against the spec's own lists, written
+** out by hand from sd_semantics.md: 1.4 (object layout: 5-8, B, C, F, 10;
+** opaque: compound 4), 2.4 (SDDL codes, SACL-only codes), 2.8.3 (selectors),
+** 1.8 (size multiple of 4 for 0-3). */
+static void test_ace_type_table(void)
+{
+    static const char *const codes[NTSEC_ACE_TYPE_COUNT] = {
+        "A", "D", "AU", "AL", NULL, "OA", "OD", "OU", "OL", "XA", "XD",
+        "ZA", NULL, "XU", NULL, NULL, NULL, "ML", "RA", "SP", "TL", "FL" };
+    static const uint32_t object_types = 0x1E0u | 1u << 0xB | 1u << 0xC | 1u << 0xF | 1u << 0x10;
+    static const uint32_t sacl_only = 0xCu | 0x180u | 1u << 0xD | 1u << 0xE | 1u << 0xF | 1u << 0x10
+                                      | 0x3E0000u;
+    unsigned t;
+    for (t = 0; t < NTSEC_ACE_TYPE_COUNT; t++) {
+        const ntsec_ace_type_info *row = ntsec_ace_type((uint8_t)t);
+        const char *code = sddl_ace_type_code((uint8_t)t);
+        CHECK((code == NULL) == (codes[t] == NULL));
+        if (code && codes[t]) {
+            CHECK_STR(code, codes[t]);
+            CHECK_EQ_U(sddl_ace_type_from_code(code, strlen(code)), t);
+        }
+        CHECK_EQ_U(row->body == NTSEC_ACE_BODY_OBJECT, (object_types >> t) & 1);
+        CHECK_EQ_U(row->body == NTSEC_ACE_BODY_OPAQUE, t == 4);
+        CHECK_EQ_U(sddl_ace_type_sacl_only((uint8_t)t), (sacl_only >> t) & 1);
+        CHECK_EQ_U(ntsec_ace_type_has((uint8_t)t, NTSEC_ACE_K_SIZE4), t <= 3);
+    }
+    CHECK_EQ_U(sddl_ace_type_from_code("xa", 2), 9);       /* case-insensitive (2.4) */
+    CHECK_EQ_U(sddl_ace_type_from_code("d", 1), 1);
+    CHECK_EQ_U((unsigned)sddl_ace_type_from_code("B", 1), (unsigned)-1);
+    CHECK_EQ_U((unsigned)sddl_ace_type_from_code("AX", 2), (unsigned)-1);
+    CHECK_EQ_U(ntsec_ace_type(0x16)->body, NTSEC_ACE_BODY_OPAQUE);   /* unknown types */
+    CHECK(sddl_ace_type_code(0x16) == NULL);
+    CHECK(sddl_ace_type_code(0xFF) == NULL);
+    /* 2.8.3 selectors and the partial SACL types of 4.3 */
+    CHECK_EQ_U(ntsec_ace_type(0x11)->selector, LABEL_SECURITY_INFORMATION);
+    CHECK_EQ_U(ntsec_ace_type(0x12)->selector, ATTRIBUTE_SECURITY_INFORMATION);
+    CHECK_EQ_U(ntsec_ace_type(0x13)->selector, SCOPE_SECURITY_INFORMATION);
+    CHECK_EQ_U(ntsec_ace_type(0x14)->selector, PROCESS_TRUST_LABEL_SECURITY_INFORMATION);
+    CHECK_EQ_U(ntsec_ace_type(0x15)->selector, ACCESS_FILTER_SECURITY_INFORMATION);
+    CHECK_EQ_U(ntsec_ace_type(0x02)->selector, SACL_SECURITY_INFORMATION);
+    CHECK_EQ_U(ntsec_ace_types_selected(LABEL_SECURITY_INFORMATION | SCOPE_SECURITY_INFORMATION),
+               1u << 0x11 | 1u << 0x13);
+    /* 2.10: GUID-less OA/OD become A/D; OU/OL stay */
+    CHECK_EQ_U(ntsec_ace_type(5)->guidless, 0);
+    CHECK_EQ_U(ntsec_ace_type(6)->guidless, 1);
+    CHECK_EQ_U(ntsec_ace_type(7)->guidless, NTSEC_ACE_SAME);
+}
+
 int main(void)
 {
+    test_ace_type_table();
     sid_of("S-1-5-21-1-2-3", machine);
     sid_of("S-1-5-21-4-5-6", domain);
     sid_of("S-1-5-21-7-8-9", forest);

@@ -2,10 +2,11 @@
 ** acl.c: ACE decode/encode, RtlValidAcl and the ACL builder
 ** (sd_semantics.md 1.2-1.4, 1.8, 2.10).
 **
-** Every ACE type has one of three body layouts (1.4):
-**   SID     mask, SID, data          plain 0-3, callback 9/A/D/E, 0x11-0x15
-**   OBJECT  mask, flags, [GUID], [GUID], SID, data   5-8, B, C, F, 0x10
-**   OPAQUE  body kept as bytes        compound 4 and unknown types > 0x15
+** Every ACE type has one of three body layouts (1.4), given by its row in
+** the ACE type table (ace_types.h):
+**   SID     mask, SID, data
+**   OBJECT  mask, flags, [GUID], [GUID], SID, data
+**   OPAQUE  body kept as bytes (compound 4 and unknown types > 0x15)
 ** "data" is whatever follows the SID up to AceSize, so decode then encode
 ** reproduces the ACE byte for byte. Nothing here allocates except the
 ** builder's one output buffer.
@@ -13,30 +14,20 @@
 #include <string.h>
 
 #include "acl.h"
+#include "ace_types.h"
 #include "secdefs.h"
 #include "sid.h"
 #include "status.h"
 
-typedef enum ace_layout { LAYOUT_OPAQUE, LAYOUT_SID, LAYOUT_OBJECT } ace_layout;
-
-#define S LAYOUT_SID
-#define O LAYOUT_OBJECT
-/* Layout by type 0x00..0x15; anything above is opaque. */
-static const uint8_t layout_table[SYSTEM_ACCESS_FILTER_ACE_TYPE + 1] = {
-    S, S, S, S, LAYOUT_OPAQUE, O, O, O, O, S, S, O, O, S, S, O, O, S, S, S, S, S
-};
-#undef S
-#undef O
-
-static ace_layout layout_of(uint8_t type)
+/* Body layout of a type: its row in the ACE type table (ace_types.h). */
+static unsigned layout_of(uint8_t type)
 {
-    if (type > SYSTEM_ACCESS_FILTER_ACE_TYPE) return LAYOUT_OPAQUE;
-    return (ace_layout)layout_table[type];
+    return ntsec_ace_type(type)->body;
 }
 
 int ntsec_ace_is_object_type(uint8_t type)
 {
-    return layout_of(type) == LAYOUT_OBJECT;
+    return layout_of(type) == NTSEC_ACE_BODY_OBJECT;
 }
 
 /* ---- decode ---- */
@@ -92,11 +83,11 @@ static NTSTATUS decode_object(const uint8_t *p, size_t size, ntsec_ace *a)
 static NTSTATUS decode_body(const uint8_t *p, size_t size, ntsec_ace *a)
 {
     switch (layout_of(p[0])) {
-    case LAYOUT_SID:
+    case NTSEC_ACE_BODY_SID:
         if (size < 8) return STATUS_INVALID_ACL;
         a->mask = ntsec_rd32(p + 4);
         return decode_sid_tail(p, size, 8, a);
-    case LAYOUT_OBJECT:
+    case NTSEC_ACE_BODY_OBJECT:
         return decode_object(p, size, a);
     default:
         a->data_len = (uint32_t)(size - 4);
@@ -131,7 +122,7 @@ static int ace_valid(const uint8_t *p, size_t left)
     if (left <= 4) return 0;              /* header must end before AclSize */
     size = ntsec_rd16(p + 2);
     if (size < 4 || (size & 1) || size > left) return 0;
-    if (p[0] <= SYSTEM_ALARM_ACE_TYPE && (size & 3)) return 0;
+    if ((size & 3) && ntsec_ace_type_has(p[0], NTSEC_ACE_K_SIZE4)) return 0;
     return ntsec_ace_decode(p, size, &a) == STATUS_SUCCESS;
 }
 
@@ -142,7 +133,7 @@ int ntsec_acl_valid(const uint8_t *acl, size_t avail)
     if (!acl || avail < NTSEC_ACL_HEADER_SIZE) return 0;
     if (acl[0] < MIN_ACL_REVISION || acl[0] > MAX_ACL_REVISION) return 0;
     size = ntsec_acl_size(acl);
-    if (size < NTSEC_ACL_HEADER_SIZE || (size & 1) || size > avail) return 0;
+    if (size < NTSEC_ACL_HEADER_SIZE || !ntsec_acl_size_ok(size, 0) || size > avail) return 0;
     count = ntsec_acl_count(acl);
     for (i = 0; i < count; i++) {
         if (!ace_valid(acl + off, size - off)) return 0;
@@ -185,9 +176,9 @@ size_t ntsec_ace_encoded_size(const ntsec_ace *ace)
 {
     size_t n = 4 + (size_t)ace->data_len;
     switch (layout_of(ace->type)) {
-    case LAYOUT_SID:
+    case NTSEC_ACE_BODY_SID:
         return n + 4 + sid_bytes(ace->sid);
-    case LAYOUT_OBJECT:
+    case NTSEC_ACE_BODY_OBJECT:
         return n + 8 + (ace->object_type ? 16 : 0) + (ace->inherited_object_type ? 16 : 0)
                + sid_bytes(ace->sid);
     default:
@@ -225,15 +216,15 @@ static void copy_sid(uint8_t *dst, const uint8_t *sid)
 
 static void write_ace(uint8_t *p, size_t n, const ntsec_ace *ace)
 {
-    ace_layout layout = layout_of(ace->type);
+    unsigned layout = layout_of(ace->type);
     size_t off = 4;
     p[0] = ace->type;
     p[1] = ace->flags;
     ntsec_wr16(p + 2, (uint16_t)n);       /* n > 0xFFFF makes the ACL fail at end */
-    if (layout != LAYOUT_OPAQUE) {
+    if (layout != NTSEC_ACE_BODY_OPAQUE) {
         ntsec_wr32(p + 4, ace->mask);
         off = 8;
-        if (layout == LAYOUT_OBJECT) off = write_object_part(p, off, ace);
+        if (layout == NTSEC_ACE_BODY_OBJECT) off = write_object_part(p, off, ace);
         if (ace->sid) copy_sid(p + off, ace->sid);
         off += sid_bytes(ace->sid);
     }
@@ -270,7 +261,7 @@ NTSTATUS ntsec_acl_end(ntsec_acl_builder *ab, size_t slack)
     uint8_t *h;
     if (b->oom) return STATUS_NO_MEMORY;
     used = b->len - ab->start;
-    if (used > NTSEC_ACL_MAX_SIZE || slack > NTSEC_ACL_MAX_SIZE - used || ab->count > 0xFFFFu) {
+    if (slack > NTSEC_ACL_MAX_SIZE || !ntsec_acl_size_ok(used + slack, ab->count)) {
         b->len = ab->start;               /* drop the partial ACL */
         return STATUS_INVALID_ACL;
     }

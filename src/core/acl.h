@@ -10,6 +10,7 @@
 
 #include "ntsec_types.h"
 #include "buf.h"
+#include "secdefs.h"
 
 /* A decoded ACE. Pointers alias the ACL bytes (or, when building, the
 ** caller's memory). Fields not carried by the type are 0/NULL. */
@@ -39,6 +40,16 @@ NTSTATUS ntsec_ace_decode(const uint8_t *p, size_t avail, ntsec_ace *ace);
 /* RtlValidAcl over avail bytes (1.8). Returns 1 when valid. */
 int ntsec_acl_valid(const uint8_t *acl, size_t avail);
 
+/* The one size limit of an ACL, whichever code writes it (SDDL parser,
+** builder, set-security merge, inheritance): AclSize and AceCount are u16
+** fields, and RtlValidAcl wants AclSize even, so size <= 0xFFFE (1.2, 1.8,
+** docs/binary.md "Size limits"). An ACE lies inside its ACL, so it is
+** limited by the same rule (its own u16 AceSize is never the tighter one). */
+static inline int ntsec_acl_size_ok(size_t size, size_t count)
+{
+    return size <= NTSEC_ACL_MAX_SIZE && !(size & 1) && count <= 0xFFFFu;
+}
+
 static inline uint8_t ntsec_acl_revision(const uint8_t *acl) { return acl[0]; }
 static inline uint16_t ntsec_acl_size(const uint8_t *acl) { return ntsec_rd16(acl + 2); }
 static inline uint16_t ntsec_acl_count(const uint8_t *acl) { return ntsec_rd16(acl + 4); }
@@ -65,8 +76,8 @@ size_t ntsec_ace_encoded_size(const ntsec_ace *ace);
 ** The ACL is appended to buf starting where buf ended at begin. Its revision
 ** is ACL_REVISION, or ACL_REVISION_DS when an object ACE (types 5-8, 0x0B,
 ** 0x0C, 0x0F, 0x10) was added or ntsec_acl_force_ds was called (1.2, 2.10).
-** Errors from end: STATUS_INVALID_ACL when the ACL exceeds 0xFFFF bytes,
-** STATUS_NO_MEMORY. */
+** Errors from end: STATUS_INVALID_ACL when the ACL fails ntsec_acl_size_ok
+** (the partial ACL is then removed from buf), STATUS_NO_MEMORY. */
 typedef struct ntsec_acl_builder {
     ntsec_buf *buf;
     size_t start;

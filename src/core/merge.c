@@ -12,6 +12,7 @@
 
 #include "merge.h"
 #include "merge_internal.h"
+#include "ace_types.h"
 #include "acl.h"
 #include "buf.h"
 #include "secdefs.h"
@@ -142,13 +143,14 @@ static int any_split(const uint8_t *acl)
     return 0;
 }
 
-/* Write the header; STATUS_INVALID_ACL past 64 KiB (4.6). */
+/* Write the header; STATUS_INVALID_ACL past the ACL limit (4.6, the same
+** ntsec_acl_size_ok as every other ACL writer). */
 static NTSTATUS raw_end(raw_acl *r)
 {
     size_t used = r->buf->len - r->start;
     uint8_t *h;
     if (r->buf->oom) return STATUS_NO_MEMORY;
-    if (used > NTSEC_ACL_MAX_SIZE || r->count > 0xFFFFu) return STATUS_INVALID_ACL;
+    if (!ntsec_acl_size_ok(used, r->count)) return STATUS_INVALID_ACL;
     h = r->buf->data + r->start;
     h[0] = r->revision;
     h[1] = 0;
@@ -344,14 +346,11 @@ static NTSTATUS replace_acl(const acl_side *sd, const merge_job *j, const uint8_
     return STATUS_SUCCESS;
 }
 
-/* Types replaced by the partial bits: label 0x11, RA 0x12, SP 0x13. */
+/* Types replaced by the partial bits (label 0x11, RA 0x12, SP 0x13): the
+** rows of the ACE type table whose SACL selector is one of them. */
 static uint32_t partial_types(SECURITY_INFORMATION si)
 {
-    uint32_t t = 0;
-    if (si & LABEL_SECURITY_INFORMATION) t |= 1u << SYSTEM_MANDATORY_LABEL_ACE_TYPE;
-    if (si & ATTRIBUTE_SECURITY_INFORMATION) t |= 1u << SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE;
-    if (si & SCOPE_SECURITY_INFORMATION) t |= 1u << SYSTEM_SCOPED_POLICY_ID_ACE_TYPE;
-    return t;
+    return ntsec_ace_types_selected(si & SI_SACL_PARTIAL);
 }
 
 static int count_types(const uint8_t *acl, uint32_t types)

@@ -36,6 +36,14 @@ static int too_long(const cond_parser *c, size_t n)
     return n > NTSEC_ACL_MAX_SIZE || c->out->len - c->start > NTSEC_ACL_MAX_SIZE - n;
 }
 
+/* Bytes the expression may still add; text is converted against this, so
+** the limit is on the byte code, never on the length of the text. */
+static size_t room(const cond_parser *c)
+{
+    size_t used = c->out->len - c->start;
+    return used > NTSEC_ACL_MAX_SIZE ? 0 : NTSEC_ACL_MAX_SIZE - used;
+}
+
 static int fail_at(cond_parser *c, NTSTATUS st, size_t at)
 {
     if (c->err == STATUS_SUCCESS) {
@@ -112,9 +120,9 @@ static int parse_string(cond_parser *c)
     const char *start = c->s + c->pos + 1;
     const char *end = memchr(start, '"', c->len - c->pos - 1);
     size_t body;
-    if (!end || too_long(c, 2 * (size_t)(end - start))) return fail(c);
+    if (!end) return fail(c);
     body = open_sized(c, 0x10);
-    if (!sddl_utf8_to_utf16(c->out, start, (size_t)(end - start))) return fail(c);
+    if (!sddl_utf8_to_utf16_max(c->out, start, (size_t)(end - start), room(c))) return fail(c);
     close_sized(c, body);
     c->pos = (size_t)(end - c->s) + 1;
     return 1;
@@ -256,9 +264,10 @@ static int parse_class_attr(cond_parser *c)
     if (i == 3) return fail(c);
     start = c->pos + 1 + classes[i].n;
     for (k = start; k < c->len && !ends_name(c->s[k]); k++) {}
-    if (k == start || too_long(c, 2 * (k - start))) return fail_at(c, STATUS_INVALID_ACL, start);
+    if (k == start) return fail_at(c, STATUS_INVALID_ACL, start);
     body = open_sized(c, classes[i].type);
-    if (!sddl_attr_name_to_utf16(c->out, c->s + start, k - start)) return fail_at(c, STATUS_INVALID_ACL, start);
+    if (!sddl_attr_name_to_utf16(c->out, c->s + start, k - start, room(c)))
+        return fail_at(c, STATUS_INVALID_ACL, start);
     close_sized(c, body);
     c->pos = k;
     return 1;
@@ -267,9 +276,9 @@ static int parse_class_attr(cond_parser *c)
 static int parse_local_attr(cond_parser *c, size_t n)
 {
     size_t body;
-    if (n == 0 || too_long(c, 2 * n)) return fail(c);
+    if (n == 0) return fail(c);
     body = open_sized(c, 0xF8);
-    sddl_utf8_to_utf16(c->out, c->s + c->pos, n);
+    if (!sddl_utf8_to_utf16_max(c->out, c->s + c->pos, n, room(c))) return fail(c);
     close_sized(c, body);
     c->pos += n;
     return 1;

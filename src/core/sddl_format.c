@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sddl.h"
+#include "ace_types.h"
 #include "acl.h"
 #include "guid.h"
 #include "sddl_internal.h"
@@ -25,14 +26,7 @@
 /* Selector bit that makes a SACL ACE of this type printable (2.8.3). */
 static SECURITY_INFORMATION selector_of(uint8_t type)
 {
-    switch (type) {
-    case SYSTEM_MANDATORY_LABEL_ACE_TYPE: return LABEL_SECURITY_INFORMATION;
-    case SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE: return ATTRIBUTE_SECURITY_INFORMATION;
-    case SYSTEM_SCOPED_POLICY_ID_ACE_TYPE: return SCOPE_SECURITY_INFORMATION;
-    case SYSTEM_PROCESS_TRUST_LABEL_ACE_TYPE: return PROCESS_TRUST_LABEL_SECURITY_INFORMATION;
-    case SYSTEM_ACCESS_FILTER_ACE_TYPE: return ACCESS_FILTER_SECURITY_INFORMATION;
-    default: return SACL_SECURITY_INFORMATION;
-    }
+    return ntsec_ace_type(type)->selector;
 }
 
 /* ACE flags in bit order OI CI NP IO ID CR SA FA (2.8.8); 0x40 prints as
@@ -44,7 +38,7 @@ static char *put_ace_flags(char *p, uint8_t flags, uint8_t type)
     for (i = 0; i < 8; i++) {
         const char *name;
         if (!(flags & (1u << i))) continue;
-        name = (i == 6 && type == SYSTEM_ACCESS_FILTER_ACE_TYPE) ? "TP" : names[i];
+        name = (i == 6 && ntsec_ace_type_has(type, NTSEC_ACE_K_TP)) ? "TP" : names[i];
         *p++ = name[0];
         *p++ = name[1];
     }
@@ -64,21 +58,17 @@ static char *put_guid(char *p, const uint8_t *g)
     return p;
 }
 
-static int is_callback(uint8_t type)
-{
-    return type == ACCESS_ALLOWED_CALLBACK_ACE_TYPE || type == ACCESS_DENIED_CALLBACK_ACE_TYPE
-           || type == ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE
-           || type == SYSTEM_AUDIT_CALLBACK_ACE_TYPE;
-}
-
-/* ";(expression)" or ";(attribute)" after the SID, when the type has one. */
+/* ";(expression)" or ";(attribute)" after the SID, when the type has one
+** (the table's tail column; types with a tail but no SDDL code never get
+** here). */
 static NTSTATUS put_tail(ntsec_buf *out, const ntsec_ace *a, const ntsec_sid_ctx *ctx)
 {
-    if (a->type == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE) {
+    unsigned tail = ntsec_ace_type(a->type)->tail;
+    if (tail == NTSEC_ACE_TAIL_CLAIM) {
         ntsec_buf_putc(out, ';');
         return sddl_ra_format(out, a->data, a->data_len, ctx);
     }
-    if (is_callback(a->type) && a->data_len) {
+    if (tail == NTSEC_ACE_TAIL_COND && a->data_len) {
         ntsec_buf_putc(out, ';');
         return sddl_cond_format(out, a->data, a->data_len, ctx);
     }
@@ -101,7 +91,7 @@ static NTSTATUS put_ace(ntsec_buf *out, const ntsec_ace *a, const ntsec_sid_ctx 
     *p++ = ';';
     p = put_ace_flags(p, a->flags, a->type);
     *p++ = ';';
-    p = sddl_rights_text(p, a->mask, a->type == SYSTEM_MANDATORY_LABEL_ACE_TYPE);
+    p = sddl_rights_text(p, a->mask, ntsec_ace_type_has(a->type, NTSEC_ACE_K_LABEL));
     *p++ = ';';
     p = put_guid(p, a->object_type);
     p = put_guid(p, a->inherited_object_type);

@@ -67,13 +67,20 @@ NTSTATUS sddl_ra_format(ntsec_buf *out, const uint8_t *data, size_t len,
 
 /* ---- text helpers (sddl_text.c) ---- */
 
-/* Append s[0..len) (UTF-8) as UTF-16LE code units. Returns 0 on invalid
-** UTF-8 (the buffer may then hold part of the text). */
+/* Append s[0..len) (UTF-8) as UTF-16LE code units, at most room bytes.
+** Returns 0 on invalid UTF-8 or when the UTF-16 text would pass room (the
+** buffer may then hold part of the text). Limits are on the bytes written,
+** never on the characters read: text and binary input meet the same limit
+** (docs/sddl.md "Size limits"). */
+int sddl_utf8_to_utf16_max(ntsec_buf *out, const char *s, size_t len, size_t room);
+
+/* sddl_utf8_to_utf16_max without a limit (token claims). */
 int sddl_utf8_to_utf16(ntsec_buf *out, const char *s, size_t len);
 
 /* Same for an attribute name, where "%xxxx" (4 hex digits) stands for one
-** UTF-16 code unit (2.11). Returns 0 on a bad escape or invalid UTF-8. */
-int sddl_attr_name_to_utf16(ntsec_buf *out, const char *s, size_t len);
+** UTF-16 code unit (2.11). Returns 0 on a bad escape, invalid UTF-8 or
+** more than room bytes. */
+int sddl_attr_name_to_utf16(ntsec_buf *out, const char *s, size_t len, size_t room);
 
 /* Append UTF-16LE p[0..nbytes) as UTF-8. as_name != 0 escapes what would
 ** end an attribute name as %xxxx; otherwise a '"' or an unpaired surrogate

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sddl.h"
+#include "ace_types.h"
 #include "acl.h"
 #include "guid.h"
 #include "sddl_internal.h"
@@ -189,16 +190,10 @@ static NTSTATUS parse_guid_field(parser *p, ntsec_guid *g, const uint8_t **slot)
     return STATUS_SUCCESS;
 }
 
+/* 1 when the type's SDDL has "; (...)" after the SID (its table row). */
 static int takes_tail(uint8_t type)
 {
-    switch (type) {
-    case ACCESS_ALLOWED_CALLBACK_ACE_TYPE: case ACCESS_DENIED_CALLBACK_ACE_TYPE:
-    case ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE: case SYSTEM_AUDIT_CALLBACK_ACE_TYPE:
-    case SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE:
-        return 1;
-    default:
-        return 0;
-    }
+    return ntsec_ace_type(type)->tail != NTSEC_ACE_TAIL_NONE;
 }
 
 /* "; (expression))" or "; (attribute))" after the SID of a callback/RA ACE. */
@@ -208,7 +203,7 @@ static NTSTATUS parse_tail(parser *p, ace_fields *f)
     NTSTATUS st;
     if (i >= p->len || p->s[i] != '(') return fail(p, STATUS_INVALID_ACL, i);
     p->tail.len = 0;
-    if (f->ace.type == SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE)
+    if (ntsec_ace_type(f->ace.type)->tail == NTSEC_ACE_TAIL_CLAIM)
         st = sddl_ra_parse(p->s + i, p->len - i, p->ctx, &p->tail, &used);
     else
         st = sddl_cond_parse(p->s + i, p->len - i, p->ctx, &p->tail, &used);
@@ -237,20 +232,18 @@ static NTSTATUS parse_sid_field(parser *p, ace_fields *f)
     return parse_tail(p, f);
 }
 
-/* GUIDs belong to object types only; GUID-less OA/OD become A/D (2.3) and
-** keep their object-ACE size in the ACL (2.10): returns the slack bytes. */
+/* GUIDs belong to object types only; GUID-less OA/OD become A/D (2.3, the
+** table's GUID-less column) and keep their object-ACE size in the ACL
+** (2.10): returns the slack bytes. */
 static NTSTATUS settle_object(parser *p, ace_fields *f, size_t at, size_t *slack)
 {
     int has_guid = f->ace.object_type || f->ace.inherited_object_type;
-    uint8_t t = f->ace.type;
+    const ntsec_ace_type_info *row = ntsec_ace_type(f->ace.type);
     *slack = 0;
-    if (!ntsec_ace_is_object_type(t)) return has_guid ? fail(p, STATUS_INVALID_ACL, at) : 0;
-    if (has_guid) return STATUS_SUCCESS;
-    if (t == ACCESS_ALLOWED_OBJECT_ACE_TYPE || t == ACCESS_DENIED_OBJECT_ACE_TYPE) {
-        f->ace.type = t == ACCESS_ALLOWED_OBJECT_ACE_TYPE ? ACCESS_ALLOWED_ACE_TYPE
-                                                           : ACCESS_DENIED_ACE_TYPE;
-        *slack = 4;
-    }
+    if (row->body != NTSEC_ACE_BODY_OBJECT) return has_guid ? fail(p, STATUS_INVALID_ACL, at) : 0;
+    if (has_guid || row->guidless == NTSEC_ACE_SAME) return STATUS_SUCCESS;
+    f->ace.type = row->guidless;
+    *slack = 4;
     return STATUS_SUCCESS;
 }
 

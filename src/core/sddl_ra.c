@@ -86,6 +86,15 @@ static int has_nul_unit(const ntsec_buf *out, size_t start)
     return 0;
 }
 
+/* Bytes the blob may still take: names and strings are converted against
+** this, so the limit is on the blob (an ACE must fit an ACL of 0xFFFF
+** bytes), never on the length of the text (docs/sddl.md "Size limits"). */
+static size_t room(const ra_parser *r)
+{
+    size_t used = r->out->len - r->blob;
+    return used > NTSEC_ACL_MAX_SIZE ? 0 : NTSEC_ACL_MAX_SIZE - used;
+}
+
 static int value_int(ra_parser *r, uint16_t type)
 {
     sddl_int v;
@@ -105,10 +114,9 @@ static int value_string(ra_parser *r)
 {
     size_t from, to, at;
     if (!quoted(r, &from, &to)) return 0;
-    if (to - from > NTSEC_ACL_MAX_SIZE / 2) return fail(r, STATUS_INVALID_ACL);
     if (!r->out) return 1;
     at = r->out->len;
-    if (!sddl_utf8_to_utf16(r->out, r->s + from, to - from) || has_nul_unit(r->out, at))
+    if (!sddl_utf8_to_utf16_max(r->out, r->s + from, to - from, room(r)) || has_nul_unit(r->out, at))
         return fail(r, STATUS_INVALID_ACL);
     ntsec_buf_put_u16(r->out, 0);
     return 1;
@@ -176,6 +184,7 @@ static int parse_values(ra_parser *r, uint16_t type)
     r->count = 0;
     for (;;) {
         if (r->out && r->out->oom) return fail(r, STATUS_NO_MEMORY);
+        if (r->out && !room(r)) return fail(r, STATUS_INVALID_ACL);   /* bounds memory */
         if (!parse_value(r, type)) return 0;
         skip_ws(r);
         if (r->pos < r->len && r->s[r->pos] == ')') {
@@ -243,8 +252,7 @@ NTSTATUS sddl_ra_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
     r.len = len;
     r.ctx = ctx;
     r.err = STATUS_SUCCESS;
-    if (!parse_head(&r, &name_from, &name_to, &type, &flags) || !parse_values(&r, type)
-        || name_to - name_from > NTSEC_ACL_MAX_SIZE / 2) {
+    if (!parse_head(&r, &name_from, &name_to, &type, &flags) || !parse_values(&r, type)) {
         if (r.err == STATUS_SUCCESS) r.err = STATUS_INVALID_ACL;
         *consumed = r.pos;
         return r.err;
@@ -252,7 +260,7 @@ NTSTATUS sddl_ra_parse(const char *s, size_t len, const ntsec_sid_ctx *ctx,
     r.out = out;
     r.blob = out->len;
     write_header(&r, type, flags, r.count);
-    if (!sddl_attr_name_to_utf16(out, s + name_from, name_to - name_from)
+    if (!sddl_attr_name_to_utf16(out, s + name_from, name_to - name_from, room(&r))
         || has_nul_unit(out, r.blob + 16 + 4 * (size_t)r.count)) {
         *consumed = name_from;
         return STATUS_INVALID_ACL;

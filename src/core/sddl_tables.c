@@ -10,6 +10,8 @@
 */
 #include <string.h>
 
+#include "ace_types.h"
+
 #include "sddl_tables.h"
 #include "secdefs.h"
 
@@ -47,32 +49,24 @@ const uint8_t sddl_flag_table[26 * 26] = {
 
 /* ---- ACE types (1.4, 2.4) ---- */
 
-/* Type + 1 by two-letter code (0 = none). */
-static const uint8_t type_by_key[26 * 26] = {
-    [KEY('A', 'U')] = SYSTEM_AUDIT_ACE_TYPE + 1,
-    [KEY('A', 'L')] = SYSTEM_ALARM_ACE_TYPE + 1,
-    [KEY('O', 'A')] = ACCESS_ALLOWED_OBJECT_ACE_TYPE + 1,
-    [KEY('O', 'D')] = ACCESS_DENIED_OBJECT_ACE_TYPE + 1,
-    [KEY('O', 'U')] = SYSTEM_AUDIT_OBJECT_ACE_TYPE + 1,
-    [KEY('O', 'L')] = SYSTEM_ALARM_OBJECT_ACE_TYPE + 1,
-    [KEY('X', 'A')] = ACCESS_ALLOWED_CALLBACK_ACE_TYPE + 1,
-    [KEY('X', 'D')] = ACCESS_DENIED_CALLBACK_ACE_TYPE + 1,
-    [KEY('Z', 'A')] = ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE + 1,
-    [KEY('X', 'U')] = SYSTEM_AUDIT_CALLBACK_ACE_TYPE + 1,
-    [KEY('M', 'L')] = SYSTEM_MANDATORY_LABEL_ACE_TYPE + 1,
-    [KEY('R', 'A')] = SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE + 1,
-    [KEY('S', 'P')] = SYSTEM_SCOPED_POLICY_ID_ACE_TYPE + 1,
-    [KEY('T', 'L')] = SYSTEM_PROCESS_TRUST_LABEL_ACE_TYPE + 1,
-    [KEY('F', 'L')] = SYSTEM_ACCESS_FILTER_ACE_TYPE + 1,
+/* Type + 1 by SDDL code (0 = none), generated from the ACE type table
+** (ace_types.h): two-letter codes at their key, one-letter codes at
+** 26 * 26 + letter; a row without a code writes a slot of its own past
+** those, so no slot is written twice. */
+#define ONE_LETTER(c) (26 * 26 + ((c) - 'A'))
+#define NO_CODE(code) (26 * 26 + 26 + (code))
+#define TYPE_BY_CODE(code, name, c1, c2, ...) \
+    [(c2) ? KEY(c1, c2) : (c1) ? ONE_LETTER(c1) : NO_CODE(code)] = (code) + 1,
+static const uint8_t type_by_key[26 * 26 + 26 + NTSEC_ACE_TYPE_COUNT] = {
+    NTSEC_ACE_TYPE_TABLE(TYPE_BY_CODE)
 };
+#undef TYPE_BY_CODE
 
 int sddl_ace_type_from_code(const char *s, size_t len)
 {
     if (len == 1) {
-        char c = (char)(s[0] & ~0x20);
-        if (c == 'A') return ACCESS_ALLOWED_ACE_TYPE;
-        if (c == 'D') return ACCESS_DENIED_ACE_TYPE;
-        return -1;
+        unsigned c = (unsigned)((unsigned char)s[0] & ~0x20u) - 'A';
+        return c < 26 && type_by_key[ONE_LETTER('A') + c] ? type_by_key[ONE_LETTER('A') + c] - 1 : -1;
     }
     if (len == 2) {
         int key = sddl_key(s[0], s[1]);
@@ -81,28 +75,15 @@ int sddl_ace_type_from_code(const char *s, size_t len)
     return -1;
 }
 
-static const char *const type_codes[SYSTEM_ACCESS_FILTER_ACE_TYPE + 1] = {
-    "A", "D", "AU", "AL", NULL, "OA", "OD", "OU", "OL", "XA", "XD",
-    "ZA", NULL, "XU", NULL, NULL, NULL, "ML", "RA", "SP", "TL", "FL",
-};
-
 const char *sddl_ace_type_code(uint8_t type)
 {
-    return type <= SYSTEM_ACCESS_FILTER_ACE_TYPE ? type_codes[type] : NULL;
+    const char *code = ntsec_ace_type(type)->sddl;
+    return code[0] ? code : NULL;
 }
 
 int sddl_ace_type_sacl_only(uint8_t type)
 {
-    switch (type) {
-    case SYSTEM_AUDIT_ACE_TYPE: case SYSTEM_ALARM_ACE_TYPE:
-    case SYSTEM_AUDIT_OBJECT_ACE_TYPE: case SYSTEM_ALARM_OBJECT_ACE_TYPE:
-    case SYSTEM_AUDIT_CALLBACK_ACE_TYPE: case SYSTEM_MANDATORY_LABEL_ACE_TYPE:
-    case SYSTEM_RESOURCE_ATTRIBUTE_ACE_TYPE: case SYSTEM_SCOPED_POLICY_ID_ACE_TYPE:
-    case SYSTEM_PROCESS_TRUST_LABEL_ACE_TYPE: case SYSTEM_ACCESS_FILTER_ACE_TYPE:
-        return 1;
-    default:
-        return 0;
-    }
+    return ntsec_ace_type_has(type, NTSEC_ACE_K_SACL);
 }
 
 /* ---- SID aliases (2.7) ---- */

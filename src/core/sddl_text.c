@@ -3,6 +3,8 @@
 ** attributes (sd_semantics.md 2.11): UTF-8 <-> UTF-16LE, attribute names
 ** with %xxxx escapes, and 64-bit integer literals with their sign and base.
 */
+#include <stdint.h>
+
 #include "sddl_internal.h"
 #include "status.h"
 
@@ -59,25 +61,36 @@ static void put_scalar(ntsec_buf *out, unsigned long v)
     put_unit(out, 0xDC00 | (v & 0x3FF));
 }
 
-int sddl_utf8_to_utf16(ntsec_buf *out, const char *s, size_t len)
+/* 1 when n more bytes of UTF-16 would exceed room counted from start. */
+static int over_room(const ntsec_buf *out, size_t start, size_t n, size_t room)
 {
-    size_t i = 0;
+    return out->len - start > room || n > room - (out->len - start);
+}
+
+int sddl_utf8_to_utf16_max(ntsec_buf *out, const char *s, size_t len, size_t room)
+{
+    size_t i = 0, start = out->len;
     while (i < len) {
         long v = utf8_next(s, len, &i);
-        if (v < 0) return 0;
+        if (v < 0 || over_room(out, start, v < 0x10000 ? 2 : 4, room)) return 0;
         put_scalar(out, (unsigned long)v);
     }
     return 1;
 }
 
-int sddl_attr_name_to_utf16(ntsec_buf *out, const char *s, size_t len)
+int sddl_utf8_to_utf16(ntsec_buf *out, const char *s, size_t len)
 {
-    size_t i = 0;
+    return sddl_utf8_to_utf16_max(out, s, len, SIZE_MAX);
+}
+
+int sddl_attr_name_to_utf16(ntsec_buf *out, const char *s, size_t len, size_t room)
+{
+    size_t i = 0, start = out->len;
     while (i < len) {
         if (s[i] == '%') {
             unsigned long u = 0;
             unsigned k, d;
-            if (len - i < 5) return 0;
+            if (len - i < 5 || over_room(out, start, 2, room)) return 0;
             for (k = 1; k <= 4; k++) {
                 if ((d = hex_digit(s[i + k])) > 15) return 0;
                 u = (u << 4) | d;
@@ -86,7 +99,7 @@ int sddl_attr_name_to_utf16(ntsec_buf *out, const char *s, size_t len)
             i += 5;
         } else {
             long v = utf8_next(s, len, &i);
-            if (v < 0) return 0;
+            if (v < 0 || over_room(out, start, v < 0x10000 ? 2 : 4, room)) return 0;
             put_scalar(out, (unsigned long)v);
         }
     }
