@@ -128,7 +128,27 @@ typedef struct ntsec_trace_sink {
     void *ctx;
 } ntsec_trace_sink;
 
-/* Options of one check; zero-initialise for the plain NtAccessCheck case. */
+/* Access-check entry points: they differ before any ACE is read
+** (docs/access.md "Entry points"; the rules are the table in
+** access_entry.c). */
+typedef enum ntsec_access_entry {
+    NTSEC_ENTRY_DEFAULT = 0,            /* ntsec_access_check's own: owner and group required,
+                                           token type and level not checked */
+    NTSEC_ENTRY_NT_ACCESS_CHECK,        /* NtAccessCheck and advapi32 AccessCheck */
+    NTSEC_ENTRY_BY_TYPE,                /* NtAccessCheckByType (AccessCheckByType) */
+    NTSEC_ENTRY_BY_TYPE_RESULT_LIST,    /* NtAccessCheckByTypeResultList: a list is required,
+                                           per-entry partial grants */
+    NTSEC_ENTRY_KERNEL,                 /* SeAccessCheck / AuthzAccessCheck (object manager,
+                                           KDC, filter engine): owner required, no group */
+    NTSEC_ENTRY_COUNT
+} ntsec_access_entry;
+
+/* Name of an entry point ("NtAccessCheck", ...; "default", "kernel"), or
+** NULL when out of range; and back (NTSEC_ENTRY_COUNT when unknown). */
+const char *ntsec_access_entry_name(ntsec_access_entry e);
+ntsec_access_entry ntsec_access_entry_by_name(const char *name);
+
+/* Options of one check; zero-initialise for the default entry point. */
 typedef struct ntsec_access_opts {
     const uint8_t *principal_self;            /* replaces S-1-5-10 in ACEs, or NULL */
     uint32_t flags;                           /* NTSEC_ACCESS_* */
@@ -136,6 +156,7 @@ typedef struct ntsec_access_opts {
     size_t object_type_count;                 /* <= NTSEC_MAX_OBJECT_TYPES */
     ntsec_object_result *results;             /* per node (ResultList), or NULL */
     const ntsec_trace_sink *trace;            /* explanation, or NULL (no cost) */
+    ntsec_access_entry entry;                 /* NTSEC_ENTRY_* (0: default) */
 } ntsec_access_opts;
 
 /* privileges_used bits. */
