@@ -185,17 +185,22 @@ typedef struct ntsec_access_result {
 ** the DACL walk, with conditional ACEs evaluated against the token's claims
 ** and the SACL's resource attributes, and object ACEs against
 ** opts->object_types.
-** Returns the call status: STATUS_GENERIC_NOT_MAPPED when desired carries
-** GENERIC_* bits; with NTSEC_ACCESS_NT_API, STATUS_NO_IMPERSONATION_TOKEN
-** for a primary token and STATUS_BAD_IMPERSONATION_LEVEL below
-** SecurityIdentification; STATUS_INVALID_SECURITY_DESCR when the descriptor
-** lacks an owner or group (3.2 row 6); STATUS_INVALID_PARAMETER for a
-** malformed object-type list; STATUS_NOT_SUPPORTED for a list longer than
-** NTSEC_MAX_OBJECT_TYPES; STATUS_INVALID_ACL when a DACL ACE the walk needs
-** cannot be decoded; else STATUS_SUCCESS with *res filled (res untouched on
-** failure). With an object-type list *res is node 0's outcome (denied when
-** a deny ACE hit any node, as DTYP's whole-request denial) and
-** opts->results, when given, receives every node's.
+** opts->entry picks the entry point (ntsec_access_entry; access_entry.c
+** holds its rules). Returns the call status, checked in this order:
+** STATUS_GENERIC_NOT_MAPPED when desired carries GENERIC_* bits; for the
+** NtAccessCheck* entry points (or NTSEC_ACCESS_NT_API with the default)
+** STATUS_NO_IMPERSONATION_TOKEN for a primary token and
+** STATUS_BAD_IMPERSONATION_LEVEL below SecurityIdentification;
+** STATUS_INVALID_PARAMETER for a malformed object-type list, or none at the
+** ResultList entry point; STATUS_NOT_SUPPORTED for a list longer than
+** NTSEC_MAX_OBJECT_TYPES; STATUS_INVALID_SECURITY_DESCR when sd is NULL or
+** lacks an owner, or a group except at NTSEC_ENTRY_KERNEL (3.2 row 6);
+** STATUS_INVALID_PARAMETER for an unknown entry; STATUS_INVALID_ACL when a
+** DACL ACE the walk needs cannot be decoded; else STATUS_SUCCESS with *res
+** filled (res untouched on failure). With an object-type list *res is node
+** 0's outcome (denied when a deny ACE hit any node, as DTYP's whole-request
+** denial) and opts->results, when given, receives every node's; at the
+** ResultList entry point a denied node reports the bits it was granted.
 ** mapping maps generic bits found in ACE masks and gives MAXIMUM_ALLOWED its
 ** GenericAll for a NULL DACL; NULL acts as an all-zero mapping. opts may be
 ** NULL. Never allocates. Choices on UNCONFIRMED points: docs/access.md. */
