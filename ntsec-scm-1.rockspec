@@ -13,6 +13,7 @@ build = {
     ["ntsec.core"] = {
       sources = {
         "src/core/access.c",
+        "src/core/access_entry.c",
         "src/core/access_integrity.c",
         "src/core/access_objtype.c",
         "src/core/access_walk.c",
@@ -20,6 +21,7 @@ build = {
         "src/core/acl.c",
         "src/core/buf.c",
         "src/core/cond_eval.c",
+        "src/core/cond_fold.c",
         "src/core/cond_value.c",
         "src/core/explain.c",
         "src/core/guid.c",
@@ -72,6 +74,7 @@ build = {
         "src/core/wfp/wfp_subscribe.c",
         "src/core/wfp/wfp_table.c",
         "src/core/wfp/wfp_txn.c",
+        "src/lua/nl_access.c",
         "src/lua/nl_acl.c",
         "src/lua/nl_consts.c",
         "src/lua/nl_explain.c",
@@ -99,6 +102,7 @@ build = {
       defines = { "_POSIX_C_SOURCE=200809L" },
       libraries = { "sqlite3" },
     },
+    ["ntsec.access"] = "lua/ntsec/access.lua",
     ["ntsec.audit"] = "lua/ntsec/audit.lua",
     ["ntsec.errors"] = "lua/ntsec/errors.lua",
     ["ntsec.explain"] = "lua/ntsec/explain.lua",

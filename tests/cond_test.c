@@ -120,11 +120,13 @@ static void test_string_equality(void)
     CHECK_EQ_U(eval("(@User.Title != \"PM\")", none), U);
     CHECK_EQ_U(eval("(@User.Title != \"VP\")", t), T);
     CHECK_EQ_U(eval("(@User.Title == \"\")", t), F);
-    /* == on sets: the exact value set; != and < on a set: UNKNOWN */
+    /* == on sets: the exact value set; != its negation (issue 10, samba-0089);
+    ** < on a set: UNKNOWN */
     CHECK_EQ_U(eval("(@User.Title == {\"VP\", \"pm\"})", multi), T);
     CHECK_EQ_U(eval("(@User.Title == \"PM\")", multi), F);
     CHECK_EQ_U(eval("(@User.Title == {\"PM\", \"CEO\"})", multi), F);
-    CHECK_EQ_U(eval("(@User.Title != \"PM\")", multi), U);
+    CHECK_EQ_U(eval("(@User.Title != \"PM\")", multi), T);
+    CHECK_EQ_U(eval("(@User.Title < \"PM\")", multi), U);
     /* ordering of strings by code unit after folding: "PM" < "VP" */
     CHECK_EQ_U(eval("(@User.Title < \"vp\")", t), T);
     CHECK_EQ_U(eval("(@User.Title >= \"PMA\")", t), F);           /* a prefix is smaller */
@@ -166,9 +168,10 @@ static void test_numbers(void)
     CHECK_EQ_U(eval("(@Device.big == 0xffffffffffffffff)", t), T);
     CHECK_EQ_U(eval("(@Device.big > 0)", t), T);
     CHECK_EQ_U(eval("(@Device.big == -1)", t), F);
-    /* booleans: == and != against 0/1 only; ordering is a type error */
-    CHECK_EQ_U(eval("(@Device.Bitlocker == 1)", t), T);
-    CHECK_EQ_U(eval("(@Device.Bitlocker != 0)", t), T);
+    /* a boolean claim against an integer is a type mismatch (issue 10,
+    ** samba-0252); ordering too */
+    CHECK_EQ_U(eval("(@Device.Bitlocker == 1)", t), E);
+    CHECK_EQ_U(eval("(@Device.Bitlocker != 0)", t), E);
     CHECK_EQ_U(eval("(@Device.Bitlocker >= 1)", t), E);
     /* attributes as booleans (2.4.4.17.7): non-zero integers are TRUE */
     CHECK_EQ_U(eval("(@Device.Bitlocker && @Device.Bitlocker)", t), T);
@@ -196,12 +199,15 @@ static void test_sets(void)
     CHECK_EQ_U(eval("(@Device.colour Contains {\"blue\", \"green\"})", t), F);
     CHECK_EQ_U(eval("(@Device.colour Not_Contains {\"blue\", \"green\"})", t), T);
     CHECK_EQ_U(eval("(@Device.colour Any_of {\"green\", \"red\"})", t), T);
-    CHECK_EQ_U(eval("(@Device.colour Any_of \"green\")", t), F);
+    CHECK_EQ_U(eval("(@Device.colour Any_of \"green\")", t), U);    /* single literal */
     CHECK_EQ_U(eval("(@Device.colour Not_Any_of {\"green\"})", t), T);
-    /* conformance set: (XD;;FX;;;WD;(@USER.Project Any_of 1)) and friends */
-    CHECK_EQ_U(eval("(@USER.Project Any_of 1)", t), T);
-    CHECK_EQ_U(eval("(!(@USER.Project Not_Any_of 1))", t), T);
-    CHECK_EQ_U(eval("(@USER.Project Any_of \"pink\")", t), E);          /* int vs string */
+    /* conformance set: (XD;;FX;;;WD;(@USER.Project Any_of 1)) and friends:
+    ** Any_of / Not_Any_of with one literal (no composite) on the right is
+    ** UNKNOWN (issue 10, samba-0171..0174), whatever its type */
+    CHECK_EQ_U(eval("(@USER.Project Any_of 1)", t), U);
+    CHECK_EQ_U(eval("(!(@USER.Project Not_Any_of 1))", t), U);
+    CHECK_EQ_U(eval("(@USER.Project Any_of \"pink\")", t), U);
+    CHECK_EQ_U(eval("(@USER.Project Any_of {\"pink\"})", t), E);        /* int vs string */
     CHECK_EQ_U(eval("(@USER.Project Any_of {3, 4})", t), F);
     CHECK_EQ_U(eval("(@USER.Nothing Any_of {3, 4})", t), U);
     ntsec_token_free(t);
@@ -316,6 +322,148 @@ static void test_malformed(void)
     ntsec_token_free(t);
 }
 
+/* ---- Windows' own rules (issue 10; docs/access.md "Conditional ACEs"),
+** each checked on values of our own choosing, worked out from the rule ---- */
+
+/* Case folding beyond Latin-1: Windows' upper-case table (Unicode <= 6.0). */
+static void test_rule_case_folding(void)
+{
+    ntsec_token *t = base_token();
+    add_str(t, NTSEC_CLAIM_USER, "greek_l", 0, "\xce\xb1\xce\xb2", NULL);          /* U+03B1 U+03B2 */
+    add_str(t, NTSEC_CLAIM_USER, "greek_u", 0, "\xce\x91\xce\x92", NULL);          /* U+0391 U+0392 */
+    add_str(t, NTSEC_CLAIM_USER, "cyr_lower", 0, "\xd0\xb1", NULL);              /* U+0431 */
+    add_str(t, NTSEC_CLAIM_USER, "cyr_upper", 0, "\xd0\x92", NULL);              /* U+0412 */
+    add_str(t, NTSEC_CLAIM_USER, "armenian_l", 0, "\xd5\xa1", NULL);               /* U+0561 */
+    add_str(t, NTSEC_CLAIM_USER, "armenian_u", 0, "\xd4\xb1", NULL);               /* U+0531 */
+    add_str(t, NTSEC_CLAIM_USER, "wide_l", 0, "\xef\xbd\x81", NULL);               /* U+FF41 */
+    add_str(t, NTSEC_CLAIM_USER, "wide_u", 0, "\xef\xbc\xa1", NULL);               /* U+FF21 */
+    add_str(t, NTSEC_CLAIM_USER, "cherokee_l", 0, "\xea\xad\xb0", NULL);           /* U+AB70 (Unicode 8.0) */
+    add_str(t, NTSEC_CLAIM_USER, "cherokee_u", 0, "\xe1\x8e\xa0", NULL);           /* U+13A0 */
+    add_str(t, NTSEC_CLAIM_USER, "sharp", 0, "\xc3\x9f", NULL);                  /* U+00DF, no one-unit upper */
+    add_str(t, NTSEC_CLAIM_USER, "ss", 0, "SS", NULL);
+    add_str(t, NTSEC_CLAIM_USER, "cs_greek", CLAIM_SECURITY_ATTRIBUTE_VALUE_CASE_SENSITIVE,
+            "\xce\xb1\xce\xb2", NULL);
+    CHECK_EQ_U(eval("(@User.greek_l == @User.greek_u)", t), T);
+    CHECK_EQ_U(eval("(@User.armenian_l == @User.armenian_u)", t), T);
+    CHECK_EQ_U(eval("(@User.wide_l == @User.wide_u)", t), T);
+    CHECK_EQ_U(eval("(@User.wide_l == \"A\")", t), F);             /* full-width is not ASCII */
+    /* ordering after folding: U+0431 -> U+0411 < U+0412 (unfolded it is greater) */
+    CHECK_EQ_U(eval("(@User.cyr_lower < @User.cyr_upper)", t), T);
+    /* letters of Unicode 7.0 and later keep their code units */
+    CHECK_EQ_U(eval("(@User.cherokee_l == @User.cherokee_u)", t), F);
+    CHECK_EQ_U(eval("(@User.sharp == @User.ss)", t), F);
+    CHECK_EQ_U(eval("(@User.cs_greek == @User.greek_u)", t), F);  /* CASE_SENSITIVE: no folding */
+    ntsec_token_free(t);
+}
+
+/* != between multi-valued operands is the negation of set equality. */
+static void test_rule_not_equal_sets(void)
+{
+    ntsec_token *t = base_token();
+    add_int(t, NTSEC_CLAIM_USER, "n", CLAIM_SECURITY_ATTRIBUTE_TYPE_INT64, 7, 9, 2);
+    add_int(t, NTSEC_CLAIM_USER, "m", CLAIM_SECURITY_ATTRIBUTE_TYPE_INT64, 9, 7, 2);
+    CHECK_EQ_U(eval("(@User.n != {9, 7})", t), F);               /* same set, other order */
+    CHECK_EQ_U(eval("(@User.n != {7, 9, 11})", t), T);
+    CHECK_EQ_U(eval("(@User.n != 7)", t), T);                    /* two values vs one */
+    CHECK_EQ_U(eval("(@User.n != @User.m)", t), F);
+    CHECK_EQ_U(eval("(@User.n == {7, 9})", t), T);
+    CHECK_EQ_U(eval("(@User.n > {1, 2})", t), U);                /* ordering stays UNKNOWN */
+    CHECK_EQ_U(eval("(@User.none != {1, 2})", t), U);            /* absent attribute */
+    ntsec_token_free(t);
+}
+
+/* An empty composite on the right. */
+static void test_rule_empty_composite(void)
+{
+    ntsec_token *t = base_token();
+    add_int(t, NTSEC_CLAIM_DEVICE, "n", CLAIM_SECURITY_ATTRIBUTE_TYPE_INT64, 3, 0, 1);
+    /* present attribute */
+    CHECK_EQ_U(eval("(@Device.n != {})", t), T);
+    CHECK_EQ_U(eval("(@Device.n == {})", t), F);
+    CHECK_EQ_U(eval("(@Device.n Contains {})", t), F);
+    CHECK_EQ_U(eval("(@Device.n Any_of {})", t), F);
+    CHECK_EQ_U(eval("(@Device.n Not_Contains {})", t), T);
+    CHECK_EQ_U(eval("(@Device.n Not_Any_of {})", t), T);
+    CHECK_EQ_U(eval("(@Device.n < {})", t), U);
+    /* absent attribute: Contains / Any_of still FALSE, Not_Contains TRUE */
+    CHECK_EQ_U(eval("(@Device.gone Contains {})", t), F);
+    CHECK_EQ_U(eval("(@Device.gone Any_of {})", t), F);
+    CHECK_EQ_U(eval("(@Device.gone Not_Contains {})", t), T);
+    CHECK_EQ_U(eval("(@Device.gone Not_Any_of {})", t), U);
+    CHECK_EQ_U(eval("(@Device.gone == {})", t), U);
+    /* the results take part in the logic like any other */
+    CHECK_EQ_U(eval("((@Device.gone Contains {}) || (@Device.n == 3))", t), T);
+    CHECK_EQ_U(eval("(!(@Device.gone Any_of {}))", t), T);
+    ntsec_token_free(t);
+}
+
+/* Any_of / Not_Any_of with one literal, not a composite, on the right. */
+static void test_rule_any_of_single(void)
+{
+    ntsec_token *t = base_token();
+    add_str(t, NTSEC_CLAIM_USER, "dept", 0, "sales", "hr");
+    add_str(t, NTSEC_CLAIM_USER, "one", 0, "hr", NULL);
+    CHECK_EQ_U(eval("(@User.dept Any_of \"hr\")", t), U);
+    CHECK_EQ_U(eval("(@User.dept Not_Any_of \"it\")", t), U);
+    CHECK_EQ_U(eval("(@User.dept Any_of {\"hr\"})", t), T);      /* a one-element composite is a set */
+    CHECK_EQ_U(eval("(@User.dept Not_Any_of {\"it\"})", t), T);
+    CHECK_EQ_U(eval("(@User.dept Any_of @User.one)", t), T);     /* a single-valued attribute too */
+    CHECK_EQ_U(eval("(@User.dept Contains \"hr\")", t), T);      /* Contains takes one literal */
+    ntsec_token_free(t);
+}
+
+/* Integer and boolean claims as a bare condition: TRUE when any value is
+** non-zero, also with several values. */
+static void test_rule_multi_valued_truth(void)
+{
+    ntsec_token *t = base_token();
+    add_int(t, NTSEC_CLAIM_USER, "u", CLAIM_SECURITY_ATTRIBUTE_TYPE_UINT64, 0, 5, 2);
+    add_int(t, NTSEC_CLAIM_USER, "zeros", CLAIM_SECURITY_ATTRIBUTE_TYPE_INT64, 0, 0, 2);
+    add_int(t, NTSEC_CLAIM_USER, "b", CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN, 0, 1, 2);
+    add_int(t, NTSEC_CLAIM_USER, "neg", CLAIM_SECURITY_ATTRIBUTE_TYPE_INT64, -4, 0, 2);
+    add_str(t, NTSEC_CLAIM_USER, "words", 0, "a", "b");
+    CHECK_EQ_U(eval("(@User.u)", t), T);
+    CHECK_EQ_U(eval("(@User.zeros)", t), F);
+    CHECK_EQ_U(eval("(@User.b)", t), T);
+    CHECK_EQ_U(eval("(@User.neg)", t), T);
+    CHECK_EQ_U(eval("(!(@User.zeros))", t), T);
+    CHECK_EQ_U(eval("(@User.u && @User.b)", t), T);
+    CHECK_EQ_U(eval("(@User.words)", t), U);                      /* several strings: no rule */
+    ntsec_token_free(t);
+}
+
+/* A boolean claim compared with an integer is a type mismatch. */
+static void test_rule_boolean_vs_integer(void)
+{
+    ntsec_token *t = base_token();
+    add_int(t, NTSEC_CLAIM_USER, "flag", CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN, 1, 0, 1);
+    add_int(t, NTSEC_CLAIM_USER, "flag2", CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN, 1, 0, 1);
+    add_int(t, NTSEC_CLAIM_USER, "off", CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN, 0, 0, 1);
+    CHECK_EQ_U(eval("(@User.flag == 1)", t), E);
+    CHECK_EQ_U(eval("(@User.flag != 7)", t), E);
+    CHECK_EQ_U(eval("(@User.flag == @User.flag2)", t), T);        /* boolean with boolean */
+    CHECK_EQ_U(eval("(@User.flag == @User.off)", t), F);
+    /* a mismatch spoils the whole expression, not only its operand */
+    CHECK_EQ_U(eval("((@User.flag == 1) || (@User.flag == @User.flag2))", t), E);
+    ntsec_token_free(t);
+}
+
+/* `!` on a bare attribute with operands below it on the stack fails the
+** whole expression; as the first operand it works. */
+static void test_rule_not_on_attribute(void)
+{
+    ntsec_token *t = base_token();
+    add_int(t, NTSEC_CLAIM_USER, "yes", CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN, 1, 0, 1);
+    add_int(t, NTSEC_CLAIM_USER, "no", CLAIM_SECURITY_ATTRIBUTE_TYPE_BOOLEAN, 0, 0, 1);
+    CHECK_EQ_U(eval("(!(@User.no))", t), T);
+    CHECK_EQ_U(eval("(!(@User.no) && @User.yes)", t), T);
+    CHECK_EQ_U(eval("(@User.yes && !(@User.no))", t), E);
+    CHECK_EQ_U(eval("(@User.no || !(@User.no))", t), E);
+    CHECK_EQ_U(eval("(@User.yes && !(@User.no || @User.no))", t), T);   /* ! of a result */
+    CHECK_EQ_U(eval("(!(!(@User.yes)))", t), T);
+    ntsec_token_free(t);
+}
+
 int main(void)
 {
     test_string_equality();
@@ -325,5 +473,12 @@ int main(void)
     test_membership();
     test_sid_and_octets();
     test_malformed();
+    test_rule_case_folding();
+    test_rule_not_equal_sets();
+    test_rule_empty_composite();
+    test_rule_any_of_single();
+    test_rule_multi_valued_truth();
+    test_rule_boolean_vs_integer();
+    test_rule_not_on_attribute();
     return ctest_summary();
 }

@@ -144,5 +144,6 @@ M.set_security = require("ntsec.merge").set_security
 M.new_security = require("ntsec.merge").new_security
 M.wfp = require("ntsec.wfp")
 M.ks = require("ntsec.ks")
+require("ntsec.access").register(M)
 
 return M

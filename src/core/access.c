@@ -197,6 +197,7 @@ static void pass_tree_normal(run *r, ac_nodes *s, int *bad)
     ACCESS_MASK remaining = r->want & ~r->pre;
     trace_simple(r, NTSEC_TRACE_PASS, r->dacl_state, remaining, 0, 0);
     if (remaining) remaining &= ~owner_rights(r);
+    if (!r->dacl) remaining = 0;     /* absent/NULL DACL: every node granted, as in max mode (ros-011) */
     nodes_init(s, r->c.ntypes, remaining);
     if (r->dacl && ac_walk_tree_normal(&r->c, r->dacl, s) < 0) *bad = 1;
     trace_simple(r, NTSEC_TRACE_PASS_END, 0, s->want[0], 0,
@@ -241,14 +242,17 @@ static NTSTATUS max_status(const run *r, ACCESS_MASK g)
     return (g && !(r->want & ~g)) ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
 }
 
+/* granted[i]: what node i got; a denied node reports it only where the
+** entry point gives partial grants (ResultList: ros-029/030), else 0. */
 static void fill_node_results(const run *r, const ACCESS_MASK *granted, const int *ok)
 {
     size_t i;
     ntsec_object_result *out = r->opts->results;
+    int partial = ac_partial_grants(r->opts);
     if (!out) return;
     for (i = 0; i < r->c.ntypes; i++) {
         out[i].status = ok[i] ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
-        out[i].granted = ok[i] ? granted[i] : 0;
+        out[i].granted = (ok[i] || partial) ? granted[i] : 0;
     }
 }
 
@@ -288,7 +292,7 @@ static void tree_normal_result(run *r, const ac_nodes *a, const ac_nodes *b, nts
     for (i = 0; i < a->n; i++) {
         ok[i] = !a->want[i] && !a->refused[i] && (!b || (!b->want[i] && !b->refused[i]));
         refused |= a->refused[i] || (b && b->refused[i]);
-        granted[i] = r->want;
+        granted[i] = r->want & ~a->want[i] & ~(b ? b->want[i] : 0);
     }
     fill_node_results(r, granted, ok);
     result_set(r, res, r->want, (ok[0] && !refused) ? STATUS_SUCCESS : STATUS_ACCESS_DENIED);
@@ -326,22 +330,6 @@ static int run_tree(run *r, ntsec_access_result *res)
 }
 
 /* ---- entry ---- */
-
-static NTSTATUS call_checks(const ntsec_token *t, ACCESS_MASK desired, const ntsec_sd_parts *p,
-                            const ntsec_access_opts *o)
-{
-    if (desired & GENERIC_MASK) return STATUS_GENERIC_NOT_MAPPED;
-    if (o && (o->flags & NTSEC_ACCESS_NT_API)) {
-        if (ntsec_token_type(t) != NTSEC_TOKEN_IMPERSONATION) return STATUS_NO_IMPERSONATION_TOKEN;
-        if (ntsec_token_level(t) < SECURITY_IDENTIFICATION) return STATUS_BAD_IMPERSONATION_LEVEL;
-    }
-    if (!p->owner || !p->group) return STATUS_INVALID_SECURITY_DESCR;
-    if (o && o->object_types) {
-        if (o->object_type_count > NTSEC_MAX_OBJECT_TYPES) return STATUS_NOT_SUPPORTED;
-        return ac_types_validate(o->object_types, o->object_type_count);
-    }
-    return STATUS_SUCCESS;
-}
 
 static void run_init(run *r, const ntsec_token *t, ACCESS_MASK desired, const ntsec_sd_parts *p,
                      const ntsec_generic_mapping *map, const ntsec_access_opts *o)
@@ -400,8 +388,12 @@ NTSTATUS ntsec_access_check(const ntsec_sd *sd, const ntsec_token *token,
     ntsec_access_result out;
     run r;
     NTSTATUS st;
-    ntsec_sd_get_parts(sd, &parts);
-    if ((st = call_checks(token, desired, &parts, opts)) != STATUS_SUCCESS) return st;
+    if (sd) ntsec_sd_get_parts(sd, &parts);
+    if (opts || !sd || (desired & GENERIC_MASK) || !parts.owner || !parts.group) {
+        /* the entry point's checks (access_entry.c); without opts a valid
+        ** call skips them: the hot path */
+        if ((st = ac_call_checks(token, desired, sd ? &parts : NULL, opts)) != STATUS_SUCCESS) return st;
+    }
     run_init(&r, token, desired, &parts, mapping, opts);
     trace_simple(&r, NTSEC_TRACE_START, 0, desired, 0, r.max_mode);
     if (before_dacl(&r, &out) && !(r.c.types ? run_tree(&r, &out) : run_flat(&r, &out)))

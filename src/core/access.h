@@ -128,7 +128,27 @@ typedef struct ntsec_trace_sink {
     void *ctx;
 } ntsec_trace_sink;
 
-/* Options of one check; zero-initialise for the plain NtAccessCheck case. */
+/* Access-check entry points: they differ before any ACE is read
+** (docs/access.md "Entry points"; the rules are the table in
+** access_entry.c). */
+typedef enum ntsec_access_entry {
+    NTSEC_ENTRY_DEFAULT = 0,            /* ntsec_access_check's own: owner and group required,
+                                           token type and level not checked */
+    NTSEC_ENTRY_NT_ACCESS_CHECK,        /* NtAccessCheck and advapi32 AccessCheck */
+    NTSEC_ENTRY_BY_TYPE,                /* NtAccessCheckByType (AccessCheckByType) */
+    NTSEC_ENTRY_BY_TYPE_RESULT_LIST,    /* NtAccessCheckByTypeResultList: a list is required,
+                                           per-entry partial grants */
+    NTSEC_ENTRY_KERNEL,                 /* SeAccessCheck / AuthzAccessCheck (object manager,
+                                           KDC, filter engine): owner required, no group */
+    NTSEC_ENTRY_COUNT
+} ntsec_access_entry;
+
+/* Name of an entry point ("NtAccessCheck", ...; "default", "kernel"), or
+** NULL when out of range; and back (NTSEC_ENTRY_COUNT when unknown). */
+const char *ntsec_access_entry_name(ntsec_access_entry e);
+ntsec_access_entry ntsec_access_entry_by_name(const char *name);
+
+/* Options of one check; zero-initialise for the default entry point. */
 typedef struct ntsec_access_opts {
     const uint8_t *principal_self;            /* replaces S-1-5-10 in ACEs, or NULL */
     uint32_t flags;                           /* NTSEC_ACCESS_* */
@@ -136,6 +156,7 @@ typedef struct ntsec_access_opts {
     size_t object_type_count;                 /* <= NTSEC_MAX_OBJECT_TYPES */
     ntsec_object_result *results;             /* per node (ResultList), or NULL */
     const ntsec_trace_sink *trace;            /* explanation, or NULL (no cost) */
+    ntsec_access_entry entry;                 /* NTSEC_ENTRY_* (0: default) */
 } ntsec_access_opts;
 
 /* privileges_used bits. */
@@ -164,17 +185,22 @@ typedef struct ntsec_access_result {
 ** the DACL walk, with conditional ACEs evaluated against the token's claims
 ** and the SACL's resource attributes, and object ACEs against
 ** opts->object_types.
-** Returns the call status: STATUS_GENERIC_NOT_MAPPED when desired carries
-** GENERIC_* bits; with NTSEC_ACCESS_NT_API, STATUS_NO_IMPERSONATION_TOKEN
-** for a primary token and STATUS_BAD_IMPERSONATION_LEVEL below
-** SecurityIdentification; STATUS_INVALID_SECURITY_DESCR when the descriptor
-** lacks an owner or group (3.2 row 6); STATUS_INVALID_PARAMETER for a
-** malformed object-type list; STATUS_NOT_SUPPORTED for a list longer than
-** NTSEC_MAX_OBJECT_TYPES; STATUS_INVALID_ACL when a DACL ACE the walk needs
-** cannot be decoded; else STATUS_SUCCESS with *res filled (res untouched on
-** failure). With an object-type list *res is node 0's outcome (denied when
-** a deny ACE hit any node, as DTYP's whole-request denial) and
-** opts->results, when given, receives every node's.
+** opts->entry picks the entry point (ntsec_access_entry; access_entry.c
+** holds its rules). Returns the call status, checked in this order:
+** STATUS_GENERIC_NOT_MAPPED when desired carries GENERIC_* bits; for the
+** NtAccessCheck* entry points (or NTSEC_ACCESS_NT_API with the default)
+** STATUS_NO_IMPERSONATION_TOKEN for a primary token and
+** STATUS_BAD_IMPERSONATION_LEVEL below SecurityIdentification;
+** STATUS_INVALID_PARAMETER for a malformed object-type list, or none at the
+** ResultList entry point; STATUS_NOT_SUPPORTED for a list longer than
+** NTSEC_MAX_OBJECT_TYPES; STATUS_INVALID_SECURITY_DESCR when sd is NULL or
+** lacks an owner, or a group except at NTSEC_ENTRY_KERNEL (3.2 row 6);
+** STATUS_INVALID_PARAMETER for an unknown entry; STATUS_INVALID_ACL when a
+** DACL ACE the walk needs cannot be decoded; else STATUS_SUCCESS with *res
+** filled (res untouched on failure). With an object-type list *res is node
+** 0's outcome (denied when a deny ACE hit any node, as DTYP's whole-request
+** denial) and opts->results, when given, receives every node's; at the
+** ResultList entry point a denied node reports the bits it was granted.
 ** mapping maps generic bits found in ACE masks and gives MAXIMUM_ALLOWED its
 ** GenericAll for a NULL DACL; NULL acts as an all-zero mapping. opts may be
 ** NULL. Never allocates. Choices on UNCONFIRMED points: docs/access.md. */

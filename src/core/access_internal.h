@@ -85,6 +85,13 @@ typedef struct ac_nodes {
     uint8_t refused[NTSEC_MAX_OBJECT_TYPES];      /* normal: a deny hit this node */
 } ac_nodes;
 
+/* Entry-point checks before any ACE is read (access_entry.c): the call
+** status. p is NULL for a missing descriptor. */
+NTSTATUS ac_call_checks(const ntsec_token *t, ACCESS_MASK desired, const ntsec_sd_parts *p,
+                        const ntsec_access_opts *o);
+/* 1 when denied result-list entries report the bits they were granted. */
+int ac_partial_grants(const ntsec_access_opts *o);
+
 /* STATUS_INVALID_PARAMETER for a malformed list (levels), else SUCCESS. */
 NTSTATUS ac_types_validate(const ntsec_object_type *types, size_t n);
 /* Tree walks: nodes->want holds each node's wanted bits (normal) or the

@@ -34,16 +34,24 @@ static int negate(int r)
 
 /* ---- logical value of an operand (2.4.4.17.7) ---- */
 
+/* An integer or boolean claim, also multi-valued, is TRUE when any value is
+** non-zero (samba-0193/0205/0213/0215: {0, 1} and {1, 0} are TRUE); a
+** single string or octet string when non-empty; anything else UNKNOWN. */
 static int truth(const cond_operand *o)
 {
     cond_value v;
+    long i, n;
+    int r = F;
     if (o->kind == OP_RESULT) return o->result;
     if (o->kind == OP_LITERAL) return E;
-    if (!o->claim) return U;
-    if (cond_count(o) != 1 || !cond_value_at(o, 0, &v)) return U;
-    if (v.cls == VC_INT || v.cls == VC_BOOL) return v.mag ? T : F;
-    if (v.cls == VC_STRING || v.cls == VC_OCTETS) return v.n ? T : F;
-    return U;
+    if (!o->claim || (n = cond_count(o)) < 1 || !cond_value_at(o, 0, &v)) return U;
+    if (v.cls == VC_STRING || v.cls == VC_OCTETS) return n == 1 ? (v.n ? T : F) : U;
+    if (v.cls != VC_INT && v.cls != VC_BOOL) return U;
+    for (i = 0; i < n; i++) {
+        if (!cond_value_at(o, i, &v)) return U;
+        if (v.mag) r = T;
+    }
+    return r;
 }
 
 static int logic_and(int a, int b)
@@ -163,37 +171,68 @@ static int compare_one(uint8_t op, const cond_operand *l, const cond_operand *r,
     }
 }
 
-/* Operand checks: LHS an attribute, RHS a literal or a prefixed attribute;
-** absent attributes are UNKNOWN. Returns 0 to go on, else the result. */
-static int binary_operands(const cond_operand *l, const cond_operand *r, long *nl, long *nr)
+/* An empty composite `{}` on the right, as Windows answers it whatever the
+** values on the left: per operator 0x80..0x8F {LHS absent, LHS present}.
+** Contains/Any_of {} are FALSE and Not_Contains {} TRUE even for an absent
+** attribute (samba-0135..0138, 0143/0144, 0161/0162); Not_Any_of {} is TRUE
+** for a present one but UNKNOWN for an absent one (samba-0159/0160); x == {}
+** is UNKNOWN for an absent attribute (samba-0123/0124), x != {} TRUE for a
+** present one (issue 10); the ordering operators stay UNKNOWN. */
+static const int8_t empty_rhs[16][2] = {
+    [0x00] = { U, F }, [0x01] = { U, T }, [0x02] = { U, U }, [0x03] = { U, U },
+    [0x04] = { U, U }, [0x05] = { U, U }, [0x06] = { F, F }, [0x08] = { F, F },
+    [0x0E] = { T, T }, [0x0F] = { U, T },
+};
+
+static int is_empty_composite(const cond_operand *o)
 {
-    if (l->kind != OP_ATTR || r->kind == OP_RESULT) return E;
-    if (r->kind == OP_ATTR && r->source == CT_LOCAL) return E;
-    if (!l->claim || (r->kind == OP_ATTR && !r->claim)) return U;
-    if ((*nl = cond_count(l)) < 0 || (*nr = cond_count(r)) < 0) return E;
-    if (*nl == 0 || *nr == 0) return U;
-    return 0;
+    return o->kind == OP_LITERAL && o->tok[0] == CT_COMPOSITE && o->size == 5;
+}
+
+/* Operand checks: LHS an attribute, RHS a literal or a prefixed attribute;
+** absent attributes are UNKNOWN, and so is Any_of / Not_Any_of with a single
+** literal (not a composite) on the right (samba-0171..0174; a single-valued
+** attribute there is a set: samba-0113). Returns 1 with *res set when the
+** operands decide the result, 0 to go on with the value counts. */
+static int binary_operands(uint8_t op, const cond_operand *l, const cond_operand *r, long *nl, long *nr,
+                           int *res)
+{
+    *res = U;
+    if (l->kind != OP_ATTR || r->kind == OP_RESULT) *res = E;
+    else if (r->kind == OP_ATTR && r->source == CT_LOCAL) *res = E;
+    else if (is_empty_composite(r)) *res = empty_rhs[op & 0x0F][l->claim != NULL];
+    else if ((op == 0x88 || op == 0x8F) && r->kind == OP_LITERAL && r->tok[0] != CT_COMPOSITE) *res = U;
+    else if (!l->claim || (r->kind == OP_ATTR && !r->claim)) *res = U;
+    else if ((*nl = cond_count(l)) < 0 || (*nr = cond_count(r)) < 0) *res = E;
+    else if (*nl > 0 && *nr > 0) return 0;
+    return 1;
+}
+
+/* Set equality: the same number of values, each in the other. */
+static int set_equal(const cond_operand *l, long nl, const cond_operand *r, long nr, int ci)
+{
+    int res;
+    if (nl != nr) return F;
+    res = subset(l, nl, r, nr, ci);
+    return res == T ? subset(r, nr, l, nl, ci) : res;
 }
 
 static int binary_relational(uint8_t op, const cond_operand *l, const cond_operand *r)
 {
-    long nl, nr;
+    long nl = 0, nr = 0;
     int ci = !cond_case_sensitive(l) && !cond_case_sensitive(r);
-    int res = binary_operands(l, r, &nl, &nr);
-    if (res) return res;
+    int res;
+    if (binary_operands(op, l, r, &nl, &nr, &res)) return res;
+    if (nl == 1 && nr == 1 && op <= 0x85) return compare_one(op, l, r, ci);
     switch (op) {
     case 0x86: return subset(l, nl, r, nr, ci);
     case 0x8E: return negate(subset(l, nl, r, nr, ci));
     case 0x88: return overlap(l, nl, r, nr, ci);
     case 0x8F: return negate(overlap(l, nl, r, nr, ci));
-    case 0x80:
-        if (nl == 1 && nr == 1) return compare_one(op, l, r, ci);
-        if (nl != nr) return F;                  /* set equality: same values */
-        res = subset(l, nl, r, nr, ci);
-        return res == T ? subset(r, nr, l, nl, ci) : res;
-    default:
-        /* other operators fail on multi-valued operands: UNKNOWN */
-        return (nl == 1 && nr == 1) ? compare_one(op, l, r, ci) : U;
+    case 0x80: return set_equal(l, nl, r, nr, ci);
+    /* != is the negation of set equality (samba-0089/0090) */
+    case 0x81: return negate(set_equal(l, nl, r, nr, ci));
+    default:   return U;      /* < <= > >= on several values */
     }
 }
 
@@ -244,6 +283,10 @@ static int apply(machine *m, uint8_t op)
     if (m->depth < (unary ? 1 : 2)) return E;
     b = &m->stack[--m->depth];
     if (unary) {
+        /* Windows' `!` on a bare attribute with operands below it fails
+        ** the whole expression: `a || !(a)` is UNKNOWN, `!(a) || a` TRUE
+        ** (samba-0277..0280; the Samba suite documents the oddity). */
+        if (op == 0xA2 && b->kind == OP_ATTR && m->depth > 0) return E;
         if (op == 0xA2) return truth(b) == E ? E : negate(truth(b));
         if (op == 0x87 || op == 0x8D) return exists(b, op == 0x8D);
         return unary_relational(m, op, b);

@@ -48,9 +48,12 @@ int cond_value_at(const cond_operand *o, long i, cond_value *v);
 /* 1 when string comparisons with this operand are case-sensitive. */
 int cond_case_sensitive(const cond_operand *o);
 
+/* Windows' upper case of one UTF-16 code unit (cond_fold.c). */
+unsigned cond_upcase(unsigned u);
+
 /* Compare two values: *order <0, 0, >0. Returns 0 for a type error
-** (different classes; booleans and SIDs only compare for equality when
-** equality_only is set). */
+** (different classes - a boolean and an integer too; booleans and SIDs
+** only compare for equality, when equality_only is set). */
 int cond_compare(const cond_value *a, const cond_value *b, int ci, int equality_only, int *order);
 
 /* The claim named by an attribute token (UTF-16LE name, nbytes) from the

@@ -5,8 +5,9 @@
 **
 ** Integers are (sign, magnitude) pairs so that INT64 and UINT64 claims and
 ** literals whose sign byte overrides the two's complement value (2.4.4.17.5)
-** compare as numbers. Strings compare by UTF-16 code unit, case folded
-** (ASCII and Latin-1) unless a claim has VALUE_CASE_SENSITIVE.
+** compare as numbers. Strings compare by UTF-16 code unit, case folded with
+** Windows' upper-case table (cond_fold.c) unless a claim has
+** VALUE_CASE_SENSITIVE.
 */
 #include <string.h>
 
@@ -176,20 +177,12 @@ int cond_case_sensitive(const cond_operand *o)
 
 /* ---- comparison ---- */
 
-/* Simple case folding: ASCII and Latin-1 letters to upper case. */
-static unsigned fold(unsigned u)
-{
-    if ((u >= 'a' && u <= 'z') || (u >= 0xE0 && u <= 0xFE && u != 0xF7)) return u - 0x20;
-    if (u == 0xFF) return 0x178;
-    return u;
-}
-
 static int cmp_utf16(const cond_value *a, const cond_value *b, int ci)
 {
     size_t i, n = a->n < b->n ? a->n : b->n;
     for (i = 0; i + 1 < n; i += 2) {
         unsigned x = ntsec_rd16(a->p + i), y = ntsec_rd16(b->p + i);
-        if (ci) x = fold(x), y = fold(y);
+        if (ci) x = cond_upcase(x), y = cond_upcase(y);
         if (x != y) return x < y ? -1 : 1;
     }
     return a->n == b->n ? 0 : (a->n < b->n ? -1 : 1);
@@ -210,22 +203,15 @@ static int cmp_numbers(const cond_value *a, const cond_value *b)
     return ((a->mag < b->mag) != (a->neg != 0)) ? -1 : 1;
 }
 
-static int numeric(int cls)
-{
-    return cls == VC_INT || cls == VC_BOOL;
-}
-
+/* A boolean claim against an integer is a type mismatch, as Windows
+** evaluates it (samba-0252: `@User.a == 42` with a boolean a is UNKNOWN);
+** booleans and SIDs compare for equality only. */
 int cond_compare(const cond_value *a, const cond_value *b, int ci, int equality_only, int *order)
 {
-    if (numeric(a->cls) && numeric(b->cls)) {
-        /* booleans compare with 0/1 integers, for == and != only (2.4.4.17.6) */
-        if ((a->cls == VC_BOOL || b->cls == VC_BOOL) && !equality_only) return 0;
-        *order = cmp_numbers(a, b);
-        return 1;
-    }
     if (a->cls != b->cls) return 0;
-    if (a->cls == VC_SID && !equality_only) return 0;
-    *order = a->cls == VC_STRING ? cmp_utf16(a, b, ci) : cmp_bytes(a, b);
+    if ((a->cls == VC_SID || a->cls == VC_BOOL) && !equality_only) return 0;
+    if (a->cls == VC_INT || a->cls == VC_BOOL) *order = cmp_numbers(a, b);
+    else *order = a->cls == VC_STRING ? cmp_utf16(a, b, ci) : cmp_bytes(a, b);
     return 1;
 }
 

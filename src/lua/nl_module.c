@@ -30,5 +30,6 @@ NTSEC_API int luaopen_ntsec_core(lua_State *L)
     nl_open_status(L);
     nl_open_wfp(L);
     nl_open_ks(L);
+    nl_open_access(L);
     return 1;
 }

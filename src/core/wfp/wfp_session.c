@@ -30,14 +30,19 @@ NTSTATUS wfp_session_enter(ntsec_wfp_engine *e, ntsec_wfp_handle h, wfp_session 
     return STATUS_SUCCESS;
 }
 
-/* One access check with the FWPM generic mapping (3.1). */
+/* One access check with the FWPM generic mapping (3.1), at the kernel/authz
+** entry point BFE uses: a descriptor without a group is evaluated
+** (docs/access.md "Entry points"). */
 static NTSTATUS token_access(const ntsec_token *t, const ntsec_sd *sd, ACCESS_MASK want)
 {
+    ntsec_access_opts o;
     ntsec_access_result r;
     NTSTATUS st;
     if (!want) return STATUS_SUCCESS;
     if (!t) return STATUS_NO_TOKEN;
-    st = ntsec_access_check(sd, t, want, &ntsec_fwpm_mapping, NULL, &r);
+    memset(&o, 0, sizeof o);
+    o.entry = NTSEC_ENTRY_KERNEL;
+    st = ntsec_access_check(sd, t, want, &ntsec_fwpm_mapping, &o, &r);
     return NT_SUCCESS(st) ? r.access_status : st;
 }
 

@@ -1,0 +1,162 @@
+--- ntsec.access: the access check at the entry point the caller picks
+-- (sd_semantics.md 3.2-3.7; docs/access.md "Entry points").
+--
+-- Windows has several access-check entry points that differ before any ACE
+-- is read. The faithful functions keep their Windows names and return what
+-- Windows returns; `check` is the idiomatic form. `register(ntsec)` puts
+-- `ntsec.access` and the Windows-named functions on the module.
+--
+-- Entry points (`entry_point` of `check`):
+--   "default"   `ntsec.access_check`'s own rules: owner and group required,
+--               token type and level not checked;
+--   "NtAccessCheck" (also advapi32 AccessCheck), "NtAccessCheckByType",
+--   "NtAccessCheckByTypeResultList": impersonation token at
+--               SecurityIdentification or above, owner and group required,
+--               object-type list checked before the descriptor, the result
+--               list requires a list and reports partial grants;
+--   "kernel"    SeAccessCheck / AuthzAccessCheck, as the object manager,
+--               the KDC and the filter engine call it: any token, owner
+--               required, no group needed.
+
+local core = require("ntsec.core")
+local errors = require("ntsec.errors")
+
+local M = {}
+
+local SUCCESS = core.STATUS_SUCCESS
+local ENTRY_POINTS = {
+  default = true, NtAccessCheck = true, NtAccessCheckByType = true,
+  NtAccessCheckByTypeResultList = true, kernel = true,
+}
+local OPTIONS = { mapping = true, entry_point = true, object_types = true, principal_self = true,
+  backup_intent = true }
+
+-- Rights as a number: a number, or an SDDL rights string ("FR", "0x1f01ff").
+local function rights(x)
+  if math.type(x) == "integer" then return x end
+  if type(x) ~= "string" then error("desired access: integer or SDDL rights string expected", 3) end
+  local sd = core.sd_from_sddl("D:(A;;" .. x .. ";;;WD)")
+  if not sd then error(("desired access: bad rights string '%s'"):format(x), 3) end
+  return sd.dacl[1].mask
+end
+
+-- Descriptor argument: an SD, its SDDL text, or nil (no descriptor).
+local function descriptor(sd)
+  if type(sd) ~= "string" then return sd end
+  local parsed, msg = core.sd_from_sddl(sd)
+  if not parsed then error("descriptor: " .. tostring(msg), 3) end
+  return parsed
+end
+
+local function check_options(opts)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then error("options: table expected", 3) end
+  for k in pairs(opts) do
+    if not OPTIONS[k] then error(("options: unknown option '%s'"):format(tostring(k)), 3) end
+  end
+  if opts.entry_point ~= nil and not ENTRY_POINTS[opts.entry_point] then
+    error(("options: unknown entry_point '%s'"):format(tostring(opts.entry_point)), 3)
+  end
+  return opts
+end
+
+--- `ntsec.access.check(sd, token, desired[, options])` -> granted, status[, entries]
+-- | nil, err.
+-- `sd`: descriptor, SDDL string, or nil (no descriptor); `desired`: mask or
+-- SDDL rights ("FR"), its generic bits mapped first through the mapping (as
+-- a caller of AccessCheck does with MapGenericMask). `options`: `mapping`
+-- ("file" default, "fwpm", {read=, write=, execute=, all=}), `entry_point`
+-- (above; "default" when absent), `object_types` ({ {level=, guid=}, ... }),
+-- `principal_self` (SID replacing S-1-5-10), `backup_intent` (boolean).
+-- A completed check returns the granted mask (0 unless allowed) and the
+-- access status (STATUS_SUCCESS, STATUS_ACCESS_DENIED,
+-- STATUS_PRIVILEGE_NOT_HELD), plus with object types one {granted=, status=}
+-- per entry. A refused call returns nil and an `ntsec.errors` object:
+-- STATUS_NO_IMPERSONATION_TOKEN, STATUS_BAD_IMPERSONATION_LEVEL,
+-- STATUS_INVALID_PARAMETER (object-type list), STATUS_INVALID_SECURITY_DESCR
+-- (no descriptor, owner or group as the entry point requires),
+-- STATUS_INVALID_ACL. Source: sd_semantics.md 3.2-3.7, docs/access.md.
+function M.check(sd, token, desired, options)
+  local opts = check_options(options)
+  local mapping = opts.mapping or "file"
+  local want = core.map_generic(rights(desired), mapping)
+  local call, granted, status, _, granted_list, status_list = core.access_check_at(
+    opts.entry_point or "default", descriptor(sd), token, want, mapping, opts)
+  if call ~= SUCCESS then return nil, errors.new(call, "access.check") end
+  if not granted_list then return granted, status end
+  local entries = {}
+  for i, g in ipairs(granted_list) do entries[i] = { granted = g, status = status_list[i] } end
+  return granted, status, entries
+end
+
+-- A faithful call: desired as given, the mapping required.
+local function faithful(entry, sd, token, desired, mapping, opts)
+  if math.type(desired) ~= "integer" then error("DesiredAccess: integer expected", 3) end
+  if mapping == nil then error("GenericMapping: mapping expected", 3) end
+  return core.access_check_at(entry, descriptor(sd), token, desired, mapping, opts)
+end
+
+--- `ntsec.NtAccessCheck(sd, token, desired, mapping)` -> status[, granted, access_status].
+-- NtAccessCheck: `desired` is not mapped (generic bits ->
+-- STATUS_GENERIC_NOT_MAPPED). A failed call returns only its status
+-- (STATUS_GENERIC_NOT_MAPPED, STATUS_NO_IMPERSONATION_TOKEN,
+-- STATUS_BAD_IMPERSONATION_LEVEL, STATUS_INVALID_SECURITY_DESCR); else
+-- STATUS_SUCCESS, GrantedAccess (0 when denied) and AccessStatus.
+-- Source: sd_semantics.md 3.2; wine-004, ros-001.
+function M.NtAccessCheck(sd, token, desired, mapping)
+  local call, granted, status = faithful("NtAccessCheck", sd, token, desired, mapping)
+  if call ~= SUCCESS then return call end
+  return call, granted, status
+end
+
+--- `ntsec.AccessCheck(sd, token, desired, mapping)` -> ok, granted, access_ok, last_error.
+-- advapi32 AccessCheck over NtAccessCheck: `ok` is the BOOL result (false:
+-- the call failed, granted and access_ok are nil); `access_ok` the
+-- AccessStatus BOOL; `last_error` what GetLastError() then returns: the
+-- Win32 code of the failed call or of the refusal (ERROR_ACCESS_DENIED,
+-- ERROR_PRIVILEGE_NOT_HELD), 0 when access was granted.
+-- Source: sd_semantics.md 3.2, 3.8; wine-001..015.
+function M.AccessCheck(sd, token, desired, mapping)
+  local call, granted, status = faithful("NtAccessCheck", sd, token, desired, mapping)
+  if call ~= SUCCESS then return false, nil, nil, errors.to_win32(call) end
+  if status ~= SUCCESS then return true, granted, false, errors.to_win32(status) end
+  return true, granted, true, 0
+end
+
+--- `ntsec.NtAccessCheckByType(sd, principal_self, token, desired, object_types, mapping)`
+-- -> status[, granted, access_status].
+-- `principal_self`: SID or nil; `object_types`: { {level=, guid=}, ... } or
+-- nil. The list is validated before the descriptor (STATUS_INVALID_PARAMETER).
+-- The single result is the object's (entry 1), denied when a deny ACE hit
+-- any entry. Source: sd_semantics.md 3.7; ros-002..024.
+function M.NtAccessCheckByType(sd, principal_self, token, desired, object_types, mapping)
+  local call, granted, status = faithful("NtAccessCheckByType", sd, token, desired, mapping,
+    { principal_self = principal_self, object_types = object_types })
+  if call ~= SUCCESS then return call end
+  return call, granted, status
+end
+
+--- `ntsec.NtAccessCheckByTypeResultList(sd, principal_self, token, desired, object_types, mapping)`
+-- -> status[, granted_list, status_list].
+-- One GrantedAccess and one AccessStatus per object-type entry, in list
+-- order; a denied entry keeps the bits it was granted (e.g. the owner's
+-- READ_CONTROL). Without a list: STATUS_INVALID_PARAMETER.
+-- Source: ros-025..030.
+function M.NtAccessCheckByTypeResultList(sd, principal_self, token, desired, object_types, mapping)
+  local call, _, _, _, granted, status = faithful("NtAccessCheckByTypeResultList", sd, token, desired,
+    mapping, { principal_self = principal_self, object_types = object_types })
+  if call ~= SUCCESS then return call end
+  return call, granted, status
+end
+
+--- `register(ntsec)`: sets `ntsec.access` and the Windows-named functions.
+function M.register(ntsec)
+  ntsec.access = M
+  for _, name in ipairs({ "AccessCheck", "NtAccessCheck", "NtAccessCheckByType",
+    "NtAccessCheckByTypeResultList" }) do
+    ntsec[name] = M[name]
+  end
+  return ntsec
+end
+
+return M
