@@ -9,6 +9,8 @@
 
 local M = {}
 
+--- define(cmd): adds the audit arguments to an argparse command
+-- (`state`, `--policy FILE` required, `--format text|json`).
 function M.define(cmd)
   cmd:description("Load a `netsh wfp show state` dump into an emulated engine, run a policy script"
     .. " against it and report the calls it made and who may do what afterwards.")
@@ -106,7 +108,8 @@ local function name_file(msg, path)
   return path .. ": " .. msg
 end
 
---- run(args) -> exit code | nil, message.
+--- run(args) -> 0 after printing the report, or nil, message: one line
+-- naming the dump or policy and what is wrong (docs/cli.md table).
 function M.run(args)
   local audit, report = require("ntsec.audit"), require("ntsec.report")
   local f, oerr = io.open(args.state, "rb")

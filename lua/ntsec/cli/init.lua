@@ -14,7 +14,7 @@ local argparse = require("argparse")
 
 local M = {}
 
---- The commands in help order: name, module, one-line summary.
+--- The commands in help order: name (module ntsec.cli.NAME) and one-line summary.
 M.COMMANDS = {
   { name = "audit", summary = "Load a netsh wfp dump, run a policy, report who may do what." },
   { name = "sddl", summary = "Convert SDDL lines to canonical SDDL and self-relative bytes, or back." },

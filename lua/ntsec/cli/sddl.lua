@@ -17,6 +17,7 @@
 
 local M = {}
 
+--- define(cmd): adds `--domain-sid SID`, `--machine-sid SID`, `--decode`.
 function M.define(cmd)
   cmd:description("Read SDDL lines on stdin; print canonical SDDL and Windows' self-relative bytes (hex)."
     .. " With --decode, read hex lines and print canonical SDDL. Exits 1 when any line failed.")

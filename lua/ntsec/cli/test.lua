@@ -13,6 +13,8 @@ and package.cpath point at this ntsec). Every argument is passed to busted
 unchanged (see 'busted --help' for its options, e.g. -o TAP, --filter=PAT).
 ]]
 
+--- define(cmd): the `test` command takes every argument unparsed
+-- (handle_options false), for busted.
 function M.define(cmd)
   cmd:description("Run busted specs under Lua 5.4 with ntsec on the path; every argument goes to busted.")
   cmd:handle_options(false)
