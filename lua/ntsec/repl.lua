@@ -8,8 +8,8 @@
 --   early (`<eof>` in the message, as `lua -i` decides) continues on the
 --   next line with the `>>` prompt.
 -- * Locals declared at the top level of a chunk are kept for the next
---   chunks: when the chunk returns, its live locals are copied into the
---   REPL's environment.
+--   chunks: a statement chunk ends with a call that copies its live locals
+--   into the REPL's environment.
 -- * Results: tables without __tostring are printed with lua-inspect, every
 --   other value with tostring (so ntsec objects print as themselves).
 
@@ -42,9 +42,17 @@ local function results_text(n, ...)
   return table.concat(parts, "\t")
 end
 
---- compile(source, env) -> chunk | nil, message, incomplete.
+-- Name of the function a statement chunk calls last to hand over its
+-- top-level locals (a hidden variable of the REPL environment).
+local KEEP = "__ntsec_repl_keep_locals"
+
+--- compile(source, env) -> chunk | nil, message, incomplete. A statement
+-- chunk gets `;KEEP()` appended when it still compiles that way (not after a
+-- final `return`), so that its live top-level locals reach the environment.
 function M.compile(source, env)
   local chunk, eerr = load("return " .. source, "=stdin", "t", env)
+  if chunk then return chunk end
+  chunk = load(source .. "\n;" .. KEEP .. "()", "=stdin", "t", env)
   if chunk then return chunk end
   local err
   chunk, err = load(source, "=stdin", "t", env)
@@ -59,21 +67,15 @@ local function traceback(e)
   return (tb:gsub("\n[^\n]*in function 'xpcall'.*$", ""))
 end
 
--- Runs chunk; its top-level locals still live when it returns are copied
--- into env (a return hook on the chunk's own frame).
-local function run_keeping_locals(chunk, env)
-  debug.sethook(function()
-    local info = debug.getinfo(2, "f")
-    if not info or info.func ~= chunk then return end
+-- Copies the caller's (the chunk's) live locals into env.
+local function keep_locals(env)
+  return function()
     for i = 1, 250 do
       local name, value = debug.getlocal(2, i)
       if not name then break end
       if name:sub(1, 1) ~= "(" then env[name] = value end
     end
-  end, "r")
-  local packed = table.pack(xpcall(chunk, traceback))
-  debug.sethook()
-  return packed
+  end
 end
 
 --- eval(source, env) -> output text (may be empty), or nil when the
@@ -84,7 +86,8 @@ function M.eval(source, env)
     if incomplete then return nil end
     return err
   end
-  local r = run_keeping_locals(chunk, env)
+  rawset(env, KEEP, keep_locals(env))
+  local r = table.pack(xpcall(chunk, traceback))
   if not r[1] then
     local e = r[2]
     return type(e) == "string" and e or ("error: " .. M.show(e))

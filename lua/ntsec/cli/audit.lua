@@ -128,6 +128,9 @@ function M.run(args)
   end
   if args.format == "json" then io.write(report.json(result), "\n")
   else io.write(report.text(result, { state = args.state, policy = args.policy })) end
+  -- An incomplete report (failed reads, skipped records) exits non-zero; the
+  -- report module decides when it provides report.exit_code(result) -> 0 | 1.
+  if type(report.exit_code) == "function" then return report.exit_code(result) end
   return 0
 end
 
