@@ -11,7 +11,7 @@ local function list(cmd)
 end
 
 local c_sources = list("ls src/core/*.c src/core/wfp/*.c src/core/ks/*.c src/lua/*.c 2>/dev/null")
-local lua_modules = list("ls lua/ntsec/*.lua")
+local lua_modules = list("ls lua/ntsec/*.lua lua/ntsec/*/*.lua 2>/dev/null")
 
 local lines = {
   'rockspec_format = "3.0"',
@@ -37,7 +37,7 @@ lines[#lines + 1] = '      libraries = { "sqlite3" },'
 lines[#lines + 1] = "    },"
 for _, f in ipairs(lua_modules) do
   local name = f:match("^lua/(.*)%.lua$"):gsub("/", ".")
-  if name == "ntsec.init" then name = "ntsec" end
+  name = name:gsub("%.init$", "")
   lines[#lines + 1] = ('    ["%s"] = "%s",'):format(name, f)
 end
 lines[#lines + 1] = "  },"
