@@ -75,6 +75,24 @@ describe("ntsec audit", function()
       assert.equal(0x201D4, by["BU|" .. target])
     end)
 
+    it("groups callouts with identical access in the text report, and lists each in JSON", function()
+      -- 82 callouts (data README): the policy protects the 6 NDU callouts
+      -- and the container; the other 76 lose the container's inheritable
+      -- ACEs alike, so two groups and the three containers remain.
+      local text = report.text(result, { state = "S", policy = "P" })
+      assert.matches("\n  76 callouts with this access +0x0 +0x60000 ", text)
+      assert.matches("\n  6 callouts with this access +0xf07ff +0xf07ff +0x201d4 ", text)
+      assert.matches("\n  callouts container +0xf07ff", text)
+      assert.matches("\n  connections container ", text)
+      assert.matches("%(85 objects in 5 rows: ", text)
+      assert.not_matches("\n  callout {", text)
+      local listed = {}
+      for _, a in ipairs(doc.access) do listed[a.object] = true end
+      local n = 0
+      for object in pairs(listed) do n = n + (object:match("^callout {") and 1 or 0) end
+      assert.equal(82, n)
+    end)
+
     it("covers the default principals and every object", function()
       -- SY, BA, BU, WD plus the distinct session SIDs of the dump not among
       -- them: S-1-5-20, S-1-5-19, S-1-5-21-1793033065-631609589-106201677-500.

@@ -33,7 +33,7 @@ for _, f in ipairs(c_sources) do lines[#lines + 1] = ('        "%s",'):format(f)
 lines[#lines + 1] = "      },"
 lines[#lines + 1] = '      incdirs = { "src/core", "src/core/wfp", "src/core/ks" },'
 lines[#lines + 1] = '      defines = { "_POSIX_C_SOURCE=200809L" },'
-lines[#lines + 1] = '      libraries = { "sqlite3" },'
+lines[#lines + 1] = '      libraries = { "sqlite3", "expat" },'
 lines[#lines + 1] = "    },"
 for _, f in ipairs(lua_modules) do
   local name = f:match("^lua/(.*)%.lua$"):gsub("/", ".")

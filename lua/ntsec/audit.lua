@@ -12,6 +12,7 @@
 
 local ntsec = require("ntsec")
 local netsh = require("ntsec.netsh")
+local progress = require("ntsec.progress")
 
 local M = {}
 
@@ -134,28 +135,74 @@ function M.principal_token(principal)
   return ntsec.token { user = principal, groups = { "WD" } }
 end
 
-local function access_matrix(engine, observer, principals)
-  local rows = {}
+-- The access matrix, principal-major like the report's rows (result.access).
+-- One descriptor read per object; each distinct descriptor (by its bytes:
+-- the engine shares equal descriptors, and thousands of callouts carry the
+-- default one) is checked once per principal token under the one mapping,
+-- so the work is linear in objects x principals and the checks are
+-- distinct descriptors x principals. make_progress(n_objects) (optional)
+-- returns the display that is told the objects done.
+-- Masks granted to each token by the descriptor a Get returned (code, sd),
+-- memoised by the descriptor's bytes; a failed read grants nothing.
+local function granted_by(cache, tokens, code, sd)
+  local key = code == 0 and sd and sd:bytes() or false
+  local granted = cache[key]
+  if granted then return granted end
+  granted = {}
+  for i, token in ipairs(tokens) do
+    granted[i] = key and ntsec.access_check(sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm") or 0
+  end
+  cache[key] = granted
+  return granted
+end
+
+local function access_matrix(engine, observer, principals, make_progress)
   local objects = access_objects(engine, observer)
-  for _, p in ipairs(principals) do
-    local token = M.principal_token(p)
-    for _, obj in ipairs(objects) do
-      local code, sd = obj[2]()
-      local granted = 0
-      if code == 0 and sd then granted = ntsec.access_check(sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm") end
-      rows[#rows + 1] = { principal = p, object = obj[1], granted = granted }
+  local shown = make_progress and make_progress(#objects)
+  local tokens = {}
+  for i, p in ipairs(principals) do tokens[i] = M.principal_token(p) end
+  local cache, per_object = {}, {}
+  for o, obj in ipairs(objects) do
+    per_object[o] = granted_by(cache, tokens, obj[2]())
+    if shown then shown:update(o) end
+  end
+  local rows = {}
+  for i, p in ipairs(principals) do
+    for o, obj in ipairs(objects) do
+      rows[#rows + 1] = { principal = p, object = obj[1], granted = per_object[o][i] }
     end
   end
+  if shown then shown:finish(#objects) end
   return rows
 end
 
---- audit.run{state = path, policy = path} -> result, or nil, message.
+-- Progress displays for a run (ntsec.progress): only for a large input when
+-- stderr is a terminal, unless opts.progress forces it (true) or off (false).
+local function progress_for(opts)
+  local f = io.open(opts.state, "rb")
+  local size = f and f:seek("end")
+  if f then f:close() end
+  local on = opts.progress
+  if on == nil then on = progress.wanted(size) end
+  if not on then return nil end
+  return {
+    import = progress.new { label = "importing " .. opts.state, total = size, unit = "bytes", enabled = true },
+    access = function(n) return progress.new { label = "access checks", total = n, unit = "objects", enabled = true } end,
+  }
+end
+
+--- audit.run{state = path, policy = path[, progress = bool]} -> result, or nil, message.
+-- progress: draw import and access-check progress on stderr (default: when
+-- stderr is a terminal and the dump is large, ntsec.progress.wanted).
 -- result = {imported = {sessions=, providers=, sublayers=, callouts=, filters=,
 -- endpoints=}, skipped = {...}, provider_contexts = N, calls = {...},
 -- access = {{principal=, object=, granted=}}, principals = {...}}.
 function M.run(opts)
   local engine = ntsec.wfp.engine()
-  local summary, err = netsh.import_file(engine, opts.state)
+  local shown = progress_for(opts)
+  local summary, err = netsh.import_file(engine, opts.state, {
+    on_bytes = shown and function(done) shown.import:update(done) end })
+  if shown then shown.import:finish() end
   if not summary then return nil, err end
   -- A short transaction wait: if the policy holds a read/write transaction
   -- when a call is recorded, the snapshot is skipped rather than waited for.
@@ -170,7 +217,8 @@ function M.run(opts)
   local principals = policy.principals or default_principals(summary.records.sessions)
   local result = {
     imported = summary.counts, skipped = summary.skipped, provider_contexts = summary.provider_contexts,
-    calls = calls, principals = principals, access = access_matrix(engine, observer, principals),
+    calls = calls, principals = principals,
+    access = access_matrix(engine, observer, principals, shown and shown.access),
   }
   observer:close()
   return result

@@ -1,90 +1,36 @@
---- ntsec.netsh: imports a `netsh wfp show state` dump into an emulated engine.
--- XML is read with LuaExpat. netsh writes a second top-level element
--- (<firewallState>) after </wfpstate> and sometimes a byte-order mark
--- (shared/data/README.md); both are tolerated: parsing stops being strict once
--- the <wfpstate> root has closed.
-
-local lxp = require("lxp")
+--- ntsec.netsh: imports a `netsh wfp show state` dump into an emulated engine,
+-- streaming: each object goes into the engine when its element closes, and
+-- no document tree is kept (issue 11). Expat runs in C (engine:import_xml);
+-- this file says which elements are objects and how their subtree maps to an
+-- engine record. netsh writes a byte-order mark (expat accepts it) and a
+-- second top-level element, <firewallState>, after </wfpstate>: parsing ends
+-- when the <wfpstate> root closes, so it is never read (shared/data/README.md).
+-- The import is atomic: a dump that fails anywhere leaves nothing imported.
+--
+-- An item arrives as a view of its subtree (src/lua/nl_xml.h): elements
+-- numbered from 1 (the item), read by path of child tags; valid only while
+-- its handler runs, so the handlers copy what they need into a record.
 
 local M = {}
 
--- Builds an element tree {tag=, attr=, text=, [1..n] = children}.
-local function tree_builder()
-  local root = { tag = "#document" }
-  local stack, texts = { root }, { {} }
-  local closed_roots = 0
-  local callbacks = {
-    StartElement = function(_, tag, attr)
-      local node = { tag = tag, attr = attr }
-      local parent = stack[#stack]
-      parent[#parent + 1] = node
-      stack[#stack + 1] = node
-      texts[#texts + 1] = {}
-    end,
-    EndElement = function()
-      local node = table.remove(stack)
-      node.text = table.concat(table.remove(texts))
-      if #stack == 1 then closed_roots = closed_roots + 1 end
-    end,
-    CharacterData = function(_, s)
-      local t = texts[#texts]
-      t[#t + 1] = s
-    end,
-  }
-  return root, callbacks, function() return closed_roots end
-end
-
---- netsh.parse(xml) -> root element, or nil, message.
--- Errors after the first top-level element has closed are ignored (netsh's
--- trailing <firewallState>); any earlier error is reported with its line.
-function M.parse(xml)
-  local root, callbacks, roots_closed = tree_builder()
-  local parser = lxp.new(callbacks)
-  local ok, msg, line = parser:parse(xml)
-  if ok then ok, msg, line = parser:parse() end
-  pcall(parser.close, parser)  -- close raises when the parser is in an error state
-  if not ok and roots_closed() == 0 then
-    return nil, ("XML error at line %s: %s"):format(tostring(line), tostring(msg))
-  end
-  for _, node in ipairs(root) do
-    if node.tag == "wfpstate" then return node end
-  end
-  return nil, "no <wfpstate> element"
-end
-
-local function child(node, tag)
-  if not node then return nil end
-  for _, c in ipairs(node) do
-    if c.tag == tag then return c end
-  end
-  return nil
-end
-
--- Text of a path of child tags ("displayData", "name"); nil when absent/empty.
-local function text(node, ...)
-  for i = 1, select("#", ...) do node = child(node, (select(i, ...))) end
-  if not node or node.text == "" then return nil end
-  return node.text
-end
-
--- The <item> children of node.
-local function items(node)
-  local out = {}
-  for _, c in ipairs(node or {}) do
-    if c.tag == "item" then out[#out + 1] = c end
-  end
-  return out
+-- Text at a path of child tags below the item ("displayData", "name"); nil
+-- when absent or empty.
+local function text(it, ...)
+  local s = it:text(1, ...)
+  if s == "" then return nil end
+  return s
 end
 
 -- Flag names listed as <flags><item>NAME</item>...</flags>.
-local function flags(node)
-  local out = {}
-  for _, it in ipairs(items(child(node, "flags"))) do out[#out + 1] = it.text end
+local function flags(it)
+  local out, list = {}, it:find(1, "flags")
+  if not list then return out end
+  for i, e in ipairs(it:children(list, "item")) do out[i] = it:text(e) end
   return out
 end
 
-local function has_flag(node, name)
-  for _, f in ipairs(flags(node)) do
+local function has_flag(it, name)
+  for _, f in ipairs(flags(it)) do
     if f == name then return true end
   end
   return false
@@ -119,10 +65,10 @@ local function sublayer_record(it)
   }
 end
 
-local function layer_record(layer)
+local function layer_record(it)
   return {
-    key = text(layer, "layerKey"), name = text(layer, "displayData", "name"),
-    id = number(text(layer, "layerId")), flags = flags(layer),
+    key = text(it, "layerKey"), name = text(it, "displayData", "name"),
+    id = number(text(it, "layerId")), flags = flags(it),
   }
 end
 
@@ -138,9 +84,8 @@ end
 -- netsh prints the callout key of a callout action under <filterType>
 -- (the FWPM_ACTION0 union member it shares storage with).
 local function filter_record(it)
-  local action = child(it, "action")
-  local action_type = text(action, "type")
-  local callout = action_type and action_type:match("CALLOUT") and text(action, "filterType") or nil
+  local action_type = text(it, "action", "type")
+  local callout = action_type and action_type:match("CALLOUT") and text(it, "action", "filterType") or nil
   return {
     key = text(it, "filterKey"), name = text(it, "displayData", "name"), flags = flags(it),
     provider = text(it, "providerKey"), layer = text(it, "layerKey"),
@@ -163,66 +108,105 @@ local function endpoint_record(it)
   }
 end
 
---- netsh.records(root) -> table of record arrays by kind:
--- sessions, providers, sublayers, layers, callouts, filters, endpoints, and
--- provider_contexts (counted only; the engine does not model them yet).
-function M.records(root)
-  local r = { sessions = {}, providers = {}, sublayers = {}, layers = {}, callouts = {},
-              filters = {}, endpoints = {}, provider_contexts = {} }
-  local function collect(list, node, make)
-    for _, it in ipairs(items(node)) do list[#list + 1] = make(it) end
-  end
-  collect(r.sessions, child(root, "sessions"), session_record)
-  collect(r.providers, child(root, "providers"), provider_record)
-  collect(r.sublayers, child(root, "subLayers"), sublayer_record)
-  collect(r.endpoints, child(root, "aleConnectedEndpoints"), endpoint_record)
-  collect(r.provider_contexts, child(root, "providerContexts"), function(it) return { key = text(it, "providerContextKey") } end)
-  for _, it in ipairs(items(child(root, "layers"))) do
-    r.layers[#r.layers + 1] = layer_record(child(it, "layer"))
-    collect(r.callouts, child(it, "callouts"), callout_record)
-    collect(r.filters, child(it, "filters"), filter_record)
-  end
-  return r
+local function provider_context_record(it)
+  return { key = text(it, "providerContextKey") }
 end
 
--- Import order: referenced objects before the objects that reference them.
-local ORDER = {
-  { "sessions", "import_session" }, { "providers", "import_provider" },
-  { "layers", "import_layer" }, { "sublayers", "import_sublayer" },
-  { "callouts", "import_callout" }, { "filters", "import_filter" },
-  { "endpoints", "import_endpoint" },
+--- The element handlers: one per element (path below <wfpstate>) whose
+-- close imports an object. kind: the summary's name; record(item) -> engine
+-- record; method: the engine's import method (nil: counted, not modelled).
+-- Extending the importer (filter conditions, provider contexts) means
+-- reading more of the item in record() (item:children(item:find(1,
+-- "filterCondition"), "item") lists the conditions) or adding a row here.
+M.HANDLERS = {
+  { path = "sessions/item", kind = "sessions", record = session_record, method = "import_session" },
+  { path = "layers/item/layer", kind = "layers", record = layer_record, method = "import_layer" },
+  { path = "layers/item/callouts/item", kind = "callouts", record = callout_record, method = "import_callout" },
+  { path = "layers/item/filters/item", kind = "filters", record = filter_record, method = "import_filter" },
+  { path = "providers/item", kind = "providers", record = provider_record, method = "import_provider" },
+  { path = "providerContexts/item", kind = "provider_contexts", record = provider_context_record },
+  { path = "subLayers/item", kind = "sublayers", record = sublayer_record, method = "import_sublayer" },
+  { path = "aleConnectedEndpoints/item", kind = "endpoints", record = endpoint_record, method = "import_endpoint" },
 }
 
---- netsh.import(engine, xml) -> summary, or nil, message.
--- summary = {counts = {kind = N imported}, skipped = {{kind=, key=, error=}},
--- provider_contexts = N, sessions = records}. An object the engine refuses
--- is listed in `skipped` with the engine's message; the import goes on.
-function M.import(engine, xml)
-  local root, err = M.parse(xml)
-  if not root then return nil, err end
-  local recs = M.records(root)
-  local summary = { counts = {}, skipped = {}, provider_contexts = #recs.provider_contexts,
-                    records = recs }
-  for _, step in ipairs(ORDER) do
-    local kind, method = step[1], step[2]
-    local n = 0
-    for _, rec in ipairs(recs[kind]) do
-      local ok, msg = engine[method](engine, rec)
-      if ok then n = n + 1
-      else summary.skipped[#summary.skipped + 1] = { kind = kind, key = rec.key or rec.id, error = msg } end
-    end
-    summary.counts[kind] = n
-  end
-  return summary
+local SPEC = { root = "wfpstate", items = {} }
+local BY_KIND = {}
+for _, h in ipairs(M.HANDLERS) do
+  SPEC.items[h.path] = h.kind
+  BY_KIND[h.kind] = h
 end
 
---- netsh.import_file(engine, path) -> summary, or nil, message.
-function M.import_file(engine, path)
+-- The one place the importer calls the engine (the lead adapts it when the
+-- binding's results change): true, or nil and the engine's message.
+local function import_record(engine, method, rec)
+  return engine[method](engine, rec)
+end
+
+--- netsh.import_reader(engine, read, opts) -> summary, or nil, message.
+-- read() returns the dump chunk by chunk (nil at the end). opts.name names
+-- the input in messages ("FILE:LINE: ..."); opts.on_item(kind, count) is
+-- called after each object (progress). summary = {counts = {kind = N
+-- imported}, skipped = {{kind=, key=, error=, line=}}, provider_contexts = N,
+-- records = {sessions = {...}}}. An object the engine refuses is listed in
+-- `skipped` with the engine's message and the import goes on; any XML error
+-- (not well-formed, truncated, another root) fails the whole import and
+-- nothing stays imported.
+function M.import_reader(engine, read, opts)
+  opts = opts or {}
+  local counts, skipped, sessions = {}, {}, {}
+  for _, h in ipairs(M.HANDLERS) do counts[h.kind] = 0 end
+  local on_item = opts.on_item
+  local ok, msg, line = engine:import_xml(read, SPEC, function(kind, item, at)
+    local h = BY_KIND[kind]
+    local rec = h.record(item)
+    if kind == "sessions" then sessions[#sessions + 1] = rec end
+    local done, err = true, nil
+    if h.method then done, err = import_record(engine, h.method, rec) end
+    if done then counts[kind] = counts[kind] + 1
+    else skipped[#skipped + 1] = { kind = kind, key = rec.key or rec.id, error = err, line = at } end
+    if on_item then on_item(kind, counts[kind]) end
+  end)
+  if not ok then
+    return nil, ("%s:%s: %s"):format(opts.name or "input", tostring(line), tostring(msg))
+  end
+  local provider_contexts = counts.provider_contexts
+  counts.provider_contexts, counts.layers = nil, counts.layers
+  return { counts = counts, skipped = skipped, provider_contexts = provider_contexts,
+           records = { sessions = sessions } }
+end
+
+--- netsh.import(engine, xml) -> summary, or nil, message (a dump held in a string).
+function M.import(engine, xml, opts)
+  local sent = false
+  return M.import_reader(engine, function()
+    if sent then return nil end
+    sent = true
+    return xml
+  end, opts)
+end
+
+local CHUNK = 1 << 16
+
+--- netsh.import_file(engine, path[, opts]) -> summary, or nil, message.
+-- Reads the file in 64 KiB chunks. opts.on_bytes(done, total) is called
+-- after each chunk (progress); opts.on_item as for import_reader.
+function M.import_file(engine, path, opts)
+  opts = opts or {}
   local f, err = io.open(path, "rb")
   if not f then return nil, err end
-  local xml = f:read("a")
+  local total, done = f:seek("end"), 0
+  f:seek("set")
+  local on_bytes = opts.on_bytes
+  local summary, ierr = M.import_reader(engine, function()
+    local chunk = f:read(CHUNK)
+    if chunk then
+      done = done + #chunk
+      if on_bytes then on_bytes(done, total) end
+    end
+    return chunk
+  end, { name = path, on_item = opts.on_item })
   f:close()
-  return M.import(engine, xml)
+  return summary, ierr
 end
 
 return M

@@ -57,7 +57,57 @@ local function calls_text(out, result)
   end
 end
 
--- The access matrix: one row per object, one column per principal.
+-- Objects of one kind whose access is identical share a row once there are
+-- more than GROUP_LIST_MAX of them (a large machine has thousands of
+-- callouts, most with the default descriptor); smaller groups keep a row
+-- per object. JSON always lists every object.
+local GROUP_LIST_MAX = 3
+
+-- "callout {key}" -> "callout"; containers are their own kind.
+local function kind_of(object)
+  return object:match("^(.-) {") or object
+end
+
+local function plural(kind, n)
+  return ("%d %ss with this access"):format(n, kind)
+end
+
+-- Rows of the matrix: {label=, granted={principal=mask}} in first-seen
+-- order, objects grouped as above.
+local function access_rows(result)
+  local by_object, order = {}, {}
+  for _, a in ipairs(result.access) do
+    local row = by_object[a.object]
+    if not row then
+      row = { object = a.object, granted = {} }
+      by_object[a.object], order[#order + 1] = row, row
+    end
+    row.granted[a.principal] = a.granted
+  end
+  local groups, glist = {}, {}
+  for _, row in ipairs(order) do
+    local sig = { kind_of(row.object) }
+    for _, p in ipairs(result.principals) do sig[#sig + 1] = row.granted[p] or 0 end
+    local key = table.concat(sig, "|")
+    local g = groups[key]
+    if not g then
+      g = { kind = sig[1], granted = row.granted, objects = {} }
+      groups[key], glist[#glist + 1] = g, g
+    end
+    g.objects[#g.objects + 1] = row.object
+  end
+  local rows = {}
+  for _, g in ipairs(glist) do
+    if #g.objects > GROUP_LIST_MAX then
+      rows[#rows + 1] = { label = plural(g.kind, #g.objects), granted = g.granted }
+    else
+      for _, object in ipairs(g.objects) do rows[#rows + 1] = { label = object, granted = g.granted } end
+    end
+  end
+  return rows, #order
+end
+
+-- The access matrix: one row per object (or group), one column per principal.
 local function access_text(out, result)
   out[#out + 1] = ""
   out[#out + 1] = "Access granted after the policy (MAXIMUM_ALLOWED, FWPM generic mapping)"
@@ -67,15 +117,16 @@ local function access_text(out, result)
     header[#header + 1] = (" %12s"):format(label)
   end
   out[#out + 1] = table.concat(header)
-  local rows, order = {}, {}
-  for _, a in ipairs(result.access) do
-    if not rows[a.object] then rows[a.object], order[#order + 1] = {}, a.object end
-    rows[a.object][a.principal] = a.granted
-  end
-  for _, object in ipairs(order) do
-    local line = { ("  %-" .. width .. "s"):format(#object > width and object:sub(1, width) or object) }
-    for _, p in ipairs(result.principals) do line[#line + 1] = (" %12s"):format(("0x%x"):format(rows[object][p] or 0)) end
+  local rows, n_objects = access_rows(result)
+  for _, row in ipairs(rows) do
+    local label = row.label
+    local line = { ("  %-" .. width .. "s"):format(#label > width and label:sub(1, width) or label) }
+    for _, p in ipairs(result.principals) do line[#line + 1] = (" %12s"):format(("0x%x"):format(row.granted[p] or 0)) end
     out[#out + 1] = table.concat(line)
+  end
+  if #rows < n_objects then
+    out[#out + 1] = ("  (%d objects in %d rows: more than %d objects of one kind with identical access"
+      .. " share a row; --format json lists each)"):format(n_objects, #rows, GROUP_LIST_MAX)
   end
 end
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nl_wfp.h"
+#include "nl_xml.h"
 #include "wfp_import.h"
 #include "wfp_flags.h"
 #include "sid.h"
@@ -274,7 +275,51 @@ static int e_import_endpoint(lua_State *L)
     return 1;
 }
 
+/* engine:import_batch(fn, ...) -> what fn returns. Runs fn(...) as one
+** atomic import (ntsec_wfp_import_begin/end): kept when fn's first result
+** is true, removed entirely when it is false or nil or when fn raises (the
+** error is raised again after the abort). Only import_* calls belong in fn.
+** Errors: nil, "import_batch: STATUS_FWP_TXN_IN_PROGRESS" (a batch or a
+** session's explicit transaction is open), a failed store commit. */
+static int e_import_batch(lua_State *L)
+{
+    ntsec_wfp_engine *e = nlw_open_engine(L, 1);
+    ntsec_wfp_import_batch b;
+    int status, nres;
+    NTSTATUS st;
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    st = ntsec_wfp_import_begin(e, &b);
+    if (!NT_SUCCESS(st)) return fail_status(L, "import_batch", st);
+    status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+    nres = lua_gettop(L) - 1;
+    if (nlw_check_engine(L, 1)->e != e) {     /* fn closed the engine: nothing left to end */
+        if (status != LUA_OK) return lua_error(L);
+        return nres;
+    }
+    if (status != LUA_OK) {
+        ntsec_wfp_import_end(e, &b, 0);
+        return lua_error(L);
+    }
+    st = ntsec_wfp_import_end(e, &b, nres > 0 && lua_toboolean(L, 2));
+    if (!NT_SUCCESS(st)) return fail_status(L, "import_batch", st);
+    return nres;
+}
+
+/* engine:import_xml(read, spec, on_item) -> true | nil, message, line: the
+** streaming item reader of nl_xml.h run as one import batch, so a dump that
+** fails anywhere (XML error, truncation, on_item's nil, msg or error)
+** leaves nothing imported. */
+static int e_import_xml(lua_State *L)
+{
+    nlw_open_engine(L, 1);
+    lua_settop(L, 4);
+    lua_pushcfunction(L, nl_xml_items);
+    lua_insert(L, 2);
+    return e_import_batch(L);
+}
+
 static const luaL_Reg import_methods[] = {
+    {"import_batch", e_import_batch}, {"import_xml", e_import_xml},
     {"import_provider", e_import_provider}, {"import_sublayer", e_import_sublayer},
     {"import_layer", e_import_layer}, {"import_callout", e_import_callout},
     {"import_filter", e_import_filter}, {"import_session", e_import_session},

@@ -8,6 +8,7 @@
 #include "wfp_internal.h"
 #include "wfp_import.h"
 #include "wfp_names.h"
+#include "wfp_store.h"
 #include "guid.h"
 #include "sid.h"
 #include "status.h"
@@ -125,15 +126,116 @@ static NTSTATUS import_in_call(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
     return STATUS_SUCCESS;
 }
 
+static int batch_open(const ntsec_wfp_engine *e)
+{
+    return e->system->txn == WFP_TXN_WRITE;
+}
+
 /* An engine-level write (no session): persisted like a session's when the
-** engine has a store (docs/wfp.md). */
+** engine has a store (docs/wfp.md). Inside a batch the call is one step of
+** the batch's transaction (a savepoint with a store). */
 NTSTATUS ntsec_wfp_import_object(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
                                  const ntsec_wfp_object_spec *spec)
 {
     wfp_call call;
-    NTSTATUS st = wfp_system_begin(e, &call);
+    NTSTATUS st = batch_open(e) ? wfp_call_begin(e, e->system, WFP_OP_WRITE, &call)
+                                : wfp_system_begin(e, &call);
     if (!NT_SUCCESS(st)) return st;
     return wfp_call_end(e, &call, import_in_call(e, kind, spec));
+}
+
+/* ---- batches (atomic imports) ---- */
+
+static void pin_all(ntsec_wfp_engine *e, int delta)
+{
+    int k;
+    for (k = 0; k < NTSEC_WFP_KIND_COUNT; k++) e->tables[k].pinned += delta;
+}
+
+NTSTATUS ntsec_wfp_import_begin(ntsec_wfp_engine *e, ntsec_wfp_import_batch *b)
+{
+    NTSTATUS st;
+    if (e->explicit_txns || batch_open(e)) return STATUS_FWP_TXN_IN_PROGRESS;
+    st = wfp_lock_store(e, e->system);
+    if (NT_SUCCESS(st)) st = wfp_persist_refresh(e);
+    if (!NT_SUCCESS(st)) {
+        if (e->db) wfp_store_rollback(e->db);
+        return st;
+    }
+    b->next_callout_id = e->next_callout_id;
+    b->next_filter_id = e->next_filter_id;
+    b->next_layer_id = e->next_layer_id;
+    e->system->txn = WFP_TXN_WRITE;
+    pin_all(e, 1);
+    return STATUS_SUCCESS;
+}
+
+/* A reference left unresolved because its target came later in the dump
+** (netsh prints layers, with their callouts and filters, before providers
+** and sublayers): link it now, as an import in reference order would have.
+** A dynamic target stays unlinked (import_ref refuses those up front). */
+static void link_late(ntsec_wfp_engine *e, wfp_keyed *k)
+{
+    int r;
+    for (r = 0; r < WFP_REF_COUNT; r++) {
+        wfp_ref *ref = &k->refs[r];
+        wfp_obj *t;
+        if (!ref->present || ref->target) continue;
+        t = wfp_table_by_key(&e->tables[wfp_ref_kind(r)], &ref->key);
+        if (!t || t->lifetime == NTSEC_WFP_LIFE_DYNAMIC) continue;
+        ref->target = t;
+        t->refs_in++;
+    }
+}
+
+static void link_batch(ntsec_wfp_engine *e)
+{
+    size_t i;
+    wfp_session *s = e->system;
+    for (i = 0; i < s->undo_len; i++) {
+        wfp_obj *o = s->undo[i].obj;
+        if (s->undo[i].type == WFP_UNDO_ADDED && wfp_kind_is_keyed((ntsec_wfp_kind)o->kind))
+            link_late(e, (wfp_keyed *)o);
+    }
+}
+
+static void batch_rollback(ntsec_wfp_engine *e, const ntsec_wfp_import_batch *b)
+{
+    if (e->db) wfp_store_rollback(e->db);
+    wfp_txn_rollback_to(e, e->system, 0);
+    e->next_callout_id = b->next_callout_id;
+    e->next_filter_id = b->next_filter_id;
+    e->next_layer_id = b->next_layer_id;
+}
+
+/* Commit links the late references only once the store has committed: a
+** rollback then never meets a link to an object added after its referrer. */
+NTSTATUS ntsec_wfp_import_end(ntsec_wfp_engine *e, const ntsec_wfp_import_batch *b, int commit)
+{
+    NTSTATUS st = STATUS_SUCCESS;
+    uint64_t seq = e->db ? wfp_store_txn_seq(e->db) : 0;
+    if (!batch_open(e)) return STATUS_FWP_NO_TXN_IN_PROGRESS;
+    if (commit && e->db) st = wfp_store_commit(e->db);
+    if (!commit || !NT_SUCCESS(st)) {
+        batch_rollback(e, b);
+    } else {
+        if (seq > e->db_seq) e->db_seq = seq;
+        link_batch(e);
+        wfp_txn_forget(e->system, 0);
+    }
+    e->system->txn = WFP_TXN_NONE;
+    pin_all(e, -1);
+    return st;
+}
+
+/* Sessions records and endpoints are not store objects: inside a batch
+** they are only logged, so that an abort removes them too. */
+static NTSTATUS insert_logged(ntsec_wfp_engine *e, wfp_obj *o)
+{
+    NTSTATUS st = batch_open(e) ? wfp_txn_reserve(e->system) : STATUS_SUCCESS;
+    if (NT_SUCCESS(st)) st = wfp_obj_insert(e, o);
+    if (NT_SUCCESS(st) && batch_open(e)) wfp_txn_record(e->system, WFP_UNDO_ADDED, o);
+    return st;
 }
 
 static NTSTATUS fill_record(wfp_session_rec *r, const ntsec_wfp_session_record *in)
@@ -164,7 +266,7 @@ NTSTATUS ntsec_wfp_import_session(ntsec_wfp_engine *e, const ntsec_wfp_session_r
     r = (wfp_session_rec *)wfp_obj_alloc(NTSEC_WFP_SESSION_RECORD);
     if (!r) return STATUS_NO_MEMORY;
     st = fill_record(r, in);
-    if (NT_SUCCESS(st)) st = wfp_obj_insert(e, &r->h);
+    if (NT_SUCCESS(st)) st = insert_logged(e, &r->h);
     if (!NT_SUCCESS(st)) wfp_obj_free(&r->h);
     return st;
 }
@@ -188,7 +290,7 @@ NTSTATUS ntsec_wfp_import_endpoint(ntsec_wfp_engine *e, const ntsec_wfp_endpoint
         memcpy(o->app_id_mem, ep->app_id, ep->app_id_len);
         o->ep.app_id = o->app_id_mem;
     }
-    st = wfp_obj_insert(e, &o->h);
+    st = insert_logged(e, &o->h);
     if (!NT_SUCCESS(st)) wfp_obj_free(&o->h);
     return st;
 }

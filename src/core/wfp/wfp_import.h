@@ -55,6 +55,26 @@ NTSTATUS ntsec_wfp_import_session(ntsec_wfp_engine *e, const ntsec_wfp_session_r
 ** Errors: STATUS_NO_MEMORY. */
 NTSTATUS ntsec_wfp_import_endpoint(ntsec_wfp_engine *e, const ntsec_wfp_endpoint *ep);
 
+/* An atomic import (a batch): between begin and end every import_* call
+** is logged in the engine's system transaction; end with commit = 0 (or a
+** failed store commit) removes everything the batch imported and restores
+** the id counters, so a dump that fails half way leaves the engine as it
+** was. References to objects that come later in the batch are linked at
+** commit (netsh prints callouts and filters before providers and
+** sublayers). Single-threaded: nothing but imports may run in a batch.
+** begin errors: STATUS_FWP_TXN_IN_PROGRESS (a batch or a session's explicit
+** transaction is open), the store's errors; end errors:
+** STATUS_FWP_NO_TXN_IN_PROGRESS, STATUS_UNSUCCESSFUL (store commit failed:
+** rolled back). */
+typedef struct ntsec_wfp_import_batch {
+    uint32_t next_callout_id;     /* id counters at begin */
+    uint64_t next_filter_id;
+    uint16_t next_layer_id;
+} ntsec_wfp_import_batch;
+
+NTSTATUS ntsec_wfp_import_begin(ntsec_wfp_engine *e, ntsec_wfp_import_batch *b);
+NTSTATUS ntsec_wfp_import_end(ntsec_wfp_engine *e, const ntsec_wfp_import_batch *b, int commit);
+
 /* Number of live objects of a kind. */
 size_t ntsec_wfp_count(const ntsec_wfp_engine *e, ntsec_wfp_kind kind);
 

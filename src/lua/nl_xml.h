@@ -1,0 +1,37 @@
+/*
+** nl_xml.h: the streaming XML item reader behind engine:import_xml
+** (nl_xml_items.c; used by lua/ntsec/netsh.lua).
+*/
+#ifndef NTSEC_NL_XML_H
+#define NTSEC_NL_XML_H
+
+#include "nl.h"
+
+/* Lua C function: xml_items(read, spec, on_item) -> true | nil, message, line.
+** Parses the XML that read() returns chunk by chunk (a string, or nil / ""
+** at the end) with expat, keeping no document tree: when an element named
+** by spec.items closes, on_item(kind, item, line) is called (line: where the
+** element starts).
+**   spec = {root = "wfpstate", items = {["layers/item/filters/item"] = kind, ...}}
+** paths relative to the root; an item path inside another item is not
+** looked for. item is a view of that element's subtree, valid during the
+** call only (later use raises): elements are numbered from 1 (the item) in
+** document order, and
+**   item:text(e, tag, ...)  text of the element at that path of child tags
+**                           below e (nil: absent; "": empty or has children)
+**   item:find(e, tag, ...)  its index, or nil
+**   item:children(e[, tag]) array of e's child indices (only those with tag)
+**   item:tag(e), item:tree([e])  (nested Lua tables: text for an element
+**                           without children, else "item" children in the
+**                           array part and others under their tag)
+** Attributes and the layout text between child elements are not kept.
+** Parsing ends when the root closes: what follows (netsh's trailing
+** <firewallState>) is not read. on_item returning nil, msg stops the parse
+** with msg; errors it raises propagate.
+** Failures (nil, message, line): not well-formed XML (expat's message), a
+** root other than spec.root, input ending before the root closed (the
+** message names the element still open and the end tag expected).
+** Memory: one item at a time (flat arrays, reused), plus expat's buffer. */
+int nl_xml_items(lua_State *L);
+
+#endif
