@@ -30,7 +30,7 @@ MODULE   := $(BUILD)/ntsec/core.so
 
 INCS := -Isrc/core -Isrc/core/wfp -Isrc/core/ks
 
-.PHONY: all test ctest spec demo asan valgrind bench bigdump lint fuzz clean gen check-gen rockspec
+.PHONY: all test ctest spec demo asan valgrind bench bigdump lint fuzz fuzz-build fuzz-ci clean gen check-gen rockspec doc
 
 all: $(LIB) $(MODULE) $(TEST_BIN)
 
@@ -58,6 +58,7 @@ $(BUILD)/tests/%: tests/%.c tests/ctest.h $(LIB)
 # sd_robust_test runs the fuzz harnesses on fuzz/regress/ (it includes them).
 $(BUILD)/tests/sd_robust_test: $(wildcard fuzz/*_fuzz.c fuzz/*.h)
 $(BUILD)/tests/access_regress_test: fuzz/access_fuzz.c
+$(BUILD)/tests/fuzz_regress_test: fuzz/engine_fuzz.c fuzz/ks_fuzz.c fuzz/cond_fuzz.c $(wildcard fuzz/*.h)
 
 # The whole suite: C unit tests, then busted. Prints "N passed, N failed".
 test: all
@@ -115,15 +116,45 @@ clean:
 rockspec:
 	$(LUA) tools/gen_rockspec.lua ntsec-scm-1.rockspec
 
-# libFuzzer harnesses (clang): make fuzz FUZZ_SECONDS=1800 runs each.
+# libFuzzer harnesses (clang; docs/fuzzing.md). The core is compiled once
+# into build-fuzz/obj with coverage and sanitizers; each fuzz/NAME_fuzz.c
+# links it. make fuzz FUZZ_SECONDS=1800 runs each harness in turn;
+# make fuzz-ci (CI) replays every regression input, then runs each harness
+# for FUZZ_CI_SECONDS, FUZZ_JOBS at a time, and fails on any finding.
 FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c99 -D_POSIX_C_SOURCE=200809L $(INCS)
-build-fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) $(CORE_SRC)
+FUZZ_CI_SECONDS ?= 60
+FUZZ_JOBS ?= 2
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -std=c99 -D_POSIX_C_SOURCE=200809L $(INCS)
+FUZZ_OBJ := $(CORE_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_LUA_OBJ := $(LUA_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_LIBS := -lsqlite3
+# The importer harness embeds Lua 5.4 and the binding (never the module).
+build-fuzz/import_fuzz: FUZZ_EXTRA := $(FUZZ_LUA_OBJ) $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4) -lm -ldl
+build-fuzz/import_fuzz: $(FUZZ_LUA_OBJ)
+
+build-fuzz/obj/src/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h src/core/*.h src/core/*/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(LUA_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+build-fuzz/obj/%.o: %.c $(wildcard src/core/*.h src/core/*/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+build-fuzz/%: fuzz/%.c $(wildcard fuzz/*.h) $(FUZZ_OBJ)
 	@mkdir -p build-fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRC) -lsqlite3
+	clang $(FUZZ_CFLAGS) $(LUA_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_OBJ) $(FUZZ_EXTRA) $(FUZZ_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_LUA_OBJ)
 
 # Each harness fuzz/NAME_fuzz.c runs on fuzz/corpus-NAME (seeded by fuzz/seed.lua).
 fuzz: $(FUZZ_BIN)
 	$(LUA) fuzz/seed.lua
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f _fuzz); mkdir -p fuzz/corpus-$$n; \
-	  echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz/corpus-$$n || exit 1; done
+	  s=fuzz/seeds/$$n; [ -d $$s ] || s=; \
+	  echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz/corpus-$$n $$s || exit 1; done
+
+fuzz-ci: $(FUZZ_BIN)
+	$(LUA) fuzz/seed.lua
+	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash fuzz/ci.sh $(FUZZ_BIN)
