@@ -30,7 +30,7 @@ MODULE   := $(BUILD)/ntsec/core.so
 
 INCS := -Isrc/core -Isrc/core/wfp -Isrc/core/ks
 
-.PHONY: all test ctest spec demo asan valgrind bench lint fuzz clean gen check-gen rockspec
+.PHONY: all test ctest spec demo asan valgrind bench lint fuzz clean gen check-gen rockspec doc
 
 all: $(LIB) $(MODULE) $(TEST_BIN)
 
@@ -120,3 +120,12 @@ fuzz: $(FUZZ_BIN)
 	$(LUA) fuzz/seed.lua
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f _fuzz); mkdir -p fuzz/corpus-$$n; \
 	  echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz/corpus-$$n || exit 1; done
+
+# API reference (LDoc, Debian lua-ldoc) in build/doc, and the coverage check:
+# every public function and method has a docstring with argument and result
+# shapes, errors and source (tools/doc_coverage.lua).
+doc: all
+	@mkdir -p $(BUILD)
+	ldoc -q . >/dev/null
+	LUA_PATH='./tools/?.lua;;' ldoc -q --filter ldoc_items.dump . > $(BUILD)/doc_items.tsv
+	NTSEC_BUILD=$(BUILD) $(LUA) tools/doc_coverage.lua $(BUILD)/doc_items.tsv
