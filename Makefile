@@ -158,3 +158,12 @@ fuzz: $(FUZZ_BIN)
 fuzz-ci: $(FUZZ_BIN)
 	$(LUA) fuzz/seed.lua
 	FUZZ_SECONDS=$(FUZZ_CI_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash fuzz/ci.sh $(FUZZ_BIN)
+
+# API reference (LDoc, Debian lua-ldoc) in build/doc, and the coverage check:
+# every public function and method has a docstring with argument and result
+# shapes, errors and source (tools/doc_coverage.lua).
+doc: all
+	@mkdir -p $(BUILD)
+	ldoc -q . >/dev/null
+	LUA_PATH='./tools/?.lua;;' ldoc -q --filter ldoc_items.dump . > $(BUILD)/doc_items.tsv
+	NTSEC_BUILD=$(BUILD) $(LUA) tools/doc_coverage.lua $(BUILD)/doc_items.tsv
