@@ -27,6 +27,14 @@ const ntsec_ace_type_info ntsec_ace_type_rows[NTSEC_ACE_TYPE_COUNT + 1] = {
 
 #undef ROW
 
+#define BODY(code, name, c1, c2, body, ...) [code] = NTSEC_ACE_BODY_##body,
+const uint8_t ntsec_ace_body_by_type[256] = {
+    NTSEC_ACE_TYPE_TABLE(BODY)
+};
+#undef BODY
+
+typedef char opaque_is_zero[NTSEC_ACE_BODY_OPAQUE == 0 ? 1 : -1];
+
 /* Every code's name matches secdefs.h (a wrong row fails to compile). */
 #define SAME_CODE(code, name, ...) typedef char check_##name[(code) == name##_ACE_TYPE ? 1 : -1];
 NTSEC_ACE_TYPE_TABLE(SAME_CODE)

@@ -98,6 +98,16 @@ static inline const ntsec_ace_type_info *ntsec_ace_type(uint8_t type)
     return &ntsec_ace_type_rows[type < NTSEC_ACE_TYPE_COUNT ? type : NTSEC_ACE_TYPE_COUNT];
 }
 
+/* Body layout by type byte, all 256 (NTSEC_ACE_BODY_OPAQUE = 0 for unknown
+** types): the same column as the rows, as one byte per type for the codec's
+** hot path. */
+extern const uint8_t ntsec_ace_body_by_type[256];
+
+static inline unsigned ntsec_ace_body(uint8_t type)
+{
+    return ntsec_ace_body_by_type[type];
+}
+
 static inline int ntsec_ace_type_has(uint8_t type, unsigned kind)
 {
     return (ntsec_ace_type(type)->kinds & kind) != 0;

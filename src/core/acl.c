@@ -22,7 +22,7 @@
 /* Body layout of a type: its row in the ACE type table (ace_types.h). */
 static unsigned layout_of(uint8_t type)
 {
-    return ntsec_ace_type(type)->body;
+    return ntsec_ace_body(type);
 }
 
 int ntsec_ace_is_object_type(uint8_t type)

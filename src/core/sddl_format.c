@@ -30,15 +30,15 @@ static SECURITY_INFORMATION selector_of(uint8_t type)
 }
 
 /* ACE flags in bit order OI CI NP IO ID CR SA FA (2.8.8); 0x40 prints as
-** TP on access-filter ACEs. */
-static char *put_ace_flags(char *p, uint8_t flags, uint8_t type)
+** TP on access-filter ACEs (kinds has NTSEC_ACE_K_TP). */
+static char *put_ace_flags(char *p, uint8_t flags, unsigned kinds)
 {
     static const char names[8][3] = { "OI", "CI", "NP", "IO", "ID", "CR", "SA", "FA" };
     unsigned i;
     for (i = 0; i < 8; i++) {
         const char *name;
         if (!(flags & (1u << i))) continue;
-        name = (i == 6 && ntsec_ace_type_has(type, NTSEC_ACE_K_TP)) ? "TP" : names[i];
+        name = (i == 6 && (kinds & NTSEC_ACE_K_TP)) ? "TP" : names[i];
         *p++ = name[0];
         *p++ = name[1];
     }
@@ -61,9 +61,8 @@ static char *put_guid(char *p, const uint8_t *g)
 /* ";(expression)" or ";(attribute)" after the SID, when the type has one
 ** (the table's tail column; types with a tail but no SDDL code never get
 ** here). */
-static NTSTATUS put_tail(ntsec_buf *out, const ntsec_ace *a, const ntsec_sid_ctx *ctx)
+static NTSTATUS put_tail(ntsec_buf *out, const ntsec_ace *a, unsigned tail, const ntsec_sid_ctx *ctx)
 {
-    unsigned tail = ntsec_ace_type(a->type)->tail;
     if (tail == NTSEC_ACE_TAIL_CLAIM) {
         ntsec_buf_putc(out, ';');
         return sddl_ra_format(out, a->data, a->data_len, ctx);
@@ -81,23 +80,24 @@ static NTSTATUS put_tail(ntsec_buf *out, const ntsec_ace *a, const ntsec_sid_ctx
 
 static NTSTATUS put_ace(ntsec_buf *out, const ntsec_ace *a, const ntsec_sid_ctx *ctx)
 {
-    const char *code = sddl_ace_type_code(a->type);
+    const ntsec_ace_type_info *row = ntsec_ace_type(a->type);
+    const char *code = row->sddl;
     char text[ACE_TEXT_MAX], *p = text;
     NTSTATUS st;
-    if (!code || !a->sid) return STATUS_NOT_SUPPORTED;
+    if (!code[0] || !a->sid) return STATUS_NOT_SUPPORTED;
     *p++ = '(';
     *p++ = code[0];
     if (code[1]) *p++ = code[1];
     *p++ = ';';
-    p = put_ace_flags(p, a->flags, a->type);
+    p = put_ace_flags(p, a->flags, row->kinds);
     *p++ = ';';
-    p = sddl_rights_text(p, a->mask, ntsec_ace_type_has(a->type, NTSEC_ACE_K_LABEL));
+    p = sddl_rights_text(p, a->mask, (row->kinds & NTSEC_ACE_K_LABEL) != 0);
     *p++ = ';';
     p = put_guid(p, a->object_type);
     p = put_guid(p, a->inherited_object_type);
     p = sddl_sid_text_sddl(p, a->sid, ctx);
     ntsec_buf_put(out, text, (size_t)(p - text));
-    st = put_tail(out, a, ctx);
+    st = put_tail(out, a, row->tail, ctx);
     ntsec_buf_putc(out, ')');
     return st;
 }
