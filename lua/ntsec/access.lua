@@ -149,6 +149,88 @@ function M.NtAccessCheckByTypeResultList(sd, principal_self, token, desired, obj
   return call, granted, status
 end
 
+-- ---- tokens from PAC claims (optional part of issue 10) ----
+
+-- CLAIMS_ARRAY source types whose claims reach the token: 1 = AD,
+-- 2 = CERTIFICATE; others (0, 3, ...) are dropped (samba-0225: a claim in a
+-- source-type-0 array is absent).
+local PAC_SOURCES = { [1] = true, [2] = true }
+local PAC_TYPES = { INT64 = "int64", UINT64 = "uint64", STRING = "string", BOOLEAN = "boolean" }
+
+-- A string folded as conditions fold it (Windows' upper-case table).
+local function fold(s)
+  local out = {}
+  for _, c in utf8.codes(s) do out[#out + 1] = utf8.char(core.upcase(c)) end
+  return table.concat(out)
+end
+
+local function value_key(kind, v)
+  if kind == "string" then return fold(v) end
+  return math.tointeger(v) or v
+end
+
+local function pac_refused(what)
+  local err = errors.new(core.STATUS_INVALID_PARAMETER, "access.pac_claims")
+  err.message = err.message .. " (" .. what .. ")"
+  return nil, err
+end
+
+-- One CLAIM_ENTRY -> {type=, values=}, or nil (dropped), or false, reason.
+local function pac_claim(c)
+  local kind = PAC_TYPES[c.type]
+  if not kind then return false, ("claim '%s': unsupported type %s"):format(tostring(c.id), tostring(c.type)) end
+  if #c.values == 0 then return nil end                -- an empty value list: no claim (samba-0231)
+  local seen = {}
+  for _, v in ipairs(c.values) do
+    local k = value_key(kind, v)
+    if seen[k] then return false, ("claim '%s': duplicate value"):format(c.id) end
+    seen[k] = true
+  end
+  return { type = kind, values = c.values }
+end
+
+--- `ntsec.access.pac_claims(claims_set)` -> claims | nil, err.
+-- A PAC CLAIMS_SET (a list of claims arrays `{source_type=, claims =
+-- {{id=, type=, values=}, ...}}`, types INT64/UINT64/STRING/BOOLEAN) as the
+-- name -> {type=, values=} map of `ntsec.token{claims = {user = ...}}`,
+-- converted as the Windows KDC does: arrays of source types other than AD (1)
+-- and CERTIFICATE (2) are dropped; a claim without values is dropped; a
+-- claim with a repeated value (strings compared case-insensitively) makes
+-- the KDC refuse the PAC (KDC_ERR_GENERIC: samba-0191, 0297..0304), reported
+-- as STATUS_INVALID_PARAMETER; so does an id given twice (our choice: no
+-- Windows row). Source: README of shared/data/access; docs/access.md.
+function M.pac_claims(claims_set)
+  local out, names = {}, {}
+  for _, array in ipairs(claims_set or {}) do
+    for _, c in ipairs(PAC_SOURCES[array.source_type] and array.claims or {}) do
+      local name = fold(c.id)
+      if names[name] then return pac_refused(("claim '%s' given twice"):format(c.id)) end
+      names[name] = true
+      local claim, why = pac_claim(c)
+      if claim == false then return pac_refused(why) end
+      out[c.id] = claim
+    end
+  end
+  return out
+end
+
+--- `ntsec.access.pac_token(spec)` -> token | nil, err.
+-- `ntsec.token(spec)` with the user and device claims taken from
+-- `spec.user_pac_claims_set` / `spec.device_pac_claims_set` (raw PAC
+-- CLAIMS_SET arrays, see `pac_claims`); errors as `pac_claims`.
+function M.pac_token(spec)
+  local t = {}
+  for k, v in pairs(spec) do t[k] = v end
+  t.user_pac_claims_set, t.device_pac_claims_set = nil, nil
+  t.claims = {}
+  for source, key in pairs({ user = "user_pac_claims_set", device = "device_pac_claims_set" }) do
+    local claims, err = M.pac_claims(spec[key])
+    if not claims then return nil, err end
+    t.claims[source] = claims
+  end
+  return require("ntsec").token(t)
+end
+
 --- `register(ntsec)`: sets `ntsec.access` and the Windows-named functions.
 function M.register(ntsec)
   ntsec.access = M
