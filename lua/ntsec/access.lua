@@ -41,10 +41,21 @@ local function rights(x)
 end
 
 -- Descriptor argument: an SD, its SDDL text, or nil (no descriptor).
-local function descriptor(sd)
+-- Returns the SD, or nil and an ntsec.errors object for bad SDDL.
+local function parse_descriptor(sd, op)
   if type(sd) ~= "string" then return sd end
-  local parsed, msg = core.sd_from_sddl(sd)
-  if not parsed then error("descriptor: " .. tostring(msg), 3) end
+  local parsed, _, code, offset = core.sd_from_sddl(sd)
+  if parsed then return parsed end
+  local err = errors.new(code, op)
+  err.offset = offset
+  return nil, err
+end
+
+-- The same for the faithful functions, where bad SDDL text is a programmer
+-- error (Windows takes a descriptor, not text).
+local function descriptor(sd)
+  local parsed, err = parse_descriptor(sd, "descriptor")
+  if sd ~= nil and not parsed then error(tostring(err), 3) end
   return parsed
 end
 
@@ -62,7 +73,8 @@ end
 
 --- `ntsec.access.check(sd, token, desired[, options])` -> granted, status[, entries]
 -- | nil, err.
--- `sd`: descriptor, SDDL string, or nil (no descriptor); `desired`: mask or
+-- `sd`: descriptor, SDDL string (bad text: nil, err with `err.offset`), or
+-- nil (no descriptor); `desired`: mask or
 -- SDDL rights ("FR"), its generic bits mapped first through the mapping (as
 -- a caller of AccessCheck does with MapGenericMask). `options`: `mapping`
 -- ("file" default, "fwpm", {read=, write=, execute=, all=}), `entry_point`
@@ -80,8 +92,10 @@ function M.check(sd, token, desired, options)
   local opts = check_options(options)
   local mapping = opts.mapping or "file"
   local want = core.map_generic(rights(desired), mapping)
+  local parsed, err = parse_descriptor(sd, "access.check")
+  if sd ~= nil and not parsed then return nil, err end
   local call, granted, status, _, granted_list, status_list = core.access_check_at(
-    opts.entry_point or "default", descriptor(sd), token, want, mapping, opts)
+    opts.entry_point or "default", parsed, token, want, mapping, opts)
   if call ~= SUCCESS then return nil, errors.new(call, "access.check") end
   if not granted_list then return granted, status end
   local entries = {}
