@@ -119,6 +119,13 @@ describe("access-check entry points", function()
       assert.are.same({ { granted = ntsec.FILE_GENERIC_READ, status = ntsec.STATUS_SUCCESS } }, entries)
     end)
 
+    it("returns nil, err for bad SDDL text", function()
+      local granted, err = ntsec.access.check("O:BAG:BAD:(A;;FA;;;XX)", token(), "FR")
+      assert.is_nil(granted)
+      assert.is_truthy(err.name:match("^STATUS_INVALID_"))
+      assert.is_number(err.offset)
+    end)
+
     it("is strict about options", function()
       assert.has_error(function() ntsec.access.check("O:BAG:BAD:", token(), 1, { entrypoint = "kernel" }) end)
       assert.has_error(function() ntsec.access.check("O:BAG:BAD:", token(), 1, { entry_point = "SeAccessCheck" }) end)

@@ -8,8 +8,13 @@
 **   - a type error (different types, a literal where a boolean is needed)
 **     makes the whole expression UNKNOWN (reported as ERROR);
 **   - strings compare case-insensitively unless CASE_SENSITIVE;
-**   - only ==, Contains, Any_of (and Exists) take multi-valued operands;
+**   - ==, !=, Contains, Any_of (and Exists) take multi-valued operands;
 **     others give UNKNOWN.
+** The test_rule_* functions check the rules Windows' own answers showed
+** (issue 10, docs/access.md "Conditional ACEs as Windows evaluates them") on
+** values of our own: case folding beyond Latin-1, != on sets, empty
+** composites, Any_of with one literal, multi-valued claims as conditions,
+** boolean vs integer, and `!` on a bare attribute.
 */
 #include <string.h>
 

@@ -41,10 +41,21 @@ local function rights(x)
 end
 
 -- Descriptor argument: an SD, its SDDL text, or nil (no descriptor).
-local function descriptor(sd)
+-- Returns the SD, or nil and an ntsec.errors object for bad SDDL.
+local function parse_descriptor(sd, op)
   if type(sd) ~= "string" then return sd end
-  local parsed, msg = core.sd_from_sddl(sd)
-  if not parsed then error("descriptor: " .. tostring(msg), 3) end
+  local parsed, _, code, offset = core.sd_from_sddl(sd)
+  if parsed then return parsed end
+  local err = errors.new(code, op)
+  err.offset = offset
+  return nil, err
+end
+
+-- The same for the faithful functions, where bad SDDL text is a programmer
+-- error (Windows takes a descriptor, not text).
+local function descriptor(sd)
+  local parsed, err = parse_descriptor(sd, "descriptor")
+  if sd ~= nil and not parsed then error(tostring(err), 3) end
   return parsed
 end
 
@@ -62,7 +73,8 @@ end
 
 --- `ntsec.access.check(sd, token, desired[, options])` -> granted, status[, entries]
 -- | nil, err.
--- `sd`: descriptor, SDDL string, or nil (no descriptor); `desired`: mask or
+-- `sd`: descriptor, SDDL string (bad text: nil, err with `err.offset`), or
+-- nil (no descriptor); `desired`: mask or
 -- SDDL rights ("FR"), its generic bits mapped first through the mapping (as
 -- a caller of AccessCheck does with MapGenericMask). `options`: `mapping`
 -- ("file" default, "fwpm", {read=, write=, execute=, all=}), `entry_point`
@@ -80,8 +92,10 @@ function M.check(sd, token, desired, options)
   local opts = check_options(options)
   local mapping = opts.mapping or "file"
   local want = core.map_generic(rights(desired), mapping)
+  local parsed, err = parse_descriptor(sd, "access.check")
+  if sd ~= nil and not parsed then return nil, err end
   local call, granted, status, _, granted_list, status_list = core.access_check_at(
-    opts.entry_point or "default", descriptor(sd), token, want, mapping, opts)
+    opts.entry_point or "default", parsed, token, want, mapping, opts)
   if call ~= SUCCESS then return nil, errors.new(call, "access.check") end
   if not granted_list then return granted, status end
   local entries = {}
@@ -147,6 +161,88 @@ function M.NtAccessCheckByTypeResultList(sd, principal_self, token, desired, obj
     mapping, { principal_self = principal_self, object_types = object_types })
   if call ~= SUCCESS then return call end
   return call, granted, status
+end
+
+-- ---- tokens from PAC claims (optional part of issue 10) ----
+
+-- CLAIMS_ARRAY source types whose claims reach the token: 1 = AD,
+-- 2 = CERTIFICATE; others (0, 3, ...) are dropped (samba-0225: a claim in a
+-- source-type-0 array is absent).
+local PAC_SOURCES = { [1] = true, [2] = true }
+local PAC_TYPES = { INT64 = "int64", UINT64 = "uint64", STRING = "string", BOOLEAN = "boolean" }
+
+-- A string folded as conditions fold it (Windows' upper-case table).
+local function fold(s)
+  local out = {}
+  for _, c in utf8.codes(s) do out[#out + 1] = utf8.char(core.upcase(c)) end
+  return table.concat(out)
+end
+
+local function value_key(kind, v)
+  if kind == "string" then return fold(v) end
+  return math.tointeger(v) or v
+end
+
+local function pac_refused(what)
+  local err = errors.new(core.STATUS_INVALID_PARAMETER, "access.pac_claims")
+  err.message = err.message .. " (" .. what .. ")"
+  return nil, err
+end
+
+-- One CLAIM_ENTRY -> {type=, values=}, or nil (dropped), or false, reason.
+local function pac_claim(c)
+  local kind = PAC_TYPES[c.type]
+  if not kind then return false, ("claim '%s': unsupported type %s"):format(tostring(c.id), tostring(c.type)) end
+  if #c.values == 0 then return nil end                -- an empty value list: no claim (samba-0231)
+  local seen = {}
+  for _, v in ipairs(c.values) do
+    local k = value_key(kind, v)
+    if seen[k] then return false, ("claim '%s': duplicate value"):format(c.id) end
+    seen[k] = true
+  end
+  return { type = kind, values = c.values }
+end
+
+--- `ntsec.access.pac_claims(claims_set)` -> claims | nil, err.
+-- A PAC CLAIMS_SET (a list of claims arrays `{source_type=, claims =
+-- {{id=, type=, values=}, ...}}`, types INT64/UINT64/STRING/BOOLEAN) as the
+-- name -> {type=, values=} map of `ntsec.token{claims = {user = ...}}`,
+-- converted as the Windows KDC does: arrays of source types other than AD (1)
+-- and CERTIFICATE (2) are dropped; a claim without values is dropped; a
+-- claim with a repeated value (strings compared case-insensitively) makes
+-- the KDC refuse the PAC (KDC_ERR_GENERIC: samba-0191, 0297..0304), reported
+-- as STATUS_INVALID_PARAMETER; so does an id given twice (our choice: no
+-- Windows row). Source: README of shared/data/access; docs/access.md.
+function M.pac_claims(claims_set)
+  local out, names = {}, {}
+  for _, array in ipairs(claims_set or {}) do
+    for _, c in ipairs(PAC_SOURCES[array.source_type] and array.claims or {}) do
+      local name = fold(c.id)
+      if names[name] then return pac_refused(("claim '%s' given twice"):format(c.id)) end
+      names[name] = true
+      local claim, why = pac_claim(c)
+      if claim == false then return pac_refused(why) end
+      out[c.id] = claim
+    end
+  end
+  return out
+end
+
+--- `ntsec.access.pac_token(spec)` -> token | nil, err.
+-- `ntsec.token(spec)` with the user and device claims taken from
+-- `spec.user_pac_claims_set` / `spec.device_pac_claims_set` (raw PAC
+-- CLAIMS_SET arrays, see `pac_claims`); errors as `pac_claims`.
+function M.pac_token(spec)
+  local t = {}
+  for k, v in pairs(spec) do t[k] = v end
+  t.user_pac_claims_set, t.device_pac_claims_set = nil, nil
+  t.claims = {}
+  for source, key in pairs({ user = "user_pac_claims_set", device = "device_pac_claims_set" }) do
+    local claims, err = M.pac_claims(spec[key])
+    if not claims then return nil, err end
+    t.claims[source] = claims
+  end
+  return require("ntsec").token(t)
 end
 
 --- `register(ntsec)`: sets `ntsec.access` and the Windows-named functions.

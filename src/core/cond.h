@@ -26,4 +26,9 @@ typedef struct ntsec_cond_env {
 ** on the stack is an error. */
 int ntsec_cond_evaluate(const uint8_t *data, size_t len, const ntsec_cond_env *env);
 
+/* The upper case conditions compare strings with (Windows' table, Unicode
+** <= 6.0 simple mappings of the BMP; cond_fold.c): one UTF-16 code unit in,
+** one out. */
+unsigned ntsec_cond_upcase(unsigned u);
+
 #endif

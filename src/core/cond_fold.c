@@ -90,3 +90,8 @@ unsigned cond_upcase(unsigned u)
     }
     return u;
 }
+
+unsigned ntsec_cond_upcase(unsigned u)
+{
+    return cond_upcase(u);
+}

@@ -8,6 +8,7 @@
 
 #include "nl.h"
 #include "access.h"
+#include "cond.h"
 #include "status.h"
 
 /* Scratch of one call: too big for the C stack, so a userdata. */
@@ -110,9 +111,18 @@ static int m_access_check_at(lua_State *L)
     return 6;
 }
 
+/* ntsec.core.upcase(code_point) -> code point: the case folding of
+** condition strings (ntsec_cond_upcase); outside the BMP unchanged. */
+static int m_upcase(lua_State *L)
+{
+    lua_Integer u = luaL_checkinteger(L, 1);
+    lua_pushinteger(L, (u >= 0 && u <= 0xFFFF) ? (lua_Integer)ntsec_cond_upcase((unsigned)u) : u);
+    return 1;
+}
+
 void nl_open_access(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        {"access_check_at", m_access_check_at}, {NULL, NULL}};
+        {"access_check_at", m_access_check_at}, {"upcase", m_upcase}, {NULL, NULL}};
     luaL_setfuncs(L, funcs, 0);
 }
