@@ -147,6 +147,7 @@ describe("bin/ntsec audit", function()
     { 'return {principals = {"SY", "XX"}}', 'policy.lua: principals[2] = "XX" is not a SID or SID alias' },
     { "local x = 1\nerror({})", "policy.lua:2: the policy raised an error value of type table" },
     { "engine:close()", "policy.lua: the policy left the engine unusable for the audit" },
+    { "\nerror(ntsec.errors.new(ntsec.STATUS_ACCESS_DENIED))", "policy.lua:2: STATUS_ACCESS_DENIED (0xC0000022)" },
     { 'error("no such rule")', "policy.lua:1: no such rule" },
     { "local = 1", "policy.lua:1: <name> expected" },
   }

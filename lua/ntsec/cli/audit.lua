@@ -65,7 +65,7 @@ local function engine_usable(path, env)
   local ok, err = pcall(function() return engine:callouts() end)
   if ok then return true end
   return nil, ("%s: the policy left the engine unusable for the audit (%s)"):format(path,
-    tostring(err):gsub("^[^:]*:%d+: ", ""))
+    (tostring(err):gsub("^[^:]*:%d+: ", "")))
 end
 
 -- A loadfile that wraps the policy chunk so that its mistakes surface as
@@ -78,6 +78,8 @@ local function guarded_loadfile(policy, plain_loadfile)
     return function(...)
       local ok, result = xpcall(chunk, function(e)
         if type(e) == "string" then return debug.traceback(e, 2) end
+        local mt = getmetatable(e)
+        if mt and mt.__tostring then return ("%s: %s"):format(raise_site(path), tostring(e)) end
         return ("%s: the policy raised an error value of type %s (no message)"):format(raise_site(path), type(e))
       end, ...)
       if not ok then error(result, 0) end
