@@ -123,6 +123,24 @@ describe("netsh importer", function()
       end)
     end
 
+    it("fails cleanly wherever the dump is cut or damaged (20 places, fixed seed)", function()
+      local rng = 12345
+      local function next_pos(n)                   -- LCG: the same places every run
+        rng = (rng * 1103515245 + 12345) % 2147483648
+        return 1 + rng % n
+      end
+      local root_end = whole:find("</wfpstate>", 1, true)
+      for i = 1, 20 do
+        local at = next_pos(root_end - 1)
+        local doc = i % 2 == 0 and whole:sub(1, at) or (whole:sub(1, at) .. "<\1" .. whole:sub(at + 1))
+        local engine = ntsec.wfp.engine()
+        local summary, err = netsh.import(engine, doc, { name = "S" })
+        assert.is_nil(summary, "accepted a damaged dump at byte " .. at)
+        assert.matches("^S:%d+: ", err)
+        assert.equal(0, total_objects(engine))
+      end
+    end)
+
     it("keeps what the engine held before a failed import, and only that", function()
       local engine = ntsec.wfp.engine()
       assert(engine:import_provider { key = "{11111111-2222-3333-4444-555555555555}" })
