@@ -3,7 +3,9 @@
 --     best of REPEAT), for the issue-12 "within 1.5x" comparison;
 --   build/bigdump.xml (`make bigdump`: 157 MB, 66,500 filters, 4,450
 --     callouts), in this one run: LuaExpat merely parsing it (a start-tag
---     counter, 64 KiB chunks), then bench/scale_child.lua doing what
+--     counter, 64 KiB chunks), LuaExpat with empty Start/End/CharacterData
+--     callbacks (the floor of a Lua-callback importer), then
+--     bench/scale_child.lua doing what
 --     `bin/ntsec audit BIG --policy NOOP` does (import + default text
 --     report) in a child process, for its CPU time and peak RSS (VmHWM).
 --     Targets: audit_over_parse <= 2, audit_peak_rss_mb <= 400.
@@ -60,6 +62,20 @@ local parse_s = os.clock() - t0
 f:close()
 pcall(parser.close, parser)
 print(("luaexpat_parse_s=%.2f (%d start tags)"):format(parse_s, starts))
+
+-- The floor of a LuaExpat streaming importer: Start, End and CharacterData
+-- callbacks that do nothing (the design choice of docs/performance.md).
+f = assert(io.open(BIG, "rb"))
+t0 = os.clock()
+local function nop() end
+parser = lxp.new { StartElement = nop, EndElement = nop, CharacterData = nop }
+while true do
+  local chunk = f:read(1 << 16)
+  if not chunk or not parser:parse(chunk) then break end
+end
+print(("luaexpat_all_callbacks_s=%.2f"):format(os.clock() - t0))
+f:close()
+pcall(parser.close, parser)
 
 local p = assert(io.popen(("lua5.4 bench/scale_child.lua %q"):format(BIG)))
 local child = p:read("a")
