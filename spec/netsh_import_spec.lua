@@ -81,6 +81,18 @@ describe("netsh importer", function()
     assert.equal("P", engine:providers()[1].name)
   end)
 
+  it("lists an object the engine refuses, with its line, and goes on", function()
+    local engine = ntsec.wfp.engine()
+    local key = "{11111111-2222-3333-4444-555555555555}"
+    local summary = assert(netsh.import(engine, ("<wfpstate><providers>\n<item><providerKey>%s</providerKey></item>"
+      .. "\n<item><providerKey>%s</providerKey></item>\n<item><providerKey>{2%s</providerKey></item>"
+      .. "</providers></wfpstate>"):format(key, key, key:sub(3))))
+    assert.equal(2, summary.counts.providers)
+    -- a second object with a key in use: FWP_E_ALREADY_EXISTS (wfp_ks_errors.md 5.2)
+    assert.same({ { kind = "providers", key = key, line = 3, error = "import_provider: STATUS_FWP_ALREADY_EXISTS" } },
+                summary.skipped)
+  end)
+
   it("links references to objects printed later in the dump (providers after filters)", function()
     -- netsh prints <layers> (with callouts and filters) before <providers> and
     -- <subLayers>; a provider in use must still be refused deletion
