@@ -85,11 +85,17 @@ asan:
 valgrind: all
 	NTSEC_VALGRIND=1 $(LUA) tools/run_tests.lua $(TEST_BIN)
 
-$(BUILD)/bench/%: bench/%.c $(LIB)
+$(BUILD)/bench/%: bench/%.c $(LIB) $(wildcard bench/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O3 -DNDEBUG $(INCS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
-bench: all $(BENCH_BIN)
+# Bench-only Lua module timing Samba's C library (bench/samba_lua.c).
+BENCH_LUA_MOD := $(BUILD)/bench-lua/samba_peer.so
+$(BENCH_LUA_MOD): bench/samba_lua.c bench/samba_peer.c bench/samba_peer.h
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ALL_CFLAGS) -O3 $(LUA_CFLAGS) $(LDFLAGS) -o $@ $<
+
+bench: all $(BENCH_BIN) $(BENCH_LUA_MOD)
 	@$(LUA) bench/run.lua
 
 # A 157 MB dump for the scale figures (docs/performance.md): each filter of

@@ -81,6 +81,18 @@ describe("netsh importer", function()
     assert.equal("P", engine:providers()[1].name)
   end)
 
+  it("lists an object the engine refuses, with its line, and goes on", function()
+    local engine = ntsec.wfp.engine()
+    local key = "{11111111-2222-3333-4444-555555555555}"
+    local summary = assert(netsh.import(engine, ("<wfpstate><providers>\n<item><providerKey>%s</providerKey></item>"
+      .. "\n<item><providerKey>%s</providerKey></item>\n<item><providerKey>{2%s</providerKey></item>"
+      .. "</providers></wfpstate>"):format(key, key, key:sub(3))))
+    assert.equal(2, summary.counts.providers)
+    -- a second object with a key in use: FWP_E_ALREADY_EXISTS (wfp_ks_errors.md 5.2)
+    assert.same({ { kind = "providers", key = key, line = 3, error = "import_provider: STATUS_FWP_ALREADY_EXISTS" } },
+                summary.skipped)
+  end)
+
   it("links references to objects printed later in the dump (providers after filters)", function()
     -- netsh prints <layers> (with callouts and filters) before <providers> and
     -- <subLayers>; a provider in use must still be refused deletion
@@ -122,6 +134,24 @@ describe("netsh importer", function()
         assert.equal(0, total_objects(engine))
       end)
     end
+
+    it("fails cleanly wherever the dump is cut or damaged (20 places, fixed seed)", function()
+      local rng = 12345
+      local function next_pos(n)                   -- LCG: the same places every run
+        rng = (rng * 1103515245 + 12345) % 2147483648
+        return 1 + rng % n
+      end
+      local root_end = whole:find("</wfpstate>", 1, true)
+      for i = 1, 20 do
+        local at = next_pos(root_end - 1)
+        local doc = i % 2 == 0 and whole:sub(1, at) or (whole:sub(1, at) .. "<\1" .. whole:sub(at + 1))
+        local engine = ntsec.wfp.engine()
+        local summary, err = netsh.import(engine, doc, { name = "S" })
+        assert.is_nil(summary, "accepted a damaged dump at byte " .. at)
+        assert.matches("^S:%d+: ", err)
+        assert.equal(0, total_objects(engine))
+      end
+    end)
 
     it("keeps what the engine held before a failed import, and only that", function()
       local engine = ntsec.wfp.engine()

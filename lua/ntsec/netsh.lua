@@ -170,7 +170,7 @@ function M.import_reader(engine, read, opts)
     return nil, ("%s:%s: %s"):format(opts.name or "input", tostring(line), tostring(msg))
   end
   local provider_contexts = counts.provider_contexts
-  counts.provider_contexts, counts.layers = nil, counts.layers
+  counts.provider_contexts = nil
   return { counts = counts, skipped = skipped, provider_contexts = provider_contexts,
            records = { sessions = sessions } }
 end

@@ -42,7 +42,8 @@ local function imported_text(out, result)
   for _, k in ipairs(KINDS) do out[#out + 1] = ("  %-10s %6d"):format(k, result.imported[k] or 0) end
   out[#out + 1] = ("  (provider contexts in the dump: %d, not modelled)"):format(result.provider_contexts or 0)
   for _, s in ipairs(result.skipped or {}) do
-    out[#out + 1] = ("  skipped %s %s: %s"):format(s.kind, tostring(s.key), tostring(s.error))
+    out[#out + 1] = ("  skipped %s %s%s: %s"):format(s.kind, tostring(s.key),
+      s.line and (" (line %d)"):format(s.line) or "", tostring(s.error))
   end
 end
 

@@ -210,6 +210,9 @@ NTSTATUS wfp_call_begin(ntsec_wfp_engine *e, wfp_session *s, wfp_op op, wfp_call
     c->implicit = 0;
     c->mark = s->undo_len;
     if (op == WFP_OP_WRITE && s->txn == WFP_TXN_READ) return STATUS_FWP_INCOMPATIBLE_TXN;
+    /* an import batch (wfp_import.h) is open: sessions may not write meanwhile */
+    if (op == WFP_OP_WRITE && s != e->system && e->system->txn == WFP_TXN_WRITE)
+        return STATUS_FWP_TXN_IN_PROGRESS;
     if (s->txn == WFP_TXN_NONE) return begin_implicit(e, s, c);
     if (op == WFP_OP_WRITE && e->db) return wfp_store_savepoint(e->db);
     return STATUS_SUCCESS;
