@@ -136,7 +136,7 @@ FUZZ_OBJ := $(CORE_SRC:%.c=build-fuzz/obj/%.o)
 FUZZ_LUA_OBJ := $(LUA_SRC:%.c=build-fuzz/obj/%.o)
 FUZZ_LIBS := -lsqlite3
 # The importer harness embeds Lua 5.4 and the binding (never the module).
-build-fuzz/import_fuzz: FUZZ_EXTRA := $(FUZZ_LUA_OBJ) $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4) -lm -ldl
+build-fuzz/import_fuzz: FUZZ_EXTRA := $(FUZZ_LUA_OBJ) $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4) -lexpat -lm -ldl
 build-fuzz/import_fuzz: $(FUZZ_LUA_OBJ)
 
 build-fuzz/obj/src/lua/%.o: src/lua/%.c $(wildcard src/lua/*.h src/core/*.h src/core/*/*.h)
@@ -158,8 +158,8 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	$(LUA) fuzz/seed.lua
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f _fuzz); mkdir -p fuzz/corpus-$$n; \
-	  s=fuzz/seeds/$$n; [ -d $$s ] || s=; \
-	  echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz/corpus-$$n $$s || exit 1; done
+	  s=fuzz/seeds/$$n; [ -d $$s ] || s=; o=$$(cat fuzz/options/$$n 2>/dev/null); \
+	  echo "== $$f"; $$f $$o -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz/corpus-$$n $$s || exit 1; done
 
 fuzz-ci: $(FUZZ_BIN)
 	$(LUA) fuzz/seed.lua

@@ -10,6 +10,9 @@
 #     an out-of-memory is a finding: the input is kept as
 #     build-fuzz/findings/NAME-crash-..., the log tail is printed, and the
 #     step fails. FUZZ_SEED fixes libFuzzer's seed (default: random, printed).
+#     fuzz/options/NAME holds extra libFuzzer flags of a harness (the
+#     program-like inputs of engine, ks and cond grow faster with a short
+#     -len_control).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
@@ -59,6 +62,8 @@ run_one() {
   [ -d "fuzz/corpus-$n" ] && seeds+=("fuzz/corpus-$n")
   [ -d "fuzz/seeds/$n" ] && seeds+=("fuzz/seeds/$n")
   [ -n "${FUZZ_SEED:-}" ] && seed_opt=(-seed="$FUZZ_SEED")
+  # shellcheck disable=SC2207
+  [ -f "fuzz/options/$n" ] && seed_opt+=($(cat "fuzz/options/$n"))
   if "$bin" "${LIMITS[@]}" "${seed_opt[@]}" -max_total_time="$SECONDS_EACH" -print_final_stats=1 \
       -artifact_prefix="build-fuzz/findings/$n-" "$work" "${seeds[@]}" >"$OUT/$n.log" 2>&1; then
     echo "$n: $(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$OUT/$n.log" | tail -n 1 | sed 's/^#//')" \

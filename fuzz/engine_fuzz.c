@@ -648,8 +648,9 @@ static void ef_check_only_sd_of(const es_state *base, const es_state *after, con
     size_t i;
     for (i = 0; i < base->n; i++) {
         const es_rec *b = &base->r[i];
+        const es_rec *a = es_find(after, b);
         if (b->kind == r->kind && memcmp(&b->key, &r->key, sizeof b->key) == 0) continue;
-        FUZZ_CHECK(es_rec_equal(b, es_find(after, b), 0));
+        FUZZ_CHECK(a ? es_rec_equal(b, a, 0) : es_always_there(b));
     }
 }
 
@@ -693,6 +694,14 @@ static void ef_check_effect(ef_world *w, const ef_result *r, const es_state *bas
     (void)w;
 }
 
+/* NTSEC_FUZZ_TRACE=1: print every step and the model (to read a finding). */
+static int ef_tracing(void)
+{
+    static int on = -1;
+    if (on < 0) on = getenv("NTSEC_FUZZ_TRACE") != NULL;
+    return on;
+}
+
 static void ef_step(ef_world *w, fuzz_in *in)
 {
     ef_result r;
@@ -717,6 +726,12 @@ static void ef_step(ef_world *w, fuzz_in *in)
     }
     base = ef_baseline(w);
     es_capture(w->e, &after);
+    if (ef_tracing()) {
+        fprintf(stderr, "step: effect %d status 0x%08x kind %d key %02x%02x%02x%02x\n", (int)r.effect,
+                (unsigned)r.st, r.kind, r.key.b[0], r.key.b[1], r.key.b[2], r.key.b[3]);
+        es_dump("before", base);
+        es_dump("after", &after);
+    }
     ef_check_effect(w, &r, base, &after);
     ef_forget_forced(w);
     es_free(&w->before);

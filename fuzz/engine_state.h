@@ -11,6 +11,7 @@
 #ifndef NTSEC_FUZZ_ENGINE_STATE_H
 #define NTSEC_FUZZ_ENGINE_STATE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,34 +173,49 @@ static int es_rec_equal(const es_rec *a, const es_rec *b, int ignore_sd)
     return a->len == b->len && memcmp(a->blob, b->blob, a->len) == 0;
 }
 
-/* a and b hold the same records; descriptors of objects (and of
-** containers) are compared unless ignore_sd. */
-static int es_equal_ex(const es_state *a, const es_state *b, int ignore_sd)
+/* Built-in layers and sublayers always exist in Windows; the engine creates
+** their records on first use (docs/wfp.md, EMULATOR CHOICE), so a built-in
+** record present on one side only is no difference. */
+static int es_always_there(const es_rec *r) { return r->lifetime == NTSEC_WFP_LIFE_BUILTIN; }
+
+typedef struct es_diff {
+    size_t missing, extra, changed;   /* records of a not in b, of b not in a, different */
+    const es_rec *last_extra;
+} es_diff;
+
+static void es_compare(const es_state *a, const es_state *b, int ignore_sd, es_diff *d)
 {
     size_t i;
-    if (a->n != b->n) return 0;
-    for (i = 0; i < a->n; i++)
-        if (!es_rec_equal(&a->r[i], es_find(b, &a->r[i]), ignore_sd)) return 0;
-    return 1;
+    memset(d, 0, sizeof *d);
+    for (i = 0; i < a->n; i++) {
+        const es_rec *other = es_find(b, &a->r[i]);
+        if (!other) d->missing += !es_always_there(&a->r[i]);
+        else if (!es_rec_equal(&a->r[i], other, ignore_sd)) d->changed++;
+    }
+    for (i = 0; i < b->n; i++) {
+        if (es_find(a, &b->r[i]) || es_always_there(&b->r[i])) continue;
+        d->extra++;
+        d->last_extra = &b->r[i];
+    }
+}
+
+/* a and b show the same objects; descriptors are compared unless ignore_sd. */
+static int es_equal_ex(const es_state *a, const es_state *b, int ignore_sd)
+{
+    es_diff d;
+    es_compare(a, b, ignore_sd, &d);
+    return d.missing == 0 && d.extra == 0 && d.changed == 0;
 }
 
 static int es_equal(const es_state *a, const es_state *b) { return es_equal_ex(a, b, 0); }
 
-/* b is a plus exactly one record of kind with that key (key NULL: any). */
+/* b is a plus exactly one record, of kind with that key. */
 static int es_plus_one(const es_state *a, const es_state *b, int kind, const ntsec_guid *key)
 {
-    size_t i, extra = 0;
-    if (b->n != a->n + 1) return 0;
-    for (i = 0; i < b->n; i++) {
-        const es_rec *old = es_find(a, &b->r[i]);
-        if (old) {
-            if (!es_rec_equal(old, &b->r[i], 0)) return 0;
-            continue;
-        }
-        extra++;
-        if (b->r[i].kind != kind || (key && memcmp(&b->r[i].key, key, sizeof *key) != 0)) return 0;
-    }
-    return extra == 1;
+    es_diff d;
+    es_compare(a, b, 0, &d);
+    return d.missing == 0 && d.changed == 0 && d.extra == 1 && d.last_extra->kind == kind
+           && memcmp(&d.last_extra->key, key, sizeof *key) == 0;
 }
 
 /* A copy of s keeping the records keep() accepts. */
@@ -221,5 +237,19 @@ static void es_filter(const es_state *s, es_state *out, int (*keep)(const es_rec
 
 static int es_keep_all(const es_rec *r, const void *ctx) { (void)r; (void)ctx; return 1; }
 static void es_copy(const es_state *s, es_state *out) { es_filter(s, out, es_keep_all, NULL); }
+
+/* For NTSEC_FUZZ_TRACE: one line per record. */
+static void es_dump(const char *title, const es_state *s)
+{
+    size_t i, j;
+    fprintf(stderr, "  %s: %zu records\n", title, s->n);
+    for (i = 0; i < s->n; i++) {
+        const es_rec *r = &s->r[i];
+        fprintf(stderr, "    kind %3d key ", r->kind);
+        for (j = 0; j < 4; j++) fprintf(stderr, "%02x", r->key.b[j]);
+        fprintf(stderr, " life %d owner %02x%02x len %zu sd %zu\n", (int)r->lifetime, r->owner.b[0], r->owner.b[1],
+                r->len, r->len - r->sd_at);
+    }
+}
 
 #endif

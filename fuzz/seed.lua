@@ -90,3 +90,37 @@ for line in io.lines(data .. "conformance/windows_sddl_to_binary.tsv") do
     put("fuzz/corpus-access", ("a%05d"):format(n), headers[seeded % #headers + 1] .. with_owner_group(unhex(hex)))
   end
 end
+
+-- Importer harness (issue 15): the two real dumps cut down to the first two
+-- <item>s of every list (depth by indentation: netsh indents with tabs), the
+-- trailing <firewallState> kept; then each cut truncated at a third and at
+-- two thirds, and the first half of one spliced to the second half of the
+-- other.
+os.execute("mkdir -p fuzz/corpus-import")
+local function cut(path, keep)
+  local out, skip_to, seen = {}, nil, {}
+  for line in io.lines(path) do
+    local tabs = #line:match("^\t*")
+    if skip_to then
+      if tabs == skip_to and line:match("^\t*</item>") then skip_to = nil end
+    else
+      if line:match("^\t*<item>%s*$") then
+        seen[tabs] = (seen[tabs] or 0) + 1
+        if seen[tabs] > keep then skip_to = tabs end
+      elseif line:match("^\t*</") then
+        seen[tabs + 1] = 0    -- a list closed: the next list starts its count again
+      end
+      if not skip_to then out[#out + 1] = line end
+    end
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+local cuts = {}
+for i, file in ipairs { "netsh-wfpstate-1.xml", "netsh-wfpstate-2.xml" } do
+  cuts[i] = cut(data .. "wfpstate/" .. file, 2)
+  put("fuzz/corpus-import", ("dump%d"):format(i), cuts[i])
+  put("fuzz/corpus-import", ("dump%d-third"):format(i), cuts[i]:sub(1, #cuts[i] // 3))
+  put("fuzz/corpus-import", ("dump%d-two-thirds"):format(i), cuts[i]:sub(1, 2 * #cuts[i] // 3))
+end
+put("fuzz/corpus-import", "splice12", cuts[1]:sub(1, #cuts[1] // 2) .. cuts[2]:sub(#cuts[2] // 2 + 1))
+put("fuzz/corpus-import", "splice21", cuts[2]:sub(1, #cuts[2] // 2) .. cuts[1]:sub(#cuts[1] // 2 + 1))
