@@ -15,6 +15,7 @@
 #include "token_appcontainer.h"
 #include "wfp_classify.h"
 #include "wfp_names.h"
+#include "wfp_dump_load.h"
 
 #define ON (SE_GROUP_ENABLED | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_MANDATORY)
 enum { PERMIT = NTSEC_WFP_ACTION_PERMIT, BLOCK = NTSEC_WFP_ACTION_BLOCK };
@@ -638,6 +639,38 @@ static void test_applies(void)
     ntsec_token_free(user);
 }
 
+/* 1.7: both dumps load whole (counts of filters, conditions and distinct
+** condition SDDL strings as the spec lists them), with nothing unknown. */
+static void test_dumps(void)
+{
+    static const struct { const char *path; size_t filters, conditions, sds, sublayers, callouts; } d[2] = {
+        { "../shared/data/wfpstate/netsh-wfpstate-1.xml", 200, 664, 33, 20, 82 },
+        { "../shared/data/wfpstate/netsh-wfpstate-2.xml", 665, 2369, 43, 41, 89 },
+    };
+    size_t i, k, j, unknown;
+    for (i = 0; i < 2; i++) {
+        ntsec_wfp_filter_set *s = ntsec_wfp_filter_set_new();
+        dump_counts cnt;
+        CHECK(wfp_dump_load(d[i].path, s, &cnt));
+        CHECK_EQ_U(cnt.errors, 0);
+        CHECK_EQ_U(cnt.filters, d[i].filters);
+        CHECK_EQ_U(cnt.conditions, d[i].conditions);
+        CHECK_EQ_U(cnt.sublayers, d[i].sublayers);
+        CHECK_EQ_U(cnt.callouts, d[i].callouts);
+        CHECK_EQ_U(ntsec_wfp_set_sd_count(s), d[i].sds);
+        unknown = 0;
+        for (k = 0; k < ntsec_wfp_set_filter_count(s); k++) {
+            const ntsec_wfp_filter_def *f = ntsec_wfp_set_filter(s, k);
+            for (j = 0; j < f->condition_count; j++)
+                unknown += f->conditions[j].slot == NTSEC_WFP_FIELD_UNKNOWN
+                         || f->conditions[j].match == NTSEC_FWP_MATCH_UNKNOWN
+                         || f->conditions[j].value.type == NTSEC_FWP_TYPE_UNKNOWN;
+        }
+        CHECK_EQ_U(unknown, 0);
+        ntsec_wfp_filter_set_free(s);
+    }
+}
+
 int main(void)
 {
     iis_len = (size_t)ctest_unhex(IIS_ID, iis_blob, sizeof iis_blob);
@@ -654,6 +687,7 @@ int main(void)
     test_soft_block();
     test_ties();
     test_applies();
+    test_dumps();
     ntsec_wfp_classifier_free(clf);
     ntsec_wfp_filter_set_free(set);
     return ctest_summary();

@@ -131,7 +131,6 @@ static void test_value_text(void)
     CHECK_EQ_U(ntsec_fwp_type_from_name("FWP_RANGE_TYPE", 14), 0x102);
     CHECK_EQ_U(ntsec_fwp_match_from_name("FWP_MATCH_NOT_PREFIX", 20), 12);
     CHECK_STR(ntsec_fwp_match_name(NTSEC_FWP_MATCH_FLAGS_NONE_SET), "FWP_MATCH_FLAGS_NONE_SET");
-    CHECK_STR(ntsec_wfp_action_name(0x5003), "FWP_ACTION_CALLOUT_TERMINATING");
 }
 
 static void test_value_text_errors(void)

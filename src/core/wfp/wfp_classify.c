@@ -49,6 +49,8 @@ struct ntsec_wfp_classifier {
     const ntsec_wfp_filter_set *set;
     const set_layer *layer;
     const ntsec_wfp_flow *flow;
+    ntsec_wfp_flow resolved;         /* the caller's flow with derived values */
+    const ntsec_fwp_value *proto, *app;   /* its IP_PROTOCOL and ALE_APP_ID, or NULL */
     const ntsec_wfp_classify_opts *opts;
     size_t begin, end, reach;       /* sublayer range; furthest position considered */
     ntsec_wfp_choice stack[MAX_DEPTH];
@@ -70,39 +72,6 @@ struct ntsec_wfp_classifier {
 static const ntsec_wfp_classify_opts default_opts;
 
 /* ---- names ---- */
-
-typedef struct action_row {
-    uint32_t action;
-    const char *name;
-} action_row;
-
-static const action_row action_rows[] = {
-    { NTSEC_WFP_ACTION_BLOCK, "FWP_ACTION_BLOCK" },
-    { NTSEC_WFP_ACTION_PERMIT, "FWP_ACTION_PERMIT" },
-    { NTSEC_WFP_ACTION_CALLOUT_TERMINATING, "FWP_ACTION_CALLOUT_TERMINATING" },
-    { NTSEC_WFP_ACTION_CALLOUT_INSPECTION, "FWP_ACTION_CALLOUT_INSPECTION" },
-    { NTSEC_WFP_ACTION_CALLOUT_UNKNOWN, "FWP_ACTION_CALLOUT_UNKNOWN" },
-    { NTSEC_WFP_ACTION_CONTINUE, "FWP_ACTION_CONTINUE" },
-    { NTSEC_WFP_ACTION_NONE, "FWP_ACTION_NONE" },
-    { NTSEC_WFP_ACTION_NONE_NO_MATCH, "FWP_ACTION_NONE_NO_MATCH" },
-};
-
-const char *ntsec_wfp_action_name(uint32_t action)
-{
-    size_t i;
-    for (i = 0; i < sizeof action_rows / sizeof action_rows[0]; i++)
-        if (action_rows[i].action == action) return action_rows[i].name;
-    return NULL;
-}
-
-uint32_t ntsec_wfp_action_from_name(const char *name, size_t len)
-{
-    size_t i;
-    for (i = 0; name && i < sizeof action_rows / sizeof action_rows[0]; i++)
-        if (strlen(action_rows[i].name) == len && memcmp(action_rows[i].name, name, len) == 0)
-            return action_rows[i].action;
-    return 0;
-}
 
 static const char *name_at(const char *const *names, size_t n, unsigned i)
 {
@@ -208,11 +177,33 @@ static int excluded(const ntsec_wfp_classifier *c, uint32_t fi)
     return 0;
 }
 
+/* A FALSE single-EQUAL protocol or app-id condition decides at once; the
+** result is the one the full evaluation would give for that run. */
+static int quick_reject(ntsec_wfp_classifier *c, uint32_t fi, ntsec_wfp_match_info *mi)
+{
+    const set_quick *q = &c->set->quick[fi];
+    const ntsec_wfp_filter_def *f = &c->set->filters[fi];
+    int32_t at = -1;
+    if (q->proto_cond >= 0 && c->proto && c->proto->type == NTSEC_FWP_UINT8 && c->proto->n.u != q->proto)
+        at = q->proto_cond;
+    else if (q->app_cond >= 0 && c->app && c->app->type == NTSEC_FWP_BYTE_BLOB_TYPE
+             && !ntsec_fwp_value_equal(c->app, &f->conditions[q->app_cond].value))
+        at = q->app_cond;
+    if (at < 0) return 0;
+    mi->result = NTSEC_WFP_FALSE;
+    mi->cond = (uint32_t)at;
+    mi->why = NTSEC_WFP_WHY_VALUE;
+    mi->assumed = 0;
+    return 1;
+}
+
 static const ntsec_wfp_match_info *match_at(ntsec_wfp_classifier *c, size_t k)
 {
     if (!c->mi_done[k]) {
-        const ntsec_wfp_filter_def *f = filter_at(c, k);
-        ntsec_wfp_conditions_match(f->conditions, f->condition_count, c->flow, &c->memo, &c->mi[k]);
+        uint32_t fi = c->layer->order[k];
+        const ntsec_wfp_filter_def *f = &c->set->filters[fi];
+        if (!quick_reject(c, fi, &c->mi[k]))
+            ntsec_wfp_conditions_match(f->conditions, f->condition_count, c->flow, &c->memo, &c->mi[k]);
         c->mi_done[k] = 1;
     }
     if (k + 1 > c->reach) c->reach = k + 1;
@@ -399,7 +390,8 @@ static void walk(ntsec_wfp_classifier *c, size_t k)
             continue;
         }
         if (match_at(c, k)->result == NTSEC_WFP_FALSE) continue;
-        n = tie_group(c, k, g, sizeof g / sizeof g[0]);
+        n = k + 1 < c->end && filter_at(c, k + 1)->effective_weight == f->effective_weight
+          ? tie_group(c, k, g, sizeof g / sizeof g[0]) : 1;
         if (n > 1) {
             int disagree = 0;
             for (i = 0; i < n; i++) {
@@ -612,6 +604,16 @@ static NTSTATUS classify_layer(ntsec_wfp_classifier *c)
     return STATUS_SUCCESS;
 }
 
+static uint16_t proto_slot = NTSEC_WFP_FIELD_UNKNOWN - 1, app_slot = NTSEC_WFP_FIELD_UNKNOWN - 1;
+
+/* The flow's value of a field, its slot cached in *slot. */
+static const ntsec_fwp_value *flow_value(const ntsec_wfp_flow *f, const char *name, uint16_t *slot)
+{
+    if (*slot == NTSEC_WFP_FIELD_UNKNOWN - 1) *slot = ntsec_wfp_field_slot_by_name(name, strlen(name));
+    if (*slot >= NTSEC_WFP_FIELD_SLOTS || !f->index[*slot]) return NULL;
+    return &f->values[f->index[*slot] - 1];
+}
+
 NTSTATUS ntsec_wfp_classify(ntsec_wfp_classifier *c, ntsec_wfp_filter_set *s,
                             const ntsec_guid *layer, const ntsec_wfp_flow *flow,
                             const ntsec_wfp_classify_opts *opts, const ntsec_wfp_result **out)
@@ -622,7 +624,10 @@ NTSTATUS ntsec_wfp_classify(ntsec_wfp_classifier *c, ntsec_wfp_filter_set *s,
     memset(res, 0, sizeof *res);
     c->set = s;
     c->layer = wfp_set_layer(s, layer);
-    c->flow = flow;
+    ntsec_wfp_flow_resolve(flow, &c->resolved);
+    c->flow = &c->resolved;
+    c->proto = flow_value(&c->resolved, "FWPM_CONDITION_IP_PROTOCOL", &proto_slot);
+    c->app = flow_value(&c->resolved, "FWPM_CONDITION_ALE_APP_ID", &app_slot);
     c->opts = opts ? opts : &default_opts;
     c->overflow = 0;
     c->nchoices = c->nsteps = 0;
@@ -683,7 +688,9 @@ void ntsec_wfp_filter_matches(const ntsec_wfp_filter_set *s, size_t i,
                               const ntsec_wfp_flow *flow, ntsec_wfp_match_info *out)
 {
     const ntsec_wfp_filter_def *f = &s->filters[i];
-    ntsec_wfp_conditions_match(f->conditions, f->condition_count, flow, NULL, out);
+    ntsec_wfp_flow r;
+    ntsec_wfp_flow_resolve(flow, &r);
+    ntsec_wfp_conditions_match(f->conditions, f->condition_count, &r, NULL, out);
 }
 
 int ntsec_wfp_filter_applies(const ntsec_wfp_filter_set *s, size_t i,

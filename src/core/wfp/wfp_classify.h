@@ -45,9 +45,8 @@
 #define NTSEC_WFP_ACTION_NONE                 0x00000007u
 #define NTSEC_WFP_ACTION_NONE_NO_MATCH        0x00000008u
 
-/* "FWP_ACTION_PERMIT" <-> value; NULL / 0 when unknown. */
-const char *ntsec_wfp_action_name(uint32_t action);
-uint32_t ntsec_wfp_action_from_name(const char *name, size_t len);
+/* Names of action types and filter flags: wfp_flags.h (ntsec_wfp_action_parse,
+** ntsec_wfp_flag_parse). */
 
 /* One filter as the classifier sees it (FWPM_FILTER0, 1.3). On add, every
 ** string, byte and condition is copied into the set; descriptors are

@@ -34,6 +34,14 @@ typedef struct set_layer {
     size_t n;
 } set_layer;
 
+/* Quick rejection (wfp_classify.c): a filter whose IP_PROTOCOL or
+** ALE_APP_ID run is one EQUAL condition is rejected by comparing that value
+** first; cond index -1 when there is none. */
+typedef struct set_quick {
+    int32_t proto_cond, app_cond;
+    uint8_t proto;
+} set_quick;
+
 struct ntsec_wfp_filter_set {
     set_chunk *arena;
     ntsec_wfp_filter_def *filters;
@@ -47,6 +55,7 @@ struct ntsec_wfp_filter_set {
     size_t nsds, cap_sds;
     set_layer *layers;
     size_t nlayers;
+    set_quick *quick;          /* per filter, built with the index */
     int indexed;               /* layers are current */
     uint64_t version;          /* bumped by every change */
 };

@@ -99,6 +99,7 @@ void ntsec_wfp_filter_set_free(ntsec_wfp_filter_set *s)
         ntsec_sd_unref(s->check_sds[i]);
     }
     free_layers(s);
+    free(s->quick);
     free(s->sds);
     free(s->check_sds);
     free(s->filters);
@@ -481,6 +482,39 @@ static NTSTATUS fill_layer(ntsec_wfp_filter_set *s, set_layer *l, sort_item *ite
     return STATUS_SUCCESS;
 }
 
+/* Index of the condition when field slot has exactly one condition, an
+** EQUAL of type, in a run of its own; else -1. */
+static int32_t single_equal(const ntsec_wfp_filter_def *f, uint16_t slot, uint32_t type)
+{
+    uint32_t i, found = UINT32_MAX;
+    for (i = 0; i < f->condition_count; i++) {
+        const ntsec_wfp_condition *c = &f->conditions[i];
+        if (c->slot != slot) continue;
+        if (found != UINT32_MAX || c->match != NTSEC_FWP_MATCH_EQUAL || c->type != type) return -1;
+        found = i;
+    }
+    return found == UINT32_MAX ? -1 : (int32_t)found;
+}
+
+static NTSTATUS build_quick(ntsec_wfp_filter_set *s)
+{
+    static const char proto[] = "FWPM_CONDITION_IP_PROTOCOL", app[] = "FWPM_CONDITION_ALE_APP_ID";
+    uint16_t ps = ntsec_wfp_field_slot_by_name(proto, sizeof proto - 1);
+    uint16_t as = ntsec_wfp_field_slot_by_name(app, sizeof app - 1);
+    size_t i;
+    free(s->quick);
+    s->quick = malloc((s->nfilters ? s->nfilters : 1) * sizeof *s->quick);
+    if (!s->quick) return STATUS_NO_MEMORY;
+    for (i = 0; i < s->nfilters; i++) {
+        const ntsec_wfp_filter_def *f = &s->filters[i];
+        set_quick *q = &s->quick[i];
+        q->proto_cond = single_equal(f, ps, NTSEC_FWP_UINT8);
+        q->proto = q->proto_cond >= 0 ? (uint8_t)f->conditions[q->proto_cond].value.n.u : 0;
+        q->app_cond = single_equal(f, as, NTSEC_FWP_BYTE_BLOB_TYPE);
+    }
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS wfp_set_index(ntsec_wfp_filter_set *s)
 {
     size_t i, cap = 0;
@@ -496,6 +530,7 @@ NTSTATUS wfp_set_index(ntsec_wfp_filter_set *s)
         else if (!l->order) st = fill_layer(s, l, items);
     }
     free(items);
+    if (st == STATUS_SUCCESS) st = build_quick(s);
     if (st != STATUS_SUCCESS) {
         free_layers(s);
         return st;

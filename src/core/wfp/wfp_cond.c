@@ -257,35 +257,37 @@ static int token_condition(const ntsec_fwp_value *v, const ntsec_wfp_condition *
 static const uint8_t sid_null[12] = { 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
 /* The flow's value for c's field, or one derived from its principal or
-** role (wfp_classify.md 4). Returns 0 when there is none. */
-static int incoming(const ntsec_wfp_condition *c, const ntsec_wfp_flow *f, ntsec_fwp_value *v,
-                    unsigned *assumed)
+** role into *tmp (wfp_classify.md 4). Returns NULL when there is none. */
+static const ntsec_fwp_value *incoming(const ntsec_wfp_condition *c, const ntsec_wfp_flow *f,
+                                       ntsec_fwp_value *tmp, unsigned *assumed)
 {
     unsigned roles;
     const ntsec_wfp_principal *p = f->principal;
-    if (f->index[c->slot]) {
-        *v = f->values[f->index[c->slot] - 1];
-        return 1;
+    unsigned k = f->index[c->slot];
+    if (k) {
+        *assumed |= f->assumed[k - 1];
+        return &f->values[k - 1];
     }
+    if (f->options & NTSEC_WFP_FLOW_RESOLVED) return NULL;
     roles = ntsec_wfp_field_roles(c->slot);
-    memset(v, 0, sizeof *v);
     if ((roles & NTSEC_WFP_ROLE_TOKEN) && p && p->token) {
-        v->type = NTSEC_FWP_TOKEN_ACCESS_INFORMATION_TYPE;
-        v->obj = p;
+        memset(tmp, 0, sizeof *tmp);
+        tmp->type = NTSEC_FWP_TOKEN_ACCESS_INFORMATION_TYPE;
+        tmp->obj = p;
     } else if ((roles & NTSEC_WFP_ROLE_PACKAGE) && p) {
         const uint8_t *sid = p->appcontainer ? ntsec_appcontainer_package_sid(p->appcontainer) : sid_null;
         if (!p->appcontainer) *assumed |= NTSEC_WFP_ASSUMED_NULL_PACKAGE;
-        *v = ntsec_fwp_bytes(NTSEC_FWP_SID, sid, ntsec_sid_len(sid));
+        *tmp = ntsec_fwp_bytes(NTSEC_FWP_SID, sid, ntsec_sid_len(sid));
     } else if ((roles & NTSEC_WFP_ROLE_APP_ID) && p && p->app_id) {
-        *v = ntsec_fwp_bytes(NTSEC_FWP_BYTE_BLOB_TYPE, p->app_id, p->app_id_len);
+        *tmp = ntsec_fwp_bytes(NTSEC_FWP_BYTE_BLOB_TYPE, p->app_id, p->app_id_len);
     } else if ((roles & NTSEC_WFP_ROLE_ZERO) && !(f->options & NTSEC_WFP_FLOW_NO_DEFAULTS)) {
         uint32_t t = c->type == NTSEC_FWP_RANGE_TYPE ? c->value.type : c->type;
-        *v = ntsec_fwp_uint(ntsec_fwp_type_is_unsigned(t) ? t : NTSEC_FWP_UINT32, 0);
+        *tmp = ntsec_fwp_uint(ntsec_fwp_type_is_unsigned(t) ? t : NTSEC_FWP_UINT32, 0);
         *assumed |= NTSEC_WFP_ASSUMED_ZERO_FLAGS;
     } else {
-        return 0;
+        return NULL;
     }
-    return 1;
+    return tmp;
 }
 
 static int known_condition(const ntsec_wfp_condition *c, ntsec_wfp_cond_why *why)
@@ -299,48 +301,65 @@ static int known_condition(const ntsec_wfp_condition *c, ntsec_wfp_cond_why *why
     return 0;
 }
 
+/* The common case inline: unsigned integers of the condition's own type
+** (every integer condition of the dumps). -1: not this case. */
+static int unsigned_condition(const ntsec_fwp_value *v, const ntsec_wfp_condition *c)
+{
+    uint64_t x = v->n.u, y = c->value.n.u;
+    if (v->type < NTSEC_FWP_UINT8 || v->type > NTSEC_FWP_UINT64) return -1;
+    if (c->type == NTSEC_FWP_RANGE_TYPE) {
+        if (c->match != NTSEC_FWP_MATCH_RANGE || c->value.type != v->type) return -1;
+        return x >= y && x <= c->high.n.u;
+    }
+    if (c->type != v->type) return -1;
+    switch (c->match) {
+    case NTSEC_FWP_MATCH_EQUAL: return x == y;
+    case NTSEC_FWP_MATCH_NOT_EQUAL: return x != y;
+    case NTSEC_FWP_MATCH_FLAGS_ALL_SET: return (x & y) == y;
+    case NTSEC_FWP_MATCH_FLAGS_ANY_SET: return (x & y) != 0;
+    case NTSEC_FWP_MATCH_FLAGS_NONE_SET: return (x & y) == 0;
+    default: return -1;
+    }
+}
+
+static int value_condition(const ntsec_fwp_value *v, const ntsec_wfp_condition *c,
+                           ntsec_wfp_cond_why *why)
+{
+    uint32_t ctype = c->type == NTSEC_FWP_RANGE_TYPE ? c->value.type : c->type;
+    int mask = is_mask_pair(v, ctype);
+    /* RANGE compares against the type of its bounds (2.1); no conversion:
+    ** an EMPTY incoming value matches only EQUAL FWP_EMPTY */
+    if ((c->match == NTSEC_FWP_MATCH_RANGE) != (c->type == NTSEC_FWP_RANGE_TYPE)) return bad_match(why);
+    if (v->type != ctype && !mask) {
+        *why = NTSEC_WFP_WHY_TYPE_MISMATCH;
+        return NTSEC_WFP_FALSE;
+    }
+    if (mask && c->match != NTSEC_FWP_MATCH_EQUAL && c->match != NTSEC_FWP_MATCH_NOT_EQUAL) return bad_match(why);
+    if (c->type == NTSEC_FWP_RANGE_TYPE && !ntsec_fwp_type_is_sortable(ctype)) return bad_match(why);
+    return match_rows[c->match].test(v, c, why) ? NTSEC_WFP_TRUE : NTSEC_WFP_FALSE;
+}
+
 int ntsec_wfp_condition_eval(const ntsec_wfp_condition *c, const ntsec_wfp_flow *flow,
                              ntsec_wfp_sd_memo *memo, ntsec_wfp_cond_why *why_out,
                              unsigned *assumed)
 {
     ntsec_wfp_cond_why why = NTSEC_WFP_WHY_VALUE;
-    ntsec_fwp_value v;
+    ntsec_fwp_value tmp;
+    const ntsec_fwp_value *v;
     unsigned dummy = 0;
-    uint32_t ctype;
     int r;
     if (!assumed) assumed = &dummy;
-    if (!known_condition(c, &why)) { r = NTSEC_WFP_UNKNOWN; goto done; }
-    if (!incoming(c, flow, &v, assumed)) { why = NTSEC_WFP_WHY_ABSENT; r = NTSEC_WFP_UNKNOWN; goto done; }
-    if (v.type == NTSEC_FWP_TOKEN_ACCESS_INFORMATION_TYPE || v.type == NTSEC_FWP_TOKEN_INFORMATION_TYPE) {
+    if (!known_condition(c, &why)) {
+        r = NTSEC_WFP_UNKNOWN;
+    } else if (!(v = incoming(c, flow, &tmp, assumed))) {
+        why = NTSEC_WFP_WHY_ABSENT;
+        r = NTSEC_WFP_UNKNOWN;
+    } else if (v->type == NTSEC_FWP_TOKEN_ACCESS_INFORMATION_TYPE || v->type == NTSEC_FWP_TOKEN_INFORMATION_TYPE) {
         /* the memo belongs to the flow's own principal */
-        r = token_condition(&v, c, v.obj == flow->principal ? memo : NULL, &why);
-        goto done;
+        r = token_condition(v, c, v->obj == flow->principal ? memo : NULL, &why);
+    } else if ((r = unsigned_condition(v, c)) < 0) {
+        r = value_condition(v, c, &why);
     }
-    /* RANGE compares against the type of its bounds (2.1). */
-    if ((c->match == NTSEC_FWP_MATCH_RANGE) != (c->type == NTSEC_FWP_RANGE_TYPE)) {
-        why = NTSEC_WFP_WHY_BAD_MATCH;
-        r = NTSEC_WFP_FALSE;
-        goto done;
-    }
-    ctype = c->type == NTSEC_FWP_RANGE_TYPE ? c->value.type : c->type;
-    if (v.type != ctype && !is_mask_pair(&v, ctype)) {
-        /* an EMPTY incoming value matches only EQUAL FWP_EMPTY (2.1) */
-        why = NTSEC_WFP_WHY_TYPE_MISMATCH;
-        r = NTSEC_WFP_FALSE;
-        goto done;
-    }
-    if (is_mask_pair(&v, ctype) && c->match != NTSEC_FWP_MATCH_EQUAL && c->match != NTSEC_FWP_MATCH_NOT_EQUAL) {
-        why = NTSEC_WFP_WHY_BAD_MATCH;
-        r = NTSEC_WFP_FALSE;
-        goto done;
-    }
-    if (c->type == NTSEC_FWP_RANGE_TYPE && !ntsec_fwp_type_is_sortable(ctype)) {
-        why = NTSEC_WFP_WHY_BAD_MATCH;
-        r = NTSEC_WFP_FALSE;
-        goto done;
-    }
-    r = match_rows[c->match].test(&v, c, &why) ? NTSEC_WFP_TRUE : NTSEC_WFP_FALSE;
-done:
     if (why_out) *why_out = why;
     return r;
 }
@@ -352,7 +371,7 @@ static size_t run_end(const ntsec_wfp_condition *conds, size_t n, size_t i, int 
     size_t j = i;
     *has_sd = 0;
     while (j < n && conds[j].slot == conds[i].slot
-           && memcmp(conds[j].field.b, conds[i].field.b, 16) == 0) {
+           && (conds[i].slot != NTSEC_WFP_FIELD_UNKNOWN || memcmp(conds[j].field.b, conds[i].field.b, 16) == 0)) {
         if (conds[j].type == NTSEC_FWP_SECURITY_DESCRIPTOR_TYPE) *has_sd = 1;
         j++;
     }
@@ -384,8 +403,11 @@ void ntsec_wfp_conditions_match(const ntsec_wfp_condition *conds, size_t n,
     out->cond = UINT32_MAX;
     out->why = NTSEC_WFP_WHY_VALUE;
     out->assumed = 0;
+    int last = 0;
+    size_t k;
+    for (k = 0; k < n && !last; k++) last = conds[k].type == NTSEC_FWP_SECURITY_DESCRIPTOR_TYPE;
     /* pass 0: runs without descriptors (cheap); pass 1: the others */
-    for (pass = 0; pass < 2; pass++) {
+    for (pass = 0; pass <= last; pass++) {
         size_t i = 0;
         while (i < n) {
             int has_sd, r;
@@ -419,18 +441,65 @@ void ntsec_wfp_flow_init(ntsec_wfp_flow *f, const ntsec_wfp_principal *principal
     memset(f->index, 0, sizeof f->index);
 }
 
+static NTSTATUS flow_put(ntsec_wfp_flow *f, uint16_t slot, const ntsec_fwp_value *v, unsigned assumed)
+{
+    size_t i = f->index[slot];
+    if (!i) {
+        if (f->count == NTSEC_WFP_FLOW_MAX) return STATUS_BUFFER_TOO_SMALL;
+        f->slots[f->count] = slot;
+        i = f->index[slot] = (uint8_t)++f->count;
+    }
+    f->values[i - 1] = *v;
+    f->assumed[i - 1] = (uint8_t)assumed;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS ntsec_wfp_flow_set(ntsec_wfp_flow *f, uint16_t slot, ntsec_fwp_value v)
 {
     if (slot >= NTSEC_WFP_FIELD_SLOTS || !ntsec_wfp_field_name(slot)) return STATUS_INVALID_PARAMETER;
-    if (f->index[slot]) {
-        f->values[f->index[slot] - 1] = v;
-        return STATUS_SUCCESS;
+    return flow_put(f, slot, &v, 0);
+}
+
+/* Fields derived for resolved flows, in the order of their roles. */
+static const char *const derived_fields[] = {
+    "FWPM_CONDITION_ALE_APP_ID", "FWPM_CONDITION_ALE_PACKAGE_ID", "FWPM_CONDITION_ALE_USER_ID",
+    "FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME", "FWPM_CONDITION_FLAGS",
+    "FWPM_CONDITION_ALE_SIO_FIREWALL_SYSTEM_PORT",
+};
+
+#define NDERIVED (sizeof derived_fields / sizeof derived_fields[0])
+static uint16_t derived_slots[NDERIVED];
+static int derived_ready;
+
+void ntsec_wfp_flow_resolve(const ntsec_wfp_flow *in, ntsec_wfp_flow *out)
+{
+    size_t i;
+    if (!derived_ready) {
+        for (i = 0; i < NDERIVED; i++)
+            derived_slots[i] = ntsec_wfp_field_slot_by_name(derived_fields[i], strlen(derived_fields[i]));
+        derived_ready = 1;
     }
-    if (f->count == NTSEC_WFP_FLOW_MAX) return STATUS_BUFFER_TOO_SMALL;
-    f->slots[f->count] = slot;
-    f->values[f->count] = v;
-    f->index[slot] = (uint8_t)++f->count;
-    return STATUS_SUCCESS;
+    out->principal = in->principal;
+    out->options = in->options | NTSEC_WFP_FLOW_RESOLVED;
+    out->count = in->count;
+    memcpy(out->index, in->index, sizeof out->index);
+    memcpy(out->slots, in->slots, in->count * sizeof *in->slots);
+    memcpy(out->values, in->values, in->count * sizeof *in->values);
+    memcpy(out->assumed, in->assumed, in->count);
+    if (in->options & NTSEC_WFP_FLOW_RESOLVED) return;
+    for (i = 0; i < NDERIVED; i++) {
+        uint16_t slot = derived_slots[i];
+        ntsec_wfp_condition probe;
+        ntsec_fwp_value tmp;
+        const ntsec_fwp_value *v;
+        unsigned assumed = 0;
+        if (slot == NTSEC_WFP_FIELD_UNKNOWN || in->index[slot]) continue;
+        memset(&probe, 0, sizeof probe);
+        probe.slot = slot;
+        probe.type = NTSEC_FWP_UINT32;     /* FLAGS-like fields are UINT32 in every layer schema */
+        v = incoming(&probe, in, &tmp, &assumed);
+        if (v) flow_put(out, slot, v, assumed);
+    }
 }
 
 NTSTATUS ntsec_wfp_flow_set_name(ntsec_wfp_flow *f, const char *field_name, ntsec_fwp_value v)

@@ -134,16 +134,26 @@ size_t ntsec_wfp_app_id(const char *nt_path, size_t len, uint8_t *out, size_t ca
 /* The incoming values of one classify call. Values are borrowed. */
 #define NTSEC_WFP_FLOW_NO_DEFAULTS 0x1u   /* absent FLAGS-like fields stay unknown */
 
+#define NTSEC_WFP_FLOW_RESOLVED    0x2u   /* set by ntsec_wfp_flow_resolve */
+
 typedef struct ntsec_wfp_flow {
     const ntsec_wfp_principal *principal;   /* NULL: token fields are unknown */
     unsigned options;                       /* NTSEC_WFP_FLOW_* */
     size_t count;
     uint16_t slots[NTSEC_WFP_FLOW_MAX];
     ntsec_fwp_value values[NTSEC_WFP_FLOW_MAX];
+    uint8_t assumed[NTSEC_WFP_FLOW_MAX];    /* NTSEC_WFP_ASSUMED_* of a derived value */
     uint8_t index[NTSEC_WFP_FIELD_SLOTS];   /* slot -> position + 1, 0 = absent */
 } ntsec_wfp_flow;
 
 void ntsec_wfp_flow_init(ntsec_wfp_flow *f, const ntsec_wfp_principal *principal);
+
+/* Copy in to out and add what the principal and the defaults give for
+** absent fields (ALE_APP_ID, ALE_PACKAGE_ID, ALE_USER_ID,
+** ALE_PACKAGE_FAMILY_NAME, FLAGS = 0 ...; wfp_classify.md 4), each value
+** marked with the assumption it carries. Evaluating out then does no
+** derivation per condition (the classifier does this once per call). */
+void ntsec_wfp_flow_resolve(const ntsec_wfp_flow *in, ntsec_wfp_flow *out);
 /* Set (or replace) the value of a field slot.
 ** Errors: STATUS_INVALID_PARAMETER (unknown slot), STATUS_BUFFER_TOO_SMALL
 ** (more than NTSEC_WFP_FLOW_MAX fields). */

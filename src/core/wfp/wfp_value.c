@@ -129,6 +129,9 @@ int ntsec_fwp_value_equal(const ntsec_fwp_value *a, const ntsec_fwp_value *b)
     case NTSEC_FWP_TOKEN_ACCESS_INFORMATION_TYPE:
     case NTSEC_FWP_TYPE_UNKNOWN:
         return a->len == b->len && a->obj == b->obj && (!a->len || memcmp(a->p, b->p, a->len) == 0);
+    case NTSEC_FWP_BYTE_BLOB_TYPE:
+    case NTSEC_FWP_UNICODE_STRING_TYPE:
+        return a->len == b->len && (!a->len || memcmp(a->p, b->p, a->len) == 0);
     default:
         return ntsec_fwp_type_is_sortable(a->type) && ntsec_fwp_value_compare(a, b) == 0;
     }
