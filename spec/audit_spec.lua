@@ -93,12 +93,36 @@ describe("ntsec audit", function()
       assert.equal(82, n)
     end)
 
+    it("shows the 6 identical callout calls once in the text report, each in JSON", function()
+      local text = report.text(result, { state = "S", policy = "P" })
+      assert.matches("\n  #1%-#6 FwpmCalloutSetSecurityInfoByKey0 on 6 callouts, {[%x%-]+} %.%.%. {[%x%-]+} %(user session%)\n"
+        .. "     status: 0x00000000 ERROR_SUCCESS\n", text)
+      assert.matches("\n  #7 FwpmCalloutSetSecurityInfoByKey0 on callouts container %(user session%)\n", text)
+      assert.equal(7, #doc.calls)
+    end)
+
     it("covers the default principals and every object", function()
       -- SY, BA, BU, WD plus the distinct session SIDs of the dump not among
       -- them: S-1-5-20, S-1-5-19, S-1-5-21-1793033065-631609589-106201677-500.
       assert.equal(7, #result.principals)
       assert.equal(7 * (82 + 3), #doc.access)
     end)
+  end)
+end)
+
+describe("ntsec audit report, small groups", function()
+  it("keeps a row per object and per call when at most 3 share a result", function()
+    local result = assert(audit.run { state = helper.data("wfpstate/netsh-wfpstate-1.xml"),
+                                      policy = "spec/support/protect_two_callouts.lua" })
+    local text = report.text(result, { state = "S", policy = "P" })
+    assert.matches("\n  #1 FwpmCalloutSetSecurityInfoByKey0 on callout {", text)
+    assert.matches("\n  #2 FwpmCalloutSetSecurityInfoByKey0 on callout {", text)
+    -- the two protected callouts: SY FWPM_GENERIC_ALL = 0xF07FF (wfp_ks_errors.md 3.1);
+    -- BA, their owner, READ_CONTROL | WRITE_DAC = 0x60000 (owner implicit rights, sd_semantics.md)
+    local rows = 0
+    for _ in text:gmatch("\n  callout {[^\n]-} +0xf07ff +0x60000 +0x0 ") do rows = rows + 1 end
+    assert.equal(2, rows)
+    assert.matches("\n  80 callouts with this access ", text)
   end)
 end)
 

@@ -93,6 +93,16 @@ describe("netsh importer", function()
                 summary.skipped)
   end)
 
+  it("reads a dump saved as UTF-16 (byte-order mark FF FE), as LuaExpat did", function()
+    local xml = "<wfpstate><providers><item><providerKey>{11111111-2222-3333-4444-555555555555}</providerKey>"
+      .. "<displayData><name>P\195\169</name></displayData></item></providers></wfpstate>"
+    local utf16 = "\255\254" .. xml:gsub("\195\169", "\233"):gsub(".", "%0\0")
+    local engine = ntsec.wfp.engine()
+    local summary = assert(netsh.import(engine, utf16))
+    assert.equal(1, summary.counts.providers)
+    assert.equal("P\195\169", engine:providers()[1].name)   -- U+00E9 back in UTF-8
+  end)
+
   it("links references to objects printed later in the dump (providers after filters)", function()
     -- netsh prints <layers> (with callouts and filters) before <providers> and
     -- <subLayers>; a provider in use must still be refused deletion

@@ -56,7 +56,7 @@ describe("progress", function()
     local stream = { write = function(_, ...) for _, s in ipairs({ ... }) do written[#written + 1] = s end end,
                      flush = function() end }
     local p = progress.new { label = "work", total = 10, unit = "objects", enabled = true, stream = stream }
-    p.start = os.clock() - 2                       -- 2 s of CPU time so far
+    p.start, p.last = os.clock() - 2, os.clock() - 2  -- 2 s of CPU time so far, not drawn since
     p:update(4)
     local line = table.concat(written)
     -- 4 of 10 in 2 s: 2 objects/s, 6 left -> 3 s

@@ -7,7 +7,7 @@
 --   p:update(done) ... p:finish()
 --
 -- The line shows done / total, the percentage, the rate and the time left,
--- redrawn in place ("\r") at most every REDRAW_S seconds of CPU time
+-- redrawn in place ("\r") every REDRAW_S seconds of CPU time (the first after REDRAW_S)
 -- (os.clock: the work shown is CPU-bound, and Lua has no portable wall
 -- clock finer than a second). finish() leaves the last state on its own line.
 
@@ -57,7 +57,7 @@ function M.new(opts)
   return setmetatable({
     label = opts.label, total = opts.total or 0, unit = opts.unit or "items",
     enabled = enabled, stream = opts.stream or io.stderr,
-    start = os.clock(), last = -math.huge, done = 0, width = 0,
+    start = os.clock(), last = os.clock(), done = 0, width = 0,
   }, Progress)
 end
 

@@ -10,6 +10,10 @@ local M = {}
 
 local KINDS = { "sessions", "providers", "sublayers", "callouts", "filters", "endpoints" }
 
+-- More objects (or calls) than this with identical results share one entry
+-- in the text report.
+local GROUP_LIST_MAX = 3
+
 local function status_name(call)
   local err = errors.new(call.status, call["function"], call.kernel and "NTSTATUS" or "USER")
   return err.name
@@ -47,14 +51,40 @@ local function imported_text(out, result)
   end
 end
 
+local function call_lines(out, c, head)
+  out[#out + 1] = head
+  out[#out + 1] = ("     status: 0x%08X %s"):format(c.status, status_name(c))
+  out[#out + 1] = "     before: " .. (c.before or "(none)")
+  out[#out + 1] = "     after:  " .. (c.after or "(none)")
+end
+
+-- Consecutive calls that differ only in which object of one kind they
+-- targeted (a policy locking down thousands of callouts) are shown once
+-- when there are more than GROUP_LIST_MAX of them; JSON lists every call.
+local function same_but_key(a, b)
+  return b ~= nil and a["function"] == b["function"] and a.status == b.status and a.kernel == b.kernel
+    and a.before == b.before and a.after == b.after and a.target:match("^(.-) {") ~= nil
+    and a.target:match("^(.-) {") == b.target:match("^(.-) {")
+end
+
 local function calls_text(out, result)
+  local calls = result.calls
   out[#out + 1] = ""
-  out[#out + 1] = ("Security calls made by the policy: %d"):format(#result.calls)
-  for i, c in ipairs(result.calls) do
-    out[#out + 1] = ("  #%d %s on %s (%s session)"):format(i, c["function"], c.target, c.kernel and "kernel" or "user")
-    out[#out + 1] = ("     status: 0x%08X %s"):format(c.status, status_name(c))
-    out[#out + 1] = "     before: " .. (c.before or "(none)")
-    out[#out + 1] = "     after:  " .. (c.after or "(none)")
+  out[#out + 1] = ("Security calls made by the policy: %d"):format(#calls)
+  local i = 1
+  while i <= #calls do
+    local c, j = calls[i], i
+    while same_but_key(c, calls[j + 1]) do j = j + 1 end
+    local mode = c.kernel and "kernel" or "user"
+    if j - i + 1 > GROUP_LIST_MAX then
+      call_lines(out, c, ("  #%d-#%d %s on %d %ss, %s ... %s (%s session)"):format(i, j, c["function"], j - i + 1,
+        c.target:match("^(.-) {"), c.target:match("{.*$"), calls[j].target:match("{.*$"), mode))
+    else
+      for k = i, j do
+        call_lines(out, calls[k], ("  #%d %s on %s (%s session)"):format(k, calls[k]["function"], calls[k].target, mode))
+      end
+    end
+    i = j + 1
   end
 end
 
@@ -62,7 +92,6 @@ end
 -- more than GROUP_LIST_MAX of them (a large machine has thousands of
 -- callouts, most with the default descriptor); smaller groups keep a row
 -- per object. JSON always lists every object.
-local GROUP_LIST_MAX = 3
 
 -- "callout {key}" -> "callout"; containers are their own kind.
 local function kind_of(object)

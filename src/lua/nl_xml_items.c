@@ -457,7 +457,7 @@ static xml_state *new_state(lua_State *L)
     }
     lua_setmetatable(L, -2);
     st->L = L;
-    st->parser = XML_ParserCreate("UTF-8");
+    st->parser = XML_ParserCreate(NULL);     /* encoding from the BOM / declaration, as LuaExpat */
     if (!st->parser) luaL_error(L, "not enough memory");
     XML_SetUserData(st->parser, st);
     XML_SetElementHandler(st->parser, on_start, on_end);
