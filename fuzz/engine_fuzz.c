@@ -486,6 +486,28 @@ static void ef_step_set(ef_world *w, fuzz_in *in, ef_result *r)
     }
 }
 
+/* FwpmConnection / FwpsAleEndpoint gets and one-shot enumerations: a
+** kernel-mode session sees every connection. */
+static void ef_read_connections(ef_world *w, ntsec_wfp_handle h, const ef_session *s, unsigned which,
+                                ef_result *r)
+{
+    const ntsec_wfp_connection **conns = NULL, *conn = NULL;
+    const ntsec_wfp_endpoint **eps = NULL, *ep = NULL;
+    size_t n = 0;
+    switch (which) {
+    case 0:
+        r->st = ntsec_wfp_connection_enum(w->e, h, &conns, &n);
+        if (r->st == STATUS_SUCCESS && s->h == h && s->kernel)
+            FUZZ_CHECK(n == ntsec_wfp_count(w->e, NTSEC_WFP_CONNECTION));
+        break;
+    case 1: r->st = ntsec_wfp_connection_get_by_id(w->e, h, 1, &conn); break;
+    case 2: r->st = ntsec_wfp_ale_enum(w->e, h, &eps, &n); break;
+    default: r->st = ntsec_wfp_ale_get_by_id(w->e, h, 1, &ep); break;
+    }
+    free((void *)conns);
+    free((void *)eps);
+}
+
 static void ef_step_read(ef_world *w, fuzz_in *in, ef_result *r)
 {
     ef_session *s;
@@ -496,12 +518,14 @@ static void ef_step_read(ef_world *w, fuzz_in *in, ef_result *r)
     ntsec_wfp_object_info o;
     SECURITY_INFORMATION si = fuzz_u8(in) & 1 ? fuzz_u32(in) : 0xF000000Fu;
     r->effect = EF_READ;
-    switch (fuzz_pick(in, 5)) {
+    switch (fuzz_pick(in, 7)) {
     case 0: r->st = ntsec_wfp_object_get_security(w->e, h, (ntsec_wfp_kind)kind, &key, si, &out); break;
     case 1: r->st = ntsec_wfp_engine_get_security(w->e, h, si, &out); break;
     case 2: r->st = ntsec_wfp_connection_get_security(w->e, h, si, &out); break;
     case 3: r->st = ntsec_wfp_ale_get_security(w->e, h, si, &out); break;
-    default: r->st = ntsec_wfp_object_get(w->e, h, (ntsec_wfp_kind)kind, &key, &o); break;
+    case 4: r->st = ntsec_wfp_object_get(w->e, h, (ntsec_wfp_kind)kind, &key, &o); break;
+    case 5: r->st = ntsec_wfp_object_get_by_id(w->e, h, (ntsec_wfp_kind)kind, ef_id_of(w, kind, in), &o); break;
+    default: ef_read_connections(w, h, s, fuzz_pick(in, 4), r); break;
     }
     FUZZ_CHECK(r->st == STATUS_SUCCESS || out == NULL);
     ntsec_sd_unref(out);
