@@ -671,6 +671,64 @@ static void test_dumps(void)
     }
 }
 
+/* The Done-when flows of issue 12 against netsh-wfpstate-2.xml at
+** ALE_AUTH_CONNECT_V4, public profile (1/1), TCP to 8.8.8.8:443. Expected
+** deciding filters read by hand from the dump: App Isolation sublayer
+** (weight 7) "InternetClient Default Rule" 68201 {ALE_PACKAGE_ID != S-1-0-0,
+** remote 0.0.0.0-255.255.255.255, profiles 1/1, ALE_USER_ID
+** O:LSD:(A;;CC;;;S-1-15-3-1)(A;;CC;;;WD)(A;;CC;;;AN)} PERMIT; "UWP Default
+** Outbound Block Rule" 67654 {ALE_PACKAGE_ID != S-1-0-0} BLOCK; Windows
+** Firewall sublayer (weight 2) "Default Outbound" 67639 {profiles 1/1}
+** PERMIT. The pattern is ITPRO-UWP cases 1 and 2 (3.8 ex. 2, T7, T8). */
+static void test_dump_flows(void)
+{
+    ntsec_wfp_filter_set *s = ntsec_wfp_filter_set_new();
+    ntsec_token *t = ntsec_token_new(sid("S-1-5-21-1-2-3-1001"), 0);
+    ntsec_appcontainer *ic = ntsec_appcontainer_new(sid("S-1-15-2-1-2-3-4-5-6-7"), 0);
+    ntsec_appcontainer *none = ntsec_appcontainer_new(sid("S-1-15-2-1-2-3-4-5-6-7"), 0);
+    const char *app = "\\device\\harddiskvolume6\\program files\\contoso\\app.exe";
+    uint8_t blob[128];
+    ntsec_wfp_principal p[3] = { { t, ic, blob, 0 }, { t, none, blob, 0 }, { t, NULL, blob, 0 } };
+    static const uint64_t want_id[3] = { 68201, 67654, 67639 };
+    static const char *const want_key[3] = { "9ddfec61-82b6-4485-b818-2b5d0e624348",
+                                             "bcb1ada3-40e1-4654-961e-9fcf8bc88677",
+                                             "59c9fdc0-f0eb-4299-bf41-b5dfcee38201" };
+    static const ntsec_wfp_decision want[3] = { NTSEC_WFP_DECISION_PERMIT, NTSEC_WFP_DECISION_BLOCK,
+                                                NTSEC_WFP_DECISION_PERMIT };
+    ntsec_guid layer;
+    dump_counts cnt;
+    size_t i, len = ntsec_wfp_app_id(app, strlen(app), blob, sizeof blob);
+    ntsec_token_add_group(t, sid("S-1-1-0"), ON);
+    ntsec_token_add_group(t, sid("S-1-5-11"), ON);
+    ntsec_appcontainer_add_capability(ic, sid("S-1-15-3-1"), ON);
+    CHECK(wfp_dump_load("../shared/data/wfpstate/netsh-wfpstate-2.xml", s, &cnt));
+    ntsec_wfp_name_to_guid("FWPM_LAYER_ALE_AUTH_CONNECT_V4", 30, &layer);
+    for (i = 0; i < 3; i++) {
+        const ntsec_wfp_result *r = NULL;
+        ntsec_wfp_flow f;
+        ntsec_guid key;
+        p[i].app_id_len = len;
+        ntsec_wfp_flow_init(&f, &p[i]);
+        ntsec_wfp_flow_set_name(&f, "FWPM_CONDITION_IP_PROTOCOL", ntsec_fwp_uint(NTSEC_FWP_UINT8, 6));
+        ntsec_wfp_flow_set_name(&f, "FWPM_CONDITION_IP_REMOTE_PORT", ntsec_fwp_uint(NTSEC_FWP_UINT16, 443));
+        ntsec_wfp_flow_set_name(&f, "FWPM_CONDITION_IP_REMOTE_ADDRESS", ntsec_fwp_v4(0x08080808u));
+        ntsec_wfp_flow_set_name(&f, "FWPM_CONDITION_ORIGINAL_PROFILE_ID", ntsec_fwp_uint(NTSEC_FWP_UINT32, 1));
+        ntsec_wfp_flow_set_name(&f, "FWPM_CONDITION_CURRENT_PROFILE_ID", ntsec_fwp_uint(NTSEC_FWP_UINT32, 1));
+        CHECK_EQ_U(ntsec_wfp_classify(clf, s, &layer, &f, NULL, &r), STATUS_SUCCESS);
+        if (!r) continue;
+        CHECK_EQ_U(r->decision, want[i]);
+        CHECK(r->verdict.filter != UINT32_MAX);
+        if (r->verdict.filter == UINT32_MAX) continue;
+        CHECK_EQ_U(ntsec_wfp_set_filter(s, r->verdict.filter)->id, want_id[i]);
+        ntsec_guid_parse36(want_key[i], &key);
+        CHECK(memcmp(ntsec_wfp_set_filter(s, r->verdict.filter)->key.b, key.b, 16) == 0);
+    }
+    ntsec_appcontainer_free(ic);
+    ntsec_appcontainer_free(none);
+    ntsec_token_free(t);
+    ntsec_wfp_filter_set_free(s);
+}
+
 int main(void)
 {
     iis_len = (size_t)ctest_unhex(IIS_ID, iis_blob, sizeof iis_blob);
@@ -688,6 +746,7 @@ int main(void)
     test_ties();
     test_applies();
     test_dumps();
+    test_dump_flows();
     ntsec_wfp_classifier_free(clf);
     ntsec_wfp_filter_set_free(set);
     return ctest_summary();

@@ -162,10 +162,11 @@ static const ntsec_wfp_filter_def *filter_at(const ntsec_wfp_classifier *c, size
     return &c->set->filters[c->layer->order[k]];
 }
 
-static int skipped(const ntsec_wfp_classifier *c, const ntsec_wfp_filter_def *f)
+static int skipped(const ntsec_wfp_classifier *c, size_t k)
 {
-    int boot = (f->flags & NTSEC_WFP_FILTER_FLAG_BOOTTIME) != 0;
-    if (f->flags & NTSEC_WFP_FILTER_FLAG_DISABLED) return 1;
+    uint32_t flags = c->layer->flags[k];
+    int boot = (flags & NTSEC_WFP_FILTER_FLAG_BOOTTIME) != 0;
+    if (flags & NTSEC_WFP_FILTER_FLAG_DISABLED) return 1;
     return c->opts->boot_mode ? !boot : boot;
 }
 
@@ -328,11 +329,10 @@ static int same_behaviour(const ntsec_wfp_filter_def *a, const ntsec_wfp_filter_
 ** skipped or non-matching) into out; returns their count. */
 static size_t tie_group(ntsec_wfp_classifier *c, size_t k, size_t *out, size_t cap)
 {
-    uint64_t w = filter_at(c, k)->effective_weight;
+    uint64_t w = c->layer->ew[k];
     size_t j, n = 0;
-    for (j = k; j < c->end && filter_at(c, j)->effective_weight == w; j++) {
-        const ntsec_wfp_filter_def *f = filter_at(c, j);
-        if (excluded(c, c->layer->order[j]) || skipped(c, f)) continue;
+    for (j = k; j < c->end && c->layer->ew[j] == w; j++) {
+        if (excluded(c, c->layer->order[j]) || skipped(c, j)) continue;
         if (match_at(c, j)->result == NTSEC_WFP_FALSE) continue;
         if (n < cap) out[n++] = j;
     }
@@ -382,15 +382,14 @@ static void walk(ntsec_wfp_classifier *c, size_t k)
     ntsec_wfp_verdict none;
     size_t g[16], n, i;
     for (; k < c->end; k++) {
-        const ntsec_wfp_filter_def *f = filter_at(c, k);
-        if (excluded(c, c->layer->order[k])) continue;
-        if (skipped(c, f)) {
+        if (c->nexclude && excluded(c, c->layer->order[k])) continue;
+        if (skipped(c, k)) {
             c->roles[k] |= NTSEC_WFP_ROLE_SKIPPED;
             if (k + 1 > c->reach) c->reach = k + 1;
             continue;
         }
         if (match_at(c, k)->result == NTSEC_WFP_FALSE) continue;
-        n = k + 1 < c->end && filter_at(c, k + 1)->effective_weight == f->effective_weight
+        n = k + 1 < c->end && c->layer->ew[k + 1] == c->layer->ew[k]
           ? tie_group(c, k, g, sizeof g / sizeof g[0]) : 1;
         if (n > 1) {
             int disagree = 0;
@@ -584,10 +583,7 @@ static NTSTATUS classify_layer(ntsec_wfp_classifier *c)
     size_t b = 0, n = c->layer ? c->layer->n : 0;
     NTSTATUS st;
     while (b < n) {
-        size_t e = b + 1;
-        while (e < n && c->layer->sub[e] == c->layer->sub[b]
-               && memcmp(filter_at(c, e)->sublayer.b, filter_at(c, b)->sublayer.b, 16) == 0)
-            e++;
+        size_t e = c->layer->group_end[b];
         c->begin = b;
         c->end = e;
         c->reach = b;

@@ -31,6 +31,9 @@ typedef struct set_layer {
     ntsec_guid key;
     uint32_t *order;
     uint32_t *sub;
+    uint64_t *ew;              /* effective weight of order[i] */
+    uint32_t *flags;           /* filter flags of order[i] */
+    uint32_t *group_end;       /* end of the sublayer group holding position i */
     size_t n;
 } set_layer;
 

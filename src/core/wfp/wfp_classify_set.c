@@ -79,6 +79,9 @@ static void free_layers(ntsec_wfp_filter_set *s)
     for (i = 0; i < s->nlayers; i++) {
         free(s->layers[i].order);
         free(s->layers[i].sub);
+        free(s->layers[i].ew);
+        free(s->layers[i].flags);
+        free(s->layers[i].group_end);
     }
     free(s->layers);
     s->layers = NULL;
@@ -473,10 +476,20 @@ static NTSTATUS fill_layer(ntsec_wfp_filter_set *s, set_layer *l, sort_item *ite
     qsort(items, n, sizeof *items, cmp_items);
     l->order = malloc((n ? n : 1) * sizeof *l->order);
     l->sub = malloc((n ? n : 1) * sizeof *l->sub);
-    if (!l->order || !l->sub) return STATUS_NO_MEMORY;
+    l->ew = malloc((n ? n : 1) * sizeof *l->ew);
+    l->flags = malloc((n ? n : 1) * sizeof *l->flags);
+    l->group_end = malloc((n ? n : 1) * sizeof *l->group_end);
+    if (!l->order || !l->sub || !l->ew || !l->flags || !l->group_end) return STATUS_NO_MEMORY;
     for (i = 0; i < n; i++) {
         l->order[i] = items[i].filter;
         l->sub[i] = items[i].sub;
+        l->ew[i] = items[i].f->effective_weight;
+        l->flags[i] = items[i].f->flags;
+    }
+    for (i = n; i-- > 0;) {
+        int same = i + 1 < n && l->sub[i + 1] == l->sub[i]
+                && memcmp(items[i + 1].sub_key->b, items[i].sub_key->b, 16) == 0;
+        l->group_end[i] = same ? l->group_end[i + 1] : (uint32_t)(i + 1);
     }
     l->n = n;
     return STATUS_SUCCESS;
