@@ -128,14 +128,20 @@ function M.access_check(sd, token, desired, mapping)
   return granted, status
 end
 
---- `ntsec.type(x)` -> "sid", "acl", "sd", "token", "engine", "session",
--- "closed session", ... or nil when x is not an ntsec object.
+--- `ntsec.type(x)` -> "sid", "acl", "sd", "token", "error", "engine",
+-- "session", "enum", "subscription", "device", "item", "file", "irp", or
+-- "closed <kind>" for a closed handle; nil when x is not an ntsec object.
+-- Answered from the metatables (src/lua/nl_handle.c), never from tostring.
 function M.type(x)
+  local kind = core.type(x)
+  if kind then return kind end
+  -- Transitional, until every handle kind uses the handle header: a kind
+  -- registered the old way (metatable named "ntsec.<...>").
   local mt = getmetatable(x)
   local name = type(mt) == "table" and rawget(mt, "__name")
   if type(name) ~= "string" or not name:match("^ntsec%.") then return nil end
-  local kind = name:match("([%w_]+)$")
-  if kind and tostring(x):match("%(closed%)$") then return "closed " .. kind end
+  kind = name:match("([%w_]+)$")
+  if tostring(x):match("%(closed%)$") then return "closed " .. kind end
   return kind
 end
 

@@ -297,6 +297,4 @@ void nl_open_explain(lua_State *L)
         {NULL, 0}};
     luaL_setfuncs(L, funcs, 0);
     nl_set_consts(L, consts);
-    nl_open_token_ext(L);
-    nl_open_merge(L);
 }

@@ -59,8 +59,14 @@ ntsec_sd *nl_check_sd(lua_State *L, int idx)
         same = lua_rawequal(L, -1, -2);
         lua_pop(L, 2);
     }
-    if (!same) u = (nl_sd *)luaL_checkudata(L, idx, NL_SD);   /* raises the usual error */
-    return u->sd;
+    if (same) return u->sd;
+    if (lua_type(L, idx) == LUA_TSTRING) {   /* SDDL: parsed, replaces the string */
+        ntsec_sd *sd = nl_to_sd(L, idx, "sddl");
+        if (!sd) luaL_argerror(L, idx, nl_error_text(L, -1));
+        return sd;
+    }
+    luaL_typeerror(L, idx, "security descriptor or SDDL string");
+    return NULL;
 }
 
 ntsec_sd *nl_opt_sd(lua_State *L, int idx)
@@ -308,6 +314,7 @@ void nl_open_sd(lua_State *L)
     ((gc_pending *)lua_newuserdatauv(L, sizeof(gc_pending), 0))->bytes = 0;
     lua_rawsetp(L, LUA_REGISTRYINDEX, &gc_pending_key);
     luaL_newmetatable(L, NL_SD);
+    nl_register_type(L, -1, "sd");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &sd_mt_key);
     luaL_setfuncs(L, meta, 0);

@@ -179,6 +179,7 @@ void nl_open_sid(lua_State *L)
     static const luaL_Reg meta[] = {{"__tostring", sid_tostring}, {"__eq", sid_eq}, {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"sid", m_sid}, {"sid_from_bytes", m_sid_from_bytes}, {NULL, NULL}};
     luaL_newmetatable(L, NL_SID);
+    nl_register_type(L, -1, "sid");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &sid_mt_key);
     luaL_setfuncs(L, meta, 0);

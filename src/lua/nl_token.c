@@ -210,6 +210,7 @@ void nl_open_token(lua_State *L)
                                      {"map_generic", m_map_generic},
                                      {"privilege_luid", m_privilege_luid}, {NULL, NULL}};
     luaL_newmetatable(L, NL_TOKEN);
+    nl_register_type(L, -1, "token");
     luaL_setfuncs(L, meta, 0);
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
