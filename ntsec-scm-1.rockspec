@@ -108,6 +108,7 @@ build = {
     ["ntsec.ks"] = "lua/ntsec/ks.lua",
     ["ntsec.merge"] = "lua/ntsec/merge.lua",
     ["ntsec.netsh"] = "lua/ntsec/netsh.lua",
+    ["ntsec.options"] = "lua/ntsec/options.lua",
     ["ntsec.repl"] = "lua/ntsec/repl.lua",
     ["ntsec.report"] = "lua/ntsec/report.lua",
     ["ntsec.sddl_cli"] = "lua/ntsec/sddl_cli.lua",

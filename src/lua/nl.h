@@ -43,6 +43,9 @@ typedef struct nl_sd { ntsec_sd *sd; } nl_sd;
 /* Token userdata. */
 typedef struct nl_token { ntsec_token *t; } nl_token;
 
+/* Push the canonical text of a binary SID ("S-1-5-18") as a Lua string and
+** return it (NUL-terminated, unlike ntsec_sid_format's buffer). */
+const char *nl_push_sid_text(lua_State *L, const uint8_t *sid);
 /* Push a new SID userdata copied from binary sid. */
 void nl_push_sid(lua_State *L, const uint8_t *sid);
 /* Binary SID at idx: a SID userdata, or a string (S-... or alias, parsed

@@ -48,7 +48,7 @@ static int m_acl_from_bytes(lua_State *L)
     size_t len;
     const uint8_t *b = (const uint8_t *)luaL_checklstring(L, 1, &len);
     if (len < 8 || !ntsec_acl_valid(b, len) || ntsec_acl_size(b) != len)
-        return nl_fail(L, "acl_from_bytes", STATUS_INVALID_ACL);
+        return nl_fail_nt(L, "acl_from_bytes", STATUS_INVALID_ACL);
     nl_push_acl(L, b, len);
     return 1;
 }
@@ -144,13 +144,13 @@ static int acl_sddl(lua_State *L)
     ntsec_buf b;
     NTSTATUS st;
     nl_opt_sid_ctx(L, 2, &ctx, store);
-    if ((st = ntsec_sd_build(&parts, &sd)) != STATUS_SUCCESS) return nl_fail(L, "acl:sddl", st);
+    if ((st = ntsec_sd_build(&parts, &sd)) != STATUS_SUCCESS) return nl_fail_nt(L, "acl:sddl", st);
     ntsec_buf_init(&b);
     st = ntsec_sddl_format(sd, DACL_SECURITY_INFORMATION, &ctx, &b);
     ntsec_sd_unref(sd);
     if (st != STATUS_SUCCESS || b.len < 2) {
         ntsec_buf_free(&b);
-        return nl_fail(L, "acl:sddl", st ? st : STATUS_INVALID_ACL);
+        return nl_fail_nt(L, "acl:sddl", st ? st : STATUS_INVALID_ACL);
     }
     lua_pushlstring(L, (const char *)b.data + 2, b.len - 2);
     ntsec_buf_free(&b);

@@ -141,50 +141,22 @@ static void close_device(lua_State *L, nl_handle *h, int idx)
     u->dev = NULL;
 }
 
-/* ---- option tables ---- */
-
-/* Field of the table at t as an optional string, its length in *len. */
-static const char *opt_field_string(lua_State *L, int t, const char *k, size_t *len)
-{
-    const char *s;
-    lua_getfield(L, t, k);
-    s = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, len);
-    if (lua_isnil(L, -1)) *len = 0;
-    lua_pop(L, 1);   /* the string stays reachable from the table */
-    return s;
-}
-
-lua_Integer nlk_opt_field_integer(lua_State *L, int t, const char *k, lua_Integer def)
-{
-    lua_Integer v;
-    lua_getfield(L, t, k);
-    v = luaL_optinteger(L, -1, def);
-    lua_pop(L, 1);
-    return v;
-}
-
-ntsec_sd *nlk_opt_field_sd(lua_State *L, int t, const char *k)
-{
-    ntsec_sd *sd;
-    lua_getfield(L, t, k);
-    sd = nl_opt_sd(L, -1);
-    lua_pop(L, 1);   /* the userdata stays reachable from the table */
-    return sd;
-}
-
 /* ---- device ---- */
 
 /* Device security from an options table at t (or none): {sd=, characteristics=}. */
-static void apply_device_options(lua_State *L, int t, ntsec_ks_device *dev)
+static int apply_device_options(lua_State *L, int t, ntsec_ks_device *dev)
 {
-    ntsec_sd *sd;
+    static const char *const keys[] = {"sd", "characteristics", NULL};
+    ntsec_sd *sd = NULL;
     lua_Integer ch;
-    if (lua_isnoneornil(L, t)) return;
-    luaL_checktype(L, t, LUA_TTABLE);
-    sd = nlk_opt_field_sd(L, t, "sd");
-    ch = nlk_opt_field_integer(L, t, "characteristics", 0);
-    luaL_argcheck(L, ch >= 0 && ch <= 0xFFFFFFFF, t, "characteristics out of range");
+    if (lua_isnoneornil(L, t)) return 1;
+    nl_check_keys(L, t, "ks.device", keys);
+    ch = nl_field_int(L, t, "ks.device", "characteristics", 0, 0xFFFFFFFF, 0);
+    if (nl_field_typed(L, t, "ks.device", "sd", (1u << LUA_TSTRING) | (1u << LUA_TUSERDATA)) != LUA_TNIL &&
+        !(sd = nl_to_sd(L, -1, "ks.device")))
+        return 0;
     ntsec_ks_device_set_security(dev, sd, (uint32_t)ch);
+    return 1;
 }
 
 /* ks.device([{sd=, characteristics=}]) -> device */
@@ -205,7 +177,11 @@ static int m_device(lua_State *L)
     u->dev = ntsec_ks_device_new();
     if (!u->dev) return luaL_error(L, "ks.device: out of memory");
     u->h.close = close_device;
-    apply_device_options(L, 1, u->dev);
+    if (!apply_device_options(L, 1, u->dev)) {
+        nl_handle_close(L, 2);
+        return nl_fail_top(L);
+    }
+    lua_settop(L, 2);
     return 1;
 }
 
@@ -221,16 +197,22 @@ static int push_new_item(lua_State *L, int dev_idx, int t, ntsec_ks_create_item 
     ntsec_sd *sd;
     uint32_t flags;
     NTSTATUS st;
-    luaL_checktype(L, t, LUA_TTABLE);
-    name = opt_field_string(L, t, "name", &len);
-    sd = nlk_opt_field_sd(L, t, "sd");
-    flags = (uint32_t)nlk_opt_field_integer(L, t, "flags", 0);
+    static const char *const keys[] = {"name", "sd", "flags", NULL};
+    const char *what = parent ? "add_child" : "add_create_item";
+    nl_check_keys(L, t, what, keys);
+    name = nl_field_str(L, t, what, "name", &len);
+    if (!name) name = "";
+    flags = (uint32_t)nl_field_int(L, t, what, "flags", 0, 0xFFFFFFFF, 0);
+    sd = NULL;
+    if (nl_field_typed(L, t, what, "sd", (1u << LUA_TSTRING) | (1u << LUA_TUSERDATA)) != LUA_TNIL &&
+        !(sd = nl_to_sd(L, -1, what)))
+        return nl_fail_top(L);
     lua_getiuservalue(L, dev_idx, UV_ITEMS);
     ((ud_item *)nl_handle_new(L, sizeof(ud_item), 1, &nlk_item_class))->item = NULL;
     nlk_adopt(L, dev_idx, 0);
     st = parent ? ntsec_ks_create_item_add_child(parent, name, len, sd, flags, &item)
                 : ntsec_ks_device_add_create_item(dev, name, len, sd, flags, &item);
-    if (st != STATUS_SUCCESS) return nl_fail(L, parent ? "add_child" : "add_create_item", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, parent ? "add_child" : "add_create_item", st);
     ((ud_item *)lua_touserdata(L, -1))->item = item;
     ((ud_item *)lua_touserdata(L, -1))->h.close = close_item;
     lua_pushvalue(L, -1);
@@ -244,16 +226,18 @@ static int device_add_create_item(lua_State *L)
     return push_new_item(L, 1, 2, NULL);
 }
 
-/* device:set_security(sd|nil[, characteristics]) -> device (the device
-** object's descriptor and Characteristics, e.g. FILE_DEVICE_SECURE_OPEN) */
+/* device:set_security(sd|nil[, characteristics]) -> true | nil, err (the
+** device object's descriptor, an SD or SDDL, and Characteristics, e.g.
+** FILE_DEVICE_SECURE_OPEN) */
 static int device_set_security(lua_State *L)
 {
     ntsec_ks_device *dev = nlk_open_device(L, 1);
-    ntsec_sd *sd = nl_opt_sd(L, 2);
+    ntsec_sd *sd = NULL;
     lua_Integer ch = luaL_optinteger(L, 3, 0);
     luaL_argcheck(L, ch >= 0 && ch <= 0xFFFFFFFF, 3, "characteristics out of range");
+    if (!lua_isnoneornil(L, 2) && !(sd = nl_to_sd(L, 2, "set_security"))) return nl_fail_top(L);
     ntsec_ks_device_set_security(dev, sd, (uint32_t)ch);
-    lua_settop(L, 1);
+    lua_pushboolean(L, 1);
     return 1;
 }
 
@@ -309,7 +293,7 @@ static int device_create(lua_State *L)
     ACCESS_MASK desired = (ACCESS_MASK)luaL_optinteger(L, 4, NTSEC_KS_DEFAULT_DESIRED_ACCESS);
     ud_file *u = new_file(L, 1);
     NTSTATUS st = ntsec_ks_create(dev, name, len, token, desired, &u->file);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "create", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "create", st);
     u->h.close = close_file;
     return 1;
 }
@@ -321,19 +305,20 @@ static int device_file_object(lua_State *L)
     ACCESS_MASK granted = (ACCESS_MASK)luaL_optinteger(L, 2, FILE_ALL_ACCESS);
     ud_file *u = new_file(L, 1);
     NTSTATUS st = ntsec_ks_file_new(dev, granted, &u->file);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "file_object", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "file_object", st);
     u->h.close = close_file;
     return 1;
 }
 
-/* device:fail_pool_allocations(n): fault injection, see ks_device.h. */
+/* device:fail_pool_allocations(n) -> true: fault injection, see ks_device.h. */
 static int device_fail_pool_allocations(lua_State *L)
 {
     ntsec_ks_device *dev = nlk_open_device(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
     luaL_argcheck(L, n >= 0 && n <= 0xFFFF, 2, "count out of range");
     ntsec_ks_device_fail_pool_allocations(dev, (unsigned)n);
-    return 0;
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* ---- item ---- */
@@ -428,24 +413,44 @@ static size_t opt_item_array(lua_State *L, int i, int file_idx, ntsec_ks_create_
     return (size_t)n;
 }
 
-/* file:allocate_header([item[, table[, children]]]) -> NTSTATUS
-** (KsAllocateObjectHeader; children = the ItemsList, an array of items) */
-static int file_allocate_header(lua_State *L)
+/* KsAllocateObjectHeader for the file at 1 with (item, table, children)
+** at 2..4; children = the ItemsList, an array of items. */
+static NTSTATUS allocate_header(lua_State *L)
 {
     ntsec_ks_file *file = nlk_open_file(L, 1);
     ntsec_ks_create_item *item = opt_own_item(L, 2, 1);
     ntsec_ks_create_item **children;
     size_t n = opt_item_array(L, 4, 1, &children);
     ntsec_ks_dispatch_table t;
-    nl_push_code(L, ntsec_ks_file_attach_header(file, item, check_table(L, 3, &t), children, n));
+    return ntsec_ks_file_attach_header(file, item, check_table(L, 3, &t), children, n);
+}
+
+/* ks.KsAllocateObjectHeader(file, item|nil, table|nil, children|nil) -> NTSTATUS */
+static int m_allocate_header(lua_State *L)
+{
+    nl_push_code(L, allocate_header(L));
     return 1;
 }
 
-/* file:free_header() (KsFreeObjectHeader; FsContext becomes NULL) */
-static int file_free_header(lua_State *L)
+/* file:allocate_header([item[, table[, children]]]) -> true | nil, err */
+static int file_allocate_header(lua_State *L)
+{
+    return nl_result_nt(L, "allocate_header", allocate_header(L), 0);
+}
+
+/* ks.KsFreeObjectHeader(file): VOID, as in Windows (FsContext becomes NULL) */
+static int m_free_header(lua_State *L)
 {
     ntsec_ks_file_detach_header(nlk_open_file(L, 1));
     return 0;
+}
+
+/* file:free_header() -> true */
+static int file_free_header(lua_State *L)
+{
+    m_free_header(L);
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* The optional leading token of ([token, ]si, ...): *token (NULL = kernel
@@ -457,46 +462,101 @@ static int token_then_si(lua_State *L, const ntsec_token **token)
     return a;
 }
 
-/* file:set_security([token, ]si, sd) -> NTSTATUS (NtSetSecurityObject);
-** token nil = kernel caller; sd is an SD userdata or self-relative bytes. */
+/* A SECURITY_INFORMATION / 32-bit argument. */
+static uint32_t check_u32(lua_State *L, int i)
+{
+    lua_Integer v = luaL_checkinteger(L, i);
+    luaL_argcheck(L, v >= 0 && v <= 0xFFFFFFFF, i, "32-bit value expected");
+    return (uint32_t)v;
+}
+
+/* file:set_security([token, ]si, sd) -> true | nil, err (NtSetSecurityObject
+** through the I/O manager's handle check; token nil = kernel caller; sd an
+** SD or SDDL, a parse failure is nil, err). */
 static int file_set_security(lua_State *L)
 {
     ntsec_ks_file *file = nlk_open_file(L, 1);
     const ntsec_token *token;
     int a = token_then_si(L, &token);
-    SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
+    SECURITY_INFORMATION si = check_u32(L, a);
+    ntsec_sd *sd = nl_to_sd(L, a + 1, "set_security");
+    if (!sd) return nl_fail_top(L);
+    return nl_result_nt(L, "set_security", ntsec_ks_io_set_security(file, token, si, sd), 0);
+}
+
+/* ks.NtSetSecurityObject(file, token|nil, si, sd|bytes) -> NTSTATUS: the
+** faithful call; a string is the self-relative descriptor buffer (captured
+** and validated after the handle check, 4.6 capture row). */
+static int m_nt_set_security(lua_State *L)
+{
+    ntsec_ks_file *file = nlk_open_file(L, 1);
+    const ntsec_token *token = lua_isnil(L, 2) ? NULL : nl_check_token(L, 2);
+    SECURITY_INFORMATION si = check_u32(L, 3);
     NTSTATUS st;
-    if (lua_type(L, a + 1) == LUA_TSTRING) {
+    if (lua_type(L, 4) == LUA_TSTRING) {
         size_t len;
-        const char *b = lua_tolstring(L, a + 1, &len);
+        const char *b = lua_tolstring(L, 4, &len);
         st = ntsec_ks_io_set_security_bytes(file, token, si, (const uint8_t *)b, len);
     } else {
-        st = ntsec_ks_io_set_security(file, token, si, nl_check_sd(L, a + 1));
+        st = ntsec_ks_io_set_security(file, token, si, nl_check_sd(L, 4));
     }
     nl_push_code(L, st);
     return 1;
 }
 
-/* file:query_security([token, ]si[, length]) -> NTSTATUS, bytes|nil, needed
-** (NtQuerySecurityObject; length defaults to 4096 bytes). */
+/* NtQuerySecurityObject of file at 1 into a buffer of length bytes: returns
+** the status; on success the bytes are pushed, else nothing; *needed set. */
+static NTSTATUS query_into(lua_State *L, ntsec_ks_file *file, const ntsec_token *token,
+                           SECURITY_INFORMATION si, lua_Integer length, uint32_t *needed)
+{
+    uint8_t *buf;
+    NTSTATUS st;
+    luaL_argcheck(L, length >= 0 && length <= 0x100000, 4, "length out of range");
+    buf = (uint8_t *)lua_newuserdatauv(L, (size_t)length + 1, 0);
+    st = ntsec_ks_io_query_security(file, token, si, buf, (uint32_t)length, needed);
+    if (st == STATUS_SUCCESS) lua_pushlstring(L, (const char *)buf, *needed);
+    lua_remove(L, st == STATUS_SUCCESS ? -2 : -1);
+    return st;
+}
+
+/* ks.NtQuerySecurityObject(file, token|nil, si, length) -> NTSTATUS,
+** bytes|nil, needed (the faithful call; STATUS_BUFFER_TOO_SMALL with the
+** length needed, 4.5). */
+static int m_nt_query_security(lua_State *L)
+{
+    ntsec_ks_file *file = nlk_open_file(L, 1);
+    const ntsec_token *token = lua_isnil(L, 2) ? NULL : nl_check_token(L, 2);
+    SECURITY_INFORMATION si = check_u32(L, 3);
+    uint32_t needed = 0;
+    NTSTATUS st = query_into(L, file, token, si, luaL_checkinteger(L, 4), &needed);
+    if (st != STATUS_SUCCESS) lua_pushnil(L);
+    nl_push_code(L, st);
+    lua_insert(L, -2);
+    lua_pushinteger(L, needed);
+    return 3;
+}
+
+/* file:query_security([token, ]si) -> sd | nil, err: the descriptor parts
+** selected by si, as NtQuerySecurityObject returns them (the buffer is
+** sized from the first answer). */
 static int file_query_security(lua_State *L)
 {
     ntsec_ks_file *file = nlk_open_file(L, 1);
     const ntsec_token *token;
     int a = token_then_si(L, &token);
-    SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
-    lua_Integer length = luaL_optinteger(L, a + 1, 4096);
+    SECURITY_INFORMATION si = check_u32(L, a);
     uint32_t needed = 0;
-    uint8_t *buf;
-    NTSTATUS st;
-    luaL_argcheck(L, length >= 0 && length <= 0x100000, a + 1, "length out of range");
-    buf = (uint8_t *)lua_newuserdatauv(L, (size_t)length + 1, 0);
-    st = ntsec_ks_io_query_security(file, token, si, buf, (uint32_t)length, &needed);
-    nl_push_code(L, st);
-    if (st == STATUS_SUCCESS) lua_pushlstring(L, (const char *)buf, needed);
-    else lua_pushnil(L);
-    lua_pushinteger(L, needed);
-    return 3;
+    ntsec_sd *sd;
+    size_t len;
+    const char *b;
+    NTSTATUS st = query_into(L, file, token, si, 4096, &needed);
+    if (st == STATUS_BUFFER_TOO_SMALL) st = query_into(L, file, token, si, needed, &needed);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "query_security", st);
+    b = lua_tolstring(L, -1, &len);
+    if ((st = ntsec_sd_from_bytes((const uint8_t *)b, len, &sd)) != STATUS_SUCCESS)
+        return nl_fail_nt(L, "query_security", st);
+    nl_push_sd(L, sd);
+    return 1;
 }
 
 /* file:create(name[, token[, desired]]) -> file | nil, msg, code: a create
@@ -516,7 +576,7 @@ static int file_create(lua_State *L)
     nlk_open_device(L, dev_idx);
     u = new_file(L, dev_idx);
     st = ntsec_ks_create_related(parent, name, len, token, desired, &u->file);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "create", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "create", st);
     u->h.close = close_file;
     return 1;
 }
@@ -574,7 +634,11 @@ static void open_kinds(lua_State *L)
 
 void nl_open_ks(lua_State *L)
 {
-    static const luaL_Reg funcs[] = {{"device", m_device}, {"type", m_type}, {NULL, NULL}};
+    static const luaL_Reg funcs[] = {
+        {"device", m_device}, {"type", m_type},
+        {"NtSetSecurityObject", m_nt_set_security}, {"NtQuerySecurityObject", m_nt_query_security},
+        {"KsAllocateObjectHeader", m_allocate_header}, {"KsFreeObjectHeader", m_free_header},
+        {NULL, NULL}};
     static const nl_const consts[] = {
         {"KSCREATE_ITEM_SECURITYCHANGED", KSCREATE_ITEM_SECURITYCHANGED},
         {"KSCREATE_ITEM_WILDCARD", KSCREATE_ITEM_WILDCARD},

@@ -42,11 +42,6 @@ ntsec_ks_irp *nlk_open_irp(lua_State *L, int i);
 ** with register_child, also add it to the device's child set. */
 void nlk_adopt(lua_State *L, int dev_idx, int register_child);
 
-/* Optional fields of the table at t: an integer (def when nil), an SD
-** userdata (NULL when nil; it stays reachable from the table). */
-lua_Integer nlk_opt_field_integer(lua_State *L, int t, const char *k, lua_Integer def);
-ntsec_sd *nlk_opt_field_sd(lua_State *L, int t, const char *k);
-
 /* "0x%08X" of v in buf (lua_pushfstring has no %X). */
 const char *nlk_hex32(char buf[11], uint32_t v);
 

@@ -95,7 +95,7 @@ static int m_sid(lua_State *L)
     NTSTATUS st;
     nl_opt_sid_ctx(L, 2, &ctx, store);
     st = ntsec_sid_from_string(s, len, &ctx, out);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "sid", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "sid", st);
     nl_push_sid(L, out);
     return 1;
 }
@@ -107,20 +107,28 @@ static int m_sid_from_bytes(lua_State *L)
     const char *b = luaL_checklstring(L, 1, &len);
     if (len > 68 || !ntsec_sid_valid((const uint8_t *)b, len) ||
         ntsec_sid_len((const uint8_t *)b) != len)
-        return nl_fail(L, "sid_from_bytes", STATUS_INVALID_SID);
+        return nl_fail_nt(L, "sid_from_bytes", STATUS_INVALID_SID);
     nl_push_sid(L, (const uint8_t *)b);
     return 1;
 }
 
 static nl_sid *check_sid_ud(lua_State *L, int idx) { return (nl_sid *)luaL_checkudata(L, idx, NL_SID); }
 
+const char *nl_push_sid_text(lua_State *L, const uint8_t *sid)
+{
+    uint8_t text[200];   /* "S-1-" + 48-bit authority + 15 subauthorities fit */
+    ntsec_buf b;
+    ntsec_buf_init_on(&b, text, sizeof text);
+    ntsec_sid_format(&b, sid);
+    lua_pushlstring(L, b.data ? (const char *)b.data : "", b.len);
+    ntsec_buf_free(&b);
+    return lua_tostring(L, -1);
+}
+
 /* tostring(sid) and sid:string() -> "S-1-5-18" */
 static int sid_tostring(lua_State *L)
 {
-    ntsec_buf b;
-    ntsec_buf_init(&b);
-    ntsec_sid_format(&b, check_sid_ud(L, 1)->b);
-    push_buf(L, &b);
+    nl_push_sid_text(L, check_sid_ud(L, 1)->b);
     return 1;
 }
 

@@ -123,13 +123,11 @@ static int token_privileges(lua_State *L)
 static int token_tostring(lua_State *L)
 {
     ntsec_token *t = nl_check_token(L, 1);
-    ntsec_buf b;
-    ntsec_buf_init(&b);
-    ntsec_sid_format(&b, ntsec_token_user(t));
-    lua_pushfstring(L, NL_TOKEN " (%s, %d groups, %d privileges)",
-                    b.data ? (const char *)b.data : "?", (int)ntsec_token_group_count(t),
-                    (int)ntsec_token_privilege_count(t));
-    ntsec_buf_free(&b);
+    /* the SID text as a Lua string: ntsec_sid_format's output is not
+    ** NUL-terminated, so it never goes to %s directly */
+    const char *user = nl_push_sid_text(L, ntsec_token_user(t));
+    lua_pushfstring(L, NL_TOKEN " (%s, %d groups, %d privileges)", user,
+                    (int)ntsec_token_group_count(t), (int)ntsec_token_privilege_count(t));
     return 1;
 }
 
