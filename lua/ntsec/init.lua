@@ -135,7 +135,6 @@ local function to_sd(x, op)
   if not sd then err.op = op end
   return sd, err
 end
-M._to_sd = to_sd
 
 --- `ntsec.access_check(sd, token, desired[, mapping])` -> granted, status,
 -- or nil, err.
