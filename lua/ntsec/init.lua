@@ -126,16 +126,6 @@ function M.token(spec)
   return token_ext.configure(t, spec, group_entry)
 end
 
--- A descriptor argument of an idiomatic function: an SD, or SDDL parsed
--- (nil, err on a parse failure, op set to the function).
-local sd_from_sddl = core.sd_from_sddl
-local function to_sd(x, op)
-  if type(x) ~= "string" then return x end
-  local sd, err = sd_from_sddl(x)
-  if not sd then err.op = op end
-  return sd, err
-end
-
 --- `ntsec.access_check(sd, token, desired[, mapping])` -> granted, status,
 -- or nil, err.
 -- `sd`: a descriptor or SDDL; `mapping`: "fwpm" (WFP objects), "file"
@@ -150,14 +140,12 @@ end
 -- Source: sd_semantics.md 3.2-3.5; docs/design.md "Result convention".
 local core_access_check, map_generic, SUCCESS = core.access_check, core.map_generic, core.STATUS_SUCCESS
 function M.access_check(sd, token, desired, mapping)
-  if type(sd) == "string" then
-    local err
-    sd, err = to_sd(sd, "access_check")
-    if not sd then return nil, err end
-  end
   mapping = mapping or "file"
   local call, granted, status = core_access_check(sd, token, map_generic(desired, mapping), mapping)
-  if call ~= SUCCESS then return nil, errors.new(call, "access_check") end
+  if call ~= SUCCESS then
+    if call == nil then return nil, granted end   -- SDDL that does not parse: granted is the error
+    return nil, errors.new(call, "access_check")
+  end
   return granted, status
 end
 
@@ -165,18 +153,7 @@ end
 -- "session", "enum", "subscription", "device", "item", "file", "irp", or
 -- "closed <kind>" for a closed handle; nil when x is not an ntsec object.
 -- Answered from the metatables (src/lua/nl_handle.c), never from tostring.
-function M.type(x)
-  local kind = core.type(x)
-  if kind then return kind end
-  -- Transitional, until every handle kind uses the handle header: a kind
-  -- registered the old way (metatable named "ntsec.<...>").
-  local mt = getmetatable(x)
-  local name = type(mt) == "table" and rawget(mt, "__name")
-  if type(name) ~= "string" or not name:match("^ntsec%.") then return nil end
-  kind = name:match("([%w_]+)$")
-  if tostring(x):match("%(closed%)$") then return "closed " .. kind end
-  return kind
-end
+M.type = core.type
 
 M.explain = require("ntsec.explain").explain
 M.set_security = require("ntsec.merge").set_security

@@ -161,9 +161,6 @@ int nl_is_error(lua_State *L, int idx);
 ** " at offset N" for parse errors, and return it (for raising it). */
 const char *nl_error_text(lua_State *L, int idx);
 
-/* Legacy fail tuple (nil, "<op>: NAME (0x...): message", code; returns 3),
-** kept only until every caller uses nl_fail_nt / nl_fail_user. */
-int nl_fail(lua_State *L, const char *op, NTSTATUS s);
 
 /* ---- handles (nl_handle.c): engine, session, enumerator, subscription, KS
 ** device, item, file, IRP ----

@@ -161,16 +161,3 @@ const char *nl_error_text(lua_State *L, int idx)
     lua_remove(L, -2);
     return lua_tostring(L, -1);
 }
-
-int nl_fail(lua_State *L, const char *op, NTSTATUS s)
-{
-    const ntsec_code_info *c = ntsec_code_lookup(NTSEC_CODE_NTSTATUS, s);
-    char hex[12];
-    /* lua_pushfstring has no %X: format the value first */
-    snprintf(hex, sizeof hex, "0x%08X", (unsigned)s);
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: %s (%s): %s", op, c ? c->name : "UNKNOWN_STATUS", hex,
-                    c ? c->message : "no catalogue entry for this status");
-    nl_push_code(L, s);
-    return 3;
-}

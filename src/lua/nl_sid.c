@@ -41,8 +41,11 @@ static const uint8_t *sid_from_arg_string(lua_State *L, int idx, uint8_t scratch
 {
     size_t len;
     const char *s = lua_tolstring(L, idx, &len);
-    if (ntsec_sid_from_string(s, len, NULL, scratch) != STATUS_SUCCESS)
-        luaL_argerror(L, idx, lua_pushfstring(L, "invalid SID '%s'", s));
+    NTSTATUS st = ntsec_sid_from_string(s, len, NULL, scratch);
+    if (st != STATUS_SUCCESS) {   /* the parse error's text, as ntsec.sid reports it */
+        nl_push_error(L, st, NTSEC_CODE_NTSTATUS, "sid");
+        luaL_argerror(L, idx, lua_pushfstring(L, "invalid SID '%s': %s", s, nl_error_text(L, -1)));
+    }
     return scratch;
 }
 

@@ -161,15 +161,17 @@ void nl_check_mapping(lua_State *L, int idx, ntsec_generic_mapping *m)
 
 /* ntsec.core.access_check(sd, token, desired, mapping) ->
 **   call_status, granted, access_status, privileges_used
-** (NtAccessCheck; desired must already be generic-free). */
+** (NtAccessCheck; desired must already be generic-free); sd may be SDDL:
+** nil, err when it does not parse. */
 static int m_access_check(lua_State *L)
 {
-    ntsec_sd *sd = nl_check_sd(L, 1);
+    ntsec_sd *sd = nl_to_sd(L, 1, "access_check");
     ntsec_token *t = nl_check_token(L, 2);
     ACCESS_MASK desired = (ACCESS_MASK)luaL_checkinteger(L, 3);
     ntsec_generic_mapping m;
     ntsec_access_result r;
     NTSTATUS st;
+    if (!sd) return nl_fail_top(L);
     nl_check_mapping(L, 4, &m);
     memset(&r, 0, sizeof r);
     st = ntsec_access_check(sd, t, desired, &m, NULL, &r);
