@@ -7,7 +7,6 @@ local ntsec = require("ntsec")
 local ks = ntsec.ks
 
 local DACL = ntsec.DACL_SECURITY_INFORMATION
-local SACL = ntsec.SACL_SECURITY_INFORMATION
 
 local function raises(fn, text)
   local ok, msg = pcall(fn)
