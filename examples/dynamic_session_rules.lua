@@ -28,8 +28,8 @@ end
 -- A callout added by each dynamic session.
 local key_a = "{6c2b3e4f-0000-4000-8000-00000000000a}"
 local key_b = "{6c2b3e4f-0000-4000-8000-00000000000b}"
-assert(mine:add_callout { key = key_a, name = "callout of session A", layer = LAYER } == 0)
-assert(other:add_callout { key = key_b, name = "callout of session B", layer = LAYER } == 0)
+assert(mine:add_callout { key = key_a, name = "callout of session A", layer = LAYER })
+assert(other:add_callout { key = key_b, name = "callout of session B", layer = LAYER })
 
 local set = { owner = "BA", dacl = dacl, protected = true }
 local _, e1 = show("callouts container from session A:", mine:callouts_container():set_security(set))

@@ -22,6 +22,8 @@ local SDDL_DEVOBJ_SYS_ALL_ADM_ALL = "D:P(A;;GA;;;SY)(A;;GA;;;BA)"
 local PIN_DACL = "D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GR;;;BU)"   -- users may read the pin
 
 local function name(code) return ntsec.errors.name(code) or ("0x%08X"):format(code) end
+-- An idiomatic call's outcome: "ok", or the error's name.
+local function outcome(ok, err) return ok and "ok" or err.name end
 local function say(label, text) print(("%-34s %s"):format(label, text)) end
 
 local device = ks.device{ sd = assert(ntsec.sd(INF_SECURITY)),
@@ -36,8 +38,8 @@ local admin = ntsec.token{ user = "S-1-5-21-1004336348-1177238915-682003330-500"
                            groups = { "WD", "AU", "BU", { sid = "BA", owner = true } } }
 
 -- FILE_DEVICE_SECURE_OPEN: the device descriptor guards every open.
-local _, _, code = device:create("\\GLOBAL", user, ntsec.GENERIC_READ)
-say("user opens the filter:", name(code))
+local _, err = device:create("\\GLOBAL", user, ntsec.GENERIC_READ)
+say("user opens the filter:", err.name)
 
 local filter = assert(device:create("\\GLOBAL", admin, ntsec.MAXIMUM_ALLOWED))
 -- A pin create names KSSTRING_Pin, then '\' and the KSPIN_CONNECT bytes.
@@ -45,16 +47,16 @@ local pin = assert(filter:create(ks.KSSTRING_Pin .. "\\" .. ("\0"):rep(16), admi
                                  ntsec.MAXIMUM_ALLOWED))
 say("administrator's pin handle:", ("granted 0x%08X"):format(pin.granted_access))
 
-local st, bytes = pin:query_security(admin, ntsec.DACL_SECURITY_INFORMATION)
-say("pin DACL (NtQuerySecurityObject):", name(st) .. " " .. ntsec.sd.from_bytes(bytes):sddl())
+local dacl = assert(pin:query_security(admin, ntsec.DACL_SECURITY_INFORMATION))
+say("pin DACL (query_security):", dacl:sddl())
 
 -- A read-only handle may not change the DACL: the I/O manager refuses it
 -- before any IRP reaches KS.
 local reader = assert(filter:create(ks.KSSTRING_Pin .. "\\x", admin, ntsec.GENERIC_READ))
 say("set DACL with a read handle:",
-    name(reader:set_security(admin, ntsec.DACL_SECURITY_INFORMATION, assert(ntsec.sd(PIN_DACL)))))
-
-st = pin:set_security(admin, ntsec.DACL_SECURITY_INFORMATION, assert(ntsec.sd(PIN_DACL)))
+    outcome(reader:set_security(admin, ntsec.DACL_SECURITY_INFORMATION, PIN_DACL)))
+-- The faithful NtSetSecurityObject returns the NTSTATUS itself.
+local st = ks.NtSetSecurityObject(pin, admin, ntsec.DACL_SECURITY_INFORMATION, assert(ntsec.sd(PIN_DACL)))
 say("set DACL with the full handle:", name(st))
 local changed = pin_item.flags & ks.KSCREATE_ITEM_SECURITYCHANGED ~= 0
 say("pin item SECURITYCHANGED:", tostring(changed))
@@ -71,11 +73,11 @@ st = ks.KsDispatchQuerySecurity(device, irp)
 say("KsDispatchQuerySecurity again:", name(st) .. " " .. ntsec.sd.from_bytes(irp.buffer):sddl())
 -- Completing it a second time is a driver bug; the model reports it.
 say("second IoCompleteRequest:", ("%s (double_completed=%s)")
-  :format(name(irp:complete()), tostring(irp.double_completed)))
+  :format(outcome(irp:complete()), tostring(irp.double_completed)))
 
 -- Users may now open the pin for reading (the device check still applies,
 -- so this goes through an administrator's filter handle and the user's token).
-device:set_security(assert(ntsec.sd(INF_SECURITY .. "(A;;GR;;;BU)")), ks.FILE_DEVICE_SECURE_OPEN)
+assert(device:set_security(INF_SECURITY .. "(A;;GR;;;BU)", ks.FILE_DEVICE_SECURE_OPEN))
 local user_pin = assert(filter:create(ks.KSSTRING_Pin .. "\\x", user, ntsec.GENERIC_READ))
 say("user opens the pin for reading:", ("granted 0x%08X"):format(user_pin.granted_access))
 device:close()

@@ -25,9 +25,15 @@ describe("access check", function()
     local admin = ntsec.token { user = "S-1-5-21-1-2-3-500", groups = { "WD", { sid = "BA", owner = true }, "BU" } }
 
     it("a descriptor without owner or group fails the call", function()
-      local g, st = ntsec.access_check(sd("D:(A;;KR;;;WD)"), admin, 0x20019, KEY)
-      assert.equal(0, g)
-      assert.equal(ntsec.STATUS_INVALID_SECURITY_DESCR, st)
+      -- the call fails (not a denial): nil, err (docs/design.md)
+      local g, err = ntsec.access_check(sd("D:(A;;KR;;;WD)"), admin, 0x20019, KEY)
+      assert.is_nil(g)
+      assert.equal(ntsec.STATUS_INVALID_SECURITY_DESCR, err.code)
+      assert.equal("STATUS_INVALID_SECURITY_DESCR", err.name)
+      assert.equal("access_check", err.op)
+      g, err = explain.check(sd("D:(A;;KR;;;WD)"), admin, 0x20019, KEY)
+      assert.is_nil(g)
+      assert.equal(ntsec.STATUS_INVALID_SECURITY_DESCR, err.code)
     end)
 
     it("absent DACL grants, NULL DACL + MAXIMUM_ALLOWED gives GenericAll, empty DACL denies", function()
@@ -55,12 +61,12 @@ describe("access check", function()
 
     it("token type and level with nt_api (3.2 rows 2-3)", function()
       local primary = user { type = "primary" }
-      assert.same({ 0, ntsec.STATUS_NO_IMPERSONATION_TOKEN },
-        { explain.check(sd("O:SYG:SYD:(A;;FA;;;WD)"), primary, FR, { nt_api = true }) })
+      local g, err = explain.check(sd("O:SYG:SYD:(A;;FA;;;WD)"), primary, FR, { nt_api = true })
+      assert.same({ nil, "STATUS_NO_IMPERSONATION_TOKEN" }, { g, err.name })
       assert.same({ FR, OK }, { explain.check(sd("O:SYG:SYD:(A;;FA;;;WD)"), primary, FR) })
       local anon = user { level = "anonymous" }
-      assert.same({ 0, ntsec.STATUS_BAD_IMPERSONATION_LEVEL },
-        { explain.check(sd("O:SYG:SYD:(A;;FA;;;WD)"), anon, FR, { nt_api = true }) })
+      g, err = explain.check(sd("O:SYG:SYD:(A;;FA;;;WD)"), anon, FR, { nt_api = true })
+      assert.same({ nil, "STATUS_BAD_IMPERSONATION_LEVEL" }, { g, err.name })
     end)
   end)
 

@@ -1,3 +1,4 @@
+local rcode = require("spec.support.wfp_result").code
 -- wfp_access_spec.lua: every engine operation is access-checked
 -- (wfp_ks_errors.md 3.2) against the right descriptor with the FWPM generic
 -- mapping (3.1); kernel-mode sessions skip the checks; descriptors inherit
@@ -44,11 +45,11 @@ local function world(opts)
   for name, t in pairs { admin = ADMIN, plain = PLAIN, netops = NETOPS, nla = NLA } do
     w[name] = assert(e:open { token = t })
   end
-  assert(w.k:add_provider { key = PKEY, name = "p" } == 0)
-  assert(w.k:add_sublayer { key = SKEY, name = "s", provider = PKEY } == 0)
-  assert(w.k:add_callout { key = CKEY, name = "c", layer = LAYER } == 0)
+  assert(w.k:add_provider { key = PKEY, name = "p" })
+  assert(w.k:add_sublayer { key = SKEY, name = "s", provider = PKEY })
+  assert(w.k:add_callout { key = CKEY, name = "c", layer = LAYER })
   assert(w.k:add_filter { key = FKEY, name = "f", layer = LAYER, sublayer = SKEY,
-                          action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = CKEY } } == 0)
+                          action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = CKEY } })
   return w
 end
 
@@ -66,19 +67,19 @@ describe("WFP access control on every operation (3.2)", function()
   it("add needs ADD on the kind's container (NetOps yes, NlaSvc and Everyone no)", function()
     for _, kind in ipairs { "provider", "sublayer", "callout" } do
       local add = w.netops["add_" .. kind]
-      assert.are.equal(0, (add(w.netops, { name = "n" })))
-      assert.are.equal(DENIED, (w.nla["add_" .. kind](w.nla, { name = "n" })))
-      assert.are.equal(DENIED, (w.plain["add_" .. kind](w.plain, { name = "n" })))
+      assert.are.equal(0, rcode(add(w.netops, { name = "n" })))
+      assert.are.equal(DENIED, rcode(w.nla["add_" .. kind](w.nla, { name = "n" })))
+      assert.are.equal(DENIED, rcode(w.plain["add_" .. kind](w.plain, { name = "n" })))
     end
-    assert.are.equal(0, (w.netops:add_filter { name = "n", layer = LAYER, action = "FWP_ACTION_BLOCK" }))
-    assert.are.equal(DENIED, (w.nla:add_filter { name = "n", layer = LAYER, action = "FWP_ACTION_BLOCK" }))
+    assert.are.equal(0, rcode(w.netops:add_filter { name = "n", layer = LAYER, action = "FWP_ACTION_BLOCK" }))
+    assert.are.equal(DENIED, rcode(w.nla:add_filter { name = "n", layer = LAYER, action = "FWP_ACTION_BLOCK" }))
   end)
 
   it("add needs ADD_LINK on each referenced provider, layer, sublayer and callout", function()
     -- deny ADD_LINK (DC, 0x2) to NetOps on one object at a time
     local deny = acl("(D;;DC;;;NO)")
     local function with_denied(kind, key, f)
-      assert.are.equal(0, (w.admin["get_" .. kind](w.admin, key)))
+      assert.are.equal(0, rcode(w.admin["get_" .. kind](w.admin, key)))
       local _, before = wfp["Fwpm" .. ({ provider = "Provider", sublayer = "SubLayer", layer = "Layer",
         callout = "Callout" })[kind] .. "GetSecurityInfoByKey0"](w.k, key, DACL)
       local set = wfp["Fwpm" .. ({ provider = "Provider", sublayer = "SubLayer", layer = "Layer",
@@ -88,41 +89,41 @@ describe("WFP access control on every operation (3.2)", function()
       assert.are.equal(0, set(w.k, key, DACL | PROTECTED_DACL, nil, nil, before.dacl, nil))
     end
     with_denied("provider", PKEY, function()
-      assert.are.equal(DENIED, (w.netops:add_sublayer { name = "x", provider = PKEY }))
-      assert.are.equal(0, (w.netops:add_sublayer { name = "x" }))
+      assert.are.equal(DENIED, rcode(w.netops:add_sublayer { name = "x", provider = PKEY }))
+      assert.are.equal(0, rcode(w.netops:add_sublayer { name = "x" }))
     end)
     with_denied("layer", LAYER, function()
-      assert.are.equal(DENIED, (w.netops:add_callout { name = "x", layer = LAYER }))
-      assert.are.equal(DENIED, (w.netops:add_filter { name = "x", layer = LAYER, action = "FWP_ACTION_BLOCK" }))
+      assert.are.equal(DENIED, rcode(w.netops:add_callout { name = "x", layer = LAYER }))
+      assert.are.equal(DENIED, rcode(w.netops:add_filter { name = "x", layer = LAYER, action = "FWP_ACTION_BLOCK" }))
     end)
     with_denied("sublayer", SKEY, function()
-      assert.are.equal(DENIED, (w.netops:add_filter { name = "x", layer = LAYER, sublayer = SKEY,
+      assert.are.equal(DENIED, rcode(w.netops:add_filter { name = "x", layer = LAYER, sublayer = SKEY,
                                                       action = "FWP_ACTION_BLOCK" }))
     end)
     with_denied("callout", CKEY, function()
-      assert.are.equal(DENIED, (w.netops:add_filter { name = "x", layer = LAYER,
+      assert.are.equal(DENIED, rcode(w.netops:add_filter { name = "x", layer = LAYER,
         action = { type = "FWP_ACTION_CALLOUT_INSPECTION", calloutKey = CKEY } }))
     end)
-    assert.are.equal(0, (w.netops:add_filter { name = "x", layer = LAYER, sublayer = SKEY,
+    assert.are.equal(0, rcode(w.netops:add_filter { name = "x", layer = LAYER, sublayer = SKEY,
       action = { type = "FWP_ACTION_CALLOUT_INSPECTION", calloutKey = CKEY } }))
   end)
 
   it("delete needs DELETE on the object (NetOps 0x307FF has it, NlaSvc 0x203F4 not)", function()
-    local _, _, key = w.k:add_provider { name = "victim" }
-    assert.are.equal(DENIED, (w.nla:delete_provider(key)))
-    assert.are.equal(DENIED, (w.plain:delete_provider(key)))
-    assert.are.equal(0, (w.netops:delete_provider(key)))
-    assert.are.equal(0x80320005, (w.netops:delete_provider(key)))   -- FWP_E_PROVIDER_NOT_FOUND
+    local key = w.k:add_provider { name = "victim" }
+    assert.are.equal(DENIED, rcode(w.nla:delete_provider(key)))
+    assert.are.equal(DENIED, rcode(w.plain:delete_provider(key)))
+    assert.are.equal(0, rcode(w.netops:delete_provider(key)))
+    assert.are.equal(0x80320005, rcode(w.netops:delete_provider(key)))   -- FWP_E_PROVIDER_NOT_FOUND
   end)
 
   it("get needs READ on the object (NlaSvc has it, Everyone not)", function()
     for kind, key in pairs { provider = PKEY, sublayer = SKEY, layer = LAYER, callout = CKEY, filter = FKEY } do
-      assert.are.equal(0, (w.nla["get_" .. kind](w.nla, key)))
-      assert.are.equal(DENIED, (w.plain["get_" .. kind](w.plain, key)))
+      assert.are.equal(0, rcode(w.nla["get_" .. kind](w.nla, key)))
+      assert.are.equal(DENIED, rcode(w.plain["get_" .. kind](w.plain, key)))
     end
-    local _, f = w.nla:get_filter(FKEY)
-    assert.are.equal(DENIED, (w.plain:get_filter_by_id(f.id)))
-    assert.are.equal(0, (w.nla:get_filter_by_id(f.id)))
+    local f = w.nla:get_filter(FKEY)
+    assert.are.equal(DENIED, rcode(w.plain:get_filter_by_id(f.id)))
+    assert.are.equal(0, rcode(w.nla:get_filter_by_id(f.id)))
   end)
 
   it("enumeration needs ENUM on the container; objects without READ are silently skipped", function()
@@ -169,7 +170,7 @@ describe("WFP access control on every operation (3.2)", function()
   end)
 
   it("the owner of an object may rewrite its DACL (implicit WRITE_DAC)", function()
-    local _, _, key = w.netops:add_provider { name = "mine" }
+    local key = w.netops:add_provider { name = "mine" }
     local _, sd = wfp.FwpmProviderGetSecurityInfoByKey0(w.k, key, OWNER)
     assert.are.equal("S-1-5-21-1-2-3-1002", tostring(sd.owner))
     assert.are.equal(0, wfp.FwpmProviderSetSecurityInfoByKey0(w.netops, key, DACL, nil, nil, acl("(A;;GA;;;NO)"), nil))
@@ -179,12 +180,12 @@ describe("WFP access control on every operation (3.2)", function()
   it("kernel-mode sessions are never checked, even against a root that grants nothing", function()
     local e = wfp.engine { sd = assert(ntsec.sd("O:BAG:LSD:P")), clock = "virtual" }
     local k = assert(e:open { token = PLAIN, kernel_mode = true })
-    local _, _, key = k:add_provider { name = "p" }
-    assert.are.equal(0, (k:get_provider(key)))
+    local key = k:add_provider { name = "p" }
+    assert.are.equal(0, rcode(k:get_provider(key)))
     assert.are.equal(0, wfp.FwpmTransactionBegin0(k, 0))
     assert.are.equal(0, wfp.FwpmTransactionCommit0(k))
     assert.are.equal(0, (wfp.FwpmEngineGetSecurityInfo0(k, DACL | SACL)))
-    assert.are.equal(0, k:delete_provider(key))
+    assert.are.equal(0, rcode(k:delete_provider(key)))
     -- the same user in user mode cannot even open (no OPEN; not an administrator)
     local s, err = e:open { token = PLAIN }
     assert.is_nil(s)
@@ -202,7 +203,7 @@ describe("WFP descriptors: root, inheritance, re-inheritance (3.3)", function()
     -- a container splits the generic ACE into a mapped effective one and an
     -- inherit-only one (sd_semantics.md 4, DTYP-MD table: two ACEs when generic); no SACL flows
     assert.are.equal("O:BAG:LSD:AI(A;ID;0xf07ff;;;WD)(A;OICIIOID;GA;;;WD)", container:sddl())
-    local _, _, key = k:add_callout { name = "c" }
+    local key = k:add_callout { name = "c" }
     local _, sd = wfp.FwpmCalloutGetSecurityInfoByKey0(k, key, DACL | SACL)
     assert.are.equal("D:AI(A;ID;0xf07ff;;;WD)", sd:sddl())   -- GA mapped for a leaf (3.1)
     local _, engine = wfp.FwpmEngineGetSecurityInfo0(k, OWNER | GROUP | DACL | SACL)
@@ -219,7 +220,7 @@ describe("WFP descriptors: root, inheritance, re-inheritance (3.3)", function()
     assert.matches("^D:AI%(D;;SDWDWO;;;WD%)%(A;ID;0xf07ff;;;BA%)", "D:" .. sd:sddl():match("AI.*"))
     assert.is_truthy(aces:find("(A;ID;0x307ff;;;NO)", 1, true))
     -- the deny ACE now stops even an administrator's delete
-    assert.are.equal(DENIED, (w.admin:delete_filter(FKEY)))
+    assert.are.equal(DENIED, rcode(w.admin:delete_filter(FKEY)))
     w.e:close()
   end)
 
@@ -228,15 +229,15 @@ describe("WFP descriptors: root, inheritance, re-inheritance (3.3)", function()
     local open_all = acl("(A;OICI;GA;;;WD)")
     assert.are.equal(0, wfp.FwpmProviderSetSecurityInfoByKey0(w.k, PKEY, DACL | PROTECTED_DACL, nil, nil,
                                                               acl("(A;;GA;;;BA)"), nil))
-    local _, _, other = w.k:add_provider { name = "other" }
-    assert.are.equal(DENIED, (w.plain:get_provider(other)))
+    local other = w.k:add_provider { name = "other" }
+    assert.are.equal(DENIED, rcode(w.plain:get_provider(other)))
     assert.are.equal(0, wfp.FwpmProviderSetSecurityInfoByKey0(w.admin, nil, DACL, nil, nil, open_all, nil))
-    assert.are.equal(0, (w.plain:get_provider(other)))          -- re-inherited: Everyone GA
-    assert.are.equal(DENIED, (w.plain:get_provider(PKEY)))      -- protected: unchanged
+    assert.are.equal(0, rcode(w.plain:get_provider(other)))          -- re-inherited: Everyone GA
+    assert.are.equal(DENIED, rcode(w.plain:get_provider(PKEY)))      -- protected: unchanged
     -- the root: a change flows to every container and on to the objects
-    assert.are.equal(DENIED, (w.plain:get_callout(CKEY)))
+    assert.are.equal(DENIED, rcode(w.plain:get_callout(CKEY)))
     assert.are.equal(0, wfp.FwpmEngineSetSecurityInfo0(w.admin, DACL, nil, nil, open_all, nil))
-    assert.are.equal(0, (w.plain:get_callout(CKEY)))
+    assert.are.equal(0, rcode(w.plain:get_callout(CKEY)))
     assert.are.equal(1, count(w.plain:enum_filters()))
     w.e:close()
   end)

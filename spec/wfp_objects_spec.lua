@@ -1,3 +1,4 @@
+local rcode = require("spec.support.wfp_result").code
 -- wfp_objects_spec.lua: object lifetimes and references (wfp_ks_errors.md
 -- 2.3, 2.4; W32-OM "Object Lifetimes", "Object Associations"), the
 -- provider / sublayer / layer / callout / filter functions, enumerations
@@ -35,74 +36,74 @@ describe("WFP objects and their references (2.3, 2.4)", function()
   after_each(function() e:close() end)
 
   it("adds, reads and deletes each kind; zero keys are generated; duplicates refused", function()
-    local code, id, pkey = s:add_provider { name = "p", description = "d", service = "svc" }
-    assert.are.equal(0, code)
+    local pkey, id = s:add_provider { name = "p", description = "d", service = "svc" }
+    assert.is_string(pkey)
     assert.is_nil(id)
     assert.matches("^{%x+%-%x+%-4%x+%-[89ab]%x+%-%x+}$", pkey)
-    local _, p = s:get_provider(pkey)
+    local p = s:get_provider(pkey)
     assert.are.same({ "p", "d", "svc", "static" }, { p.name, p.description, p.service, p.lifetime })
-    assert.are.equal(EXISTS, (s:add_provider { key = pkey, name = "again" }))
-    local _, _, skey = s:add_sublayer { name = "s", provider = pkey, weight = 7 }
-    local _, sl = s:get_sublayer(skey)
+    assert.are.equal(EXISTS, rcode(s:add_provider { key = pkey, name = "again" }))
+    local skey = s:add_sublayer { name = "s", provider = pkey, weight = 7 }
+    local sl = s:get_sublayer(skey)
     assert.are.same({ 7, pkey }, { sl.weight, sl.provider })
-    local _, cid, ckey = s:add_callout { name = "c", layer = LAYER, provider = pkey }
-    local _, fid, fkey = s:add_filter { name = "f", layer = LAYER, sublayer = skey, provider = pkey,
+    local ckey, cid = s:add_callout { name = "c", layer = LAYER, provider = pkey }
+    local fkey, fid = s:add_filter { name = "f", layer = LAYER, sublayer = skey, provider = pkey,
                                         weight = { type = "FWP_UINT8", value = 3 },
                                         action = { type = "FWP_ACTION_CALLOUT_INSPECTION", calloutKey = ckey } }
-    local _, c = s:get_callout_by_id(cid)
-    local _, f = s:get_filter_by_id(fid)
+    local c = s:get_callout_by_id(cid)
+    local f = s:get_filter_by_id(fid)
     assert.are.equal(ckey, c.key)
-    local _, layer = s:get_layer(LAYER)
+    local layer = s:get_layer(LAYER)
     assert.are.equal(LAYER, layer.key_name)
     assert.are.same({ fkey, layer.key, skey, ckey, pkey, 0x6004, 3 },
       { f.key, f.layer, f.sublayer, f.callout, f.provider, f.action, f.weight })
-    assert.are.equal(0, s:delete_filter_by_id(fid))
-    assert.are.equal(0x80320003, (s:get_filter(fkey)))   -- FWP_E_FILTER_NOT_FOUND
-    assert.are.equal(0, s:delete_callout_by_id(cid))
-    assert.are.equal(0, s:delete_sublayer(skey))
-    assert.are.equal(0, s:delete_provider(pkey))
+    assert.are.equal(0, rcode(s:delete_filter_by_id(fid)))
+    assert.are.equal(0x80320003, rcode(s:get_filter(fkey)))   -- FWP_E_FILTER_NOT_FOUND
+    assert.are.equal(0, rcode(s:delete_callout_by_id(cid)))
+    assert.are.equal(0, rcode(s:delete_sublayer(skey)))
+    assert.are.equal(0, rcode(s:delete_provider(pkey)))
   end)
 
   it("checks filter arguments: action type, weight, layer, callout (FWPM_FILTER0)", function()
-    local function add(t) t.name = t.name or "f"; t.layer = t.layer or LAYER; return (s:add_filter(t)) end
+    local function add(t) t.name = t.name or "f"; t.layer = t.layer or LAYER; return rcode(s:add_filter(t)) end
     assert.are.equal(0x80320024, add { action = "FWP_ACTION_CONTINUE" })        -- FWP_E_INVALID_ACTION_TYPE
     assert.are.equal(0x80320025, add { action = "FWP_ACTION_BLOCK", weight = { uint8 = 16 } })   -- INVALID_WEIGHT
     assert.are.equal(0, add { action = "FWP_ACTION_BLOCK", weight = { uint8 = 15 } })
     assert.are.equal(0x80320004, add { layer = "{12345678-0000-4000-8000-000000000000}", action = "FWP_ACTION_PERMIT" })
     assert.are.equal(0x80320001, add { action = "FWP_ACTION_CALLOUT_TERMINATING" })   -- no callout key
     assert.are.equal(0x80320007, add { action = "FWP_ACTION_BLOCK", sublayer = "{12345678-0000-4000-8000-000000000000}" })
-    assert.are.equal(0x80320023, (s:add_filter { layer = LAYER, action = "FWP_ACTION_BLOCK" }))   -- NULL_DISPLAY_NAME
+    assert.are.equal(0x80320023, rcode(s:add_filter { layer = LAYER, action = "FWP_ACTION_BLOCK" }))   -- NULL_DISPLAY_NAME
     assert.are.equal(50, add { action = "FWP_ACTION_BLOCK", conditions = { {} } })       -- not modelled: NOT_SUPPORTED
-    local _, _, v6 = s:add_callout { name = "v6 only", layer = LAYER6 }
+    local v6 = s:add_callout { name = "v6 only", layer = LAYER6 }
     assert.are.equal(0x80320014, add { action = { type = "FWP_ACTION_CALLOUT_UNKNOWN", calloutKey = v6 } })
     local _, id = s:add_filter { name = "default sublayer", layer = LAYER, action = "FWP_ACTION_PERMIT" }
-    local _, f = s:get_filter_by_id(id)
+    local f = s:get_filter_by_id(id)
     assert.are.equal("{eebecc03-ced4-4380-819a-2734397b2b74}", f.sublayer)   -- FWPM_SUBLAYER_UNIVERSAL
   end)
 
   it("refuses to delete a referenced object (FWP_E_IN_USE) until its referrers are gone", function()
-    local _, _, p = s:add_provider { name = "p" }
-    local _, _, sl = s:add_sublayer { name = "s", provider = p }
-    local _, _, c = s:add_callout { name = "c", layer = LAYER }
+    local p = s:add_provider { name = "p" }
+    local sl = s:add_sublayer { name = "s", provider = p }
+    local c = s:add_callout { name = "c", layer = LAYER }
     local _, fid = s:add_filter { name = "f", layer = LAYER, sublayer = sl,
                                   action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = c } }
-    assert.are.equal(IN_USE, s:delete_callout(c))
-    assert.are.equal(IN_USE, s:delete_sublayer(sl))
-    assert.are.equal(IN_USE, s:delete_provider(p))
-    assert.are.equal(0, s:delete_filter_by_id(fid))
-    assert.are.equal(0, s:delete_callout(c))
-    assert.are.equal(IN_USE, s:delete_provider(p))   -- the sublayer still names it
-    assert.are.equal(0, s:delete_sublayer(sl))
-    assert.are.equal(0, s:delete_provider(p))
+    assert.are.equal(IN_USE, rcode(s:delete_callout(c)))
+    assert.are.equal(IN_USE, rcode(s:delete_sublayer(sl)))
+    assert.are.equal(IN_USE, rcode(s:delete_provider(p)))
+    assert.are.equal(0, rcode(s:delete_filter_by_id(fid)))
+    assert.are.equal(0, rcode(s:delete_callout(c)))
+    assert.are.equal(IN_USE, rcode(s:delete_provider(p)))   -- the sublayer still names it
+    assert.are.equal(0, rcode(s:delete_sublayer(sl)))
+    assert.are.equal(0, rcode(s:delete_provider(p)))
   end)
 
   it("keeps built-in objects (FWP_E_BUILTIN_OBJECT); layers have no delete", function()
-    local code, sl = s:get_sublayer("FWPM_SUBLAYER_UNIVERSAL")
-    assert.are.same({ 0, "builtin" }, { code, sl.lifetime })
-    assert.are.equal(BUILTIN, s:delete_sublayer("FWPM_SUBLAYER_UNIVERSAL"))
-    local _, layer = s:get_layer(LAYER)
+    local sl = assert(s:get_sublayer("FWPM_SUBLAYER_UNIVERSAL"))
+    assert.are.same("builtin", sl.lifetime)
+    assert.are.equal(BUILTIN, rcode(s:delete_sublayer("FWPM_SUBLAYER_UNIVERSAL")))
+    local layer = s:get_layer(LAYER)
     assert.are.equal("builtin", layer.lifetime)
-    assert.are.equal(0, (s:get_layer_by_id(layer.id)))
+    assert.are.equal(0, rcode(s:get_layer_by_id(layer.id)))
     assert.is_nil(wfp.FwpmLayerDeleteByKey0)
     assert.is_nil(wfp.FwpmLayerAdd0)
   end)
@@ -110,49 +111,49 @@ describe("WFP objects and their references (2.3, 2.4)", function()
   it("applies the association rules of W32-OM (FWP_E_LIFETIME_MISMATCH)", function()
     local dyn = assert(e:open { token = ADMIN, dynamic = true })
     local dyn2 = assert(e:open { token = ADMIN, dynamic = true })
-    local _, _, dc = dyn:add_callout { name = "dynamic", layer = LAYER }
+    local dc = dyn:add_callout { name = "dynamic", layer = LAYER }
     -- a static object may not refer to a dynamic one
-    assert.are.equal(LIFETIME, (s:add_filter { name = "f", layer = LAYER,
+    assert.are.equal(LIFETIME, rcode(s:add_filter { name = "f", layer = LAYER,
       action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = dc } }))
     -- a dynamic object may not refer to another session's dynamic object
-    assert.are.equal(LIFETIME, (dyn2:add_filter { name = "f", layer = LAYER,
+    assert.are.equal(LIFETIME, rcode(dyn2:add_filter { name = "f", layer = LAYER,
       action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = dc } }))
-    assert.are.equal(0, (dyn:add_filter { name = "f", layer = LAYER,
+    assert.are.equal(0, rcode(dyn:add_filter { name = "f", layer = LAYER,
       action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = dc } }))
     -- a persistent object may not refer to a static one ...
-    local _, _, sp = s:add_provider { name = "static provider" }
-    assert.are.equal(LIFETIME, (s:add_callout { name = "c", flags = "FWPM_CALLOUT_FLAG_PERSISTENT", provider = sp }))
+    local sp = s:add_provider { name = "static provider" }
+    assert.are.equal(LIFETIME, rcode(s:add_callout { name = "c", flags = "FWPM_CALLOUT_FLAG_PERSISTENT", provider = sp }))
     -- ... nor to a persistent object of another provider
-    local _, _, p1 = s:add_provider { name = "p1", flags = "FWPM_PROVIDER_FLAG_PERSISTENT" }
-    local _, _, p2 = s:add_provider { name = "p2", flags = "FWPM_PROVIDER_FLAG_PERSISTENT" }
-    local _, _, pc = s:add_callout { name = "pc", layer = LAYER, flags = "FWPM_CALLOUT_FLAG_PERSISTENT", provider = p1 }
+    local p1 = s:add_provider { name = "p1", flags = "FWPM_PROVIDER_FLAG_PERSISTENT" }
+    local p2 = s:add_provider { name = "p2", flags = "FWPM_PROVIDER_FLAG_PERSISTENT" }
+    local pc = s:add_callout { name = "pc", layer = LAYER, flags = "FWPM_CALLOUT_FLAG_PERSISTENT", provider = p1 }
     local block = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = pc }
-    assert.are.equal(LIFETIME, (s:add_filter { name = "f", layer = LAYER, provider = p2, flags = 1, action = block }))
-    assert.are.equal(LIFETIME, (s:add_filter { name = "f", layer = LAYER, flags = 1, action = block }))
-    assert.are.equal(0, (s:add_filter { name = "f", layer = LAYER, provider = p1, flags = 1, action = block }))
+    assert.are.equal(LIFETIME, rcode(s:add_filter { name = "f", layer = LAYER, provider = p2, flags = 1, action = block }))
+    assert.are.equal(LIFETIME, rcode(s:add_filter { name = "f", layer = LAYER, flags = 1, action = block }))
+    assert.are.equal(0, rcode(s:add_filter { name = "f", layer = LAYER, provider = p1, flags = 1, action = block }))
     -- static -> persistent and dynamic -> anything longer-lived are fine
-    assert.are.equal(0, (s:add_filter { name = "f", layer = LAYER, provider = p2, action = block }))
-    assert.are.equal(0, (dyn:add_callout { name = "c", provider = p1 }))
+    assert.are.equal(0, rcode(s:add_filter { name = "f", layer = LAYER, provider = p2, action = block }))
+    assert.are.equal(0, rcode(dyn:add_callout { name = "c", provider = p1 }))
   end)
 
   it("deletes a dynamic session's objects when it closes or its Lua object is collected", function()
     local function dynamic_world()
       local d = assert(e:open { token = ADMIN, dynamic = true })
-      local _, _, p = d:add_provider { name = "p" }
-      local _, _, c = d:add_callout { name = "c", provider = p, layer = LAYER }
+      local p = d:add_provider { name = "p" }
+      local c = d:add_callout { name = "c", provider = p, layer = LAYER }
       d:add_filter { name = "f", layer = LAYER, provider = p,
                      action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = c } }
       return d, p
     end
     local d, p = dynamic_world()
-    assert.are.equal(0, (s:get_provider(p)))
+    assert.are.equal(0, rcode(s:get_provider(p)))
     d:close()
-    assert.are.equal(0x80320005, (s:get_provider(p)))
+    assert.are.equal(0x80320005, rcode(s:get_provider(p)))
     local p2 = select(2, dynamic_world())   -- the session is dropped at once
-    assert.are.equal(0, (s:get_provider(p2)))
+    assert.are.equal(0, rcode(s:get_provider(p2)))
     collectgarbage()
     collectgarbage()
-    assert.are.equal(0x80320005, (s:get_provider(p2)))
+    assert.are.equal(0x80320005, rcode(s:get_provider(p2)))
     assert.are.same({ 0, 0, 0 }, { #e:providers(), #e:callouts(), #e:filters() })
   end)
 
@@ -160,7 +161,7 @@ describe("WFP objects and their references (2.3, 2.4)", function()
     local k = assert(e:open { kernel_mode = true })
     for i = 1, 100000 do k:add_callout { name = "c" .. i } end
     assert.are.equal(100000, e:counts().callouts)
-    assert.are.equal(TOO_MANY, (s:add_callout { name = "one more" }))
+    assert.are.equal(TOO_MANY, rcode(s:add_callout { name = "one more" }))
   end)
 end)
 
@@ -173,7 +174,7 @@ describe("WFP enumerations (2.4-2.6)", function()
   after_each(function() e:close() end)
 
   it("filters callouts by provider and layer (FWPM_CALLOUT_ENUM_TEMPLATE0)", function()
-    local _, _, p = s:add_provider { name = "p" }
+    local p = s:add_provider { name = "p" }
     s:add_callout { name = "a", layer = LAYER, provider = p }
     s:add_callout { name = "b", layer = LAYER6, provider = p }
     s:add_callout { name = "c", layer = LAYER }
@@ -262,13 +263,13 @@ describe("WFP connection objects and FwpmConnectionSubscribe0 (2.5)", function()
 
   it("delivers add and delete events to the callback with its context", function()
     local seen = {}
-    local code, events = wfp.FwpmConnectionSubscribe0(s, nil, function(ctx, ev, c)
+    local status, events = wfp.FwpmConnectionSubscribe0(s, nil, function(ctx, ev, c)
       seen[#seen + 1] = ("%s:%d:%d"):format(ctx, ev, c.id)
     end, "ctx")
-    assert.are.equal(0, code)
+    assert.are.equal(0, status)
     assert.are.equal("subscription", ntsec.type(events))
-    assert.are.equal(0, k:add_connection { id = 7 })
-    assert.are.equal(0, k:delete_connection(7))
+    assert.are.equal(0, rcode(k:add_connection { id = 7 }))
+    assert.are.equal(0, rcode(k:delete_connection(7)))
     assert.are.same({ "ctx:0:7", "ctx:1:7" }, seen)   -- FWPM_CONNECTION_EVENT_ADD = 0, DELETE = 1
     assert.are.equal(0, wfp.FwpmConnectionUnsubscribe0(s, events))
     k:add_connection { id = 8 }
@@ -293,7 +294,7 @@ describe("WFP connection objects and FwpmConnectionSubscribe0 (2.5)", function()
     local s2 = assert(e2:open { token = ADMIN })
     wfp.FwpmConnectionSubscribe0(s2, nil, function() error("boom") end)
     wfp.FwpmConnectionSubscribe0(s2, nil, function(_, _, c) after[#after + 1] = c.id end)
-    assert.are.equal(0, s2:add_connection { id = 1 })
+    assert.are.equal(0, rcode(s2:add_connection { id = 1 }))
     assert.are.equal(1, #reports)
     assert.matches("boom", reports[1])
     assert.matches("traceback", reports[1])
@@ -331,7 +332,7 @@ describe("WFP connection objects and FwpmConnectionSubscribe0 (2.5)", function()
     local e2 = wfp.engine { on_callback_error = function(msg) reports[#reports + 1] = msg end }
     local s2 = assert(e2:open { token = ADMIN })
     wfp.FwpmConnectionSubscribe0(s2, nil, function() e2:close() end)
-    assert.are.equal(0, s2:add_connection { id = 9 })
+    assert.are.equal(0, rcode(s2:add_connection { id = 9 }))
     assert.matches("cannot close an engine from one of its callbacks", reports[1])
     assert.are.equal("engine", ntsec.type(e2))
     e2:close()

@@ -1,3 +1,4 @@
+local rcode = require("spec.support.wfp_result").code
 -- spec/wfp_security_spec.lua: the three WFP Set functions and their getters
 -- through the Lua API, rule by rule (shared/spec/wfp_ks_errors.md 2.7, 2.8,
 -- 3.3, 3.4; seeds 000 FwpmCalloutSetSecurityInfoByKey0, 001
@@ -60,10 +61,10 @@ local function world()
     kernel = assert(e:open { token = w.plain, dynamic = true, kernel_mode = true }),
   }
   w.dyn2 = assert(e:open { token = w.admin, dynamic = true })
-  assert(w.user:add_callout { key = S_KEY, name = "static" } == 0)
-  assert(w.dyn.user:add_callout { key = D1_KEY, name = "dyn1 (user)" } == 0)
-  assert(w.dyn.kernel:add_callout { key = "{cccccccc-0000-4000-8000-00000000000a}", name = "dyn1 (kernel)" } == 0)
-  assert(w.dyn2:add_callout { key = D2_KEY, name = "dyn2" } == 0)
+  assert(w.user:add_callout { key = S_KEY, name = "static" })
+  assert(w.dyn.user:add_callout { key = D1_KEY, name = "dyn1 (user)" })
+  assert(w.dyn.kernel:add_callout { key = "{cccccccc-0000-4000-8000-00000000000a}", name = "dyn1 (kernel)" })
+  assert(w.dyn2:add_callout { key = D2_KEY, name = "dyn2" })
   w.dyn_own = { user = D1_KEY, kernel = "{cccccccc-0000-4000-8000-00000000000a}" }
   return w
 end
@@ -325,7 +326,7 @@ describe("SetSecurityInfo semantics of a successful Set (3.3, 3.4)", function()
       assert.is_true(old[i].flags & 0x10 ~= 0)   -- INHERITED_ACE
     end
     -- DELETE is now denied even to an administrator
-    assert.are.equal(5, w.user:delete_callout(S_KEY))
+    assert.are.equal(5, rcode(w.user:delete_callout(S_KEY)))
   end)
 
   it("drops inherited ACEs with PROTECTED_DACL and brings them back with UNPROTECTED_DACL", function()

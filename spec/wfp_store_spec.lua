@@ -1,3 +1,4 @@
+local rcode = require("spec.support.wfp_result").code
 -- wfp_store_spec.lua: the persistent part of the engine in SQLite
 -- (docs/wfp.md, "Persistence"; wfp_ks_errors.md 2.2, 2.3).
 -- Reopening a path is a filter-engine restart (W32-OM "Object Lifetimes":
@@ -86,13 +87,13 @@ describe("WFP persistence in SQLite", function()
     local e = assert(wfp.engine { path = path, clock = "virtual" })
     local s = assert(e:open { token = ADMIN })
     local d = assert(e:open { token = ADMIN, dynamic = true })
-    local _, _, p = s:add_provider { name = "p", flags = "FWPM_PROVIDER_FLAG_PERSISTENT", service = "svc" }
-    local _, _, sl = s:add_sublayer { name = "sl", provider = p, weight = 9, flags = "FWPM_SUBLAYER_FLAG_PERSISTENT" }
-    local _, cid, c = s:add_callout { name = "c", provider = p, layer = LAYER, flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }
-    local _, fid, f = s:add_filter { name = "f", provider = p, layer = LAYER, sublayer = sl, flags = 1,
+    local p = s:add_provider { name = "p", flags = "FWPM_PROVIDER_FLAG_PERSISTENT", service = "svc" }
+    local sl = s:add_sublayer { name = "sl", provider = p, weight = 9, flags = "FWPM_SUBLAYER_FLAG_PERSISTENT" }
+    local c, cid = s:add_callout { name = "c", provider = p, layer = LAYER, flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }
+    local f, fid = s:add_filter { name = "f", provider = p, layer = LAYER, sublayer = sl, flags = 1,
       action = { type = "FWP_ACTION_CALLOUT_TERMINATING", calloutKey = c } }
-    local _, _, static = s:add_callout { name = "static" }
-    local _, _, dynamic = d:add_callout { name = "dynamic" }
+    local static = s:add_callout { name = "static" }
+    local dynamic = d:add_callout { name = "dynamic" }
     local deny = assert(ntsec.sd("D:(D;;SD;;;WD)")).dacl
     assert.are.equal(0, wfp.FwpmCalloutSetSecurityInfoByKey0(s, c, DACL, nil, nil, deny, nil))
     assert.are.equal(0, wfp.FwpmFilterSetSecurityInfoByKey0(s, nil, DACL, nil, nil,
@@ -119,21 +120,21 @@ describe("WFP persistence in SQLite", function()
     local e2 = assert(wfp.engine { path = path, clock = "virtual" })
     local s2 = assert(e2:open { token = ADMIN })
     assert.are.same(before, descriptors(s2))
-    local _, pp = s2:get_provider(p)
-    local _, ff = s2:get_filter(f)
-    local _, cc = s2:get_callout(c)
-    local _, ss = s2:get_sublayer(sl)
+    local pp = s2:get_provider(p)
+    local ff = s2:get_filter(f)
+    local cc = s2:get_callout(c)
+    local ss = s2:get_sublayer(sl)
     assert.are.same({ "persistent", "svc", 9 }, { pp.lifetime, pp.service, ss.weight })
     assert.are.same({ fid, c, sl, p }, { ff.id, ff.callout, ff.sublayer, ff.provider })
     assert.are.equal(cid, cc.id)
-    assert.are.equal(0x80320001, (s2:get_callout(static)))     -- static: gone with the restart
-    assert.are.equal(0x80320001, (s2:get_callout(dynamic)))
-    assert.are.equal(5, s2:delete_callout(c))                   -- the deny-DELETE ACE came back
+    assert.are.equal(0x80320001, rcode(s2:get_callout(static)))     -- static: gone with the restart
+    assert.are.equal(0x80320001, rcode(s2:get_callout(dynamic)))
+    assert.are.equal(5, rcode(s2:delete_callout(c)))                   -- the deny-DELETE ACE came back
     local k2 = assert(e2:open { kernel_mode = true })
-    assert.are.equal(0xC022000A, k2:delete_callout(c))          -- and so did the filter's reference
-    local _, layer = s2:get_layer(LAYER)
+    assert.are.equal(0xC022000A, rcode(k2:delete_callout(c)))          -- and so did the filter's reference
+    local layer = s2:get_layer(LAYER)
     assert.are.equal("builtin", layer.lifetime)
-    local _, _, _ = s2:add_callout { name = "after restart", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }
+    local _ = s2:add_callout { name = "after restart", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }
     local _, id2 = s2:add_filter { name = "f2", layer = LAYER, action = "FWP_ACTION_BLOCK" }
     assert.is_true(id2 > fid)                                    -- ids keep counting
     e2:close()
@@ -188,17 +189,17 @@ describe("WFP persistence in SQLite", function()
     assert.are.equal(FWP_E_TIMEOUT, wfp.FwpmTransactionBegin0(s, 0))
     local waited = e:clock() - t0
     assert.is_true(waited >= 290 and waited < 900, "waited " .. waited .. " ms")
-    assert.are.equal(FWP_E_TIMEOUT, (s:add_callout { name = "x", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }))
-    assert.are.equal(0x80320001, (s:get_callout(held)))        -- not committed yet: not seen
+    assert.are.equal(FWP_E_TIMEOUT, rcode(s:add_callout { name = "x", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }))
+    assert.are.equal(0x80320001, rcode(s:get_callout(held)))        -- not committed yet: not seen
     wait_gone(pid)
-    assert.are.equal(0, (s:get_callout(held)))                 -- committed by the other process
+    assert.are.equal(0, rcode(s:get_callout(held)))                 -- committed by the other process
     -- and the other way round: a commit here, seen by a new process
     local mine = key("c0000000", 2)
-    assert.are.equal(0, (s:add_callout { key = mine, name = "mine", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }))
+    assert.are.equal(0, rcode(s:add_callout { key = mine, name = "mine", flags = "FWPM_CALLOUT_FLAG_PERSISTENT" }))
     assert.is_true(os.execute(WORKER .. ("has %s %s"):format(path, mine)) == true)
     -- a delete elsewhere is seen here
     assert.is_true(os.execute(WORKER .. ("delete %s %s"):format(path, held)) == true)
-    assert.are.equal(0x80320001, (s:get_callout(held)))
+    assert.are.equal(0x80320001, rcode(s:get_callout(held)))
     e:close()
   end)
 
@@ -222,9 +223,10 @@ describe("WFP persistence in SQLite", function()
 
   it("refuses a foreign or corrupt file with a clear error and never overwrites it", function()
     write_all(path, "this is not a database, it is a text file\n")
-    local e, msg = wfp.engine { path = path }
+    local e, err = wfp.engine { path = path }
     assert.is_nil(e)
-    assert.matches("refused", msg)
+    assert.is_true(require("ntsec.errors").is_error(err))
+    assert.matches("refused", err.detail)
     assert.are.equal("this is not a database, it is a text file\n", read_all(path))
     -- an ntsec store whose application id (header offset 68) is another program's
     remove_store(path)
@@ -235,23 +237,23 @@ describe("WFP persistence in SQLite", function()
     local bytes = read_all(path)
     local foreign = bytes:sub(1, 68) .. "\0\0\0\7" .. bytes:sub(73)
     write_all(path, foreign)
-    e, msg = wfp.engine { path = path }
+    e, err = wfp.engine { path = path }
     assert.is_nil(e)
-    assert.matches("not an ntsec engine store", msg)
+    assert.matches("not an ntsec engine store", err.detail)
     assert.are.equal(foreign, read_all(path))
     -- a store with an unknown format version (header offset 60)
     local future = bytes:sub(1, 60) .. "\0\0\0\99" .. bytes:sub(65)
     write_all(path, future)
-    e, msg = wfp.engine { path = path }
+    e, err = wfp.engine { path = path }
     assert.is_nil(e)
-    assert.matches("format version", msg)
+    assert.matches("format version", err.detail)
     assert.are.equal(future, read_all(path))
     -- a damaged page
     local damaged = bytes:sub(1, 4096) .. ("\170"):rep(4096) .. bytes:sub(8193)
     write_all(path, damaged)
-    e, msg = wfp.engine { path = path }
+    e, err = wfp.engine { path = path }
     assert.is_nil(e)
-    assert.matches("refused", msg)
+    assert.matches("refused", err.detail)
     assert.are.equal(damaged, read_all(path))
     -- the original bytes still open
     write_all(path, bytes)

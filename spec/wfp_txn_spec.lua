@@ -1,3 +1,4 @@
+local rcode = require("spec.support.wfp_result").code
 -- wfp_txn_spec.lua: transactions across sessions (wfp_ks_errors.md 2.2,
 -- W32-OM "Transactions"). One read/write transaction at a time per engine;
 -- a second session's begin waits up to its txnWaitTimeoutInMSec (0 = 15 s)
@@ -84,7 +85,7 @@ describe("WFP transactions across sessions (2.2)", function()
     assert.are.equal(0, wfp.FwpmTransactionBegin0(b, wfp.FWPM_TXN_READ_ONLY))
     local c = assert(e:open { token = ADMIN, txn_timeout_ms = 10 })
     assert.are.equal(FWP_E_TIMEOUT, wfp.FwpmTransactionBegin0(c, 0))
-    assert.are.equal(FWP_E_TIMEOUT, (c:add_provider { name = "x" }))    -- implicit write waits too
+    assert.are.equal(FWP_E_TIMEOUT, rcode(c:add_provider { name = "x" }))    -- implicit write waits too
     assert.has_no_error(function() for _ in c:enum_providers() do end end)   -- reads do not wait for readers
     assert.are.equal(0, wfp.FwpmTransactionCommit0(a))
     assert.are.equal(0, wfp.FwpmTransactionCommit0(b))
@@ -92,12 +93,12 @@ describe("WFP transactions across sessions (2.2)", function()
 
   it("isolates: calls of other sessions wait while a read/write transaction is open", function()
     assert.are.equal(0, wfp.FwpmTransactionBegin0(a, 0))
-    local _, _, key = a:add_provider { name = "uncommitted" }
-    assert.are.equal(FWP_E_TIMEOUT, (b:get_provider(key)))       -- no dirty read
-    assert.are.equal(FWP_E_TIMEOUT, (b:add_provider { name = "x" }))
-    assert.are.equal(0, (a:get_provider(key)))                    -- the holder sees its own change
+    local key = a:add_provider { name = "uncommitted" }
+    assert.are.equal(FWP_E_TIMEOUT, rcode(b:get_provider(key)))       -- no dirty read
+    assert.are.equal(FWP_E_TIMEOUT, rcode(b:add_provider { name = "x" }))
+    assert.are.equal(0, rcode(a:get_provider(key)))                    -- the holder sees its own change
     assert.are.equal(0, wfp.FwpmTransactionAbort0(a))
-    assert.are.equal(0x80320005, (b:get_provider(key)))           -- FWP_E_PROVIDER_NOT_FOUND
+    assert.are.equal(0x80320005, rcode(b:get_provider(key)))           -- FWP_E_PROVIDER_NOT_FOUND
   end)
 
   it("refuses writes in a read-only transaction and nesting, and ends only an open one", function()
@@ -106,44 +107,44 @@ describe("WFP transactions across sessions (2.2)", function()
     assert.are.equal(0, wfp.FwpmTransactionBegin0(a, wfp.FWPM_TXN_READ_ONLY))
     assert.are.equal(FWP_E_TXN_IN_PROGRESS, wfp.FwpmTransactionBegin0(a, wfp.FWPM_TXN_READ_ONLY))
     for _, kind in ipairs { "provider", "sublayer", "callout" } do
-      assert.are.equal(FWP_E_INCOMPATIBLE_TXN, (a["add_" .. kind](a, { name = "x" })))
-      assert.are.equal(FWP_E_INCOMPATIBLE_TXN, (a["delete_" .. kind](a, "{12345678-0000-4000-8000-000000000000}")))
+      assert.are.equal(FWP_E_INCOMPATIBLE_TXN, rcode(a["add_" .. kind](a, { name = "x" })))
+      assert.are.equal(FWP_E_INCOMPATIBLE_TXN, rcode(a["delete_" .. kind](a, "{12345678-0000-4000-8000-000000000000}")))
     end
-    assert.are.equal(FWP_E_INCOMPATIBLE_TXN, (a:add_filter { name = "x", layer = LAYER, action = "FWP_ACTION_BLOCK" }))
-    assert.are.equal(FWP_E_INCOMPATIBLE_TXN, (a:delete_filter_by_id(1)))
+    assert.are.equal(FWP_E_INCOMPATIBLE_TXN, rcode(a:add_filter { name = "x", layer = LAYER, action = "FWP_ACTION_BLOCK" }))
+    assert.are.equal(FWP_E_INCOMPATIBLE_TXN, rcode(a:delete_filter_by_id(1)))
     assert.are.equal(0, wfp.FwpmTransactionCommit0(a))
   end)
 
   it("abort restores every object, reference and descriptor exactly", function()
-    local _, _, p = k:add_provider { name = "p" }
-    local _, _, sl = k:add_sublayer { name = "s", provider = p }
-    local _, _, c = k:add_callout { name = "c", layer = LAYER, provider = p }
-    local _, _, f = k:add_filter { name = "f", layer = LAYER, sublayer = sl, provider = p,
+    local p = k:add_provider { name = "p" }
+    local sl = k:add_sublayer { name = "s", provider = p }
+    local c = k:add_callout { name = "c", layer = LAYER, provider = p }
+    local f = k:add_filter { name = "f", layer = LAYER, sublayer = sl, provider = p,
                                    action = { type = "FWP_ACTION_CALLOUT_UNKNOWN", calloutKey = c } }
     assert.are.equal(0, wfp.FwpmCalloutSetSecurityInfoByKey0(a, c, DACL, nil, nil,
                                                              assert(ntsec.sd("D:(D;;RP;;;BU)")).dacl, nil))
     local before = snapshot(e, k)
     assert.are.equal(0, wfp.FwpmTransactionBegin0(a, 0))
-    assert.are.equal(0, a:delete_filter(f))
-    assert.are.equal(0, a:delete_callout(c))          -- no longer in use inside the transaction
-    assert.are.equal(0, a:delete_sublayer(sl))
-    assert.are.equal(0, a:delete_provider(p))          -- nothing references it any more
-    local _, _, new = a:add_callout { name = "new", layer = LAYER, sd = assert(ntsec.sd("O:SYG:SYD:(A;;GA;;;SY)")) }
-    assert.are.equal(0x80320009, (a:add_callout { key = new, name = "dup" }))   -- a failure does not poison it
-    assert.are.equal(0, (a:add_provider { key = p, name = "same key, new object" }))
+    assert.are.equal(0, rcode(a:delete_filter(f)))
+    assert.are.equal(0, rcode(a:delete_callout(c)))          -- no longer in use inside the transaction
+    assert.are.equal(0, rcode(a:delete_sublayer(sl)))
+    assert.are.equal(0, rcode(a:delete_provider(p)))          -- nothing references it any more
+    local new = a:add_callout { name = "new", layer = LAYER, sd = assert(ntsec.sd("O:SYG:SYD:(A;;GA;;;SY)")) }
+    assert.are.equal(0x80320009, rcode(a:add_callout { key = new, name = "dup" }))   -- a failure does not poison it
+    assert.are.equal(0, rcode(a:add_provider { key = p, name = "same key, new object" }))
     assert.are.equal(0, wfp.FwpmTransactionAbort0(a))
     assert.are.equal(before, snapshot(e, k))
     -- references are back: the callout and sublayer are in use again
-    assert.are.equal(0xC022000A, k:delete_callout(c))     -- STATUS_FWP_IN_USE (kernel session)
-    assert.are.equal(0x8032000A, b:delete_sublayer(sl))   -- FWP_E_IN_USE (user session)
+    assert.are.equal(0xC022000A, rcode(k:delete_callout(c)))     -- STATUS_FWP_IN_USE (kernel session)
+    assert.are.equal(0x8032000A, rcode(b:delete_sublayer(sl)))   -- FWP_E_IN_USE (user session)
   end)
 
   it("closing a session with an open transaction aborts it", function()
-    local _, _, p = k:add_provider { name = "p" }
+    local p = k:add_provider { name = "p" }
     local before = snapshot(e, k)
     assert.are.equal(0, wfp.FwpmTransactionBegin0(a, 0))
-    assert.are.equal(0, a:delete_provider(p))
-    assert.are.equal(0, (a:add_provider { name = "q" }))
+    assert.are.equal(0, rcode(a:delete_provider(p)))
+    assert.are.equal(0, rcode(a:add_provider { name = "q" }))
     a:close()
     assert.are.equal(before, snapshot(e, k))
     assert.are.equal(0, wfp.FwpmTransactionBegin0(b, 0))      -- the lock is free again
@@ -152,20 +153,20 @@ describe("WFP transactions across sessions (2.2)", function()
 
   it("commit keeps what succeeded, even after a failed call", function()
     assert.are.equal(0, wfp.FwpmTransactionBegin0(a, 0))
-    local _, _, p = a:add_provider { name = "kept" }
-    assert.are.equal(0x80320009, (a:add_provider { key = p, name = "dup" }))
+    local p = a:add_provider { name = "kept" }
+    assert.are.equal(0x80320009, rcode(a:add_provider { key = p, name = "dup" }))
     assert.are.equal(0, wfp.FwpmTransactionCommit0(a))
-    assert.are.equal(0, (b:get_provider(p)))
+    assert.are.equal(0, rcode(b:get_provider(p)))
   end)
 
   it("forcibly aborts a user-mode transaction held over an hour (W32-OM)", function()
     assert.are.equal(0, wfp.FwpmTransactionBegin0(a, 0))
-    local _, _, p = a:add_provider { name = "lost" }
+    local p = a:add_provider { name = "lost" }
     e:advance(HOUR - 1)
-    assert.are.equal(0, (a:get_provider(p)))                   -- still held
+    assert.are.equal(0, rcode(a:get_provider(p)))                   -- still held
     e:advance(1)
-    assert.are.equal(0x80320005, (b:get_provider(p)))          -- rolled back, lock released
-    assert.are.equal(FWP_E_TXN_ABORTED, (a:get_provider(p)))   -- the next call in it says so
+    assert.are.equal(0x80320005, rcode(b:get_provider(p)))          -- rolled back, lock released
+    assert.are.equal(FWP_E_TXN_ABORTED, rcode(a:get_provider(p)))   -- the next call in it says so
     assert.are.equal(FWP_E_NO_TXN_IN_PROGRESS, wfp.FwpmTransactionCommit0(a))
     assert.are.equal(0, wfp.FwpmTransactionBegin0(a, 0))       -- the session goes on
     assert.are.equal(0, wfp.FwpmTransactionCommit0(a))

@@ -18,6 +18,7 @@
 #include "wfp_callout.h"
 #include "wfp_import.h"
 #include "wfp_security.h"
+#include "wfp_kinds.h"
 #include "wfp_names.h"
 #include "wfp_objects.h"
 #include "access.h"
@@ -1202,6 +1203,98 @@ static void test_lock_wait(void)
     teardown(&f);
 }
 
+/* ---- the kind table and the security observer ---- */
+
+/* Rows as transcribed from the SDK (fwpmu.h names, fwpmtypes.h flags) and
+** wfp_ks_errors.md 5.3 (not-found statuses). */
+static void test_kind_table(void)
+{
+    static const struct { ntsec_wfp_kind kind; const char *api; uint32_t not_found, persistent; } want[] = {
+        {NTSEC_WFP_PROVIDER, "FwpmProvider", 0xC0220005u, 0x1u},
+        {NTSEC_WFP_SUBLAYER, "FwpmSubLayer", 0xC0220007u, 0x1u},
+        {NTSEC_WFP_LAYER, "FwpmLayer", 0xC0220004u, 0},
+        {NTSEC_WFP_CALLOUT, "FwpmCallout", 0xC0220001u, 0x10000u},
+        {NTSEC_WFP_FILTER, "FwpmFilter", 0xC0220003u, 0x1u},
+        {NTSEC_WFP_ENDPOINT, "FwpsAleEndpoint", 0xC0220008u, 0},
+        {NTSEC_WFP_CONNECTION, "FwpmConnection", 0xC0220008u, 0},
+    };
+    char api[64];
+    size_t i;
+    CHECK_EQ_U(ntsec_wfp_kind_count(), NTSEC_WFP_KIND_COUNT);
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const ntsec_wfp_kind_info *r = ntsec_wfp_kind_row(want[i].kind);
+        CHECK(r != NULL && r->kind == want[i].kind);
+        if (!r) continue;
+        snprintf(api, sizeof api, "%s%s", r->prefix, r->stem);
+        CHECK_STR(api, want[i].api);
+        CHECK_EQ_U(r->not_found, want[i].not_found);
+        CHECK_EQ_U(ntsec_wfp_not_found_status(want[i].kind), want[i].not_found);
+        CHECK_EQ_U(r->persistent_flag, want[i].persistent);
+    }
+    CHECK(ntsec_wfp_kind_row(NTSEC_WFP_KIND_COUNT) == NULL);
+    /* layers are built-in: no Add0 / DeleteByKey0 in Windows */
+    CHECK(!ntsec_wfp_kind_has(NTSEC_WFP_LAYER, NTSEC_WFP_OP_ADD));
+    CHECK(!ntsec_wfp_kind_has(NTSEC_WFP_LAYER, NTSEC_WFP_OP_DELETE_BY_KEY));
+    CHECK(ntsec_wfp_kind_has(NTSEC_WFP_CALLOUT, NTSEC_WFP_OP_DELETE_BY_ID));
+    CHECK(!ntsec_wfp_kind_has(NTSEC_WFP_PROVIDER, NTSEC_WFP_OP_GET_BY_ID));
+    CHECK(ntsec_wfp_kind_has(NTSEC_WFP_ROOT, NTSEC_WFP_OP_SECURITY));
+}
+
+typedef struct observed {
+    int calls, set;
+    ntsec_wfp_kind kind;
+    NTSTATUS status;
+    int had_before, had_after, changed;
+} observed;
+
+static void observer(void *ctx, const ntsec_wfp_security_event *ev)
+{
+    observed *o = ctx;
+    o->calls++;
+    o->set = ev->set;
+    o->kind = ev->kind;
+    o->status = ev->status;
+    o->had_before = ev->before != NULL;
+    o->had_after = ev->after != NULL;
+    o->changed = ev->before && ev->after && ev->before != ev->after;
+}
+
+static void test_security_observer(void)
+{
+    fixture f;
+    observed o;
+    ntsec_guid key;
+    ntsec_sd *sd = sddl("D:(A;;GA;;;BA)"), *got = NULL;
+    ntsec_sd_parts p;
+    setup(&f);
+    ntsec_sd_get_parts(sd, &p);
+    memset(&o, 0, sizeof o);
+    ntsec_wfp_engine_set_observer(f.e, observer, &o);
+    key = guid(S_KEY);
+    /* every path: the Windows-named functions and the generic ones */
+    CHECK_EQ_U(ntsec_wfp_callout_set_security(f.e, f.k, &key, DACL_SECURITY_INFORMATION, NULL, NULL, p.dacl, NULL), 0);
+    CHECK_EQ_U(o.calls, 1);
+    CHECK(o.set && o.kind == NTSEC_WFP_CALLOUT && o.status == 0 && o.changed);
+    CHECK_EQ_U(ntsec_wfp_connection_set_security(f.e, f.d1, DACL_SECURITY_INFORMATION, NULL, NULL, p.dacl, NULL),
+               STATUS_FWP_DYNAMIC_SESSION_IN_PROGRESS);
+    CHECK_EQ_U(o.calls, 2);
+    CHECK(o.kind == NTSEC_WFP_CONNECTION && o.status == STATUS_FWP_DYNAMIC_SESSION_IN_PROGRESS && !o.changed);
+    CHECK(o.had_before && o.had_after);
+    key = guid(NO_KEY);
+    CHECK_EQ_U(ntsec_wfp_get_security(f.e, f.k, NTSEC_WFP_CALLOUT, &key, DACL_SECURITY_INFORMATION, &got),
+               STATUS_FWP_CALLOUT_NOT_FOUND);
+    CHECK(o.calls == 3 && !o.set && !o.had_before && !o.had_after);
+    CHECK_EQ_U(ntsec_wfp_engine_get_security(f.e, f.k, DACL_SECURITY_INFORMATION, &got), 0);
+    CHECK(o.calls == 4 && o.kind == NTSEC_WFP_ROOT);
+    ntsec_sd_unref(got);
+    ntsec_wfp_engine_set_observer(f.e, NULL, NULL);
+    CHECK_EQ_U(ntsec_wfp_ale_get_security(f.e, f.k, DACL_SECURITY_INFORMATION, &got), 0);
+    CHECK_EQ_U(o.calls, 4);
+    ntsec_sd_unref(got);
+    ntsec_sd_unref(sd);
+    teardown(&f);
+}
+
 int main(void)
 {
     test_service_sids();
@@ -1225,5 +1318,7 @@ int main(void)
     test_shared_descriptors();
     test_store_abort_forgets();
     test_lock_wait();
+    test_kind_table();
+    test_security_observer();
     return ctest_summary();
 }

@@ -19,76 +19,36 @@ local M = {}
 local ALL_SI = ntsec.OWNER_SECURITY_INFORMATION | ntsec.GROUP_SECURITY_INFORMATION
     | ntsec.DACL_SECURITY_INFORMATION | ntsec.SACL_SECURITY_INFORMATION
 
--- Every get/set-security function of the engine, with how the observer reads
--- its target: keyed kinds (NULL key or the all-zero GUID = the container of
--- that kind, as for FwpmCalloutSetSecurityInfoByKey0) and keyless ones.
-local KEYED = { Callout = "callout", Provider = "provider", SubLayer = "sublayer",
-                Layer = "layer", Filter = "filter" }
-local KEYLESS = {
-  FwpmConnection = "connections container", FwpsAleEndpoint = "ALE endpoint container",
-  FwpmEngine = "engine",
-}
-
-local TARGETS = {}
-for kind, label in pairs(KEYED) do
-  local get = ("Fwpm%sGetSecurityInfoByKey0"):format(kind)
-  for _, op in ipairs({ "Set", "Get" }) do
-    TARGETS[("Fwpm%s%sSecurityInfoByKey0"):format(kind, op)] = { get = get, keyed = true, label = label }
-  end
-end
-for prefix, label in pairs(KEYLESS) do
-  for _, op in ipairs({ "Set", "Get" }) do
-    TARGETS[("%s%sSecurityInfo0"):format(prefix, op)] = { get = prefix .. "GetSecurityInfo0", label = label }
-  end
+-- Labels of the kind table (core.wfp.kinds): "callout", "connections container", ...
+local LABELS = {}
+for _, row in ipairs(require("ntsec.core").wfp.kinds) do
+  LABELS[row.name] = { label = row.label, keyed = row.ops.security_by_key }
 end
 
 local function is_null_key(key)
   return key == nil or key:gsub("[{}%-0]", "") == ""
 end
 
-local function target_label(spec, key)
+local function target_label(ev)
+  local spec = LABELS[ev.kind]
   if not spec.keyed then return spec.label end
-  if is_null_key(key) then return spec.label .. "s container" end
-  return spec.label .. " " .. key
+  if is_null_key(ev.key) then return spec.label .. "s container" end
+  return spec.label .. " " .. ev.key
 end
 
--- Current SDDL of a target, read by the kernel-mode observer (no access checks).
-local function snapshot(originals, observer, spec, key)
-  local code, sd
-  if spec.keyed then code, sd = originals[spec.get](observer, key, ALL_SI)
-  else code, sd = originals[spec.get](observer, ALL_SI) end
-  if code ~= 0 or not sd then return nil end
-  return sd:sddl()
-end
-
--- Replaces the recorded functions (and their version-less aliases) on
--- ntsec.wfp with wrappers that append to calls; returns the undo function.
-local function install_recorder(calls, observer)
-  local wfp, originals, saved = ntsec.wfp, {}, {}
-  for name in pairs(TARGETS) do originals[name] = wfp[name] end
-  for _, spec in pairs(TARGETS) do originals[spec.get] = wfp[spec.get] end
-  local function wrap(name, spec)
-    return function(session, ...)
-      local key = spec.keyed and (...) or nil
-      local before = snapshot(originals, observer, spec, key)
-      local results = table.pack(originals[name](session, ...))
-      calls[#calls + 1] = {
-        ["function"] = name, target = target_label(spec, key), status = results[1],
-        kernel = session:is_kernel(), before = before,
-        after = snapshot(originals, observer, spec, key),
-      }
-      return table.unpack(results, 1, results.n)
-    end
-  end
-  for name, spec in pairs(TARGETS) do
-    for _, alias in ipairs({ name, (name:gsub("0$", "")) }) do
-      saved[alias] = wfp[alias]
-      if wfp[alias] and originals[name] then wfp[alias] = wrap(name, spec) end
-    end
-  end
-  return function()
-    for alias, f in pairs(saved) do wfp[alias] = f end
-  end
+-- Records every get/set-security call on the engine through its C observer
+-- (engine:observe): whichever path the policy takes (faithful function,
+-- version-less alias, idiomatic target, a saved function reference), the
+-- engine reports it. Returns the undo function.
+local function install_recorder(calls, engine)
+  engine:observe(function(ev)
+    calls[#calls + 1] = {
+      ["function"] = ev.name, target = target_label(ev), status = ev.status,
+      kernel = ev.kernel, before = ev.before and ev.before:sddl(),
+      after = ev.after and ev.after:sddl(),
+    }
+  end)
+  return function() engine:observe(nil) end
 end
 
 local function run_policy(path, env)
@@ -204,12 +164,10 @@ function M.run(opts)
     on_bytes = shown and function(done) shown.import:update(done) end })
   if shown then shown.import:finish() end
   if not summary then return nil, err end
-  -- A short transaction wait: if the policy holds a read/write transaction
-  -- when a call is recorded, the snapshot is skipped rather than waited for.
   local observer = assert(engine:open { kernel_mode = true, name = "ntsec audit observer",
     txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } })
   local calls = {}
-  local restore = install_recorder(calls, observer)
+  local restore = install_recorder(calls, engine)
   local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary }, { __index = _G })
   local policy, perr = run_policy(opts.policy, env)
   restore()

@@ -12,11 +12,6 @@ local core = require("ntsec.core")
 local C = core._errors
 local M = {}
 
-local FWP_HR = 0x80320000      -- FACILITY_FWP HRESULTs (FWP_E_*)
-local FWP_NT = 0xC0220000      -- FACILITY_FWP_ERROR_CODE NTSTATUS (STATUS_FWP_*)
-local WIN32_HR = 0x80070000    -- FACILITY_WIN32 HRESULTs
-local NT_BIT = 0x10000000      -- FACILITY_NT_BIT of an HRESULT
-
 local KINDS = { NTSTATUS = true, WIN32 = true, HRESULT = true }
 
 -- A 32-bit code: 0 .. 0xFFFFFFFF, or the negative int32 reading of it.
@@ -49,103 +44,47 @@ function M.to_win32(status)
   return C.nt_to_win32(check_code(status, "to_win32"))
 end
 
--- Kind of a bare number that is not in the catalogue (docs/errors.md).
-local function guess_kind(v)
-  local top = v >> 28
-  if v <= 0xFFFF then return "WIN32" end
-  if top >= 0x8 and top <= 0xB then return "HRESULT" end
-  return "NTSTATUS"
-end
-
--- Kind of a code: given, else the catalogue's (NTSTATUS, HRESULT, WIN32
--- preferred in that order), else guessed from the bits. "USER" is a
--- user-mode DWORD: a Win32 code or an FWP_E_* HRESULT (wfp_ks_errors.md 1.4).
-local function kind_of(v, kind)
-  if kind == "USER" then return v <= 0xFFFF and "WIN32" or "HRESULT" end
-  if kind then return kind end
-  local e = C.lookup(v)
-  return e and e.kind or guess_kind(v)
-end
-
-local function resolve(x, kind, fn)
-  if type(x) == "string" then
-    local e = C.lookup(x)
-    if not e then error(("bad argument #1 to '%s' (unknown code name '%s')"):format(fn, x), 3) end
-    return e.value, e.kind
-  end
-  local v = check_code(x, fn)
-  return v, kind_of(v, kind)
-end
-
 --- to_hresult(code[, kind]) -> HRESULT.
 -- NTSTATUS: 0 -> 0 (S_OK); STATUS_FWP_* with a twin -> its FWP_E_* value;
 -- any other -> HRESULT_FROM_NT (s | 0x10000000). Win32: HRESULT_FROM_WIN32.
 -- HRESULT: unchanged. `code` may be a name; kind as in new().
 function M.to_hresult(x, kind)
   if kind ~= "USER" then check_kind(kind, "to_hresult", 2) end
-  local v, k = resolve(x, kind, "to_hresult")
-  if k == "NTSTATUS" then return C.nt_to_hresult(v) end
-  if k == "WIN32" then return C.hresult_from_win32(v) end
-  return v
+  if type(x) ~= "string" then x = check_code(x, "to_hresult") end
+  return C.to_hresult(x, kind)
 end
 
 --- from_hresult(hr) -> code, kind.
 -- FACILITY_WIN32 (0x8007xxxx) -> the Win32 code; FACILITY_FWP (0x8032xxxx)
 -- -> the STATUS_FWP_* twin (0xC022xxxx); NT bit set -> the NTSTATUS
 -- (hr & ~0x10000000); 0 -> 0 as Win32 ERROR_SUCCESS; other HRESULTs are
--- returned unchanged with kind "HRESULT".
+-- returned unchanged with kind "HRESULT". (src/core/status.c)
 function M.from_hresult(hr)
-  local v = check_code(hr, "from_hresult")
-  local hi = v & 0xFFFF0000
-  if v == 0 then return 0, "WIN32" end
-  if hi == WIN32_HR then return v & 0xFFFF, "WIN32" end
-  if hi == FWP_HR then return FWP_NT | (v & 0xFFFF), "NTSTATUS" end
-  if v & NT_BIT ~= 0 then return v & ~NT_BIT, "NTSTATUS" end
-  return v, "HRESULT"
-end
-
-local ErrorMT = { __name = "ntsec.error" }
-
-function ErrorMT.__tostring(e)
-  return ("%s (0x%08X): %s"):format(e.name, e.code, e.message)
-end
-
-local UNKNOWN = { NTSTATUS = "UNKNOWN_STATUS", WIN32 = "UNKNOWN_ERROR", HRESULT = "UNKNOWN_HRESULT" }
-
--- ntstatus / win32 / hresult views of code v of kind k.
-local function views(v, k)
-  if k == "NTSTATUS" then return v, C.nt_to_win32(v), C.nt_to_hresult(v) end
-  if k == "WIN32" then return nil, v, C.hresult_from_win32(v) end
-  local code, ck = M.from_hresult(v)
-  if ck == "NTSTATUS" then
-    local w = (v & 0xFFFF0000) == FWP_HR and v or C.nt_to_win32(code)
-    return code, w, v
-  end
-  return nil, (ck == "WIN32" and code or nil), v
+  return C.from_hresult(check_code(hr, "from_hresult"))
 end
 
 --- new(code[, op[, kind]]) -> error object.
 -- `code`: an integer (or a catalogue name); `kind`: "NTSTATUS", "WIN32",
 -- "HRESULT", or "USER" (a user-mode DWORD: Win32 if <= 0xFFFF, else HRESULT);
 -- without it, as lookup(). Fields: code (as given), kind, name, message,
--- ntstatus, win32, hresult (nil where there is no such view), op.
--- tostring(err) is "NAME (0x%08X): message". Raises on a non-integer code.
+-- ntstatus, win32, hresult (nil where there is no such view), op; offset for
+-- parse errors. Metatable "ntsec.error": tostring(err) is
+-- "NAME (0x%08X): message"; two errors are == when their codes are.
+-- The binding builds the same object for every failed idiomatic call
+-- (src/lua/nl_result.c), so there is one error type. Raises on a
+-- non-integer code, an unknown name or kind.
 function M.new(x, op, kind)
   if kind ~= "USER" then check_kind(kind, "new", 3) end
-  local v, k = resolve(x, kind, "new")
-  local e = C.lookup(v, k)
-  local nt, w, hr = views(v, k)
-  return setmetatable({
-    code = v, kind = k, op = op,
-    name = e and e.name or UNKNOWN[k],
-    message = e and e.message or "no catalogue entry for this code",
-    ntstatus = nt, win32 = w, hresult = hr,
-  }, ErrorMT)
+  if type(x) ~= "string" then x = check_code(x, "new") end
+  if op ~= nil and type(op) ~= "string" then
+    error(("bad argument #2 to 'new' (string expected, got %s)"):format(type(op)), 2)
+  end
+  return C.new(x, op, kind)
 end
 
 --- is_error(x) -> true if x is an ntsec error object.
 function M.is_error(x)
-  return getmetatable(x) == ErrorMT
+  return C.is_error(x)
 end
 
 --- name(code[, kind]) -> primary name | nil (bare numbers as lookup()).

@@ -18,6 +18,7 @@
 
 local core = require("ntsec.core")
 local errors = require("ntsec.errors")
+local opts = require("ntsec.options")
 
 local M = {}
 
@@ -63,9 +64,28 @@ local function rights(x)
   return sd.dacl[1].mask
 end
 
-local function split_options(options)
-  if type(options) ~= "table" or options.read then return options or "file", nil end
+local EXPLAIN_OPTS = { mapping = "string|table", principal_self = "string|sid", backup_intent = "boolean",
+  nt_api = "boolean", object_types = "table" }
+local MAPPING_OPTS = { read = "integer", write = "integer", execute = "integer", all = "integer" }
+
+-- options: a mapping name, a mapping table {read=, ...}, or a strict table
+-- {mapping=, principal_self=, backup_intent=, nt_api=, object_types=}.
+local function split_options(options, what)
+  if type(options) == "table" and options.read then
+    opts.check(options, what .. " mapping", MAPPING_OPTS, 3)
+    return options, nil
+  end
+  if type(options) ~= "table" then return options or "file", nil end
+  opts.check(options, what, EXPLAIN_OPTS, 3)
   return options.mapping or "file", options
+end
+
+-- A descriptor argument: an SD, or SDDL parsed (nil, err when it does not).
+local function to_sd(x, op)
+  if type(x) ~= "string" then return x end
+  local sd, err = core.sd_from_sddl(x)
+  if not sd then err.op = op end
+  return sd, err
 end
 
 local function privilege_names(used)
@@ -179,10 +199,14 @@ end
 -- err is an ntsec.errors object for a failed call (e.g.
 -- STATUS_INVALID_SECURITY_DESCR) or STATUS_NO_MEMORY.
 function M.explain(sd, token, desired, options)
-  local mapping, opts = split_options(options)
+  local mapping, o = split_options(options, "explain")
+  local err
+  sd, err = to_sd(sd, "explain")
+  if not sd then return nil, err end
   local want = core.map_generic(rights(desired), mapping)
-  local r, _, code = core.explain(sd, token, want, mapping, opts)
-  if not r then return nil, errors.new(code, "explain") end
+  local r
+  r, err = core.explain(sd, token, want, mapping, o)
+  if not r then return nil, err end
   if r.call_status ~= core.STATUS_SUCCESS then return nil, errors.new(r.call_status, "explain") end
   r.desired = want & ~MAXIMUM_ALLOWED
   r.max_allowed = want & MAXIMUM_ALLOWED ~= 0
@@ -193,14 +217,18 @@ function M.explain(sd, token, desired, options)
   return setmetatable(r, Explanation)
 end
 
---- check(sd, token, desired[, options]) -> granted, status[, nodes].
--- Like ntsec.access_check with every option; a failed call returns 0 and
--- the call status.
+--- check(sd, token, desired[, options]) -> granted, status[, nodes] | nil, err.
+-- Like ntsec.access_check with every option: a completed check returns the
+-- granted mask and the access status (and the object-type nodes); a failed
+-- call returns nil, err.
 function M.check(sd, token, desired, options)
-  local mapping, opts = split_options(options)
+  local mapping, o = split_options(options, "check")
+  local err
+  sd, err = to_sd(sd, "check")
+  if not sd then return nil, err end
   local want = core.map_generic(rights(desired), mapping)
-  local call, granted, status, _, nodes = core.access_check_ex(sd, token, want, mapping, opts)
-  if call ~= core.STATUS_SUCCESS then return 0, call end
+  local call, granted, status, _, nodes = core.access_check_ex(sd, token, want, mapping, o)
+  if call ~= core.STATUS_SUCCESS then return nil, errors.new(call, "check") end
   return granted, status, nodes
 end
 

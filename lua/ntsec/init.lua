@@ -18,62 +18,62 @@ M._VERSION = core._VERSION
 M.core = core
 M.errors = errors
 
--- Turns a core fail tuple (nil, msg, code[, offset]) into nil, err.
-local function fail(op, _, code, offset)
-  local err = errors.new(code, op)
-  err.offset = offset
-  return nil, err
-end
+local options = require("ntsec.options")
 
 --- `ntsec.sid(s[, ctx])` -> SID, or nil, err.
 -- `s`: "S-1-5-18" or an SDDL alias ("SY"); `ctx`: {domain_sid=, machine_sid=,
 -- forest_sid=} for domain-relative aliases. Errors: STATUS_INVALID_SID.
 -- Source: sd_semantics.md 1.1, 2.7.
-function M.sid(s, ctx)
-  local sid, msg, code = core.sid(s, ctx)
-  if not sid then return fail("sid", msg, code) end
-  return sid
-end
+M.sid = core.sid
 
 --- `ntsec.sd(sddl[, ctx])` -> security descriptor, or nil, err.
 -- `err.offset` is the byte offset (0-based) where the SDDL parser stopped.
 -- Errors: STATUS_INVALID_PARAMETER, STATUS_INVALID_ACL, STATUS_INVALID_SID
--- (sd_semantics.md 2.12). `ntsec.sd.from_bytes(b)` reads self-relative bytes
--- (errors of RtlValidRelativeSecurityDescriptor, 1.8);
--- `ntsec.sd.build{owner=, group=, dacl=, sacl=, control=}` assembles parts.
+-- (sd_semantics.md 2.12).
+-- `ntsec.sd.from_bytes(b)` -> descriptor, or nil, err: self-relative bytes
+-- (errors of RtlValidRelativeSecurityDescriptor, 1.8).
+-- `ntsec.sd.build{owner=, group=, dacl=, sacl=, control=}` -> descriptor, or
+-- nil, err: assembles parts; owner/group are SIDs or SID strings, dacl/sacl
+-- ACLs or ACL strings ("(A;;GA;;;SY)"); control the SE_* flag bits. Strict
+-- options; a string part that does not parse gives nil, err (with offset).
+local BUILD_OPTS = { owner = "string|sid", group = "string|sid", dacl = "string|acl", sacl = "string|acl",
+  control = options.range(0, 0xFFFF) }
 M.sd = setmetatable({
-  from_bytes = function(b)
-    local sd, msg, code = core.sd_from_bytes(b)
-    if not sd then return fail("sd.from_bytes", msg, code) end
-    return sd
-  end,
+  from_bytes = core.sd_from_bytes,
   build = function(parts)
-    local sd, msg, code = core.sd_build(parts)
-    if not sd then return fail("sd.build", msg, code) end
-    return sd
+    if type(parts) ~= "table" then error("sd.build: option table expected, got " .. type(parts), 2) end
+    options.check(parts, "sd.build", BUILD_OPTS)
+    return core.sd_build(parts)
   end,
 }, {
-  __call = function(_, sddl, ctx)
-    local sd, msg, code, offset = core.sd_from_sddl(sddl, ctx)
-    if not sd then return fail("sd", msg, code, offset) end
-    return sd
-  end,
+  __call = function(_, sddl, ctx) return core.sd_from_sddl(sddl, ctx) end,
 })
 
---- `ntsec.acl(aces)` -> ACL, or nil, err: an ACL from ACE strings such as
--- "(A;;GA;;;SY)(A;;GR;;;BU)" (parsed as the DACL of "D:" .. aces).
+--- `ntsec.acl(aces[, ctx])` -> ACL, or nil, err: an ACL from ACE strings such
+-- as "(A;;GA;;;SY)(A;;GR;;;BU)" (parsed as the DACL of "D:" .. aces; the
+-- error offset counts from the start of `aces`).
 function M.acl(aces, ctx)
-  local sd, err = M.sd("D:" .. aces, ctx)
-  if not sd then return nil, err end
+  if type(aces) ~= "string" then error("bad argument #1 to 'acl' (string expected, got " .. type(aces) .. ")", 2) end
+  local sd, err = core.sd_from_sddl("D:" .. aces, ctx)
+  if not sd then
+    err.op = "acl"
+    if err.offset then err.offset = math.max(err.offset - 2, 0) end
+    return nil, err
+  end
   return sd.dacl
 end
 
 local GROUP_DEFAULT = core.SE_GROUP_MANDATORY | core.SE_GROUP_ENABLED_BY_DEFAULT | core.SE_GROUP_ENABLED
+local U32 = options.range(0, 0xFFFFFFFF)
+local GROUP_OPTS = { sid = "string|sid", attributes = U32, enabled = "boolean", deny_only = "boolean",
+  owner = "boolean" }
+local PRIVILEGE_OPTS = { name = "string", enabled = "boolean", luid = U32, attributes = U32 }
 
 -- A group entry: "S-1-..." / alias / SID (enabled, mandatory) or a table
 -- {sid=, attributes=} or {sid=, enabled=, deny_only=, owner=}.
 local function group_entry(g)
   if type(g) ~= "table" then return { g, GROUP_DEFAULT } end
+  options.check(g, "token group", GROUP_OPTS, 4)
   if g.attributes then return { g.sid, g.attributes } end
   local attrs = core.SE_GROUP_MANDATORY
   if g.enabled ~= false and not g.deny_only then
@@ -88,6 +88,7 @@ end
 local function privilege_entry(p)
   local name, enabled = p, true
   if type(p) == "table" then
+    options.check(p, "token privilege", PRIVILEGE_OPTS, 4)
     if p.luid then return { p.luid, p.attributes or core.SE_PRIVILEGE_ENABLED } end
     name, enabled = p.name, p.enabled ~= false
   end
@@ -96,14 +97,27 @@ local function privilege_entry(p)
   return { luid, enabled and core.SE_PRIVILEGE_ENABLED or 0 }
 end
 
+local TOKEN_OPTS = {
+  user = "string|sid", user_attributes = U32, groups = "table", privileges = "table",
+  integrity = "string|integer|sid", mandatory_policy = U32,
+  restricted_sids = "table", device_groups = "table", claims = "table",
+  type = options.one_of({ "primary", "impersonation" }),
+  level = options.one_of({ "anonymous", "identification", "impersonation", "delegation" }),
+  owner = "string|sid", primary_group = "string|sid", default_dacl = "string|acl",
+}
+
 --- `ntsec.token{user=, groups={...}, privileges={...}}` -> token.
 -- A group given as a SID string is enabled and mandatory; a privilege given
--- by name ("SeSecurityPrivilege") is enabled. Raises on malformed input.
--- Optional parts (integrity, mandatory_policy, restricted_sids,
--- device_groups, claims, type, level, owner, primary_group, default_dacl):
--- lua/ntsec/token_ext.lua. Source: sd_semantics.md 3.1.
+-- by name ("SeSecurityPrivilege") is enabled. The table is strict: an
+-- unknown key, a wrong type or a value out of range raises naming the key;
+-- a malformed SID or ACL string raises too (a token is built from literals,
+-- a programmer-facing argument: docs/design.md). Optional parts (integrity,
+-- mandatory_policy, restricted_sids, device_groups, claims, type, level,
+-- owner, primary_group, default_dacl): lua/ntsec/token_ext.lua.
+-- Source: sd_semantics.md 3.1.
 function M.token(spec)
-  assert(type(spec) == "table", "ntsec.token expects a table")
+  if type(spec) ~= "table" then error("bad argument #1 to 'token' (table expected, got " .. type(spec) .. ")", 2) end
+  options.check(spec, "token", TOKEN_OPTS)
   local groups, privileges = {}, {}
   for i, g in ipairs(spec.groups or {}) do groups[i] = group_entry(g) end
   for i, p in ipairs(spec.privileges or {}) do privileges[i] = privilege_entry(p) end
@@ -112,32 +126,34 @@ function M.token(spec)
   return token_ext.configure(t, spec, group_entry)
 end
 
---- `ntsec.access_check(sd, token, desired[, mapping])` -> granted, status.
--- `mapping`: "fwpm" (WFP objects), "file" (files, KS; the default) or a
--- {read=, write=, execute=, all=} table. Generic bits in `desired` are mapped
--- first (as a caller of AccessCheck does with MapGenericMask). `status` is
--- STATUS_SUCCESS, STATUS_ACCESS_DENIED or STATUS_PRIVILEGE_NOT_HELD; when the
--- call itself fails (e.g. STATUS_INVALID_SECURITY_DESCR for a descriptor
--- without owner or group) granted is 0 and status is that error.
--- Source: sd_semantics.md 3.2-3.5.
+--- `ntsec.access_check(sd, token, desired[, mapping])` -> granted, status,
+-- or nil, err.
+-- `sd`: a descriptor or SDDL; `mapping`: "fwpm" (WFP objects), "file"
+-- (files, KS; the default) or a {read=, write=, execute=, all=} table.
+-- Generic bits in `desired` are mapped first (as a caller of AccessCheck does
+-- with MapGenericMask). A completed check returns AccessCheck's two
+-- out-parameters: the granted mask and the access status
+-- (STATUS_SUCCESS, STATUS_ACCESS_DENIED or STATUS_PRIVILEGE_NOT_HELD; a
+-- denial is a result, not an error). A failed call (the function's own
+-- status, e.g. STATUS_INVALID_SECURITY_DESCR for a descriptor without owner
+-- or group, or an SDDL string that does not parse) returns nil, err.
+-- Source: sd_semantics.md 3.2-3.5; docs/design.md "Result convention".
+local core_access_check, map_generic, SUCCESS = core.access_check, core.map_generic, core.STATUS_SUCCESS
 function M.access_check(sd, token, desired, mapping)
   mapping = mapping or "file"
-  desired = core.map_generic(desired, mapping)
-  local call, granted, status = core.access_check(sd, token, desired, mapping)
-  if call ~= core.STATUS_SUCCESS then return 0, call end
+  local call, granted, status = core_access_check(sd, token, map_generic(desired, mapping), mapping)
+  if call ~= SUCCESS then
+    if call == nil then return nil, granted end   -- SDDL that does not parse: granted is the error
+    return nil, errors.new(call, "access_check")
+  end
   return granted, status
 end
 
---- `ntsec.type(x)` -> "sid", "acl", "sd", "token", "engine", "session",
--- "closed session", ... or nil when x is not an ntsec object.
-function M.type(x)
-  local mt = getmetatable(x)
-  local name = type(mt) == "table" and rawget(mt, "__name")
-  if type(name) ~= "string" or not name:match("^ntsec%.") then return nil end
-  local kind = name:match("([%w_]+)$")
-  if kind and tostring(x):match("%(closed%)$") then return "closed " .. kind end
-  return kind
-end
+--- `ntsec.type(x)` -> "sid", "acl", "sd", "token", "error", "engine",
+-- "session", "enum", "subscription", "device", "item", "file", "irp", or
+-- "closed <kind>" for a closed handle; nil when x is not an ntsec object.
+-- Answered from the metatables (src/lua/nl_handle.c), never from tostring.
+M.type = core.type
 
 M.explain = require("ntsec.explain").explain
 M.set_security = require("ntsec.merge").set_security

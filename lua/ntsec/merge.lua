@@ -19,23 +19,51 @@
 -- Errors: STATUS_INVALID_OWNER, STATUS_INVALID_PRIMARY_GROUP, STATUS_INVALID_ACL.
 
 local core = require("ntsec.core")
-local errors = require("ntsec.errors")
+local options = require("ntsec.options")
 
 local M = {}
 
-function M.set_security(old, si, mod, options)
-  options = options or {}
-  local sd, _, code = core.set_security(old, si, mod, options.sef or 0, options.mapping, options.token,
-    options.parent, options.is_container)
-  if not sd then return nil, errors.new(code, "set_security") end
-  return sd
+local U32 = options.range(0, 0xFFFFFFFF)
+local MAPPING = "string|table"
+local SET_OPTS = { sef = U32, mapping = MAPPING, token = "token", parent = "string|sd", is_container = "boolean" }
+local NEW_OPTS = { sef = U32, mapping = MAPPING, token = "token", default_owner = "string|sid",
+  default_group = "string|sid", object_types = "table" }
+
+-- Descriptor arguments: an SD, SDDL (parsed; nil, err on failure) or nil.
+local function sds(op, ...)
+  local out = table.pack(...)
+  for i = 1, out.n do
+    if type(out[i]) == "string" then
+      local sd, err = core.sd_from_sddl(out[i])
+      if not sd then
+        err.op = op
+        return nil, err
+      end
+      out[i] = sd
+    end
+  end
+  return out
 end
 
-function M.new_security(parent, creator, is_container, options)
-  options = options or {}
-  local sd, _, code = core.new_security(parent, creator, is_container, options, options.mapping)
-  if not sd then return nil, errors.new(code, "new_security") end
-  return sd
+--- set_security(old, si, mod[, options]) -> new descriptor | nil, err
+-- (see the module comment). old, mod and options.parent accept SDDL.
+-- Strict options: sef, mapping, token, parent, is_container.
+function M.set_security(old, si, mod, opts)
+  opts = options.check(opts, "set_security", SET_OPTS)
+  local d, err = sds("set_security", old, mod, opts.parent)
+  if not d then return nil, err end
+  return core.set_security(d[1], si, d[2], opts.sef or 0, opts.mapping, opts.token, d[3], opts.is_container)
+end
+
+--- new_security(parent, creator, is_container[, options]) -> descriptor |
+-- nil, err (see the module comment). parent and creator accept SDDL.
+-- Strict options: sef, mapping, token, default_owner, default_group,
+-- object_types.
+function M.new_security(parent, creator, is_container, opts)
+  opts = options.check(opts, "new_security", NEW_OPTS)
+  local d, err = sds("new_security", parent, creator)
+  if not d then return nil, err end
+  return core.new_security(d[1], d[2], is_container, opts, opts.mapping)
 end
 
 return M

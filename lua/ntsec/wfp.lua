@@ -6,8 +6,8 @@
 -- This module adds the idiomatic layer: objects for a callout, the callouts
 -- container, the connections container and the ALE-endpoint container, whose
 -- methods return `true` / a value, or `nil, err` (an ntsec.errors object).
--- Calls go through the module table at call time, so a wrapper installed on
--- a field (the audit recorder) sees idiomatic calls too.
+-- The Lua layer extends the binding's method tables (core.wfp.session_methods,
+-- core.wfp.engine_methods); it never edits C metatables.
 
 local core = require("ntsec.core")
 local errors = require("ntsec.errors")
@@ -48,8 +48,27 @@ end
 
 -- SECURITY_INFORMATION and arguments from an option table
 -- {owner=, group=, dacl=, sacl=, protected=, si=}.
+local SET_KEYS = { owner = "string/sid", group = "string/sid", dacl = true, sacl = true,
+                   null_dacl = "boolean", protected = "boolean", si = "number" }
+
+-- Strict option table: unknown keys and wrong types raise naming the key.
+local function check_set_opts(opts)
+  if type(opts) ~= "table" then error("set_security expects an option table", 3) end
+  for k, v in pairs(opts) do
+    local want = SET_KEYS[k]
+    if not want then error(("set_security: unknown option '%s'"):format(tostring(k)), 3) end
+    if want == "boolean" and type(v) ~= "boolean" then
+      error(("set_security: option '%s' must be a boolean, got %s"):format(k, type(v)), 3)
+    elseif want == "number" and (math.type(v) ~= "integer" or v < 0 or v > 0xFFFFFFFF) then
+      error(("set_security: option '%s' must be a 32-bit SECURITY_INFORMATION, got %s"):format(k, tostring(v)), 3)
+    elseif want == "string/sid" and type(v) ~= "string" and type(v) ~= "userdata" then
+      error(("set_security: option '%s' must be a SID or SID string, got %s"):format(k, type(v)), 3)
+    end
+  end
+end
+
 local function set_args(opts)
-  assert(type(opts) == "table", "set_security expects an option table")
+  check_set_opts(opts)
   local si = opts.si or 0
   if opts.owner then si = si | OWNER end
   if opts.group then si = si | GROUP end
@@ -94,94 +113,39 @@ local function new_target(session, kind, label, set_name, get_name, key)
   }, Target)
 end
 
--- Keyed targets pass the key first (nil or the all-zero GUID = the container
--- of that kind); keyless containers do not.
-local function keyed_target(session, kind, key)
-  local set_name = ("Fwpm%sSetSecurityInfoByKey0"):format(kind)
-  local get_name = ("Fwpm%sGetSecurityInfoByKey0"):format(kind)
-  local label = kind:lower()
-  local t = new_target(session, key and label or label .. "s_container",
-    key or (label .. "s container"), set_name, get_name, key)
-  t.set = function(...) return M[set_name](session, key, ...) end
-  t.get = function(si) return M[get_name](session, key, si) end
-  return t
-end
+local session_methods = M.session_methods
 
-local function keyless_target(session, kind, label, set_name, get_name)
-  local t = new_target(session, kind, label, set_name, get_name)
-  t.set = function(...) return M[set_name](session, ...) end
-  t.get = function(si) return M[get_name](session, si) end
-  return t
-end
-
-local session_methods = {}
-
---- session:callout(key) -> the callout with that key (GUID string); nil or
--- the all-zero GUID gives the callouts container (FwpmCalloutSetSecurityInfoByKey0 remarks).
--- Likewise session:provider(key), session:sublayer(key), session:layer(key),
--- session:filter(key) through the Fwpm<Kind>{Set,Get}SecurityInfoByKey0 pair.
-function session_methods.callout(session, key) return keyed_target(session, "Callout", key) end
-function session_methods.provider(session, key) return keyed_target(session, "Provider", key) end
-function session_methods.sublayer(session, key) return keyed_target(session, "SubLayer", key) end
-function session_methods.layer(session, key) return keyed_target(session, "Layer", key) end
-function session_methods.filter(session, key) return keyed_target(session, "Filter", key) end
-
---- session:callouts_container() -> the callouts container.
-function session_methods.callouts_container(session)
-  return keyed_target(session, "Callout", nil)
-end
-
---- session:connections() -> the connections container (FwpmConnection*SecurityInfo0).
-function session_methods.connections(session)
-  return keyless_target(session, "connections_container", "connections container",
-    "FwpmConnectionSetSecurityInfo0", "FwpmConnectionGetSecurityInfo0")
-end
-
---- session:endpoints() -> the ALE endpoint-enumeration container (FwpsAleEndpoint*SecurityInfo0).
-function session_methods.endpoints(session)
-  return keyless_target(session, "endpoints_container", "ALE endpoint container",
-    "FwpsAleEndpointSetSecurityInfo0", "FwpsAleEndpointGetSecurityInfo0")
-end
-
---- session:engine_object() -> the engine root object (FwpmEngine{Set,Get}SecurityInfo0).
-function session_methods.engine_object(session)
-  return keyless_target(session, "engine", "engine", "FwpmEngineSetSecurityInfo0", "FwpmEngineGetSecurityInfo0")
-end
-
--- Adds Lua methods to a C metatable registered under name, whatever form
--- its __index has (methods table or function).
-local function extend(name, methods)
-  local mt = debug.getregistry()[name]
-  if not mt then return end
-  local index = mt.__index
-  if type(index) == "table" then
-    for k, f in pairs(methods) do index[k] = f end
-  else
-    mt.__index = function(u, k)
-      local f = methods[k]
-      if f ~= nil then return f end
-      return index(u, k)
+-- One security target method per kind of the kind table (core.wfp.kinds):
+-- keyed kinds get session:<target>(key) and session:<plural>_container(),
+-- keyless ones session:<target>().
+for _, row in ipairs(core.wfp.kinds) do
+  local api = row.prefix .. row.stem
+  if row.ops.security_by_key then
+    local set_name, get_name = api .. "SetSecurityInfoByKey0", api .. "GetSecurityInfoByKey0"
+    local function keyed_target(session, key)
+      local t = new_target(session, key and row.name or row.plural .. "_container",
+        key or (row.label .. "s container"), set_name, get_name, key)
+      t.set = function(...) return M[set_name](session, key, ...) end
+      t.get = function(si) return M[get_name](session, key, si) end
+      return t
     end
-  end
-end
-
-extend("ntsec.wfp.session", session_methods)
-
--- engine:open{...} -> session, or nil, err (an ntsec.errors object; the C
--- method returns the bare code). The kind follows the requested mode. The C
--- method is kept in the metatable so that reloading this module (busted
--- insulation) never wraps the wrapper.
-do
-  local mt = debug.getregistry()["ntsec.wfp.engine"]
-  local index = mt and mt.__index
-  if type(index) == "table" then
-    local c_open = rawget(mt, "__c_open") or index.open
-    rawset(mt, "__c_open", c_open)
-    index.open = function(engine, opts)
-      local session, code = c_open(engine, opts)
-      if session then return session end
-      local kind = type(opts) == "table" and opts.kernel_mode and "NTSTATUS" or "USER"
-      return nil, errors.new(code, "FwpmEngineOpen0", kind)
+    --- session:<kind>(key) -> the object with that key (GUID string or FWPM_* name); nil
+    -- or the all-zero GUID gives the kind's container (FwpmCalloutSetSecurityInfoByKey0
+    -- remarks). Kinds: callout, provider, sublayer, layer, filter (core.wfp.kinds).
+    session_methods[row.target] = keyed_target
+    --- session:<plural>_container() -> the kind's container (callouts_container, ...).
+    session_methods[row.plural .. "_container"] = function(session) return keyed_target(session, nil) end
+  elseif row.ops.security then
+    local set_name, get_name = api .. "SetSecurityInfo0", api .. "GetSecurityInfo0"
+    --- session:connections() / session:endpoints() / session:engine_object() -> the
+    -- connections container, the ALE endpoint container, the engine root
+    -- (Fwpm{Connection,Engine}/FwpsAleEndpoint {Set,Get}SecurityInfo0).
+    session_methods[row.target] = function(session)
+      local kind = row.name == "engine" and "engine" or row.plural .. "_container"
+      local t = new_target(session, kind, row.label, set_name, get_name)
+      t.set = function(...) return M[set_name](session, ...) end
+      t.get = function(si) return M[get_name](session, si) end
+      return t
     end
   end
 end

@@ -11,6 +11,7 @@ package.path = "./lua/?.lua;./lua/?/init.lua;" .. package.path
 package.cpath = "./" .. (os.getenv("NTSEC_BUILD") or "build") .. "/?.so;" .. package.cpath
 
 local wfp = require("ntsec").wfp
+local rcode = require("spec.support.wfp_result").code
 
 local mode, path = arg[1], arg[2]
 local function key(prefix, i) return ("{%s-0000-4000-8000-%012x}"):format(prefix, i) end
@@ -22,8 +23,8 @@ local function writer(first, progress)
   local i = first
   while true do
     assert(wfp.FwpmTransactionBegin0(session, 0) == 0)
-    assert(session:add_callout { key = key("a0000000", i), name = "A" .. i, flags = PERSISTENT } == 0)
-    assert(session:add_callout { key = key("b0000000", i), name = "B" .. i, flags = PERSISTENT } == 0)
+    assert(session:add_callout { key = key("a0000000", i), name = "A" .. i, flags = PERSISTENT })
+    assert(session:add_callout { key = key("b0000000", i), name = "B" .. i, flags = PERSISTENT })
     assert(wfp.FwpmTransactionCommit0(session) == 0)
     local f = assert(io.open(progress, "a"))
     f:write(i, "\n")
@@ -34,7 +35,7 @@ end
 
 local function holder(signal, ms, k)
   assert(wfp.FwpmTransactionBegin0(session, 0) == 0)
-  assert(session:add_callout { key = k, name = "held", flags = PERSISTENT } == 0)
+  assert(session:add_callout { key = k, name = "held", flags = PERSISTENT })
   assert(io.open(signal, "w")):close()
   local t0 = engine:clock()
   while engine:clock() - t0 < ms do os.execute("sleep 0.02") end
@@ -43,8 +44,8 @@ end
 
 if mode == "writer" then writer(tonumber(arg[3]), arg[4])
 elseif mode == "holder" then holder(arg[3], tonumber(arg[4]), arg[5])
-elseif mode == "has" then os.exit((session:get_callout(arg[3])) == 0 and 0 or 3)
-elseif mode == "add" then assert(session:add_callout { key = arg[3], name = "other process", flags = PERSISTENT } == 0)
-elseif mode == "delete" then assert(session:delete_callout(arg[3]) == 0)
+elseif mode == "has" then os.exit(rcode(session:get_callout(arg[3])) == 0 and 0 or 3)
+elseif mode == "add" then assert(session:add_callout { key = arg[3], name = "other process", flags = PERSISTENT })
+elseif mode == "delete" then assert(session:delete_callout(arg[3]))
 else error("unknown mode " .. tostring(mode)) end
 engine:close()

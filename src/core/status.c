@@ -112,3 +112,149 @@ uint32_t ntsec_hresult_from_nt(NTSTATUS s)
 {
     return s | NT_FACILITY_NT_BIT;
 }
+
+/* ---- semantics of a code: facility, severity, views (docs/errors.md) ---- */
+
+uint32_t ntsec_nt_to_hresult(NTSTATUS s)
+{
+    uint32_t w = ntsec_nt_to_win32(s);
+    if (s == 0) return 0;
+    if ((s & 0xFFFF0000u) == NT_FACILITY_FWP && (w & 0xFFFF0000u) == HR_FACILITY_FWP) return w;
+    return ntsec_hresult_from_nt(s);
+}
+
+ntsec_code_kind ntsec_from_hresult(uint32_t hr, uint32_t *code)
+{
+    uint32_t hi = hr & 0xFFFF0000u;
+    *code = hr;
+    if (hr == 0) return NTSEC_CODE_WIN32;
+    if (hi == HR_FACILITY_WIN32) { *code = hr & 0xFFFFu; return NTSEC_CODE_WIN32; }
+    if (hi == HR_FACILITY_FWP) { *code = NT_FACILITY_FWP | (hr & 0xFFFFu); return NTSEC_CODE_NTSTATUS; }
+    if (hr & NT_FACILITY_NT_BIT) { *code = hr & ~NT_FACILITY_NT_BIT; return NTSEC_CODE_NTSTATUS; }
+    return NTSEC_CODE_HRESULT;
+}
+
+ntsec_code_kind ntsec_code_guess_kind(uint32_t v)
+{
+    uint32_t top = v >> 28;
+    if (v <= 0xFFFFu) return NTSEC_CODE_WIN32;
+    if (top >= 0x8u && top <= 0xBu) return NTSEC_CODE_HRESULT;
+    return NTSEC_CODE_NTSTATUS;
+}
+
+const ntsec_code_info *ntsec_code_find(ntsec_code_kind kind, uint32_t v)
+{
+    const ntsec_code_info *c;
+    if (kind) return ntsec_code_lookup(kind, v);
+    if ((c = ntsec_code_lookup(NTSEC_CODE_NTSTATUS, v))) return c;
+    if ((c = ntsec_code_lookup(NTSEC_CODE_HRESULT, v))) return c;
+    return ntsec_code_lookup(NTSEC_CODE_WIN32, v);
+}
+
+ntsec_code_kind ntsec_code_kind_of(uint32_t v, ntsec_code_kind kind)
+{
+    const ntsec_code_info *c;
+    if (kind == NTSEC_CODE_USER) return v <= 0xFFFFu ? NTSEC_CODE_WIN32 : NTSEC_CODE_HRESULT;
+    if (kind) return kind;
+    c = ntsec_code_find((ntsec_code_kind)0, v);
+    return c ? c->kind : ntsec_code_guess_kind(v);
+}
+
+/* The facility names of status.tsv, by kind and facility number. */
+typedef struct facility_name { ntsec_code_kind kind; uint32_t number; const char *name; } facility_name;
+
+static const facility_name FACILITIES[] = {
+    { NTSEC_CODE_NTSTATUS, 0x0, "NULL" },
+    { NTSEC_CODE_NTSTATUS, 0x2, "RPC_RUNTIME" },
+    { NTSEC_CODE_NTSTATUS, 0x3, "RPC_STUBS" },
+    { NTSEC_CODE_NTSTATUS, 0x7, "NTWIN32" },
+    { NTSEC_CODE_NTSTATUS, 0x22, "FWP_ERROR_CODE" },
+    { NTSEC_CODE_HRESULT, 0x0, "NULL" },
+    { NTSEC_CODE_HRESULT, 0x1, "RPC" },
+    { NTSEC_CODE_HRESULT, 0x7, "WIN32" },
+    { NTSEC_CODE_HRESULT, 0x32, "FWP" },
+};
+
+uint32_t ntsec_code_facility(const ntsec_code_info *c)
+{
+    if (c->kind == NTSEC_CODE_NTSTATUS) return (c->value >> 16) & 0xFFFu;
+    if (c->kind == NTSEC_CODE_HRESULT) return (c->value >> 16) & 0x7FFu;
+    return 7; /* Win32 codes live in FACILITY_WIN32 once wrapped */
+}
+
+const char *ntsec_code_facility_name(const ntsec_code_info *c)
+{
+    size_t i;
+    uint32_t f = ntsec_code_facility(c);
+    if (c->kind == NTSEC_CODE_WIN32) return "WIN32";
+    for (i = 0; i < sizeof FACILITIES / sizeof FACILITIES[0]; i++)
+        if (FACILITIES[i].kind == c->kind && FACILITIES[i].number == f) return FACILITIES[i].name;
+    return "UNKNOWN";
+}
+
+const char *ntsec_code_severity(const ntsec_code_info *c)
+{
+    static const char *const nt[] = { "SUCCESS", "INFORMATIONAL", "WARNING", "ERROR" };
+    if (c->kind == NTSEC_CODE_NTSTATUS) return nt[c->value >> 30];
+    if (c->kind == NTSEC_CODE_HRESULT) return (c->value & 0x80000000u) ? "ERROR" : "SUCCESS";
+    return c->value == 0 ? "SUCCESS" : "ERROR";
+}
+
+int ntsec_code_win32(const ntsec_code_info *c, uint32_t *out)
+{
+    uint32_t v = c->value;
+    if (c->kind == NTSEC_CODE_NTSTATUS) v = ntsec_nt_to_win32(v);
+    else if (c->kind == NTSEC_CODE_HRESULT) {
+        if ((v & 0xFFFF0000u) == HR_FACILITY_WIN32) v &= 0xFFFFu;
+        else if (v != 0 && (v & 0xFFFF0000u) != HR_FACILITY_FWP) return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+uint32_t ntsec_code_hresult(const ntsec_code_info *c)
+{
+    if (c->kind == NTSEC_CODE_NTSTATUS) return ntsec_nt_to_hresult(c->value);
+    if (c->kind == NTSEC_CODE_WIN32) return ntsec_hresult_from_win32(c->value);
+    return c->value;
+}
+
+/* The views of an HRESULT: its NTSTATUS and Win32 readings, when any. */
+static void hresult_views(uint32_t v, ntsec_code_views *o)
+{
+    uint32_t code;
+    ntsec_code_kind k = ntsec_from_hresult(v, &code);
+    o->hresult = v;
+    if (k == NTSEC_CODE_NTSTATUS) {
+        o->has_ntstatus = o->has_win32 = 1;
+        o->ntstatus = code;
+        o->win32 = (v & 0xFFFF0000u) == HR_FACILITY_FWP ? v : ntsec_nt_to_win32(code);
+    } else if (k == NTSEC_CODE_WIN32) {
+        o->has_win32 = 1;
+        o->win32 = code;
+    }
+}
+
+void ntsec_code_describe(uint32_t v, ntsec_code_kind kind, ntsec_code_views *o)
+{
+    static const char *const unknown[] = { "UNKNOWN_STATUS", "UNKNOWN_ERROR", "UNKNOWN_HRESULT" };
+    const ntsec_code_info *c;
+    memset(o, 0, sizeof *o);
+    o->code = v;
+    o->kind = ntsec_code_kind_of(v, kind);
+    c = ntsec_code_lookup(o->kind, v);
+    o->name = c ? c->name : unknown[o->kind - 1];
+    o->message = c ? c->message : "no catalogue entry for this code";
+    if (o->kind == NTSEC_CODE_NTSTATUS) {
+        o->has_ntstatus = o->has_win32 = 1;
+        o->ntstatus = v;
+        o->win32 = ntsec_nt_to_win32(v);
+        o->hresult = ntsec_nt_to_hresult(v);
+    } else if (o->kind == NTSEC_CODE_WIN32) {
+        o->has_win32 = 1;
+        o->win32 = v;
+        o->hresult = ntsec_hresult_from_win32(v);
+    } else {
+        hresult_views(v, o);
+    }
+}

@@ -15,7 +15,11 @@
 typedef enum ntsec_code_kind {
     NTSEC_CODE_NTSTATUS = 1,
     NTSEC_CODE_WIN32 = 2,
-    NTSEC_CODE_HRESULT = 3
+    NTSEC_CODE_HRESULT = 3,
+    /* Not a catalogue space: a user-mode DWORD as a WFP user-mode session
+    ** returns it, a Win32 code (<= 0xFFFF) or an HRESULT such as FWP_E_*
+    ** (wfp_ks_errors.md 1.4). ntsec_code_kind_of resolves it. */
+    NTSEC_CODE_USER = 4
 } ntsec_code_kind;
 
 typedef struct ntsec_code_info {
@@ -45,5 +49,50 @@ uint32_t ntsec_nt_to_win32(NTSTATUS s);
 /* HRESULT_FROM_WIN32 and HRESULT_FROM_NT (5.1). */
 uint32_t ntsec_hresult_from_win32(uint32_t w);
 uint32_t ntsec_hresult_from_nt(NTSTATUS s);
+
+/* The HRESULT view of an NTSTATUS (docs/errors.md): success -> S_OK, a
+** STATUS_FWP_* with an FWP_E_* twin -> the twin, else HRESULT_FROM_NT. */
+uint32_t ntsec_nt_to_hresult(NTSTATUS s);
+
+/* Inverse of the HRESULT views: FACILITY_WIN32 -> the Win32 code (kind
+** WIN32); FACILITY_FWP -> the STATUS_FWP_* twin; the NT bit set -> the
+** NTSTATUS; 0 -> 0 as WIN32 (ERROR_SUCCESS); any other HRESULT unchanged
+** (kind HRESULT). The code goes to *code; returns its kind. */
+ntsec_code_kind ntsec_from_hresult(uint32_t hr, uint32_t *code);
+
+/* Kind of a bare number that is not in the catalogue: <= 0xFFFF WIN32,
+** top nibble 8..B HRESULT, else NTSTATUS (docs/errors.md). */
+ntsec_code_kind ntsec_code_guess_kind(uint32_t v);
+/* Kind of v: kind when it is a catalogue space; USER -> WIN32 (<= 0xFFFF)
+** or HRESULT; 0 -> the catalogue's (NTSTATUS, HRESULT, WIN32 preferred in
+** that order), else guessed. */
+ntsec_code_kind ntsec_code_kind_of(uint32_t v, ntsec_code_kind kind);
+/* Catalogue entry of v in kind, or (kind 0) as NTSTATUS, HRESULT, WIN32. */
+const ntsec_code_info *ntsec_code_find(ntsec_code_kind kind, uint32_t v);
+
+/* Facility number, facility name (status.tsv's names; "WIN32" for Win32
+** codes), severity name ("SUCCESS", "INFORMATIONAL", "WARNING", "ERROR") of
+** an entry. */
+uint32_t ntsec_code_facility(const ntsec_code_info *c);
+const char *ntsec_code_facility_name(const ntsec_code_info *c);
+const char *ntsec_code_severity(const ntsec_code_info *c);
+/* The Win32 value a user-mode caller sees for an entry: 1 with *out set, or
+** 0 when an HRESULT has no Win32 reading (RPC_E_*, ...). */
+int ntsec_code_win32(const ntsec_code_info *c, uint32_t *out);
+/* The HRESULT view of an entry. */
+uint32_t ntsec_code_hresult(const ntsec_code_info *c);
+
+/* Everything an error object shows about a code (docs/errors.md "Error
+** objects"): its kind, catalogue name and message (UNKNOWN_STATUS,
+** UNKNOWN_ERROR or UNKNOWN_HRESULT for codes not in the catalogue) and its
+** NTSTATUS, Win32 and HRESULT views (has_* cleared where there is none). */
+typedef struct ntsec_code_views {
+    ntsec_code_kind kind;
+    uint32_t code;
+    const char *name, *message;
+    int has_ntstatus, has_win32;
+    uint32_t ntstatus, win32, hresult;
+} ntsec_code_views;
+void ntsec_code_describe(uint32_t v, ntsec_code_kind kind, ntsec_code_views *out);
 
 #endif

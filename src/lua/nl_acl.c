@@ -19,10 +19,25 @@ void nl_push_acl(lua_State *L, const uint8_t *acl, size_t len)
     luaL_setmetatable(L, NL_ACL);
 }
 
+/* ACL userdata or string (sacl: the SACL form) at idx; raises otherwise. */
+static const uint8_t *check_acl_arg(lua_State *L, int idx, int sacl)
+{
+    const uint8_t *acl;
+    if (lua_isnoneornil(L, idx)) return NULL;
+    if (lua_type(L, idx) != LUA_TSTRING) return ((nl_acl *)luaL_checkudata(L, idx, NL_ACL))->b;
+    acl = nl_to_acl(L, idx, sacl, "acl");
+    if (!acl) luaL_argerror(L, idx, nl_error_text(L, -1));
+    return acl;
+}
+
 const uint8_t *nl_opt_acl(lua_State *L, int idx)
 {
-    if (lua_isnoneornil(L, idx)) return NULL;
-    return ((nl_acl *)luaL_checkudata(L, idx, NL_ACL))->b;
+    return check_acl_arg(L, idx, 0);
+}
+
+const uint8_t *nl_opt_sacl(lua_State *L, int idx)
+{
+    return check_acl_arg(L, idx, 1);
 }
 
 static nl_acl *check_acl(lua_State *L, int idx) { return (nl_acl *)luaL_checkudata(L, idx, NL_ACL); }
@@ -33,7 +48,7 @@ static int m_acl_from_bytes(lua_State *L)
     size_t len;
     const uint8_t *b = (const uint8_t *)luaL_checklstring(L, 1, &len);
     if (len < 8 || !ntsec_acl_valid(b, len) || ntsec_acl_size(b) != len)
-        return nl_fail(L, "acl_from_bytes", STATUS_INVALID_ACL);
+        return nl_fail_nt(L, "acl_from_bytes", STATUS_INVALID_ACL);
     nl_push_acl(L, b, len);
     return 1;
 }
@@ -129,13 +144,13 @@ static int acl_sddl(lua_State *L)
     ntsec_buf b;
     NTSTATUS st;
     nl_opt_sid_ctx(L, 2, &ctx, store);
-    if ((st = ntsec_sd_build(&parts, &sd)) != STATUS_SUCCESS) return nl_fail(L, "acl:sddl", st);
+    if ((st = ntsec_sd_build(&parts, &sd)) != STATUS_SUCCESS) return nl_fail_nt(L, "acl:sddl", st);
     ntsec_buf_init(&b);
     st = ntsec_sddl_format(sd, DACL_SECURITY_INFORMATION, &ctx, &b);
     ntsec_sd_unref(sd);
     if (st != STATUS_SUCCESS || b.len < 2) {
         ntsec_buf_free(&b);
-        return nl_fail(L, "acl:sddl", st ? st : STATUS_INVALID_ACL);
+        return nl_fail_nt(L, "acl:sddl", st ? st : STATUS_INVALID_ACL);
     }
     lua_pushlstring(L, (const char *)b.data + 2, b.len - 2);
     ntsec_buf_free(&b);
@@ -150,6 +165,7 @@ void nl_open_acl(lua_State *L)
                                     {"__eq", acl_eq}, {"__tostring", acl_sddl}, {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"acl_from_bytes", m_acl_from_bytes}, {NULL, NULL}};
     luaL_newmetatable(L, NL_ACL);
+    nl_register_type(L, -1, "acl");
     luaL_setfuncs(L, meta, 0);
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "methods");

@@ -168,14 +168,6 @@ static const char *aux_condition_name(int c)
     }
 }
 
-static void aux_push_sid_text(lua_State *L, const uint8_t *sid)
-{
-    ntsec_buf b;
-    ntsec_buf_init(&b);
-    ntsec_sid_format(&b, sid);
-    lua_pushlstring(L, (const char *)b.data, b.len);
-    ntsec_buf_free(&b);
-}
 
 /* One trace event as a table. */
 static void aux_push_event(lua_State *L, const ntsec_trace_event *e)
@@ -205,7 +197,7 @@ static void aux_push_event(lua_State *L, const ntsec_trace_event *e)
         aux_set_int(L, "ace_flags", e->ace[1]);
     }
     if (e->sid) {
-        aux_push_sid_text(L, e->sid);
+        nl_push_sid_text(L, e->sid);
         lua_setfield(L, -2, "sid");
     }
     if (e->kind == NTSEC_TRACE_PRIVILEGE) {
@@ -235,7 +227,7 @@ static int m_explain(lua_State *L)
     a = lua_newuserdatauv(L, sizeof *a, 0);     /* scratch, too big for the C stack */
     nl_check_mapping(L, 4, &m);
     aux_opts_read(L, 5, a);
-    if (ntsec_explain(sd, t, desired, &m, &a->o, &e) != STATUS_SUCCESS) return nl_fail(L, "explain", STATUS_NO_MEMORY);
+    if (ntsec_explain(sd, t, desired, &m, &a->o, &e) != STATUS_SUCCESS) return nl_fail_nt(L, "explain", STATUS_NO_MEMORY);
     lua_createtable(L, 0, 6);
     nl_push_code(L, e.call_status);
     lua_setfield(L, -2, "call_status");
@@ -297,6 +289,4 @@ void nl_open_explain(lua_State *L)
         {NULL, 0}};
     luaL_setfuncs(L, funcs, 0);
     nl_set_consts(L, consts);
-    nl_open_token_ext(L);
-    nl_open_merge(L);
 }

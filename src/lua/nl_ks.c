@@ -18,69 +18,63 @@
 #include "nl_ks.h"
 #include "status.h"
 
+/* ---- handle classes (nl.h handle header) ---- */
+
+static void describe_device(lua_State *L, nl_handle *h, int idx)
+{
+    lua_pushfstring(L, "%d items", (int)((ud_device *)h)->dev->create_items.count);
+}
+
+static void describe_item(lua_State *L, nl_handle *h, int idx)
+{
+    char buf[11];
+    const ntsec_ks_create_item *item = ((ud_item *)h)->item;
+    lua_pushfstring(L, "\"%s\", flags %s%s", item->object_class, nlk_hex32(buf, item->flags),
+                    item->security_descriptor ? ", sd" : "");
+}
+
+static void describe_file(lua_State *L, nl_handle *h, int idx)
+{
+    char buf[11];
+    const ntsec_ks_file *file = ((ud_file *)h)->file;
+    lua_pushfstring(L, "access %s%s", nlk_hex32(buf, file->granted_access),
+                    file->fs_context ? "" : ", no header");
+}
+
+const nl_handle_class nlk_device_class = {NL_KS_DEVICE, "device", describe_device};
+const nl_handle_class nlk_item_class = {NL_KS_ITEM, "item", describe_item};
+const nl_handle_class nlk_file_class = {NL_KS_FILE, "file", describe_file};
+
 /* ---- accessors ---- */
 
 ud_device *nlk_check_device(lua_State *L, int i)
 {
-    return (ud_device *)luaL_checkudata(L, i, NL_KS_DEVICE);
+    return (ud_device *)nl_handle_check(L, i, &nlk_device_class);
 }
 
 ntsec_ks_device *nlk_open_device(lua_State *L, int i)
 {
-    ud_device *u = nlk_check_device(L, i);
-    if (!u->dev) luaL_error(L, "attempt to use a closed " NL_KS_DEVICE);
-    return u->dev;
-}
-
-/* 1 when the device in user value 1 of the child at i is open. */
-static int parent_open(lua_State *L, int i)
-{
-    int open;
-    lua_getiuservalue(L, i, UV_DEVICE);
-    open = ((ud_device *)lua_touserdata(L, -1))->dev != NULL;
-    lua_pop(L, 1);
-    return open;
+    return ((ud_device *)nl_handle_open(L, i, &nlk_device_class))->dev;
 }
 
 static ntsec_ks_create_item *open_item(lua_State *L, int i)
 {
-    ud_item *u = (ud_item *)luaL_checkudata(L, i, NL_KS_ITEM);
-    if (!parent_open(L, i)) luaL_error(L, "attempt to use a closed " NL_KS_ITEM);
-    return u->item;
-}
-
-static ud_file *check_file(lua_State *L, int i)
-{
-    return (ud_file *)luaL_checkudata(L, i, NL_KS_FILE);
+    return ((ud_item *)nl_handle_open(L, i, &nlk_item_class))->item;
 }
 
 ntsec_ks_file *nlk_open_file(lua_State *L, int i)
 {
-    ud_file *u = check_file(L, i);
-    if (!u->file) luaL_error(L, "attempt to use a closed " NL_KS_FILE);
-    return u->file;
+    return ((ud_file *)nl_handle_open(L, i, &nlk_file_class))->file;
 }
 
 ud_irp *nlk_check_irp(lua_State *L, int i)
 {
-    return (ud_irp *)luaL_checkudata(L, i, NL_KS_IRP);
+    return (ud_irp *)nl_handle_check(L, i, &nlk_irp_class);
 }
 
 ntsec_ks_irp *nlk_open_irp(lua_State *L, int i)
 {
-    ud_irp *u = nlk_check_irp(L, i);
-    if (!u->irp) luaL_error(L, "attempt to use a closed " NL_KS_IRP);
-    return u->irp;
-}
-
-/* Push methods[k] of the userdata at 1; 1 when it is a method. Methods are
-** found on closed objects too, so close() stays callable. */
-int nlk_push_method(lua_State *L, const char *k)
-{
-    luaL_getmetafield(L, 1, "methods");
-    if (lua_getfield(L, -1, k) != LUA_TNIL) return 1;
-    lua_pop(L, 2);
-    return 0;
+    return ((ud_irp *)nl_handle_open(L, i, &nlk_irp_class))->irp;
 }
 
 /* ---- children bookkeeping ---- */
@@ -111,76 +105,58 @@ static void push_item(lua_State *L, int dev_idx, const ntsec_ks_create_item *ite
     lua_remove(L, -2);
 }
 
-static void release_file(ud_file *u)
+static void close_file(lua_State *L, nl_handle *h, int idx)
 {
+    ud_file *u = (ud_file *)h;
     ntsec_ks_file_free(u->file);
     u->file = NULL;
 }
 
-void nlk_release_irp(ud_irp *u)
+/* An item lives as long as its device: closing marks it closed. */
+static void close_item(lua_State *L, nl_handle *h, int idx)
 {
-    ntsec_ks_irp_free(u->irp);
-    u->irp = NULL;
+    ((ud_item *)h)->item = NULL;
 }
 
-/* Close every file and irp of the device at dev_idx. */
-static void close_children(lua_State *L, int dev_idx)
+/* Close every handle stored as a key (keys) or value of the user value uv
+** of the device at dev_idx. */
+static void close_all(lua_State *L, int dev_idx, int uv, int keys)
 {
-    lua_getiuservalue(L, dev_idx, UV_CHILDREN);
+    lua_getiuservalue(L, dev_idx, uv);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
-        void *p;
+        nl_handle_close(L, keys ? -2 : -1);
         lua_pop(L, 1);
-        if ((p = luaL_testudata(L, -1, NL_KS_IRP)) != NULL) nlk_release_irp((ud_irp *)p);
-        else if ((p = luaL_testudata(L, -1, NL_KS_FILE)) != NULL) release_file((ud_file *)p);
     }
     lua_pop(L, 1);
 }
 
-/* ---- option tables ---- */
-
-/* Field of the table at t as an optional string, its length in *len. */
-static const char *opt_field_string(lua_State *L, int t, const char *k, size_t *len)
+/* Closes the device's files and irps, and its items, before itself. */
+static void close_device(lua_State *L, nl_handle *h, int idx)
 {
-    const char *s;
-    lua_getfield(L, t, k);
-    s = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, len);
-    if (lua_isnil(L, -1)) *len = 0;
-    lua_pop(L, 1);   /* the string stays reachable from the table */
-    return s;
-}
-
-lua_Integer nlk_opt_field_integer(lua_State *L, int t, const char *k, lua_Integer def)
-{
-    lua_Integer v;
-    lua_getfield(L, t, k);
-    v = luaL_optinteger(L, -1, def);
-    lua_pop(L, 1);
-    return v;
-}
-
-ntsec_sd *nlk_opt_field_sd(lua_State *L, int t, const char *k)
-{
-    ntsec_sd *sd;
-    lua_getfield(L, t, k);
-    sd = nl_opt_sd(L, -1);
-    lua_pop(L, 1);   /* the userdata stays reachable from the table */
-    return sd;
+    ud_device *u = (ud_device *)h;
+    close_all(L, idx, UV_CHILDREN, 1);
+    close_all(L, idx, UV_ITEMS, 0);
+    ntsec_ks_device_free(u->dev);
+    u->dev = NULL;
 }
 
 /* ---- device ---- */
 
 /* Device security from an options table at t (or none): {sd=, characteristics=}. */
-static void apply_device_options(lua_State *L, int t, ntsec_ks_device *dev)
+static int apply_device_options(lua_State *L, int t, ntsec_ks_device *dev)
 {
-    ntsec_sd *sd;
+    static const char *const keys[] = {"sd", "characteristics", NULL};
+    ntsec_sd *sd = NULL;
     lua_Integer ch;
-    if (lua_isnoneornil(L, t)) return;
-    luaL_checktype(L, t, LUA_TTABLE);
-    sd = nlk_opt_field_sd(L, t, "sd");
-    ch = nlk_opt_field_integer(L, t, "characteristics", 0);
-    luaL_argcheck(L, ch >= 0 && ch <= 0xFFFFFFFF, t, "characteristics out of range");
+    if (lua_isnoneornil(L, t)) return 1;
+    nl_check_keys(L, t, "ks.device", keys);
+    ch = nl_field_int(L, t, "ks.device", "characteristics", 0, 0xFFFFFFFF, 0);
+    if (nl_field_typed(L, t, "ks.device", "sd", (1u << LUA_TSTRING) | (1u << LUA_TUSERDATA)) != LUA_TNIL &&
+        !(sd = nl_to_sd(L, -1, "ks.device")))
+        return 0;
     ntsec_ks_device_set_security(dev, sd, (uint32_t)ch);
+    return 1;
 }
 
 /* ks.device([{sd=, characteristics=}]) -> device */
@@ -188,9 +164,8 @@ static int m_device(lua_State *L)
 {
     ud_device *u;
     lua_settop(L, 1);   /* 1: options or nil; 2: the device */
-    u = (ud_device *)lua_newuserdatauv(L, sizeof *u, 2);
+    u = (ud_device *)nl_handle_new(L, sizeof *u, 2, &nlk_device_class);
     u->dev = NULL;
-    luaL_setmetatable(L, NL_KS_DEVICE);
     lua_newtable(L);
     lua_createtable(L, 0, 1);
     lua_pushliteral(L, "k");
@@ -201,34 +176,12 @@ static int m_device(lua_State *L)
     lua_setiuservalue(L, -2, UV_ITEMS);
     u->dev = ntsec_ks_device_new();
     if (!u->dev) return luaL_error(L, "ks.device: out of memory");
-    apply_device_options(L, 1, u->dev);
-    return 1;
-}
-
-/* device:close() -> true. Closes the device's files and irps first. */
-static int device_close(lua_State *L)
-{
-    ud_device *u = nlk_check_device(L, 1);
-    if (u->dev) {
-        close_children(L, 1);
-        ntsec_ks_device_free(u->dev);
-        u->dev = NULL;
+    u->h.close = close_device;
+    if (!apply_device_options(L, 1, u->dev)) {
+        nl_handle_close(L, 2);
+        return nl_fail_top(L);
     }
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int device_gc(lua_State *L)
-{
-    device_close(L);
-    return 0;
-}
-
-static int device_tostring(lua_State *L)
-{
-    ud_device *u = nlk_check_device(L, 1);
-    if (!u->dev) lua_pushliteral(L, NL_KS_DEVICE " (closed)");
-    else lua_pushfstring(L, NL_KS_DEVICE " (%p, %d items)", (void *)u->dev, (int)u->dev->create_items.count);
+    lua_settop(L, 2);
     return 1;
 }
 
@@ -244,18 +197,24 @@ static int push_new_item(lua_State *L, int dev_idx, int t, ntsec_ks_create_item 
     ntsec_sd *sd;
     uint32_t flags;
     NTSTATUS st;
-    luaL_checktype(L, t, LUA_TTABLE);
-    name = opt_field_string(L, t, "name", &len);
-    sd = nlk_opt_field_sd(L, t, "sd");
-    flags = (uint32_t)nlk_opt_field_integer(L, t, "flags", 0);
+    static const char *const keys[] = {"name", "sd", "flags", NULL};
+    const char *what = parent ? "add_child" : "add_create_item";
+    nl_check_keys(L, t, what, keys);
+    name = nl_field_str(L, t, what, "name", &len);
+    if (!name) name = "";
+    flags = (uint32_t)nl_field_int(L, t, what, "flags", 0, 0xFFFFFFFF, 0);
+    sd = NULL;
+    if (nl_field_typed(L, t, what, "sd", (1u << LUA_TSTRING) | (1u << LUA_TUSERDATA)) != LUA_TNIL &&
+        !(sd = nl_to_sd(L, -1, what)))
+        return nl_fail_top(L);
     lua_getiuservalue(L, dev_idx, UV_ITEMS);
-    ((ud_item *)lua_newuserdatauv(L, sizeof(ud_item), 1))->item = NULL;
-    luaL_setmetatable(L, NL_KS_ITEM);
+    ((ud_item *)nl_handle_new(L, sizeof(ud_item), 1, &nlk_item_class))->item = NULL;
     nlk_adopt(L, dev_idx, 0);
     st = parent ? ntsec_ks_create_item_add_child(parent, name, len, sd, flags, &item)
                 : ntsec_ks_device_add_create_item(dev, name, len, sd, flags, &item);
-    if (st != STATUS_SUCCESS) return nl_fail(L, parent ? "add_child" : "add_create_item", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, parent ? "add_child" : "add_create_item", st);
     ((ud_item *)lua_touserdata(L, -1))->item = item;
+    ((ud_item *)lua_touserdata(L, -1))->h.close = close_item;
     lua_pushvalue(L, -1);
     lua_rawsetp(L, -3, item);
     return 1;
@@ -267,16 +226,18 @@ static int device_add_create_item(lua_State *L)
     return push_new_item(L, 1, 2, NULL);
 }
 
-/* device:set_security(sd|nil[, characteristics]) -> device (the device
-** object's descriptor and Characteristics, e.g. FILE_DEVICE_SECURE_OPEN) */
+/* device:set_security(sd|nil[, characteristics]) -> true | nil, err (the
+** device object's descriptor, an SD or SDDL, and Characteristics, e.g.
+** FILE_DEVICE_SECURE_OPEN) */
 static int device_set_security(lua_State *L)
 {
     ntsec_ks_device *dev = nlk_open_device(L, 1);
-    ntsec_sd *sd = nl_opt_sd(L, 2);
+    ntsec_sd *sd = NULL;
     lua_Integer ch = luaL_optinteger(L, 3, 0);
     luaL_argcheck(L, ch >= 0 && ch <= 0xFFFFFFFF, 3, "characteristics out of range");
+    if (!lua_isnoneornil(L, 2) && !(sd = nl_to_sd(L, 2, "set_security"))) return nl_fail_top(L);
     ntsec_ks_device_set_security(dev, sd, (uint32_t)ch);
-    lua_settop(L, 1);
+    lua_pushboolean(L, 1);
     return 1;
 }
 
@@ -304,7 +265,7 @@ static int device_index(lua_State *L)
 {
     const char *k = luaL_checkstring(L, 2);
     ntsec_ks_device *dev;
-    if (nlk_push_method(L, k)) return 1;
+    if (nl_handle_push_method(L, 1, k)) return 1;
     dev = nlk_open_device(L, 1);
     if (!strcmp(k, "sd") && dev->security_descriptor)
         nl_push_sd(L, ntsec_sd_ref(dev->security_descriptor));
@@ -316,9 +277,8 @@ static int device_index(lua_State *L)
 /* New closed file userdata, child of the device at dev_idx. */
 static ud_file *new_file(lua_State *L, int dev_idx)
 {
-    ud_file *u = (ud_file *)lua_newuserdatauv(L, sizeof *u, 1);
+    ud_file *u = (ud_file *)nl_handle_new(L, sizeof *u, 1, &nlk_file_class);
     u->file = NULL;
-    luaL_setmetatable(L, NL_KS_FILE);
     nlk_adopt(L, dev_idx, 1);
     return u;
 }
@@ -333,7 +293,8 @@ static int device_create(lua_State *L)
     ACCESS_MASK desired = (ACCESS_MASK)luaL_optinteger(L, 4, NTSEC_KS_DEFAULT_DESIRED_ACCESS);
     ud_file *u = new_file(L, 1);
     NTSTATUS st = ntsec_ks_create(dev, name, len, token, desired, &u->file);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "create", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "create", st);
+    u->h.close = close_file;
     return 1;
 }
 
@@ -344,18 +305,20 @@ static int device_file_object(lua_State *L)
     ACCESS_MASK granted = (ACCESS_MASK)luaL_optinteger(L, 2, FILE_ALL_ACCESS);
     ud_file *u = new_file(L, 1);
     NTSTATUS st = ntsec_ks_file_new(dev, granted, &u->file);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "file_object", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "file_object", st);
+    u->h.close = close_file;
     return 1;
 }
 
-/* device:fail_pool_allocations(n): fault injection, see ks_device.h. */
+/* device:fail_pool_allocations(n) -> true: fault injection, see ks_device.h. */
 static int device_fail_pool_allocations(lua_State *L)
 {
     ntsec_ks_device *dev = nlk_open_device(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
     luaL_argcheck(L, n >= 0 && n <= 0xFFFF, 2, "count out of range");
     ntsec_ks_device_fail_pool_allocations(dev, (unsigned)n);
-    return 0;
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* ---- item ---- */
@@ -374,7 +337,7 @@ static int item_index(lua_State *L)
 {
     const char *k = luaL_checkstring(L, 2);
     ntsec_ks_create_item *item;
-    if (nlk_push_method(L, k)) return 1;
+    if (nl_handle_push_method(L, 1, k)) return 1;
     item = open_item(L, 1);
     if (!strcmp(k, "flags")) lua_pushinteger(L, item->flags);
     else if (!strcmp(k, "name")) lua_pushlstring(L, item->object_class, item->object_class_len);
@@ -391,48 +354,15 @@ static int item_index(lua_State *L)
     return 1;
 }
 
-/* "0x%08X" of v in buf (lua_pushfstring has no %x). */
+/* ---- file ---- */
+
+/* "0x%08X" of v in buf (lua_pushfstring has no %X). */
 const char *nlk_hex32(char buf[11], uint32_t v)
 {
     snprintf(buf, 11, "0x%08X", (unsigned)v);
     return buf;
 }
 
-static int item_tostring(lua_State *L)
-{
-    char buf[11];
-    ud_item *u = (ud_item *)luaL_checkudata(L, 1, NL_KS_ITEM);
-    if (!u->item || !parent_open(L, 1)) lua_pushliteral(L, NL_KS_ITEM " (closed)");
-    else lua_pushfstring(L, NL_KS_ITEM " \"%s\" (flags %s%s)", u->item->object_class,
-                         nlk_hex32(buf, u->item->flags), u->item->security_descriptor ? ", sd" : "");
-    return 1;
-}
-
-/* ---- file ---- */
-
-static int file_close(lua_State *L)
-{
-    release_file(check_file(L, 1));
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int file_gc(lua_State *L)
-{
-    release_file(check_file(L, 1));
-    return 0;
-}
-
-static int file_tostring(lua_State *L)
-{
-    char buf[11];
-    ud_file *u = check_file(L, 1);
-    if (!u->file) lua_pushliteral(L, NL_KS_FILE " (closed)");
-    else lua_pushfstring(L, NL_KS_FILE " (%p, access %s%s)", (void *)u->file,
-                         nlk_hex32(buf, u->file->granted_access),
-                         u->file->fs_context ? "" : ", no header");
-    return 1;
-}
 
 /* Dispatch table argument: nil = default, or {set_security=bool,
 ** query_security=bool} where a false/absent slot is NULL. */
@@ -483,24 +413,44 @@ static size_t opt_item_array(lua_State *L, int i, int file_idx, ntsec_ks_create_
     return (size_t)n;
 }
 
-/* file:allocate_header([item[, table[, children]]]) -> NTSTATUS
-** (KsAllocateObjectHeader; children = the ItemsList, an array of items) */
-static int file_allocate_header(lua_State *L)
+/* KsAllocateObjectHeader for the file at 1 with (item, table, children)
+** at 2..4; children = the ItemsList, an array of items. */
+static NTSTATUS allocate_header(lua_State *L)
 {
     ntsec_ks_file *file = nlk_open_file(L, 1);
     ntsec_ks_create_item *item = opt_own_item(L, 2, 1);
     ntsec_ks_create_item **children;
     size_t n = opt_item_array(L, 4, 1, &children);
     ntsec_ks_dispatch_table t;
-    nl_push_code(L, ntsec_ks_file_attach_header(file, item, check_table(L, 3, &t), children, n));
+    return ntsec_ks_file_attach_header(file, item, check_table(L, 3, &t), children, n);
+}
+
+/* ks.KsAllocateObjectHeader(file, item|nil, table|nil, children|nil) -> NTSTATUS */
+static int m_allocate_header(lua_State *L)
+{
+    nl_push_code(L, allocate_header(L));
     return 1;
 }
 
-/* file:free_header() (KsFreeObjectHeader; FsContext becomes NULL) */
-static int file_free_header(lua_State *L)
+/* file:allocate_header([item[, table[, children]]]) -> true | nil, err */
+static int file_allocate_header(lua_State *L)
+{
+    return nl_result_nt(L, "allocate_header", allocate_header(L), 0);
+}
+
+/* ks.KsFreeObjectHeader(file): VOID, as in Windows (FsContext becomes NULL) */
+static int m_free_header(lua_State *L)
 {
     ntsec_ks_file_detach_header(nlk_open_file(L, 1));
     return 0;
+}
+
+/* file:free_header() -> true */
+static int file_free_header(lua_State *L)
+{
+    m_free_header(L);
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* The optional leading token of ([token, ]si, ...): *token (NULL = kernel
@@ -512,46 +462,101 @@ static int token_then_si(lua_State *L, const ntsec_token **token)
     return a;
 }
 
-/* file:set_security([token, ]si, sd) -> NTSTATUS (NtSetSecurityObject);
-** token nil = kernel caller; sd is an SD userdata or self-relative bytes. */
+/* A SECURITY_INFORMATION / 32-bit argument. */
+static uint32_t check_u32(lua_State *L, int i)
+{
+    lua_Integer v = luaL_checkinteger(L, i);
+    luaL_argcheck(L, v >= 0 && v <= 0xFFFFFFFF, i, "32-bit value expected");
+    return (uint32_t)v;
+}
+
+/* file:set_security([token, ]si, sd) -> true | nil, err (NtSetSecurityObject
+** through the I/O manager's handle check; token nil = kernel caller; sd an
+** SD or SDDL, a parse failure is nil, err). */
 static int file_set_security(lua_State *L)
 {
     ntsec_ks_file *file = nlk_open_file(L, 1);
     const ntsec_token *token;
     int a = token_then_si(L, &token);
-    SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
+    SECURITY_INFORMATION si = check_u32(L, a);
+    ntsec_sd *sd = nl_to_sd(L, a + 1, "set_security");
+    if (!sd) return nl_fail_top(L);
+    return nl_result_nt(L, "set_security", ntsec_ks_io_set_security(file, token, si, sd), 0);
+}
+
+/* ks.NtSetSecurityObject(file, token|nil, si, sd|bytes) -> NTSTATUS: the
+** faithful call; a string is the self-relative descriptor buffer (captured
+** and validated after the handle check, 4.6 capture row). */
+static int m_nt_set_security(lua_State *L)
+{
+    ntsec_ks_file *file = nlk_open_file(L, 1);
+    const ntsec_token *token = lua_isnil(L, 2) ? NULL : nl_check_token(L, 2);
+    SECURITY_INFORMATION si = check_u32(L, 3);
     NTSTATUS st;
-    if (lua_type(L, a + 1) == LUA_TSTRING) {
+    if (lua_type(L, 4) == LUA_TSTRING) {
         size_t len;
-        const char *b = lua_tolstring(L, a + 1, &len);
+        const char *b = lua_tolstring(L, 4, &len);
         st = ntsec_ks_io_set_security_bytes(file, token, si, (const uint8_t *)b, len);
     } else {
-        st = ntsec_ks_io_set_security(file, token, si, nl_check_sd(L, a + 1));
+        st = ntsec_ks_io_set_security(file, token, si, nl_check_sd(L, 4));
     }
     nl_push_code(L, st);
     return 1;
 }
 
-/* file:query_security([token, ]si[, length]) -> NTSTATUS, bytes|nil, needed
-** (NtQuerySecurityObject; length defaults to 4096 bytes). */
+/* NtQuerySecurityObject of file at 1 into a buffer of length bytes: returns
+** the status; on success the bytes are pushed, else nothing; *needed set. */
+static NTSTATUS query_into(lua_State *L, ntsec_ks_file *file, const ntsec_token *token,
+                           SECURITY_INFORMATION si, lua_Integer length, uint32_t *needed)
+{
+    uint8_t *buf;
+    NTSTATUS st;
+    luaL_argcheck(L, length >= 0 && length <= 0x100000, 4, "length out of range");
+    buf = (uint8_t *)lua_newuserdatauv(L, (size_t)length + 1, 0);
+    st = ntsec_ks_io_query_security(file, token, si, buf, (uint32_t)length, needed);
+    if (st == STATUS_SUCCESS) lua_pushlstring(L, (const char *)buf, *needed);
+    lua_remove(L, st == STATUS_SUCCESS ? -2 : -1);
+    return st;
+}
+
+/* ks.NtQuerySecurityObject(file, token|nil, si, length) -> NTSTATUS,
+** bytes|nil, needed (the faithful call; STATUS_BUFFER_TOO_SMALL with the
+** length needed, 4.5). */
+static int m_nt_query_security(lua_State *L)
+{
+    ntsec_ks_file *file = nlk_open_file(L, 1);
+    const ntsec_token *token = lua_isnil(L, 2) ? NULL : nl_check_token(L, 2);
+    SECURITY_INFORMATION si = check_u32(L, 3);
+    uint32_t needed = 0;
+    NTSTATUS st = query_into(L, file, token, si, luaL_checkinteger(L, 4), &needed);
+    if (st != STATUS_SUCCESS) lua_pushnil(L);
+    nl_push_code(L, st);
+    lua_insert(L, -2);
+    lua_pushinteger(L, needed);
+    return 3;
+}
+
+/* file:query_security([token, ]si) -> sd | nil, err: the descriptor parts
+** selected by si, as NtQuerySecurityObject returns them (the buffer is
+** sized from the first answer). */
 static int file_query_security(lua_State *L)
 {
     ntsec_ks_file *file = nlk_open_file(L, 1);
     const ntsec_token *token;
     int a = token_then_si(L, &token);
-    SECURITY_INFORMATION si = (SECURITY_INFORMATION)luaL_checkinteger(L, a);
-    lua_Integer length = luaL_optinteger(L, a + 1, 4096);
+    SECURITY_INFORMATION si = check_u32(L, a);
     uint32_t needed = 0;
-    uint8_t *buf;
-    NTSTATUS st;
-    luaL_argcheck(L, length >= 0 && length <= 0x100000, a + 1, "length out of range");
-    buf = (uint8_t *)lua_newuserdatauv(L, (size_t)length + 1, 0);
-    st = ntsec_ks_io_query_security(file, token, si, buf, (uint32_t)length, &needed);
-    nl_push_code(L, st);
-    if (st == STATUS_SUCCESS) lua_pushlstring(L, (const char *)buf, needed);
-    else lua_pushnil(L);
-    lua_pushinteger(L, needed);
-    return 3;
+    ntsec_sd *sd;
+    size_t len;
+    const char *b;
+    NTSTATUS st = query_into(L, file, token, si, 4096, &needed);
+    if (st == STATUS_BUFFER_TOO_SMALL) st = query_into(L, file, token, si, needed, &needed);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "query_security", st);
+    b = lua_tolstring(L, -1, &len);
+    if ((st = ntsec_sd_from_bytes((const uint8_t *)b, len, &sd)) != STATUS_SUCCESS)
+        return nl_fail_nt(L, "query_security", st);
+    nl_push_sd(L, sd);
+    return 1;
 }
 
 /* file:create(name[, token[, desired]]) -> file | nil, msg, code: a create
@@ -571,7 +576,8 @@ static int file_create(lua_State *L)
     nlk_open_device(L, dev_idx);
     u = new_file(L, dev_idx);
     st = ntsec_ks_create_related(parent, name, len, token, desired, &u->file);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "create", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "create", st);
+    u->h.close = close_file;
     return 1;
 }
 
@@ -579,7 +585,7 @@ static int file_index(lua_State *L)
 {
     const char *k = luaL_checkstring(L, 2);
     ntsec_ks_file *file;
-    if (nlk_push_method(L, k)) return 1;
+    if (nl_handle_push_method(L, 1, k)) return 1;
     file = nlk_open_file(L, 1);
     if (!strcmp(k, "granted_access")) lua_pushinteger(L, file->granted_access);
     else if (!strcmp(k, "has_header")) lua_pushboolean(L, file->fs_context != NULL);
@@ -596,35 +602,16 @@ static int file_index(lua_State *L)
     return 1;
 }
 
-/* ks.type(x) -> "device" | "closed device" | "item" | ... | nil */
+/* ks.type(x) -> "device" | "closed device" | "item" | ... | nil (for
+** anything but a KS handle); ntsec.type answers the same. */
 static int m_type(lua_State *L)
 {
-    static const char *const kinds[] = {NL_KS_DEVICE, NL_KS_ITEM, NL_KS_FILE, NL_KS_IRP};
-    static const char *const names[] = {"device", "item", "file", "irp"};
-    int i, open;
-    for (i = 0; i < 4; i++) {
-        void **p = (void **)luaL_testudata(L, 1, kinds[i]);
-        if (!p) continue;
-        open = *p != NULL && (i == 0 || parent_open(L, 1));
-        lua_pushfstring(L, "%s%s", open ? "" : "closed ", names[i]);
-        return 1;
-    }
-    return 0;
+    nl_handle *h = nl_handle_test(L, 1);
+    if (h == NULL || strncmp(h->cls->tname, "ntsec.ks.", 9) != 0) return 0;
+    return nl_type(L);
 }
 
 /* ---- registration ---- */
-
-void nlk_new_kind(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods)
-{
-    luaL_newmetatable(L, name);
-    luaL_setfuncs(L, meta, 0);
-    if (methods) {
-        lua_newtable(L);
-        luaL_setfuncs(L, methods, 0);
-        lua_setfield(L, -2, "methods");
-    }
-    lua_pop(L, 1);
-}
 
 static void open_kinds(lua_State *L)
 {
@@ -632,30 +619,26 @@ static void open_kinds(lua_State *L)
         {"add_create_item", device_add_create_item}, {"create", device_create},
         {"file_object", device_file_object}, {"items", device_items},
         {"set_security", device_set_security},
-        {"fail_pool_allocations", device_fail_pool_allocations}, {"close", device_close},
+        {"fail_pool_allocations", device_fail_pool_allocations}, {"close", nl_handle_close_method},
         {NULL, NULL}};
-    static const luaL_Reg dev_meta[] = {{"__index", device_index}, {"__gc", device_gc},
-                                        {"__close", device_gc}, {"__tostring", device_tostring},
-                                        {NULL, NULL}};
     static const luaL_Reg item_methods[] = {{"add_child", item_add_child}, {NULL, NULL}};
-    static const luaL_Reg item_meta[] = {{"__index", item_index}, {"__tostring", item_tostring},
-                                         {NULL, NULL}};
     static const luaL_Reg file_methods[] = {
         {"set_security", file_set_security}, {"query_security", file_query_security},
         {"create", file_create}, {"allocate_header", file_allocate_header},
-        {"free_header", file_free_header}, {"close", file_close}, {NULL, NULL}};
-    static const luaL_Reg file_meta[] = {{"__index", file_index}, {"__gc", file_gc},
-                                         {"__close", file_gc}, {"__tostring", file_tostring},
-                                         {NULL, NULL}};
-    nlk_new_kind(L, NL_KS_DEVICE, dev_meta, dev_methods);
-    nlk_new_kind(L, NL_KS_ITEM, item_meta, item_methods);
-    nlk_new_kind(L, NL_KS_FILE, file_meta, file_methods);
+        {"free_header", file_free_header}, {"close", nl_handle_close_method}, {NULL, NULL}};
+    nl_handle_register(L, &nlk_device_class, NULL, dev_methods, device_index);
+    nl_handle_register(L, &nlk_item_class, NULL, item_methods, item_index);
+    nl_handle_register(L, &nlk_file_class, NULL, file_methods, file_index);
     nlk_register_irp_kind(L);
 }
 
 void nl_open_ks(lua_State *L)
 {
-    static const luaL_Reg funcs[] = {{"device", m_device}, {"type", m_type}, {NULL, NULL}};
+    static const luaL_Reg funcs[] = {
+        {"device", m_device}, {"type", m_type},
+        {"NtSetSecurityObject", m_nt_set_security}, {"NtQuerySecurityObject", m_nt_query_security},
+        {"KsAllocateObjectHeader", m_allocate_header}, {"KsFreeObjectHeader", m_free_header},
+        {NULL, NULL}};
     static const nl_const consts[] = {
         {"KSCREATE_ITEM_SECURITYCHANGED", KSCREATE_ITEM_SECURITYCHANGED},
         {"KSCREATE_ITEM_WILDCARD", KSCREATE_ITEM_WILDCARD},

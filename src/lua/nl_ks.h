@@ -19,44 +19,31 @@
 #define NL_KS_FILE   "ntsec.ks.file"
 #define NL_KS_IRP    "ntsec.ks.irp"
 
-typedef struct ud_device { ntsec_ks_device *dev; } ud_device;
-typedef struct ud_item { ntsec_ks_create_item *item; } ud_item;
-typedef struct ud_file { ntsec_ks_file *file; } ud_file;
-typedef struct ud_irp { ntsec_ks_irp *irp; } ud_irp;
+/* Handles (nl.h handle header first). An item is closed with its device. */
+typedef struct ud_device { nl_handle h; ntsec_ks_device *dev; } ud_device;
+typedef struct ud_item { nl_handle h; ntsec_ks_create_item *item; } ud_item;
+typedef struct ud_file { nl_handle h; ntsec_ks_file *file; } ud_file;
+typedef struct ud_irp { nl_handle h; ntsec_ks_irp *irp; } ud_irp;
+
+extern const nl_handle_class nlk_device_class, nlk_item_class, nlk_file_class, nlk_irp_class;
 
 enum { UV_DEVICE = 1, UV_FILE = 2, UV_TOKEN = 3 };      /* children */
 enum { UV_CHILDREN = 1, UV_ITEMS = 2 };                  /* device */
 
 /* The userdata at i of that kind; the open_ variants raise "attempt to use
-** a closed ntsec.ks.<kind>" when it is closed. */
+** a closed <kind>" when it is closed (nl_handle_open). */
 ud_device *nlk_check_device(lua_State *L, int i);
 ntsec_ks_device *nlk_open_device(lua_State *L, int i);
 ntsec_ks_file *nlk_open_file(lua_State *L, int i);
 ud_irp *nlk_check_irp(lua_State *L, int i);
 ntsec_ks_irp *nlk_open_irp(lua_State *L, int i);
 
-/* Push methods[k] of the userdata at 1 and return 1, or push nothing and
-** return 0. Methods are found on closed objects too. */
-int nlk_push_method(lua_State *L, const char *k);
-
 /* Set user value UV_DEVICE of the userdata on top to the device at dev_idx;
 ** with register_child, also add it to the device's child set. */
 void nlk_adopt(lua_State *L, int dev_idx, int register_child);
 
-/* Free the C IRP of u (never its file) and mark u closed. */
-void nlk_release_irp(ud_irp *u);
-
-/* Optional fields of the table at t: an integer (def when nil), an SD
-** userdata (NULL when nil; it stays reachable from the table). */
-lua_Integer nlk_opt_field_integer(lua_State *L, int t, const char *k, lua_Integer def);
-ntsec_sd *nlk_opt_field_sd(lua_State *L, int t, const char *k);
-
 /* "0x%08X" of v in buf (lua_pushfstring has no %X). */
 const char *nlk_hex32(char buf[11], uint32_t v);
-
-/* Register metatable name with meta's metamethods and, when methods is not
-** NULL, a "methods" table for nlk_push_method. */
-void nlk_new_kind(lua_State *L, const char *name, const luaL_Reg *meta, const luaL_Reg *methods);
 
 /* nl_ks_irp.c: register the irp kind, and set ks.irp, ks.dispatch and the
 ** KsDispatch* functions on the table on top of the stack. */

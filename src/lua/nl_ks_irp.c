@@ -31,13 +31,40 @@ static uint8_t check_major(lua_State *L, int t)
 /* Build the C IRP described by the table at t for the file at file_idx. */
 static ntsec_ks_irp *build_irp(lua_State *L, int t, ntsec_ks_file *file, uint8_t major)
 {
-    SECURITY_INFORMATION si = (SECURITY_INFORMATION)nlk_opt_field_integer(L, t, "security_information", 0);
-    lua_Integer length = nlk_opt_field_integer(L, t, "length", 0);
-    if (major == IRP_MJ_SET_SECURITY)
-        return ntsec_ks_irp_new_set_security(file, si, nlk_opt_field_sd(L, t, "security_descriptor"));
-    luaL_argcheck(L, length >= 0 && length <= 0x7FFFFFFF, 1, "length out of range");
+    SECURITY_INFORMATION si = (SECURITY_INFORMATION)nl_field_int(L, t, "ks.irp", "security_information", 0,
+                                                                 0xFFFFFFFF, 0);
+    lua_Integer length = nl_field_int(L, t, "ks.irp", "length", 0, 0x7FFFFFFF, 0);
+    if (major == IRP_MJ_SET_SECURITY) {
+        /* SD or SDDL (a literal: raises when it does not parse); the
+        ** parsed descriptor stays on the stack, the IRP holds a reference */
+        nl_field_typed(L, t, "ks.irp", "security_descriptor", (1u << LUA_TSTRING) | (1u << LUA_TUSERDATA));
+        return ntsec_ks_irp_new_set_security(file, si, nl_opt_sd(L, lua_gettop(L)));
+    }
     return ntsec_ks_irp_new_query_security(file, si, (uint32_t)length);
 }
+
+/* Frees the C IRP (never its file). */
+static void close_irp(lua_State *L, nl_handle *h, int idx)
+{
+    ud_irp *u = (ud_irp *)h;
+    ntsec_ks_irp_free(u->irp);
+    u->irp = NULL;
+}
+
+static const char *major_name(uint8_t major)
+{
+    return major == IRP_MJ_SET_SECURITY ? "SET_SECURITY" : "QUERY_SECURITY";
+}
+
+static void describe_irp(lua_State *L, nl_handle *h, int idx)
+{
+    char buf[11];
+    const ntsec_ks_irp *irp = ((ud_irp *)h)->irp;
+    lua_pushfstring(L, "%s, status %s, completed %d", major_name(irp->major_function),
+                    nlk_hex32(buf, irp->io_status.status), (int)irp->completion_count);
+}
+
+const nl_handle_class nlk_irp_class = {NL_KS_IRP, "irp", describe_irp};
 
 /* Store the optional token field as the requestor (kept alive in UV_TOKEN). */
 static const ntsec_token *opt_requestor(lua_State *L, int t, int irp_idx)
@@ -56,61 +83,50 @@ static int m_irp(lua_State *L)
     ud_irp *u;
     ntsec_ks_file *file;
     uint8_t major;
-    luaL_checktype(L, 1, LUA_TTABLE);
+    static const char *const keys[] = {"major", "file", "security_information", "security_descriptor",
+                                       "length", "token", "information", NULL};
+    lua_settop(L, 1);
+    nl_check_keys(L, 1, "ks.irp", keys);
     major = check_major(L, 1);
     lua_getfield(L, 1, "file");                 /* 2: file */
     file = nlk_open_file(L, 2);
     lua_getiuservalue(L, 2, UV_DEVICE);         /* 3: device */
-    u = (ud_irp *)lua_newuserdatauv(L, sizeof *u, 3);
+    u = (ud_irp *)nl_handle_new(L, sizeof *u, 3, &nlk_irp_class);
     u->irp = NULL;
-    luaL_setmetatable(L, NL_KS_IRP);
     nlk_adopt(L, 3, 1);
     lua_pushvalue(L, 2);
     lua_setiuservalue(L, -2, UV_FILE);
     u->irp = build_irp(L, 1, file, major);
     if (!u->irp) return luaL_error(L, "ks.irp: out of memory");
+    u->h.close = close_irp;
     u->irp->requestor = opt_requestor(L, 1, 4);
-    u->irp->io_status.information = (uint64_t)nlk_opt_field_integer(L, 1, "information", 0);
+    u->irp->io_status.information = (uint64_t)nl_field_int(L, 1, "ks.irp", "information", 0, LUA_MAXINTEGER, 0);
+    lua_settop(L, 4);
     return 1;
 }
 
-static int irp_close(lua_State *L)
-{
-    nlk_release_irp(nlk_check_irp(L, 1));
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int irp_gc(lua_State *L)
-{
-    nlk_release_irp(nlk_check_irp(L, 1));
-    return 0;
-}
-
-static const char *major_name(uint8_t major)
-{
-    return major == IRP_MJ_SET_SECURITY ? "SET_SECURITY" : "QUERY_SECURITY";
-}
-
-static int irp_tostring(lua_State *L)
-{
-    char buf[11];
-    ud_irp *u = nlk_check_irp(L, 1);
-    if (!u->irp) lua_pushliteral(L, NL_KS_IRP " (closed)");
-    else lua_pushfstring(L, NL_KS_IRP " (%s, %p, status %s, completed %d)",
-                         major_name(u->irp->major_function), (void *)u->irp,
-                         nlk_hex32(buf, u->irp->io_status.status), (int)u->irp->completion_count);
-    return 1;
-}
-
-/* irp:complete([boost]) -> NTSTATUS of the completion helper */
-static int irp_complete(lua_State *L)
+/* The completion helper on the irp at 1 with the boost at 2. */
+static NTSTATUS complete(lua_State *L)
 {
     ntsec_ks_irp *irp = nlk_open_irp(L, 1);
     lua_Integer boost = luaL_optinteger(L, 2, IO_NO_INCREMENT);
     luaL_argcheck(L, boost >= 0 && boost <= 0xFF, 2, "boost out of range");
-    nl_push_code(L, ntsec_ks_irp_complete(irp, (uint8_t)boost));
-    return 1;
+    return ntsec_ks_irp_complete(irp, (uint8_t)boost);
+}
+
+/* irp:complete([boost]) -> true | nil, err (a second completion fails with
+** NTSEC_KS_STATUS_DOUBLE_COMPLETION, docs/ks.md) */
+static int irp_complete(lua_State *L)
+{
+    return nl_result_nt(L, "complete", complete(L), 0);
+}
+
+/* ks.IoCompleteRequest(irp[, boost]): VOID, as in Windows; a double
+** completion shows in irp.double_completed. */
+static int m_complete_request(lua_State *L)
+{
+    complete(L);
+    return 0;
 }
 
 /* The query answer: the first Information bytes once a query succeeded. */
@@ -134,7 +150,7 @@ static int irp_index(lua_State *L)
 {
     const char *k = luaL_checkstring(L, 2);
     ntsec_ks_irp *irp;
-    if (nlk_push_method(L, k)) return 1;
+    if (nl_handle_push_method(L, 1, k)) return 1;
     irp = nlk_open_irp(L, 1);
     if (!strcmp(k, "status")) nl_push_code(L, irp->io_status.status);
     else if (!strcmp(k, "information")) lua_pushinteger(L, (lua_Integer)irp->io_status.information);
@@ -209,18 +225,15 @@ static int m_dispatch(lua_State *L)
 
 void nlk_register_irp_kind(lua_State *L)
 {
-    static const luaL_Reg irp_methods[] = {{"complete", irp_complete}, {"close", irp_close},
+    static const luaL_Reg irp_methods[] = {{"complete", irp_complete}, {"close", nl_handle_close_method},
                                            {NULL, NULL}};
-    static const luaL_Reg irp_meta[] = {{"__index", irp_index}, {"__gc", irp_gc},
-                                        {"__close", irp_gc}, {"__tostring", irp_tostring},
-                                        {NULL, NULL}};
-    nlk_new_kind(L, NL_KS_IRP, irp_meta, irp_methods);
+    nl_handle_register(L, &nlk_irp_class, NULL, irp_methods, irp_index);
 }
 
 void nlk_set_irp_functions(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        {"irp", m_irp}, {"dispatch", m_dispatch},
+        {"irp", m_irp}, {"dispatch", m_dispatch}, {"IoCompleteRequest", m_complete_request},
         {"KsDispatchSetSecurity", m_set_security}, {"KsDispatchQuerySecurity", m_query_security},
         {"KsDispatchInvalidDeviceRequest", m_invalid_device_request}, {NULL, NULL}};
     luaL_setfuncs(L, funcs, 0);

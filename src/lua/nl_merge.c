@@ -35,7 +35,7 @@ static int m_set_security(lua_State *L)
     aux_mapping_opt(L, 5, &mb, &map);
     if (mod) ntsec_sd_get_parts(mod, &parts);
     st = ntsec_set_security_ex(old, si, mod ? &parts : NULL, sef, map, t, parent, lua_toboolean(L, 8), &out);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "set_security", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "set_security", st);
     nl_push_sd(L, out);
     return 1;
 }
@@ -96,7 +96,7 @@ static int m_new_security(lua_State *L)
     aux_new_opts(L, 4, a);
     aux_mapping_opt(L, 5, &mb, &map);
     st = ntsec_new_security_ex(parent, creator, container, &a->o, map, &out);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "new_security", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "new_security", st);
     nl_push_sd(L, out);
     return 1;
 }

@@ -59,8 +59,14 @@ ntsec_sd *nl_check_sd(lua_State *L, int idx)
         same = lua_rawequal(L, -1, -2);
         lua_pop(L, 2);
     }
-    if (!same) u = (nl_sd *)luaL_checkudata(L, idx, NL_SD);   /* raises the usual error */
-    return u->sd;
+    if (same) return u->sd;
+    if (lua_type(L, idx) == LUA_TSTRING) {   /* SDDL: parsed, replaces the string */
+        ntsec_sd *sd = nl_to_sd(L, idx, "sddl");
+        if (!sd) luaL_argerror(L, idx, nl_error_text(L, -1));
+        return sd;
+    }
+    luaL_typeerror(L, idx, "security descriptor or SDDL string");
+    return NULL;
 }
 
 ntsec_sd *nl_opt_sd(lua_State *L, int idx)
@@ -116,11 +122,7 @@ static int m_sd_from_sddl(lua_State *L)
     NTSTATUS st;
     read_ctx(L, 2, &ctx, store);
     st = ntsec_sddl_parse(s, len, &ctx, &sd, &off);
-    if (st != STATUS_SUCCESS) {
-        nl_fail(L, "sddl", st);
-        lua_pushinteger(L, (lua_Integer)off);
-        return 4;
-    }
+    if (st != STATUS_SUCCESS) return nl_fail_parse(L, "sd", st, off);
     nl_push_sd(L, sd);
     return 1;
 }
@@ -132,54 +134,48 @@ static int m_sd_from_bytes(lua_State *L)
     const char *b = luaL_checklstring(L, 1, &len);
     ntsec_sd *sd;
     NTSTATUS st = ntsec_sd_from_bytes((const uint8_t *)b, len, &sd);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "sd_from_bytes", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "sd_from_bytes", st);
     nl_push_sd(L, sd);
     return 1;
 }
 
-/* Field of the parts table: a SID, an ACL or nil. */
-static const uint8_t *opt_field_sid(lua_State *L, int t, const char *k, uint8_t scratch[68])
+/* Field k of the parts table: a SID (or SID string), an ACL (or ACL string;
+** sacl: the SACL form) or nil. The value stays on the stack until the call
+** returns. *failed is set, with the error object on top, when a string does
+** not parse. */
+static const uint8_t *opt_field_part(lua_State *L, int t, const char *k, int acl, int sacl, int *failed)
 {
-    const uint8_t *sid;
-    lua_getfield(L, t, k);
-    sid = nl_opt_sid(L, lua_gettop(L), scratch);
-    if (sid && sid != scratch) memcpy(scratch, sid, ntsec_sid_len(sid));
-    lua_pop(L, 1);
-    return sid ? scratch : NULL;
+    const uint8_t *p;
+    if (*failed || lua_getfield(L, t, k) == LUA_TNIL) return NULL;
+    p = acl ? nl_to_acl(L, -1, sacl, "sd.build") : nl_to_sid(L, -1, "sd.build");
+    if (!p) *failed = 1;
+    return p;
 }
 
-/* ACL field; the userdata stays referenced by the argument table. */
-static const uint8_t *opt_field_acl(lua_State *L, int t, const char *k)
-{
-    const uint8_t *acl;
-    lua_getfield(L, t, k);
-    acl = nl_opt_acl(L, lua_gettop(L));
-    lua_pop(L, 1);
-    return acl;
-}
-
-/* ntsec.core.sd_build{owner=, group=, dacl=, sacl=, control=} -> sd.
+/* ntsec.core.sd_build{owner=, group=, dacl=, sacl=, control=} -> sd | nil, err
+** (strict option table; string parts are parsed, nil, err when they do not).
 ** control supplies the flag bits (PROTECTED, AUTO_INHERITED, ..., and
 ** SE_DACL_PRESENT with dacl = nil for a NULL DACL); a given dacl/sacl sets
 ** its PRESENT bit. */
 static int m_sd_build(lua_State *L)
 {
-    uint8_t o[68], g[68];
+    static const char *const keys[] = {"owner", "group", "dacl", "sacl", "control", NULL};
     ntsec_sd_parts p;
     ntsec_sd *sd;
     NTSTATUS st;
-    luaL_checktype(L, 1, LUA_TTABLE);
+    int failed = 0;
+    lua_settop(L, 1);
+    nl_check_keys(L, 1, "sd.build", keys);
     memset(&p, 0, sizeof p);
-    lua_getfield(L, 1, "control");
-    p.control = (uint16_t)luaL_optinteger(L, -1, 0);
-    lua_pop(L, 1);
-    p.owner = opt_field_sid(L, 1, "owner", o);
-    p.group = opt_field_sid(L, 1, "group", g);
-    p.dacl = opt_field_acl(L, 1, "dacl");
-    p.sacl = opt_field_acl(L, 1, "sacl");
+    p.control = (uint16_t)nl_field_int(L, 1, "sd.build", "control", 0, 0xFFFF, 0);
+    p.owner = opt_field_part(L, 1, "owner", 0, 0, &failed);
+    p.group = opt_field_part(L, 1, "group", 0, 0, &failed);
+    p.dacl = opt_field_part(L, 1, "dacl", 1, 0, &failed);
+    p.sacl = opt_field_part(L, 1, "sacl", 1, 1, &failed);
+    if (failed) return nl_fail_top(L);
     if (p.dacl) p.control |= SE_DACL_PRESENT;
     if (p.sacl) p.control |= SE_SACL_PRESENT;
-    if ((st = ntsec_sd_build(&p, &sd)) != STATUS_SUCCESS) return nl_fail(L, "sd_build", st);
+    if ((st = ntsec_sd_build(&p, &sd)) != STATUS_SUCCESS) return nl_fail_nt(L, "sd.build", st);
     nl_push_sd(L, sd);
     return 1;
 }
@@ -200,7 +196,7 @@ static int sd_sddl(lua_State *L)
     st = ntsec_sddl_format(sd, si, &ctx, &b);
     if (st != STATUS_SUCCESS) {
         ntsec_buf_free(&b);
-        return nl_fail(L, "sd:sddl", st);
+        return nl_fail_nt(L, "sd:sddl", st);
     }
     lua_pushlstring(L, b.data ? (const char *)b.data : "", b.len);
     ntsec_buf_free(&b);
@@ -219,7 +215,7 @@ static int sd_select(lua_State *L)
 {
     ntsec_sd *out;
     NTSTATUS st = ntsec_sd_select(nl_check_sd(L, 1), (SECURITY_INFORMATION)luaL_checkinteger(L, 2), &out);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "sd:select", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "sd:select", st);
     nl_push_sd(L, out);
     return 1;
 }
@@ -308,6 +304,7 @@ void nl_open_sd(lua_State *L)
     ((gc_pending *)lua_newuserdatauv(L, sizeof(gc_pending), 0))->bytes = 0;
     lua_rawsetp(L, LUA_REGISTRYINDEX, &gc_pending_key);
     luaL_newmetatable(L, NL_SD);
+    nl_register_type(L, -1, "sd");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &sd_mt_key);
     luaL_setfuncs(L, meta, 0);

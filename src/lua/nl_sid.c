@@ -41,8 +41,11 @@ static const uint8_t *sid_from_arg_string(lua_State *L, int idx, uint8_t scratch
 {
     size_t len;
     const char *s = lua_tolstring(L, idx, &len);
-    if (ntsec_sid_from_string(s, len, NULL, scratch) != STATUS_SUCCESS)
-        luaL_argerror(L, idx, lua_pushfstring(L, "invalid SID '%s'", s));
+    NTSTATUS st = ntsec_sid_from_string(s, len, NULL, scratch);
+    if (st != STATUS_SUCCESS) {   /* the parse error's text, as ntsec.sid reports it */
+        nl_push_error(L, st, NTSEC_CODE_NTSTATUS, "sid");
+        luaL_argerror(L, idx, lua_pushfstring(L, "invalid SID '%s': %s", s, nl_error_text(L, -1)));
+    }
     return scratch;
 }
 
@@ -95,7 +98,7 @@ static int m_sid(lua_State *L)
     NTSTATUS st;
     nl_opt_sid_ctx(L, 2, &ctx, store);
     st = ntsec_sid_from_string(s, len, &ctx, out);
-    if (st != STATUS_SUCCESS) return nl_fail(L, "sid", st);
+    if (st != STATUS_SUCCESS) return nl_fail_nt(L, "sid", st);
     nl_push_sid(L, out);
     return 1;
 }
@@ -107,20 +110,28 @@ static int m_sid_from_bytes(lua_State *L)
     const char *b = luaL_checklstring(L, 1, &len);
     if (len > 68 || !ntsec_sid_valid((const uint8_t *)b, len) ||
         ntsec_sid_len((const uint8_t *)b) != len)
-        return nl_fail(L, "sid_from_bytes", STATUS_INVALID_SID);
+        return nl_fail_nt(L, "sid_from_bytes", STATUS_INVALID_SID);
     nl_push_sid(L, (const uint8_t *)b);
     return 1;
 }
 
 static nl_sid *check_sid_ud(lua_State *L, int idx) { return (nl_sid *)luaL_checkudata(L, idx, NL_SID); }
 
+const char *nl_push_sid_text(lua_State *L, const uint8_t *sid)
+{
+    uint8_t text[200];   /* "S-1-" + 48-bit authority + 15 subauthorities fit */
+    ntsec_buf b;
+    ntsec_buf_init_on(&b, text, sizeof text);
+    ntsec_sid_format(&b, sid);
+    lua_pushlstring(L, b.data ? (const char *)b.data : "", b.len);
+    ntsec_buf_free(&b);
+    return lua_tostring(L, -1);
+}
+
 /* tostring(sid) and sid:string() -> "S-1-5-18" */
 static int sid_tostring(lua_State *L)
 {
-    ntsec_buf b;
-    ntsec_buf_init(&b);
-    ntsec_sid_format(&b, check_sid_ud(L, 1)->b);
-    push_buf(L, &b);
+    nl_push_sid_text(L, check_sid_ud(L, 1)->b);
     return 1;
 }
 
@@ -179,6 +190,7 @@ void nl_open_sid(lua_State *L)
     static const luaL_Reg meta[] = {{"__tostring", sid_tostring}, {"__eq", sid_eq}, {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"sid", m_sid}, {"sid_from_bytes", m_sid_from_bytes}, {NULL, NULL}};
     luaL_newmetatable(L, NL_SID);
+    nl_register_type(L, -1, "sid");
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &sid_mt_key);
     luaL_setfuncs(L, meta, 0);

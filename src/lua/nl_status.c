@@ -17,39 +17,6 @@
 
 static const char *const KIND_NAMES[] = { "NTSTATUS", "WIN32", "HRESULT", NULL };
 
-/* The facility names of status.tsv, by kind and facility number. */
-typedef struct facility_name { ntsec_code_kind kind; uint32_t number; const char *name; } facility_name;
-
-static const facility_name FACILITIES[] = {
-    { NTSEC_CODE_NTSTATUS, 0x0, "NULL" },
-    { NTSEC_CODE_NTSTATUS, 0x2, "RPC_RUNTIME" },
-    { NTSEC_CODE_NTSTATUS, 0x3, "RPC_STUBS" },
-    { NTSEC_CODE_NTSTATUS, 0x7, "NTWIN32" },
-    { NTSEC_CODE_NTSTATUS, 0x22, "FWP_ERROR_CODE" },
-    { NTSEC_CODE_HRESULT, 0x0, "NULL" },
-    { NTSEC_CODE_HRESULT, 0x1, "RPC" },
-    { NTSEC_CODE_HRESULT, 0x7, "WIN32" },
-    { NTSEC_CODE_HRESULT, 0x32, "FWP" },
-};
-
-void nl_push_code(lua_State *L, uint32_t code)
-{
-    lua_pushinteger(L, (lua_Integer)code);
-}
-
-int nl_fail(lua_State *L, const char *op, NTSTATUS s)
-{
-    const ntsec_code_info *c = ntsec_code_lookup(NTSEC_CODE_NTSTATUS, s);
-    char hex[12];
-    /* lua_pushfstring has no %X: format the value first */
-    snprintf(hex, sizeof hex, "0x%08X", (unsigned)s);
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: %s (%s): %s", op, c ? c->name : "UNKNOWN_STATUS", hex,
-                    c ? c->message : "no catalogue entry for this status");
-    nl_push_code(L, s);
-    return 3;
-}
-
 /* A 32-bit code argument: 0..0xFFFFFFFF, or a negative int32 (the signed
 ** reading of the same bits). Raises otherwise. */
 static uint32_t check_code(lua_State *L, int idx)
@@ -67,16 +34,6 @@ static ntsec_code_kind opt_kind(lua_State *L, int idx)
     return (ntsec_code_kind)(luaL_checkoption(L, idx, NULL, KIND_NAMES) + 1);
 }
 
-/* Catalogue entry for a value: in kind, or (kind 0) NTSTATUS, HRESULT, WIN32. */
-static const ntsec_code_info *find_value(ntsec_code_kind kind, uint32_t v)
-{
-    const ntsec_code_info *c;
-    if (kind) return ntsec_code_lookup(kind, v);
-    if ((c = ntsec_code_lookup(NTSEC_CODE_NTSTATUS, v))) return c;
-    if ((c = ntsec_code_lookup(NTSEC_CODE_HRESULT, v))) return c;
-    return ntsec_code_lookup(NTSEC_CODE_WIN32, v);
-}
-
 /* Entry for the argument at idx: a name (string) or a number; NULL if none. */
 static const ntsec_code_info *find_arg(lua_State *L, int idx, ntsec_code_kind kind)
 {
@@ -85,62 +42,7 @@ static const ntsec_code_info *find_arg(lua_State *L, int idx, ntsec_code_kind ki
         c = ntsec_code_by_name(lua_tostring(L, idx));
         return (c && kind && c->kind != kind) ? NULL : c;
     }
-    return find_value(kind, check_code(L, idx));
-}
-
-static uint32_t facility_of(const ntsec_code_info *c)
-{
-    if (c->kind == NTSEC_CODE_NTSTATUS) return (c->value >> 16) & 0xFFFu;
-    if (c->kind == NTSEC_CODE_HRESULT) return (c->value >> 16) & 0x7FFu;
-    return 7; /* Win32 codes live in FACILITY_WIN32 once wrapped */
-}
-
-static const char *facility_name_of(const ntsec_code_info *c)
-{
-    size_t i;
-    uint32_t f = facility_of(c);
-    if (c->kind == NTSEC_CODE_WIN32) return "WIN32";
-    for (i = 0; i < sizeof FACILITIES / sizeof FACILITIES[0]; i++)
-        if (FACILITIES[i].kind == c->kind && FACILITIES[i].number == f) return FACILITIES[i].name;
-    return "UNKNOWN";
-}
-
-static const char *severity_of(const ntsec_code_info *c)
-{
-    static const char *const nt[] = { "SUCCESS", "INFORMATIONAL", "WARNING", "ERROR" };
-    if (c->kind == NTSEC_CODE_NTSTATUS) return nt[c->value >> 30];
-    if (c->kind == NTSEC_CODE_HRESULT) return (c->value & 0x80000000u) ? "ERROR" : "SUCCESS";
-    return c->value == 0 ? "SUCCESS" : "ERROR";
-}
-
-/* HRESULT view of an NTSTATUS (docs/errors.md): success -> S_OK, a
-** STATUS_FWP_* with an FWP_E_* twin -> the twin, else HRESULT_FROM_NT. */
-static uint32_t nt_hresult(NTSTATUS s)
-{
-    uint32_t w = ntsec_nt_to_win32(s);
-    if (s == 0) return 0;
-    if ((s & 0xFFFF0000u) == 0xC0220000u && (w & 0xFFFF0000u) == 0x80320000u) return w;
-    return ntsec_hresult_from_nt(s);
-}
-
-/* Push entry.win32 (the user-mode DWORD a caller would see) or nothing. */
-static int push_win32(lua_State *L, const ntsec_code_info *c)
-{
-    uint32_t v = c->value;
-    if (c->kind == NTSEC_CODE_NTSTATUS) v = ntsec_nt_to_win32(v);
-    else if (c->kind == NTSEC_CODE_HRESULT) {
-        if ((v & 0xFFFF0000u) == 0x80070000u) v &= 0xFFFFu;
-        else if (v != 0 && (v & 0xFFFF0000u) != 0x80320000u) return 0;
-    }
-    nl_push_code(L, v);
-    return 1;
-}
-
-static uint32_t hresult_of(const ntsec_code_info *c)
-{
-    if (c->kind == NTSEC_CODE_NTSTATUS) return nt_hresult(c->value);
-    if (c->kind == NTSEC_CODE_WIN32) return ntsec_hresult_from_win32(c->value);
-    return c->value;
+    return ntsec_code_find(kind, check_code(L, idx));
 }
 
 /* Next name of a ',' separated alias list: start and *len, or NULL at the
@@ -185,18 +87,19 @@ static void set_code(lua_State *L, const char *k, uint32_t v)
 /* The entry table of lookup()/list(). */
 static void push_entry(lua_State *L, const ntsec_code_info *c)
 {
+    uint32_t w;
     lua_createtable(L, 0, 11);
     set_code(L, "value", c->value);
     set_str(L, "kind", KIND_NAMES[c->kind - 1]);
     set_str(L, "name", c->name);
     push_names(L, c);
     lua_setfield(L, -2, "names");
-    set_code(L, "facility", facility_of(c));
-    set_str(L, "facility_name", facility_name_of(c));
-    set_str(L, "severity", severity_of(c));
+    set_code(L, "facility", ntsec_code_facility(c));
+    set_str(L, "facility_name", ntsec_code_facility_name(c));
+    set_str(L, "severity", ntsec_code_severity(c));
     set_str(L, "message", c->message);
-    if (push_win32(L, c)) lua_setfield(L, -2, "win32");
-    set_code(L, "hresult", hresult_of(c));
+    if (ntsec_code_win32(c, &w)) set_code(L, "win32", w);
+    set_code(L, "hresult", ntsec_code_hresult(c));
 }
 
 /* _errors.lookup(code_or_name[, kind]) -> entry | nil */
@@ -211,7 +114,7 @@ static int l_lookup(lua_State *L)
 /* _errors.name(code[, kind]) -> primary name | nil */
 static int l_name(lua_State *L)
 {
-    const ntsec_code_info *c = find_value(opt_kind(L, 2), check_code(L, 1));
+    const ntsec_code_info *c = ntsec_code_find(opt_kind(L, 2), check_code(L, 1));
     if (c == NULL) luaL_pushfail(L); else lua_pushstring(L, c->name);
     return 1;
 }
@@ -252,7 +155,63 @@ static int l_hresult_from_nt(lua_State *L)
 /* _errors.nt_to_hresult(s) -> the HRESULT view of an NTSTATUS (nt_hresult) */
 static int l_nt_to_hresult(lua_State *L)
 {
-    nl_push_code(L, nt_hresult(check_code(L, 1)));
+    nl_push_code(L, ntsec_nt_to_hresult(check_code(L, 1)));
+    return 1;
+}
+
+/* _errors.from_hresult(hr) -> code, kind (ntsec_from_hresult) */
+static int l_from_hresult(lua_State *L)
+{
+    uint32_t code;
+    ntsec_code_kind k = ntsec_from_hresult(check_code(L, 1), &code);
+    nl_push_code(L, code);
+    lua_pushstring(L, KIND_NAMES[k - 1]);
+    return 2;
+}
+
+/* Kind argument of new()/to_hresult(): a catalogue kind, "USER", or nil. */
+static ntsec_code_kind opt_kind_user(lua_State *L, int idx)
+{
+    static const char *const names[] = { "NTSTATUS", "WIN32", "HRESULT", "USER", NULL };
+    if (lua_isnoneornil(L, idx)) return (ntsec_code_kind)0;
+    return (ntsec_code_kind)(luaL_checkoption(L, idx, NULL, names) + 1);
+}
+
+/* A code argument: a catalogue name (its value and kind) or an integer. */
+static uint32_t resolve(lua_State *L, int idx, ntsec_code_kind *kind)
+{
+    const ntsec_code_info *c;
+    if (lua_type(L, idx) != LUA_TSTRING) return check_code(L, idx);
+    c = ntsec_code_by_name(lua_tostring(L, idx));
+    if (c == NULL) luaL_argerror(L, idx, lua_pushfstring(L, "unknown code name '%s'", lua_tostring(L, idx)));
+    *kind = c->kind;
+    return c->value;
+}
+
+/* _errors.new(code_or_name[, op[, kind]]) -> the error object (nl_push_error) */
+static int l_new(lua_State *L)
+{
+    ntsec_code_kind kind = opt_kind_user(L, 3);
+    uint32_t v = resolve(L, 1, &kind);
+    nl_push_error(L, v, kind, luaL_optstring(L, 2, NULL));
+    return 1;
+}
+
+/* _errors.to_hresult(code_or_name[, kind]) -> the HRESULT view */
+static int l_to_hresult(lua_State *L)
+{
+    ntsec_code_kind kind = opt_kind_user(L, 2);
+    ntsec_code_views v;
+    uint32_t code = resolve(L, 1, &kind);
+    ntsec_code_describe(code, kind, &v);
+    nl_push_code(L, v.hresult);
+    return 1;
+}
+
+/* _errors.is_error(x) -> boolean */
+static int l_is_error(lua_State *L)
+{
+    lua_pushboolean(L, nl_is_error(L, 1));
     return 1;
 }
 
@@ -284,6 +243,10 @@ void nl_open_status(lua_State *L)
         { "hresult_from_win32", l_hresult_from_win32 },
         { "hresult_from_nt", l_hresult_from_nt },
         { "nt_to_hresult", l_nt_to_hresult },
+        { "from_hresult", l_from_hresult },
+        { "new", l_new },
+        { "to_hresult", l_to_hresult },
+        { "is_error", l_is_error },
         { NULL, NULL },
     };
     set_catalogue_consts(L);

@@ -123,13 +123,11 @@ static int token_privileges(lua_State *L)
 static int token_tostring(lua_State *L)
 {
     ntsec_token *t = nl_check_token(L, 1);
-    ntsec_buf b;
-    ntsec_buf_init(&b);
-    ntsec_sid_format(&b, ntsec_token_user(t));
-    lua_pushfstring(L, NL_TOKEN " (%s, %d groups, %d privileges)",
-                    b.data ? (const char *)b.data : "?", (int)ntsec_token_group_count(t),
-                    (int)ntsec_token_privilege_count(t));
-    ntsec_buf_free(&b);
+    /* the SID text as a Lua string: ntsec_sid_format's output is not
+    ** NUL-terminated, so it never goes to %s directly */
+    const char *user = nl_push_sid_text(L, ntsec_token_user(t));
+    lua_pushfstring(L, NL_TOKEN " (%s, %d groups, %d privileges)", user,
+                    (int)ntsec_token_group_count(t), (int)ntsec_token_privilege_count(t));
     return 1;
 }
 
@@ -163,15 +161,17 @@ void nl_check_mapping(lua_State *L, int idx, ntsec_generic_mapping *m)
 
 /* ntsec.core.access_check(sd, token, desired, mapping) ->
 **   call_status, granted, access_status, privileges_used
-** (NtAccessCheck; desired must already be generic-free). */
+** (NtAccessCheck; desired must already be generic-free); sd may be SDDL:
+** nil, err when it does not parse. */
 static int m_access_check(lua_State *L)
 {
-    ntsec_sd *sd = nl_check_sd(L, 1);
+    ntsec_sd *sd = nl_to_sd(L, 1, "access_check");
     ntsec_token *t = nl_check_token(L, 2);
     ACCESS_MASK desired = (ACCESS_MASK)luaL_checkinteger(L, 3);
     ntsec_generic_mapping m;
     ntsec_access_result r;
     NTSTATUS st;
+    if (!sd) return nl_fail_top(L);
     nl_check_mapping(L, 4, &m);
     memset(&r, 0, sizeof r);
     st = ntsec_access_check(sd, t, desired, &m, NULL, &r);
@@ -210,6 +210,7 @@ void nl_open_token(lua_State *L)
                                      {"map_generic", m_map_generic},
                                      {"privilege_luid", m_privilege_luid}, {NULL, NULL}};
     luaL_newmetatable(L, NL_TOKEN);
+    nl_register_type(L, -1, "token");
     luaL_setfuncs(L, meta, 0);
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");

@@ -1,20 +1,31 @@
 /*
 ** nl_wfp.h: shared pieces of the WFP binding (nl_wfp*.c only).
 **
-** Kinds: "ntsec.wfp.engine", "ntsec.wfp.session", "ntsec.wfp.enum" and
-** "ntsec.wfp.subscription" (lua_conventions.md 7). A session holds its engine
-** in user value 1 and its subscriptions in user value 2; the engine keeps a
-** weak-keyed set of its sessions in user value 1 (and closes them before
-** itself) and its callback error handler in user value 2. Enum handles and
+** Handles (nl_handle, nl.h): "ntsec.wfp.engine", "ntsec.wfp.session",
+** "ntsec.wfp.enum" and "ntsec.wfp.subscription" (lua_conventions.md 7). A
+** session holds its engine in user value 1 and its subscriptions in user
+** value 2; the engine keeps a weak-keyed set of its sessions in user value 1
+** (and closes them before itself), its callback error handler in user value
+** 2 and its security observer function in user value 3. Enum handles and
 ** subscriptions hold their session in user value 1.
-** Codes: a kernel-mode session gets the NTSTATUS, a user-mode one the
-** user-mode DWORD (ntsec_nt_to_win32: FWP_E_*, Win32 codes; 5.4, 5.7).
+**
+** Everything per kind comes from the core's kind table (wfp_kinds.h): the
+** faithful names (prefix .. stem .. operation), the session methods
+** (add_<name>, enum_<plural>), the enumerators and security targets.
+**
+** Result convention (docs/design.md): faithful functions push the code a
+** caller of the session's mode gets (kernel: the NTSTATUS; user: the
+** user-mode DWORD, ntsec_nt_to_win32: FWP_E_*, Win32; 5.4, 5.7) and their
+** out-values; idiomatic methods return the value or true, or nil, err with
+** the one error object (nlw_result).
 */
 #ifndef NTSEC_NL_WFP_H
 #define NTSEC_NL_WFP_H
 
 #include "nl.h"
 #include "wfp.h"
+#include "wfp_kinds.h"
+#include "wfp_security.h"
 
 #define NL_WFP_ENGINE  "ntsec.wfp.engine"
 #define NL_WFP_SESSION "ntsec.wfp.session"
@@ -22,18 +33,22 @@
 #define NL_WFP_SUB     "ntsec.wfp.subscription"
 
 typedef struct ud_engine {
+    nl_handle hd;                 /* close: frees the engine (its sessions first) */
     ntsec_wfp_engine *e;          /* NULL: closed */
     lua_State *cur_L;             /* the thread inside a call that may fire callbacks */
 } ud_engine;
 typedef struct ud_session {
+    nl_handle hd;                 /* close: FwpmEngineClose0 */
     ntsec_wfp_engine *e;          /* NULL: closed */
     ud_engine *eu;                /* its engine's userdata (kept alive by user value 1) */
     ntsec_wfp_handle h;
     int kernel, dynamic;
 } ud_session;
 
+extern const nl_handle_class nlw_engine_class, nlw_session_class, nlw_enum_class, nlw_sub_class;
+
 enum { NLW_UV_ENGINE = 1, NLW_UV_SUBS = 2 };        /* session -> engine, strong set of subscriptions */
-enum { NLW_UV_SESSIONS = 1, NLW_UV_ON_ERROR = 2 };  /* engine -> weak set of sessions, error handler */
+enum { NLW_UV_SESSIONS = 1, NLW_UV_ON_ERROR = 2, NLW_UV_OBSERVER = 3 };  /* engine user values */
 
 /* ---- accessors (nl_wfp.c, nl_wfp_session.c) ---- */
 ud_engine *nlw_check_engine(lua_State *L, int idx);
@@ -42,24 +57,38 @@ ntsec_wfp_engine *nlw_open_engine(lua_State *L, int idx);
 ud_session *nlw_check_session(lua_State *L, int idx);
 /* Open session at idx; raises "attempt to use a closed session". */
 ud_session *nlw_open_session(lua_State *L, int idx);
+/* Anchor the handle on top (an enum) in the session at sess_idx's set of
+** children (user value 2): the session's close closes it. */
+void nlw_adopt_child(lua_State *L, int sess_idx);
 /* Close every session of the engine at idx (marks them closed). */
 void nlw_close_sessions(lua_State *L, int idx);
 
 /* The code a caller in this session's mode sees for st. */
 uint32_t nlw_code(const ud_session *s, NTSTATUS st);
 uint32_t nlw_code_for(int kernel, NTSTATUS st);
+/* Faithful end: push the code of st for the session's mode; returns 1. */
+int nlw_push_code(lua_State *L, const ud_session *s, NTSTATUS st);
+/* Idiomatic end of a session call with nvalues results on top: them (true
+** when 0) on success, else nil, err (the error object of the code the
+** session's mode sees; op: the faithful name, built only on failure from
+** the kind row and suffix, e.g. "FwpmCallout" .. "Add0"). */
+int nlw_result(lua_State *L, const ud_session *s, const ntsec_wfp_kind_info *row, const char *suffix,
+               NTSTATUS st, int nvalues);
+/* Push the weak-valued registry table at key (created on first use): C
+** addresses -> their userdata, for callbacks that must find them again. */
+void nlw_push_weak_registry(lua_State *L, const void *key);
+/* As nlw_result with the operation's name given. */
+int nlw_result_op(lua_State *L, const ud_session *s, const char *op, NTSTATUS st, int nvalues);
+/* The kind row in upvalue 1 of a generated closure (a light userdata). */
+const ntsec_wfp_kind_info *nlw_up_row(lua_State *L);
+/* t[name] = closure(fn, row) for the table on top. */
+void nlw_set_kind_fn(lua_State *L, const char *name, lua_CFunction fn, const ntsec_wfp_kind_info *row);
 
 /* engine:open / FwpmEngineOpen0 core: opens a session from the option table
-** at opts_idx for the engine at eng_idx. Pushes the session userdata (or
-** nothing) and returns the NTSTATUS. */
+** at opts_idx (strict: token, dynamic, kernel_mode, txn_timeout_ms, key,
+** name, description) for the engine at eng_idx. Pushes the session
+** userdata (or nothing) and returns the NTSTATUS. */
 NTSTATUS nlw_session_open(lua_State *L, int eng_idx, int opts_idx, int *kernel);
-
-/* Shared by session:add_callout / FwpmCalloutAdd0 (callout table at t):
-** pushes code, id|nil; returns 2. */
-int nlw_callout_add(lua_State *L, ud_session *s, int t, ntsec_sd *sd);
-/* Shared by session:get_callout / FwpmCalloutGetByKey0: pushes code,
-** table|nil; returns 2. */
-int nlw_callout_get(lua_State *L, ud_session *s, int key_idx);
 
 /* ---- arguments and fields (nl_wfp_util.c) ---- */
 
@@ -71,6 +100,9 @@ int nlw_check_key(lua_State *L, int idx, ntsec_guid *g);
 /* SECURITY_INFORMATION / 32-bit mask argument (0..0xFFFFFFFF or a negative
 ** int32). */
 uint32_t nlw_check_u32(lua_State *L, int idx);
+/* The 32-bit integer at idx (an option's value); raises "option '<k>': ..."
+** for a non-integer or a value outside 0..0xFFFFFFFF (negative int32 ok). */
+uint32_t nlw_field_u32_value(lua_State *L, int idx, const char *k);
 /* ACL bytes at idx (ACL userdata) or NULL for nil. */
 const uint8_t *nlw_opt_acl(lua_State *L, int idx);
 
@@ -91,7 +123,8 @@ int nlw_field_key(lua_State *L, int t, const char *k, ntsec_guid *g, const char 
 void nlw_get_alias(lua_State *L, int t, const char *k1, const char *k2);
 
 /* Security arguments si, owner, group, dacl, sacl at first..first+4 (SID
-** userdata or strings, ACL userdata, nil). */
+** userdata or SID strings/aliases, ACL userdata or ACL strings "(A;;GA;;;SY)",
+** nil); raises on malformed strings (faithful: programmer error). */
 typedef struct nlw_set_args {
     uint32_t si;
     const uint8_t *owner, *group, *dacl, *sacl;
@@ -107,29 +140,19 @@ void nlw_push_endpoint(lua_State *L, const void *ep);   /* const ntsec_wfp_endpo
 void nlw_push_connection(lua_State *L, const void *c);  /* const ntsec_wfp_connection * */
 const char *nlw_lifetime_name(ntsec_wfp_lifetime l);
 
-/* The keyed kind of an "FwpmX" name part: Provider, SubLayer, Layer, Callout,
-** Filter (nlw_kind_names[kind]). */
-extern const char *const nlw_kind_names[5];
-
 /* ---- objects (nl_wfp_object.c) ---- */
 /* Read an FWPM_{PROVIDER,SUBLAYER,CALLOUT,FILTER}0-like table at t into a
 ** (strings stay reachable from the table; keys are written to keys[4]).
-** Raises on malformed keys, unknown flags or wrong types. */
+** Raises on unknown option keys, malformed keys, unknown flags or wrong types. */
 struct ntsec_wfp_add_spec;
 void nlw_read_add_spec(lua_State *L, int t, ntsec_wfp_kind kind, struct ntsec_wfp_add_spec *a,
                        ntsec_guid keys[4]);
-/* Shared by session:add_* and Fwpm*Add0: pushes code, id|nil, key|nil; returns 3. */
-int nlw_object_add(lua_State *L, ud_session *s, ntsec_wfp_kind kind, int t, ntsec_sd *sd);
-/* Shared by get methods: pushes code, table|nil; returns 2. by_id: the
-** argument at idx is an integer id, else a key. */
-int nlw_object_get(lua_State *L, ud_session *s, ntsec_wfp_kind kind, int idx, int by_id);
-/* Pushes the code of a delete by key / id. */
-int nlw_object_delete(lua_State *L, ud_session *s, ntsec_wfp_kind kind, int idx, int by_id);
 
 /* ---- enumerations (nl_wfp_enum.c) ---- */
 /* CreateEnumHandle: template table (or nil) at t; pushes code, enum|nil. */
 int nlw_enum_create(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int t);
-/* Enum0(s, enum, n): pushes code, entries|nil, count. */
+/* Enum0(s, enum, n): pushes code, entries|nil, count; enum nil: the
+** one-call form (a snapshot of everything: code, entries|nil, count). */
 int nlw_enum_fetch(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int enum_idx, int n_idx);
 /* DestroyEnumHandle0(s, enum): pushes code. */
 int nlw_enum_destroy(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int enum_idx);
@@ -142,12 +165,21 @@ void nlw_open_enum_kind(lua_State *L);
 int nlw_connection_subscribe(lua_State *L);
 /* FwpmConnectionUnsubscribe0(s, handle) -> code */
 int nlw_connection_unsubscribe(lua_State *L);
+/* session:subscribe_connections(callback[, context[, subscription]]) -> handle | nil, err */
+int nlw_session_subscribe(lua_State *L);
+/* session:unsubscribe_connections(handle) -> true | nil, err */
+int nlw_session_unsubscribe(lua_State *L);
 void nlw_open_sub_kind(lua_State *L);
+
+/* ---- the engine's security observer (nl_wfp.c) ---- */
+/* The C observer installed by engine:observe: calls the engine's observer
+** function on eu->cur_L (set by every security entry point). */
+void nlw_observer(void *ctx, const ntsec_wfp_security_event *ev);
 
 /* ---- registration ---- */
 void nlw_open_session_kind(lua_State *L);          /* session metatable */
-void nlw_add_faithful(lua_State *L);               /* Fwpm* into the table on top */
-void nlw_add_faithful_objects(lua_State *L);       /* per-kind Fwpm* (nl_wfp_faithful_obj.c) */
+void nlw_add_faithful(lua_State *L);               /* engine, transaction, subscription Fwpm* */
+void nlw_add_faithful_objects(lua_State *L);       /* per-kind Fwpm* from the kind table */
 void nlw_add_import_methods(lua_State *L);         /* import_* into the table on top */
 void nlw_add_session_objects(lua_State *L);        /* per-kind session methods into the table on top */
 

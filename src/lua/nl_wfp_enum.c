@@ -19,15 +19,18 @@
 #include "status.h"
 
 typedef struct ud_enum {
+    nl_handle hd;                 /* close: DestroyEnumHandle0 */
     ntsec_wfp_engine *e;          /* NULL: closed */
     ntsec_wfp_handle h;           /* the owning session */
     uint64_t handle;
     ntsec_wfp_kind kind;
 } ud_enum;
 
+const nl_handle_class nlw_enum_class = {NL_WFP_ENUM, "enum", NULL};
+
 static ud_enum *check_enum(lua_State *L, int idx)
 {
-    return (ud_enum *)luaL_checkudata(L, idx, NL_WFP_ENUM);
+    return (ud_enum *)nl_handle_check(L, idx, &nlw_enum_class);
 }
 
 /* 1 when the handle's session is still open (its engine alive). */
@@ -40,11 +43,19 @@ static int session_alive(lua_State *L, int idx)
     return s && s->e;
 }
 
-static void release(lua_State *L, int idx)
+/* DestroyEnumHandle0 when the session still lives (nl_handle close function). */
+static void close_enum(lua_State *L, nl_handle *h, int idx)
 {
-    ud_enum *u = check_enum(L, idx);
+    ud_enum *u = (ud_enum *)h;
     if (u->e && session_alive(L, idx)) ntsec_wfp_enum_destroy(u->e, u->h, u->kind, u->handle);
     u->e = NULL;
+    lua_getiuservalue(L, idx, 1);   /* leave the session's set of children */
+    if (lua_getiuservalue(L, -1, NLW_UV_SUBS) == LUA_TTABLE) {
+        lua_pushvalue(L, idx);
+        lua_pushnil(L);
+        lua_rawset(L, -3);
+    }
+    lua_pop(L, 2);
 }
 
 /* ---- templates ---- */
@@ -97,9 +108,15 @@ static void read_endpoint_template(lua_State *L, int t, ntsec_wfp_enum_template 
 static const ntsec_wfp_enum_template *read_template(lua_State *L, int t, ntsec_wfp_kind kind,
                                                    ntsec_wfp_enum_template *tp, ntsec_guid *provider)
 {
+    static const char *const keys[] = {
+        "provider", "providerKey", "layer", "layerKey", "callout", "calloutKey", "connection_id",
+        "connectionId", "local_subnet", "localSubNet", "remote_subnet", "remoteSubNet", "protocol",
+        "local_port", "remote_port", NULL
+    };
     int present;
     if (lua_isnoneornil(L, t)) return NULL;
     luaL_checktype(L, t, LUA_TTABLE);
+    nl_check_keys(L, t, "template", keys);
     memset(tp, 0, sizeof *tp);
     if (kind == NTSEC_WFP_ENDPOINT) read_endpoint_template(L, t, tp);
     if (kind == NTSEC_WFP_CONNECTION) {
@@ -132,9 +149,8 @@ static NTSTATUS create(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int t)
     const ntsec_wfp_enum_template *tpp = read_template(L, t, kind, &tp, &provider);
     uint64_t handle;
     NTSTATUS st;
-    ud_enum *u = (ud_enum *)lua_newuserdatauv(L, sizeof *u, 1);
+    ud_enum *u = (ud_enum *)nl_handle_new(L, sizeof *u, 1, &nlw_enum_class);
     u->e = NULL;
-    luaL_setmetatable(L, NL_WFP_ENUM);
     st = ntsec_wfp_enum_create(s->e, s->h, kind, tpp, &handle);
     if (!NT_SUCCESS(st)) {
         lua_pop(L, 1);
@@ -144,8 +160,10 @@ static NTSTATUS create(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int t)
     u->h = s->h;
     u->handle = handle;
     u->kind = kind;
+    u->hd.close = close_enum;
     lua_pushvalue(L, sess_idx);
     lua_setiuservalue(L, -2, 1);
+    nlw_adopt_child(L, sess_idx);
     return STATUS_SUCCESS;
 }
 
@@ -162,15 +180,38 @@ int nlw_enum_create(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int t)
 static ud_enum *open_enum(lua_State *L, int idx)
 {
     ud_enum *u = check_enum(L, idx);
-    if (!u->e || !session_alive(L, idx)) luaL_error(L, "attempt to use a closed enum");
+    if (!u->hd.close || !session_alive(L, idx)) luaL_error(L, "attempt to use a closed enum");
     return u;
+}
+
+/* The one-call form Enum0(s): CreateEnumHandle0 + Enum0 of everything +
+** DestroyEnumHandle0 (the older FwpsAleEndpointEnum0 shape). */
+static int fetch_all(lua_State *L, int sess_idx, ntsec_wfp_kind kind)
+{
+    ud_session *s = nlw_open_session(L, sess_idx);
+    NTSTATUS st = create(L, sess_idx, kind, lua_gettop(L) + 1);   /* no template */
+    int e_idx;
+    if (!NT_SUCCESS(st)) {
+        nl_push_code(L, nlw_code(s, st));
+        lua_pushnil(L);
+        lua_pushinteger(L, 0);
+        return 3;
+    }
+    e_idx = lua_gettop(L);
+    lua_pushnil(L);   /* n: everything */
+    nlw_enum_fetch(L, sess_idx, kind, e_idx, e_idx + 1);
+    nl_handle_close(L, e_idx);
+    return 3;
 }
 
 int nlw_enum_fetch(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int enum_idx, int n_idx)
 {
     ud_session *s = nlw_open_session(L, sess_idx);
-    ud_enum *u = open_enum(L, enum_idx);
-    lua_Integer want = luaL_optinteger(L, n_idx, LUA_MAXINTEGER);
+    ud_enum *u;
+    lua_Integer want;
+    if (lua_isnoneornil(L, enum_idx)) return fetch_all(L, sess_idx, kind);
+    u = open_enum(L, enum_idx);
+    want = luaL_optinteger(L, n_idx, LUA_MAXINTEGER);
     const void *items;
     size_t n = 0, i;
     NTSTATUS st = ntsec_wfp_enum_next(s->e, s->h, kind, u->handle, want < 0 ? 0 : (size_t)want, &items, &n);
@@ -194,7 +235,10 @@ int nlw_enum_destroy(lua_State *L, int sess_idx, ntsec_wfp_kind kind, int enum_i
     ud_session *s = nlw_open_session(L, sess_idx);
     ud_enum *u = open_enum(L, enum_idx);
     NTSTATUS st = ntsec_wfp_enum_destroy(s->e, s->h, kind, u->handle);
-    if (NT_SUCCESS(st)) u->e = NULL;
+    if (NT_SUCCESS(st)) {
+        u->e = NULL;
+        u->hd.close = NULL;
+    }
     nl_push_code(L, nlw_code(s, st));
     return 1;
 }
@@ -207,7 +251,7 @@ static int iter_step(lua_State *L)
     const void *items;
     size_t n = 0;
     NTSTATUS st;
-    if (!u->e) return 0;
+    if (!u->hd.close) return 0;
     if (!session_alive(L, 1)) return luaL_error(L, "attempt to use a closed session");
     st = ntsec_wfp_enum_next(u->e, u->h, u->kind, u->handle, 1, &items, &n);
     if (!NT_SUCCESS(st)) return luaL_error(L, "enumeration failed: %s", ntsec_status_name(st));
@@ -216,24 +260,22 @@ static int iter_step(lua_State *L)
     return 1;
 }
 
-static const char *create_name(ntsec_wfp_kind kind)
+/* The error an iterator constructor raises (lua_conventions.md 2.1: a fail
+** tuple cannot flow into a for): "<api>CreateEnumHandle0: NAME (0x...): message"
+** with the code the session's mode sees, through the one error object. */
+static int raise_create_error(lua_State *L, const ud_session *s, ntsec_wfp_kind kind, NTSTATUS st)
 {
-    if (kind == NTSEC_WFP_CONNECTION) return "FwpmConnectionCreateEnumHandle0";
-    if (kind == NTSEC_WFP_ENDPOINT) return "FwpsAleEndpointCreateEnumHandle0";
-    return NULL;
+    const ntsec_wfp_kind_info *row = ntsec_wfp_kind_row(kind);
+    nlw_result(L, s, row, "CreateEnumHandle0", st, 0);
+    lua_pushfstring(L, "%s%sCreateEnumHandle0: %s", row->prefix, row->stem, luaL_tolstring(L, -1, NULL));
+    return lua_error(L);
 }
 
 int nlw_enum_iterate(lua_State *L, ntsec_wfp_kind kind)
 {
     ud_session *s = nlw_open_session(L, 1);
     NTSTATUS st = create(L, 1, kind, 2);
-    if (!NT_SUCCESS(st)) {
-        uint32_t code = nlw_code(s, st);
-        const char *op = create_name(kind);
-        if (op) return luaL_error(L, "%s: %s (0x%08X)", op, ntsec_status_name(st), (unsigned)code);
-        return luaL_error(L, "Fwpm%sCreateEnumHandle0: %s (0x%08X)", nlw_kind_names[kind],
-                          ntsec_status_name(st), (unsigned)code);
-    }
+    if (!NT_SUCCESS(st)) return raise_create_error(L, s, kind, st);
     lua_pushcfunction(L, iter_step);
     lua_insert(L, -2);        /* iter, enum */
     lua_pushnil(L);           /* control */
@@ -243,40 +285,9 @@ int nlw_enum_iterate(lua_State *L, ntsec_wfp_kind kind)
 
 /* ---- the kind ---- */
 
-static int enum_close(lua_State *L)
-{
-    release(L, 1);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int enum_gc(lua_State *L)
-{
-    release(L, 1);
-    return 0;
-}
-
-static int enum_tostring(lua_State *L)
-{
-    ud_enum *u = check_enum(L, 1);
-    if (!u->e || !session_alive(L, 1)) lua_pushliteral(L, NL_WFP_ENUM " (closed)");
-    else lua_pushfstring(L, NL_WFP_ENUM " (%p)", (void *)u);
-    return 1;
-}
-
-static const luaL_Reg enum_meta[] = {
-    {"__gc", enum_gc}, {"__close", enum_gc}, {"__tostring", enum_tostring},
-    {"__index", NULL}, {NULL, NULL}
-};
-
-static const luaL_Reg enum_methods[] = {{"close", enum_close}, {NULL, NULL}};
+static const luaL_Reg enum_methods[] = {{"close", nl_handle_close_method}, {NULL, NULL}};
 
 void nlw_open_enum_kind(lua_State *L)
 {
-    if (luaL_newmetatable(L, NL_WFP_ENUM)) {
-        luaL_setfuncs(L, enum_meta, 0);
-        luaL_newlib(L, enum_methods);
-        lua_setfield(L, -2, "__index");
-    }
-    lua_pop(L, 1);
+    nl_handle_register(L, &nlw_enum_class, NULL, enum_methods, NULL);
 }

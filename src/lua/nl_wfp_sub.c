@@ -22,6 +22,7 @@
 #include "status.h"
 
 typedef struct ud_sub {
+    nl_handle hd;                 /* close: FwpmConnectionUnsubscribe0 (while the session lives) */
     ud_engine *eu;
     ntsec_wfp_engine *e;          /* NULL: not subscribed (anymore) */
     ntsec_wfp_handle h;
@@ -33,23 +34,17 @@ static const char subs_key = 's';
 
 enum { SUB_UV_SESSION = 1, SUB_UV_CALLBACK = 2, SUB_UV_CONTEXT = 3 };
 
+const nl_handle_class nlw_sub_class = {NL_WFP_SUB, "subscription", NULL};
+
 static ud_sub *check_sub(lua_State *L, int idx)
 {
-    return (ud_sub *)luaL_checkudata(L, idx, NL_WFP_SUB);
+    return (ud_sub *)nl_handle_check(L, idx, &nlw_sub_class);
 }
 
 /* Pushes the weak table (created on first use). */
 static void push_registry(lua_State *L)
 {
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &subs_key) != LUA_TNIL) return;
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_pushvalue(L, -1);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &subs_key);
+    nlw_push_weak_registry(L, &subs_key);
 }
 
 static int session_open(lua_State *L, int sub_idx)
@@ -117,54 +112,57 @@ static void deliver(void *ctx, uint32_t event, const ntsec_wfp_connection *c)
 /* {enumTemplate|template = {connectionId|connection_id=}, flags=} or nil. */
 static void read_subscription(lua_State *L, int t, uint64_t *id, uint32_t *flags)
 {
+    static const char *const keys[] = {"enumTemplate", "template", "flags", NULL};
+    static const char *const template_keys[] = {"connectionId", "connection_id", NULL};
     const char *bad = NULL;
     int present;
     *id = 0;
     *flags = 0;
     if (lua_isnoneornil(L, t)) return;
     luaL_checktype(L, t, LUA_TTABLE);
+    nl_check_keys(L, t, "subscription", keys);
     if (!nlw_field_flags(L, t, "flags", 0, flags, &bad)) luaL_error(L, "unknown flag '%s'", bad);
     nlw_get_alias(L, t, "enumTemplate", "template");
     if (lua_istable(L, -1)) {
         int tt = lua_gettop(L);
+        nl_check_keys(L, tt, "template", template_keys);
         *id = nlw_field_u64(L, tt, "connectionId", &present);
         if (!present) *id = nlw_field_u64(L, tt, "connection_id", &present);
     }
     lua_pop(L, 1);
 }
 
-/* Anchor the subscription on top in its session (strong) and the registry (weak). */
+/* Anchor the subscription on top in its session's children (strong) and the
+** registry (weak). */
 static void anchor(lua_State *L, int sess_idx, ud_sub *u)
 {
-    if (lua_getiuservalue(L, sess_idx, NLW_UV_SUBS) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushvalue(L, -1);
-        lua_setiuservalue(L, sess_idx, NLW_UV_SUBS);
-    }
-    lua_pushvalue(L, -2);
-    lua_pushboolean(L, 1);
-    lua_rawset(L, -3);
-    lua_pop(L, 1);
+    nlw_adopt_child(L, sess_idx);
     push_registry(L);
     lua_pushvalue(L, -2);
     lua_rawsetp(L, -2, u);
     lua_pop(L, 1);
 }
 
-/* FwpmConnectionSubscribe0(s, subscription, callback, context) -> code, handle|nil */
-int nlw_connection_subscribe(lua_State *L)
+/* FwpmConnectionUnsubscribe0 while the session lives (nl_handle close function). */
+static void close_sub(lua_State *L, nl_handle *h, int idx)
 {
-    ud_session *s = nlw_open_session(L, 1);
+    ud_sub *u = (ud_sub *)h;
+    if (u->e && session_open(L, idx)) ntsec_wfp_connection_unsubscribe(u->e, u->h, u->handle);
+    u->e = NULL;
+}
+
+/* Subscribe the session at 1 (subscription 2, callback 3, context 4);
+** pushes the handle on success. */
+static NTSTATUS subscribe(lua_State *L, ud_session *s)
+{
     uint64_t id, handle;
     uint32_t flags;
     ud_sub *u;
     NTSTATUS st;
     read_subscription(L, 2, &id, &flags);
     luaL_checktype(L, 3, LUA_TFUNCTION);
-    u = (ud_sub *)lua_newuserdatauv(L, sizeof *u, 3);
-    memset(u, 0, sizeof *u);
-    luaL_setmetatable(L, NL_WFP_SUB);
+    u = (ud_sub *)nl_handle_new(L, sizeof *u, 3, &nlw_sub_class);
+    u->e = NULL;
     lua_pushvalue(L, 1);
     lua_setiuservalue(L, -2, SUB_UV_SESSION);
     lua_pushvalue(L, 3);
@@ -172,17 +170,46 @@ int nlw_connection_subscribe(lua_State *L)
     lua_pushvalue(L, 4);
     lua_setiuservalue(L, -2, SUB_UV_CONTEXT);
     st = ntsec_wfp_connection_subscribe(s->e, s->h, id, flags, deliver, u, &handle);
-    nl_push_code(L, nlw_code(s, st));
     if (!NT_SUCCESS(st)) {
-        lua_pushnil(L);
-        return 2;
+        lua_pop(L, 1);
+        return st;
     }
     u->eu = s->eu;
     u->e = s->e;
     u->h = s->h;
     u->handle = handle;
-    lua_insert(L, -2);   /* code, sub */
+    u->hd.close = close_sub;
     anchor(L, 1, u);
+    return st;
+}
+
+/* Unsubscribe the handle at 2 from the session at 1. */
+static NTSTATUS unsubscribe(lua_State *L, ud_session *s)
+{
+    ud_sub *u = check_sub(L, 2);
+    NTSTATUS st = ntsec_wfp_connection_unsubscribe(s->e, s->h, u->e ? u->handle : 0);
+    if (!NT_SUCCESS(st)) return st;
+    u->e = NULL;
+    u->hd.close = NULL;
+    if (lua_getiuservalue(L, 1, NLW_UV_SUBS) == LUA_TTABLE) {
+        lua_pushvalue(L, 2);
+        lua_pushnil(L);
+        lua_rawset(L, -3);
+    }
+    lua_pop(L, 1);
+    return st;
+}
+
+/* FwpmConnectionSubscribe0(s, subscription, callback, context) -> code, handle|nil */
+int nlw_connection_subscribe(lua_State *L)
+{
+    ud_session *s = nlw_open_session(L, 1);
+    NTSTATUS st;
+    lua_settop(L, 4);
+    st = subscribe(L, s);
+    nlw_push_code(L, s, st);
+    if (NT_SUCCESS(st)) lua_insert(L, -2);   /* code, handle */
+    else lua_pushnil(L);
     return 2;
 }
 
@@ -190,45 +217,30 @@ int nlw_connection_subscribe(lua_State *L)
 int nlw_connection_unsubscribe(lua_State *L)
 {
     ud_session *s = nlw_open_session(L, 1);
-    ud_sub *u = check_sub(L, 2);
-    NTSTATUS st = ntsec_wfp_connection_unsubscribe(s->e, s->h, u->e ? u->handle : 0);
-    if (NT_SUCCESS(st)) {
-        u->e = NULL;
-        if (lua_getiuservalue(L, 1, NLW_UV_SUBS) == LUA_TTABLE) {
-            lua_pushvalue(L, 2);
-            lua_pushnil(L);
-            lua_rawset(L, -3);
-        }
-        lua_pop(L, 1);
-    }
-    nl_push_code(L, nlw_code(s, st));
-    return 1;
+    return nlw_push_code(L, s, unsubscribe(L, s));
+}
+
+/* session:subscribe_connections(callback[, context[, subscription]]) ->
+** handle | nil, err (FwpmConnectionSubscribe0: FWP_E_TXN_IN_PROGRESS,
+** access denied, FWP_E_INVALID_FLAGS) */
+int nlw_session_subscribe(lua_State *L)
+{
+    ud_session *s = nlw_open_session(L, 1);
+    lua_settop(L, 4);
+    lua_rotate(L, 2, 1);   /* s, subscription, callback, context */
+    return nlw_result_op(L, s, "FwpmConnectionSubscribe0", subscribe(L, s), 1);
+}
+
+/* session:unsubscribe_connections(handle) -> true | nil, err (FwpmConnectionUnsubscribe0) */
+int nlw_session_unsubscribe(lua_State *L)
+{
+    ud_session *s = nlw_open_session(L, 1);
+    return nlw_result_op(L, s, "FwpmConnectionUnsubscribe0", unsubscribe(L, s), 0);
 }
 
 /* ---- the kind ---- */
 
-static int sub_gc(lua_State *L)
-{
-    ud_sub *u = check_sub(L, 1);
-    if (u->e && session_open(L, 1)) ntsec_wfp_connection_unsubscribe(u->e, u->h, u->handle);
-    u->e = NULL;
-    return 0;
-}
-
-static int sub_tostring(lua_State *L)
-{
-    ud_sub *u = check_sub(L, 1);
-    if (!u->e || !session_open(L, 1)) lua_pushliteral(L, NL_WFP_SUB " (closed)");
-    else lua_pushfstring(L, NL_WFP_SUB " (%p)", (void *)u);
-    return 1;
-}
-
-static const luaL_Reg sub_meta[] = {
-    {"__gc", sub_gc}, {"__tostring", sub_tostring}, {NULL, NULL}
-};
-
 void nlw_open_sub_kind(lua_State *L)
 {
-    if (luaL_newmetatable(L, NL_WFP_SUB)) luaL_setfuncs(L, sub_meta, 0);
-    lua_pop(L, 1);
+    nl_handle_register(L, &nlw_sub_class, NULL, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*
 ** nl_wfp_util.c: argument readers and result tables of the WFP binding.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,56 @@ uint32_t nlw_code_for(int kernel, NTSTATUS st)
 uint32_t nlw_code(const ud_session *s, NTSTATUS st)
 {
     return nlw_code_for(s->kernel, st);
+}
+
+int nlw_push_code(lua_State *L, const ud_session *s, NTSTATUS st)
+{
+    nl_push_code(L, nlw_code(s, st));
+    return 1;
+}
+
+int nlw_result(lua_State *L, const ud_session *s, const ntsec_wfp_kind_info *row, const char *suffix,
+               NTSTATUS st, int nvalues)
+{
+    char op[96];
+    if (NT_SUCCESS(st)) return nlw_result_op(L, s, NULL, st, nvalues);
+    snprintf(op, sizeof op, "%s%s%s", row->prefix, row->stem, suffix);
+    return nlw_result_op(L, s, op, st, nvalues);
+}
+
+int nlw_result_op(lua_State *L, const ud_session *s, const char *op, NTSTATUS st, int nvalues)
+{
+    if (NT_SUCCESS(st)) {
+        if (nvalues) return nvalues;
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    return s->kernel ? nl_fail_nt(L, op, st) : nl_fail_user(L, op, ntsec_nt_to_win32(st));
+}
+
+const ntsec_wfp_kind_info *nlw_up_row(lua_State *L)
+{
+    return (const ntsec_wfp_kind_info *)lua_touserdata(L, lua_upvalueindex(1));
+}
+
+void nlw_set_kind_fn(lua_State *L, const char *name, lua_CFunction fn, const ntsec_wfp_kind_info *row)
+{
+    lua_pushlightuserdata(L, (void *)(uintptr_t)row);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, name);
+}
+
+void nlw_push_weak_registry(lua_State *L, const void *key)
+{
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TNIL) return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, key);
 }
 
 /* ---- keys ---- */
@@ -57,18 +108,46 @@ uint32_t nlw_check_u32(lua_State *L, int idx)
     return (uint32_t)(v & 0xFFFFFFFF);
 }
 
+uint32_t nlw_field_u32_value(lua_State *L, int idx, const char *k)
+{
+    int isint;
+    lua_Integer v = lua_tointegerx(L, idx, &isint);
+    if (!isint) luaL_error(L, "option '%s': integer expected, got %s", k, luaL_typename(L, idx));
+    if (v < -(lua_Integer)0x80000000 || v > (lua_Integer)0xFFFFFFFF)
+        luaL_error(L, "option '%s': value out of 32-bit range", k);
+    return (uint32_t)(v & 0xFFFFFFFF);
+}
+
 const uint8_t *nlw_opt_acl(lua_State *L, int idx)
 {
     return nl_opt_acl(L, idx);
 }
 
+/* The hot path (FwpmCalloutSetSecurityInfoByKey0) passes nil SIDs and ACL
+** userdata: those are read here without the general readers' calls. */
+static const uint8_t *acl_arg(lua_State *L, int idx, int sacl)
+{
+    int t = lua_type(L, idx);
+    if (t == LUA_TNONE || t == LUA_TNIL) return NULL;
+    if (t == LUA_TUSERDATA) {
+        const nl_acl *u = (const nl_acl *)luaL_testudata(L, idx, NL_ACL);
+        if (u) return u->b;
+    }
+    return sacl ? nl_opt_sacl(L, idx) : nl_opt_acl(L, idx);
+}
+
+static const uint8_t *sid_arg(lua_State *L, int idx, uint8_t *buf)
+{
+    return lua_isnoneornil(L, idx) ? NULL : nl_opt_sid(L, idx, buf);
+}
+
 void nlw_read_set_args(lua_State *L, int first, nlw_set_args *a)
 {
     a->si = nlw_check_u32(L, first);
-    a->owner = nl_opt_sid(L, first + 1, a->owner_buf);
-    a->group = nl_opt_sid(L, first + 2, a->group_buf);
-    a->dacl = nl_opt_acl(L, first + 3);
-    a->sacl = nl_opt_acl(L, first + 4);
+    a->owner = sid_arg(L, first + 1, a->owner_buf);
+    a->group = sid_arg(L, first + 2, a->group_buf);
+    a->dacl = acl_arg(L, first + 3, 0);
+    a->sacl = acl_arg(L, first + 4, 1);
 }
 
 int nlw_push_sd_result(lua_State *L, const ud_session *s, NTSTATUS st, ntsec_sd *sd)
@@ -145,7 +224,7 @@ static int flag_token(lua_State *L, int lenient, uint32_t *acc, const char **bad
     size_t len;
     uint32_t v;
     if (lua_type(L, -1) == LUA_TNUMBER) {
-        *acc |= (uint32_t)lua_tointeger(L, -1);
+        *acc |= nlw_field_u32_value(L, -1, "flags");
         return 1;
     }
     if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "flags must be names or integers");
@@ -241,8 +320,7 @@ void nlw_push_object(lua_State *L, const ntsec_wfp_object_info *o)
     set_string(L, "key_name", ntsec_wfp_guid_to_name(&o->key));
     set_string(L, "name", o->name);
     set_string(L, "description", o->description);
-    if (o->kind == NTSEC_WFP_LAYER || o->kind == NTSEC_WFP_CALLOUT || o->kind == NTSEC_WFP_FILTER)
-        set_int(L, "id", o->id);
+    if (ntsec_wfp_kind_has(o->kind, NTSEC_WFP_OP_GET_BY_ID)) set_int(L, "id", o->id);
     set_int(L, "flags", o->flags);
     set_string(L, "lifetime", nlw_lifetime_name(o->lifetime));
     set_key(L, "provider", o->has_provider, &o->provider);

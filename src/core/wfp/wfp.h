@@ -81,7 +81,8 @@ typedef enum ntsec_wfp_container {
     NTSEC_WFP_CONTAINER_COUNT
 } ntsec_wfp_container;
 
-/* Object kinds held by an engine. The first five are keyed by GUID. */
+/* Object kinds held by an engine. The first five are keyed by GUID. Every
+** per-kind fact is a row of the kind table (wfp_kinds.h). */
 typedef enum ntsec_wfp_kind {
     NTSEC_WFP_PROVIDER = 0,
     NTSEC_WFP_SUBLAYER,
@@ -92,6 +93,7 @@ typedef enum ntsec_wfp_kind {
     NTSEC_WFP_CONNECTION,
     NTSEC_WFP_SESSION_RECORD,   /* imported FWPM_SESSION0 records */
     NTSEC_WFP_OPEN_SESSION,     /* sessions opened on this engine */
+    NTSEC_WFP_ROOT,             /* the engine root object (security only; no stored objects) */
     NTSEC_WFP_KIND_COUNT
 } ntsec_wfp_kind;
 

@@ -3,6 +3,7 @@
 ** 2.6): get-by-id, snapshot enumerations, the connection test helper.
 */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,40 +81,36 @@ static NTSTATUS enum_begin(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_ki
     return *arr ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 }
 
-NTSTATUS ntsec_wfp_ale_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
-                            const ntsec_wfp_endpoint ***out, size_t *count)
+/* One-call snapshot of kind: pointers to the public struct at offset field
+** of each stored object. */
+static NTSTATUS snapshot(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind, size_t field,
+                         const void ***out, size_t *count)
 {
-    const ntsec_wfp_endpoint **arr;
+    const void **arr;
     void *mem;
     size_t cur = 0, n = 0;
     wfp_obj *o;
     int readable;
-    NTSTATUS st = enum_begin(e, h, NTSEC_WFP_ENDPOINT, sizeof *arr, &mem, &readable);
+    NTSTATUS st = enum_begin(e, h, kind, sizeof *arr, &mem, &readable);
     if (!NT_SUCCESS(st)) return st;
     arr = mem;
-    while (readable && (o = wfp_table_next(&e->tables[NTSEC_WFP_ENDPOINT], &cur)) != NULL)
-        arr[n++] = &((wfp_endpoint_obj *)o)->ep;
+    while (readable && (o = wfp_table_next(&e->tables[kind], &cur)) != NULL)
+        arr[n++] = (const char *)o + field;
     *out = arr;
     *count = n;
     return STATUS_SUCCESS;
 }
 
+NTSTATUS ntsec_wfp_ale_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
+                            const ntsec_wfp_endpoint ***out, size_t *count)
+{
+    return snapshot(e, h, NTSEC_WFP_ENDPOINT, offsetof(wfp_endpoint_obj, ep), (const void ***)out, count);
+}
+
 NTSTATUS ntsec_wfp_connection_enum(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                    const ntsec_wfp_connection ***out, size_t *count)
 {
-    const ntsec_wfp_connection **arr;
-    void *mem;
-    size_t cur = 0, n = 0;
-    wfp_obj *o;
-    int readable;
-    NTSTATUS st = enum_begin(e, h, NTSEC_WFP_CONNECTION, sizeof *arr, &mem, &readable);
-    if (!NT_SUCCESS(st)) return st;
-    arr = mem;
-    while (readable && (o = wfp_table_next(&e->tables[NTSEC_WFP_CONNECTION], &cur)) != NULL)
-        arr[n++] = &((wfp_connection_obj *)o)->c;
-    *out = arr;
-    *count = n;
-    return STATUS_SUCCESS;
+    return snapshot(e, h, NTSEC_WFP_CONNECTION, offsetof(wfp_connection_obj, c), (const void ***)out, count);
 }
 
 NTSTATUS ntsec_wfp_connection_add(ntsec_wfp_engine *e, ntsec_wfp_handle h,

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "wfp_internal.h"
+#include "wfp_kinds.h"
 #include "wfp_store.h"
 #include "status.h"
 
@@ -18,9 +19,8 @@ static void init_tables(ntsec_wfp_engine *e)
 {
     int k;
     for (k = 0; k < NTSEC_WFP_KIND_COUNT; k++) {
-        int keyed = k <= NTSEC_WFP_FILTER || k == NTSEC_WFP_SESSION_RECORD || k == NTSEC_WFP_OPEN_SESSION;
-        int ided = k != NTSEC_WFP_PROVIDER && k != NTSEC_WFP_SUBLAYER && k != NTSEC_WFP_SESSION_RECORD;
-        wfp_table_init(&e->tables[k], keyed, ided);
+        wfp_table_init(&e->tables[k], ntsec_wfp_kind_has((ntsec_wfp_kind)k, NTSEC_WFP_OP_INDEX_KEY),
+                       ntsec_wfp_kind_has((ntsec_wfp_kind)k, NTSEC_WFP_OP_INDEX_ID));
     }
 }
 

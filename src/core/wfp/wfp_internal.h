@@ -9,6 +9,7 @@
 #include "wfp_ale.h"
 #include "wfp_enum.h"
 #include "wfp_map.h"
+#include "wfp_security.h"
 #include "access.h"
 
 /* Common head of every stored object. key and id are at fixed offsets so
@@ -174,9 +175,9 @@ struct ntsec_wfp_engine {
     uint32_t max_callouts;
     uint64_t rng;                 /* key generator state */
     uint64_t next_handle;         /* sessions, enum handles, subscriptions */
-    uint32_t next_callout_id;
+    uint64_t next_callout_id;     /* id counters, found through the kind table (id_field) */
     uint64_t next_filter_id;
-    uint16_t next_layer_id;
+    uint64_t next_layer_id;
     int explicit_txns;            /* explicit transactions open in this engine */
     ntsec_sd *containers[NTSEC_WFP_CONTAINER_COUNT];
     wfp_sd_cache cache[NTSEC_WFP_CONTAINER_COUNT];
@@ -190,6 +191,8 @@ struct ntsec_wfp_engine {
     size_t n_enums, enums_cap;
     wfp_sub **subs;
     size_t n_subs, subs_cap;
+    ntsec_wfp_security_observer observer;   /* NULL: none (ntsec_wfp_engine_set_observer) */
+    void *observer_ctx;
     wfp_store *db;                /* NULL: in memory only */
     uint64_t db_seq;              /* last store change applied to memory */
     uint64_t db_conflicts;        /* store rows skipped: key or id taken by a local object */
@@ -199,6 +202,10 @@ struct ntsec_wfp_engine {
 extern const uint8_t wfp_sid_admins[16];       /* S-1-5-32-544 */
 extern const uint8_t wfp_sid_local_service[12]; /* S-1-5-19 */
 extern const uint8_t wfp_sid_system[12];       /* S-1-5-18 */
+
+/* ---- kinds (wfp_kinds.c) ---- */
+/* The engine's next-id counter of kind, NULL when the kind has no ids. */
+uint64_t *wfp_id_counter(ntsec_wfp_engine *e, ntsec_wfp_kind kind);
 
 /* ---- tables (wfp_table.c) ---- */
 void wfp_table_init(wfp_table *st, int keyed, int ided);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wfp_internal.h"
+#include "wfp_kinds.h"
 #include "wfp_names.h"
 #include "guid.h"
 #include "status.h"
@@ -47,18 +48,12 @@ int wfp_lifetime_ok(int life, ntsec_wfp_handle owner, const ntsec_guid *provider
     }
 }
 
-static const char *builtin_prefix(ntsec_wfp_kind kind)
+/* The next id of kind no object holds (built-ins take ids locally). */
+static uint64_t free_id(ntsec_wfp_engine *e, ntsec_wfp_kind kind, uint64_t *next)
 {
-    if (kind == NTSEC_WFP_LAYER) return "FWPM_LAYER_";
-    if (kind == NTSEC_WFP_SUBLAYER) return "FWPM_SUBLAYER_";
-    return NULL;
-}
-
-static uint64_t free_layer_id(ntsec_wfp_engine *e)
-{
-    const wfp_table *t = &e->tables[NTSEC_WFP_LAYER];
-    while (wfp_table_by_id(t, e->next_layer_id)) e->next_layer_id++;
-    return e->next_layer_id++;
+    const wfp_table *t = &e->tables[kind];
+    while (wfp_table_by_id(t, *next)) (*next)++;
+    return (*next)++;
 }
 
 /* EMULATOR CHOICE (docs/wfp.md): BFE always has its built-in layers and
@@ -78,7 +73,7 @@ static wfp_obj *make_builtin(ntsec_wfp_engine *e, ntsec_wfp_kind kind, const nts
     o->name = wfp_strdup(name, &ok);
     *st = ok ? wfp_child_sd(e, wfp_container_of(kind), 0, wfp_sid_admins, wfp_sid_local_service, &o->sd)
              : STATUS_NO_MEMORY;
-    if (NT_SUCCESS(*st) && kind == NTSEC_WFP_LAYER) o->id = free_layer_id(e);
+    if (NT_SUCCESS(*st) && wfp_id_counter(e, kind)) o->id = free_id(e, kind, wfp_id_counter(e, kind));
     if (NT_SUCCESS(*st)) *st = wfp_obj_insert(e, o);
     if (NT_SUCCESS(*st)) return o;
     wfp_obj_free(o);
@@ -89,7 +84,7 @@ wfp_obj *wfp_find_or_builtin(ntsec_wfp_engine *e, ntsec_wfp_kind kind, const nts
                              NTSTATUS *st)
 {
     wfp_obj *o = wfp_table_by_key(&e->tables[kind], key);
-    const char *prefix = builtin_prefix(kind), *name;
+    const char *prefix = ntsec_wfp_kind_row(kind)->builtin_prefix, *name;
     *st = STATUS_SUCCESS;
     if (o || !prefix || ntsec_guid_is_null(key)) return o;
     name = ntsec_wfp_guid_to_name(key);

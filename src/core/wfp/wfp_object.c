@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wfp_internal.h"
+#include "wfp_kinds.h"
 #include "status.h"
 
 static size_t kind_size(ntsec_wfp_kind kind)
@@ -20,7 +21,7 @@ static size_t kind_size(ntsec_wfp_kind kind)
 
 int wfp_kind_is_keyed(ntsec_wfp_kind kind)
 {
-    return kind <= NTSEC_WFP_FILTER;
+    return ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_GET_BY_KEY);
 }
 
 wfp_obj *wfp_obj_alloc(ntsec_wfp_kind kind)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "wfp_internal.h"
+#include "wfp_kinds.h"
 #include "wfp_objects.h"
 #include "wfp_names.h"
 #include "guid.h"
@@ -15,35 +16,16 @@
 
 NTSTATUS ntsec_wfp_not_found_status(ntsec_wfp_kind kind)
 {
-    switch (kind) {
-    case NTSEC_WFP_PROVIDER: return STATUS_FWP_PROVIDER_NOT_FOUND;
-    case NTSEC_WFP_SUBLAYER: return STATUS_FWP_SUBLAYER_NOT_FOUND;
-    case NTSEC_WFP_LAYER: return STATUS_FWP_LAYER_NOT_FOUND;
-    case NTSEC_WFP_CALLOUT: return STATUS_FWP_CALLOUT_NOT_FOUND;
-    case NTSEC_WFP_FILTER: return STATUS_FWP_FILTER_NOT_FOUND;
-    default: return STATUS_FWP_NOT_FOUND;
-    }
+    const ntsec_wfp_kind_info *r = ntsec_wfp_kind_row(kind);
+    return r ? r->not_found : STATUS_FWP_NOT_FOUND;
 }
 
 /* ---- add: argument checks ---- */
 
-/* The flags Fwpm*Add0 accepts (SDK fwpmtypes.h). EMULATOR CHOICE: the
-** query-only bits (FWPM_CALLOUT_FLAG_REGISTERED, FWPM_PROVIDER_FLAG_DISABLED)
-** and unknown bits are refused with STATUS_FWP_INVALID_FLAGS. */
-static uint32_t add_flags(ntsec_wfp_kind kind)
-{
-    switch (kind) {
-    case NTSEC_WFP_CALLOUT:
-        return NTSEC_FWPM_CALLOUT_FLAG_PERSISTENT | NTSEC_FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT;
-    case NTSEC_WFP_FILTER: return NTSEC_FWPM_FILTER_FLAGS_KNOWN;
-    default: return 0x00000001u;   /* FWPM_PROVIDER_FLAG_PERSISTENT / FWPM_SUBLAYER_FLAG_PERSISTENT */
-    }
-}
-
-static uint32_t persistent_flag(ntsec_wfp_kind kind)
-{
-    return kind == NTSEC_WFP_CALLOUT ? NTSEC_FWPM_CALLOUT_FLAG_PERSISTENT : 0x00000001u;
-}
+/* The flags Fwpm*Add0 accepts are the kind table's add_flags (SDK
+** fwpmtypes.h). EMULATOR CHOICE: the query-only bits
+** (FWPM_CALLOUT_FLAG_REGISTERED, FWPM_PROVIDER_FLAG_DISABLED) and unknown
+** bits are refused with STATUS_FWP_INVALID_FLAGS. */
 
 /* FWPM_ACTION0.type: the five filter actions (fwpmtypes.h). */
 static int valid_action(uint32_t a)
@@ -74,7 +56,7 @@ static NTSTATUS check_spec(const wfp_session *s, ntsec_wfp_kind kind, const ntse
 {
     if (s->txn == WFP_TXN_READ) return STATUS_FWP_INCOMPATIBLE_TXN;
     if (!spec->name) return STATUS_FWP_NULL_DISPLAY_NAME;
-    if (spec->flags & ~add_flags(kind)) return STATUS_FWP_INVALID_FLAGS;
+    if (spec->flags & ~ntsec_wfp_kind_row(kind)->add_flags) return STATUS_FWP_INVALID_FLAGS;
     return kind == NTSEC_WFP_FILTER ? check_filter(spec) : STATUS_SUCCESS;
 }
 
@@ -83,7 +65,8 @@ static NTSTATUS check_spec(const wfp_session *s, ntsec_wfp_kind kind, const ntse
 static int new_lifetime(const wfp_session *s, ntsec_wfp_kind kind, uint32_t flags)
 {
     if (s->dynamic) return NTSEC_WFP_LIFE_DYNAMIC;
-    return (flags & persistent_flag(kind)) ? NTSEC_WFP_LIFE_PERSISTENT : NTSEC_WFP_LIFE_STATIC;
+    return (flags & ntsec_wfp_kind_row(kind)->persistent_flag) ? NTSEC_WFP_LIFE_PERSISTENT
+                                                             : NTSEC_WFP_LIFE_STATIC;
 }
 
 /* ---- add: references ---- */
@@ -198,7 +181,7 @@ static NTSTATUS fill(ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_kind k
         wfp_new_guid(e, &o->h.key);
     fill_fields(kind, spec, o, &ok);
     if (!ok) return STATUS_NO_MEMORY;
-    if (kind == NTSEC_WFP_CALLOUT || kind == NTSEC_WFP_FILTER) st = wfp_next_id(e, kind, &o->h.id);
+    if (ntsec_wfp_kind_row(kind)->id_counter) st = wfp_next_id(e, kind, &o->h.id);
     if (!NT_SUCCESS(st)) return st;
     if (sd) {
         o->h.sd = wfp_intern(e, ntsec_sd_ref(sd));
@@ -206,11 +189,6 @@ static NTSTATUS fill(ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_kind k
     }
     wfp_session_owner_group(s, &owner, &group);
     return wfp_child_sd(e, wfp_container_of(kind), 0, owner, group, &o->h.sd);
-}
-
-static int addable(ntsec_wfp_kind kind)
-{
-    return wfp_kind_is_keyed(kind) && kind != NTSEC_WFP_LAYER;
 }
 
 /* Inside the write call: build, check, insert, log. */
@@ -243,7 +221,7 @@ NTSTATUS ntsec_wfp_object_add(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp
     wfp_keyed *o = NULL;
     wfp_call call;
     NTSTATUS st = wfp_session_enter(e, h, &s);
-    if (NT_SUCCESS(st) && !addable(kind)) st = STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(st) && !ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_ADD)) st = STATUS_INVALID_PARAMETER;
     if (NT_SUCCESS(st)) st = check_spec(s, kind, spec);
     if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
     if (!NT_SUCCESS(st)) return st;
@@ -311,7 +289,7 @@ NTSTATUS ntsec_wfp_object_delete(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_
 NTSTATUS ntsec_wfp_object_delete_by_id(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                        ntsec_wfp_kind kind, uint64_t id)
 {
-    if (kind != NTSEC_WFP_CALLOUT && kind != NTSEC_WFP_FILTER) kind = NTSEC_WFP_KIND_COUNT;
+    if (!ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_DELETE_BY_ID)) kind = NTSEC_WFP_KIND_COUNT;
     return delete_object(e, h, kind, NULL, id, 0);
 }
 
@@ -343,6 +321,6 @@ NTSTATUS ntsec_wfp_object_get(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp
 NTSTATUS ntsec_wfp_object_get_by_id(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                     ntsec_wfp_kind kind, uint64_t id, ntsec_wfp_object_info *out)
 {
-    if (!wfp_kind_is_keyed(kind) || !e->tables[kind].ided) kind = NTSEC_WFP_KIND_COUNT;
+    if (!ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_GET_BY_ID | NTSEC_WFP_OP_GET_BY_KEY)) kind = NTSEC_WFP_KIND_COUNT;
     return get_object(e, h, kind, NULL, id, 0, out);
 }

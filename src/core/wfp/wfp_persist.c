@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "wfp_internal.h"
+#include "wfp_kinds.h"
 #include "wfp_store.h"
 #include "guid.h"
 #include "status.h"
@@ -81,31 +82,22 @@ NTSTATUS wfp_persist_log(ntsec_wfp_engine *e, const wfp_session *s, size_t mark)
 
 /* ---- ids ---- */
 
-static const char *counter_name(ntsec_wfp_kind kind)
-{
-    return kind == NTSEC_WFP_CALLOUT ? "callout" : kind == NTSEC_WFP_FILTER ? "filter" : "layer";
-}
-
-static uint64_t memory_counter(const ntsec_wfp_engine *e, ntsec_wfp_kind kind)
-{
-    if (kind == NTSEC_WFP_CALLOUT) return e->next_callout_id;
-    return kind == NTSEC_WFP_FILTER ? e->next_filter_id : e->next_layer_id;
-}
-
 /* Keep the memory counter of kind above id. */
 static void raise_counter(ntsec_wfp_engine *e, ntsec_wfp_kind kind, uint64_t id)
 {
-    if (kind == NTSEC_WFP_CALLOUT && id >= e->next_callout_id) e->next_callout_id = (uint32_t)(id + 1);
-    if (kind == NTSEC_WFP_FILTER && id >= e->next_filter_id) e->next_filter_id = id + 1;
-    if (kind == NTSEC_WFP_LAYER && id >= e->next_layer_id) e->next_layer_id = (uint16_t)(id + 1);
+    uint64_t *counter = wfp_id_counter(e, kind);
+    if (counter && id >= *counter) *counter = id + 1;
 }
 
 NTSTATUS wfp_next_id(ntsec_wfp_engine *e, ntsec_wfp_kind kind, uint64_t *id)
 {
-    uint64_t v = memory_counter(e, kind);
+    uint64_t *counter = wfp_id_counter(e, kind), v;
+    const char *name = ntsec_wfp_kind_row(kind)->id_counter;
     NTSTATUS st = STATUS_SUCCESS;
+    if (!counter || !name) return STATUS_INVALID_PARAMETER;
+    v = *counter;
     for (;;) {
-        if (e->db) st = wfp_store_next_id(e->db, counter_name(kind), v, &v);
+        if (e->db) st = wfp_store_next_id(e->db, name, v, &v);
         if (!NT_SUCCESS(st)) return st;
         if (v && !wfp_table_by_id(&e->tables[kind], v)) break;
         v++;

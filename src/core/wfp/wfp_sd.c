@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "wfp_internal.h"
+#include "wfp_kinds.h"
 #include "acl.h"
 #include "buf.h"
 #include "merge.h"
@@ -40,16 +41,8 @@ const uint8_t wfp_sid_system[12] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
 
 ntsec_wfp_container wfp_container_of(ntsec_wfp_kind kind)
 {
-    switch (kind) {
-    case NTSEC_WFP_PROVIDER: return NTSEC_WFP_PROVIDERS;
-    case NTSEC_WFP_SUBLAYER: return NTSEC_WFP_SUBLAYERS;
-    case NTSEC_WFP_LAYER: return NTSEC_WFP_LAYERS;
-    case NTSEC_WFP_CALLOUT: return NTSEC_WFP_CALLOUTS;
-    case NTSEC_WFP_FILTER: return NTSEC_WFP_FILTERS;
-    case NTSEC_WFP_CONNECTION: return NTSEC_WFP_CONNECTIONS;
-    case NTSEC_WFP_ENDPOINT: return NTSEC_WFP_ALE_ENDPOINTS;
-    default: return NTSEC_WFP_ENGINE;
-    }
+    const ntsec_wfp_kind_info *r = ntsec_wfp_kind_row(kind);
+    return r ? r->container : NTSEC_WFP_ENGINE;
 }
 
 static NTSTATUS parse_default_root(ntsec_sd **out)

@@ -6,6 +6,7 @@
 
 #include "wfp_internal.h"
 #include "wfp_security.h"
+#include "wfp_kinds.h"
 #include "wfp_objects.h"
 #include "acl.h"
 #include "guid.h"
@@ -19,6 +20,7 @@ typedef struct wfp_target {
     wfp_obj *obj;
     ntsec_wfp_container container;  /* the container, or the object's container */
     int always_refuse;              /* dynamic sessions always refused (connections) */
+    int resolved;                   /* step 4 succeeded (the observer may read it) */
 } wfp_target;
 
 typedef struct wfp_set_args {
@@ -45,6 +47,7 @@ static void container_target(ntsec_wfp_container c, wfp_target *t)
     t->obj = NULL;
     t->container = c;
     t->always_refuse = c == NTSEC_WFP_CONNECTIONS;
+    t->resolved = 0;
 }
 
 /* NULL key or GUID_NULL: the kind's container (DDI-CSSI remarks, SDKAPI-LSSI). */
@@ -206,60 +209,136 @@ static NTSTATUS apply_get(const ntsec_wfp_engine *e, const wfp_session *s, const
     return st;
 }
 
-/* Steps 1-3, the lock, then step 4 (target) and the rest in one write call.
-** kind NTSEC_WFP_KIND_COUNT: the container c itself. */
-static NTSTATUS set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
-                             const ntsec_guid *key, ntsec_wfp_container c, const wfp_set_args *a)
+/* Step 4 by the kind table: keyed security (a NULL key or GUID_NULL is the
+** kind's container), keyless security (the kind's container), or none. */
+static NTSTATUS resolve_target(ntsec_wfp_engine *e, const ntsec_wfp_kind_info *r, const ntsec_guid *key,
+                               wfp_target *t)
 {
-    wfp_session *s;
-    wfp_target t;
-    wfp_call call;
-    NTSTATUS st = wfp_session_enter(e, h, &s);
-    if (NT_SUCCESS(st) && s->txn != WFP_TXN_NONE) st = STATUS_FWP_TXN_IN_PROGRESS;
-    if (NT_SUCCESS(st) && kind != NTSEC_WFP_KIND_COUNT && !wfp_kind_is_keyed(kind)) st = STATUS_INVALID_PARAMETER;
-    if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
-    if (!NT_SUCCESS(st)) return st;
-    if (kind == NTSEC_WFP_KIND_COUNT) container_target(c, &t);
-    else st = keyed_target(e, kind, key, &t);
-    if (NT_SUCCESS(st)) st = apply_set(e, s, &t, a);
-    return wfp_call_end(e, &call, st);
-}
-
-static NTSTATUS get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
-                             const ntsec_guid *key, ntsec_wfp_container c, SECURITY_INFORMATION si,
-                             ntsec_sd **out)
-{
-    wfp_session *s;
-    wfp_target t;
-    wfp_call call;
-    NTSTATUS st;
-    *out = NULL;
-    st = wfp_session_enter(e, h, &s);
-    if (NT_SUCCESS(st) && kind != NTSEC_WFP_KIND_COUNT && !wfp_kind_is_keyed(kind)) st = STATUS_INVALID_PARAMETER;
-    if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_READ, &call);
-    if (!NT_SUCCESS(st)) return st;
-    if (kind == NTSEC_WFP_KIND_COUNT) container_target(c, &t);
-    else st = keyed_target(e, kind, key, &t);
-    if (NT_SUCCESS(st)) st = apply_get(e, s, &t, si, out);
+    NTSTATUS st = STATUS_SUCCESS;
+    if (r->ops & NTSEC_WFP_OP_SECURITY_KEY) st = keyed_target(e, r->kind, key, t);
+    else container_target(r->container, t);
+    t->resolved = NT_SUCCESS(st);
     return st;
 }
 
-#define SET_ARGS wfp_set_args a = {si, owner, group, dacl, sacl}
-#define CONTAINER_ONLY NTSEC_WFP_KIND_COUNT, NULL
+/* The row of kind when it has a Set/Get security function, else NULL. */
+static const ntsec_wfp_kind_info *security_row(ntsec_wfp_kind kind)
+{
+    const ntsec_wfp_kind_info *r = ntsec_wfp_kind_row(kind);
+    return r && (r->ops & (NTSEC_WFP_OP_SECURITY_KEY | NTSEC_WFP_OP_SECURITY)) ? r : NULL;
+}
+
+/* Tell the engine's observer about a finished Set/Get (audit recorders). */
+static void observe(const ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_kind kind,
+                    const ntsec_guid *key, int set, SECURITY_INFORMATION si, NTSTATUS st,
+                    const ntsec_sd *before, const wfp_target *t)
+{
+    ntsec_wfp_security_event ev;
+    ev.set = set;
+    ev.kind = kind;
+    ev.key = key;
+    ev.si = si;
+    ev.session = s ? s->h.id : 0;
+    ev.kernel_mode = s ? s->kernel_mode : 0;
+    ev.status = st;
+    ev.before = t->resolved ? before : NULL;
+    ev.after = t->resolved ? target_sd(e, t) : NULL;
+    e->observer(e->observer_ctx, &ev);
+}
+
+/* Steps 1-3, the lock, then step 4 (target) and the rest in one write call. */
+static NTSTATUS set_in_call(ntsec_wfp_engine *e, wfp_session *s, const ntsec_wfp_kind_info *r,
+                            const ntsec_guid *key, const wfp_set_args *a, wfp_target *t,
+                            ntsec_sd **before)
+{
+    wfp_call call;
+    NTSTATUS st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
+    if (!NT_SUCCESS(st)) return st;
+    st = resolve_target(e, r, key, t);
+    if (NT_SUCCESS(st) && e->observer) *before = ntsec_sd_ref(target_sd(e, t));
+    if (NT_SUCCESS(st)) st = apply_set(e, s, t, a);
+    return wfp_call_end(e, &call, st);
+}
+
+static NTSTATUS set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                             const ntsec_guid *key, const wfp_set_args *a)
+{
+    wfp_session *s = NULL;
+    wfp_target t = {NULL, NTSEC_WFP_ENGINE, 0, 0};
+    ntsec_sd *before = NULL;
+    const ntsec_wfp_kind_info *r = security_row(kind);
+    NTSTATUS st = wfp_session_enter(e, h, &s);
+    if (NT_SUCCESS(st) && s->txn != WFP_TXN_NONE) st = STATUS_FWP_TXN_IN_PROGRESS;
+    if (NT_SUCCESS(st) && !r) st = STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(st)) st = set_in_call(e, s, r, key, a, &t, &before);
+    if (e->observer) observe(e, s, kind, key, 1, a->si, st, before, &t);
+    ntsec_sd_unref(before);
+    return st;
+}
+
+static NTSTATUS get_in_call(ntsec_wfp_engine *e, wfp_session *s, const ntsec_wfp_kind_info *r,
+                            const ntsec_guid *key, SECURITY_INFORMATION si, wfp_target *t,
+                            ntsec_sd **out)
+{
+    wfp_call call;
+    NTSTATUS st = wfp_call_begin(e, s, WFP_OP_READ, &call);
+    if (!NT_SUCCESS(st)) return st;
+    st = resolve_target(e, r, key, t);
+    return NT_SUCCESS(st) ? apply_get(e, s, t, si, out) : st;
+}
+
+static NTSTATUS get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                             const ntsec_guid *key, SECURITY_INFORMATION si, ntsec_sd **out)
+{
+    wfp_session *s = NULL;
+    wfp_target t = {NULL, NTSEC_WFP_ENGINE, 0, 0};
+    const ntsec_wfp_kind_info *r = security_row(kind);
+    NTSTATUS st;
+    *out = NULL;
+    st = wfp_session_enter(e, h, &s);
+    if (NT_SUCCESS(st) && !r) st = STATUS_INVALID_PARAMETER;
+    if (NT_SUCCESS(st)) st = get_in_call(e, s, r, key, si, &t, out);
+    if (e->observer) observe(e, s, kind, key, 0, si, st, t.resolved ? target_sd(e, &t) : NULL, &t);
+    return st;
+}
+
+NTSTATUS ntsec_wfp_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                                const ntsec_guid *key, SECURITY_INFORMATION si,
+                                const uint8_t *owner, const uint8_t *group,
+                                const uint8_t *dacl, const uint8_t *sacl)
+{
+    wfp_set_args a = {si, owner, group, dacl, sacl};
+    return set_security(e, h, kind, key, &a);
+}
+
+NTSTATUS ntsec_wfp_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                                const ntsec_guid *key, SECURITY_INFORMATION si, ntsec_sd **out)
+{
+    return get_security(e, h, kind, key, si, out);
+}
+
+void ntsec_wfp_engine_set_observer(ntsec_wfp_engine *e, ntsec_wfp_security_observer cb, void *ctx)
+{
+    e->observer = cb;
+    e->observer_ctx = ctx;
+}
+
+/* The Windows-named entry points: one row of the kind table each. */
 
 NTSTATUS ntsec_wfp_object_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
                                        const ntsec_guid *key, SECURITY_INFORMATION si,
                                        const uint8_t *owner, const uint8_t *group,
                                        const uint8_t *dacl, const uint8_t *sacl)
 {
-    SET_ARGS;
-    return set_security(e, h, kind, key, NTSEC_WFP_ENGINE, &a);
+    if (!ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_SECURITY_KEY)) kind = NTSEC_WFP_SESSION_RECORD;
+    return ntsec_wfp_set_security(e, h, kind, key, si, owner, group, dacl, sacl);
 }
 
 NTSTATUS ntsec_wfp_object_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
                                        const ntsec_guid *key, SECURITY_INFORMATION si, ntsec_sd **out)
 {
-    return get_security(e, h, kind, key, NTSEC_WFP_ENGINE, si, out);
+    if (!ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_SECURITY_KEY)) kind = NTSEC_WFP_SESSION_RECORD;
+    return get_security(e, h, kind, key, si, out);
 }
 
 NTSTATUS ntsec_wfp_callout_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -267,15 +346,14 @@ NTSTATUS ntsec_wfp_callout_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                         const uint8_t *owner, const uint8_t *group,
                                         const uint8_t *dacl, const uint8_t *sacl)
 {
-    SET_ARGS;
-    return set_security(e, h, NTSEC_WFP_CALLOUT, key, NTSEC_WFP_ENGINE, &a);
+    return ntsec_wfp_set_security(e, h, NTSEC_WFP_CALLOUT, key, si, owner, group, dacl, sacl);
 }
 
 NTSTATUS ntsec_wfp_callout_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                         const ntsec_guid *key, SECURITY_INFORMATION si,
                                         ntsec_sd **out)
 {
-    return get_security(e, h, NTSEC_WFP_CALLOUT, key, NTSEC_WFP_ENGINE, si, out);
+    return get_security(e, h, NTSEC_WFP_CALLOUT, key, si, out);
 }
 
 NTSTATUS ntsec_wfp_connection_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -283,14 +361,13 @@ NTSTATUS ntsec_wfp_connection_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle
                                            const uint8_t *owner, const uint8_t *group,
                                            const uint8_t *dacl, const uint8_t *sacl)
 {
-    SET_ARGS;
-    return set_security(e, h, CONTAINER_ONLY, NTSEC_WFP_CONNECTIONS, &a);
+    return ntsec_wfp_set_security(e, h, NTSEC_WFP_CONNECTION, NULL, si, owner, group, dacl, sacl);
 }
 
 NTSTATUS ntsec_wfp_connection_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                            SECURITY_INFORMATION si, ntsec_sd **out)
 {
-    return get_security(e, h, CONTAINER_ONLY, NTSEC_WFP_CONNECTIONS, si, out);
+    return get_security(e, h, NTSEC_WFP_CONNECTION, NULL, si, out);
 }
 
 NTSTATUS ntsec_wfp_ale_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -298,14 +375,13 @@ NTSTATUS ntsec_wfp_ale_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                     const uint8_t *owner, const uint8_t *group,
                                     const uint8_t *dacl, const uint8_t *sacl)
 {
-    SET_ARGS;
-    return set_security(e, h, CONTAINER_ONLY, NTSEC_WFP_ALE_ENDPOINTS, &a);
+    return ntsec_wfp_set_security(e, h, NTSEC_WFP_ENDPOINT, NULL, si, owner, group, dacl, sacl);
 }
 
 NTSTATUS ntsec_wfp_ale_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                     SECURITY_INFORMATION si, ntsec_sd **out)
 {
-    return get_security(e, h, CONTAINER_ONLY, NTSEC_WFP_ALE_ENDPOINTS, si, out);
+    return get_security(e, h, NTSEC_WFP_ENDPOINT, NULL, si, out);
 }
 
 NTSTATUS ntsec_wfp_engine_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
@@ -313,12 +389,11 @@ NTSTATUS ntsec_wfp_engine_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                        const uint8_t *owner, const uint8_t *group,
                                        const uint8_t *dacl, const uint8_t *sacl)
 {
-    SET_ARGS;
-    return set_security(e, h, CONTAINER_ONLY, NTSEC_WFP_ENGINE, &a);
+    return ntsec_wfp_set_security(e, h, NTSEC_WFP_ROOT, NULL, si, owner, group, dacl, sacl);
 }
 
 NTSTATUS ntsec_wfp_engine_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h,
                                        SECURITY_INFORMATION si, ntsec_sd **out)
 {
-    return get_security(e, h, CONTAINER_ONLY, NTSEC_WFP_ENGINE, si, out);
+    return get_security(e, h, NTSEC_WFP_ROOT, NULL, si, out);
 }

@@ -39,6 +39,41 @@
 ** EMULATOR CHOICE): OWNER, GROUP, DACL, SACL and the four (UN)PROTECTED. */
 #define NTSEC_WFP_SI_SUPPORTED 0xF000000Fu
 
+/* Every Set/Get security function, by the kind table (wfp_kinds.h): a kind
+** with NTSEC_WFP_OP_SECURITY_KEY (<api>SetSecurityInfoByKey0) targets the
+** object with key, or its container when key is NULL or GUID_NULL; a kind
+** with NTSEC_WFP_OP_SECURITY (<api>SetSecurityInfo0: connections, ALE
+** endpoints, the engine root NTSEC_WFP_ROOT) targets its container and
+** ignores key. Other kinds: STATUS_INVALID_PARAMETER. Errors and order:
+** above. The Windows-named functions below are these with the kind fixed. */
+NTSTATUS ntsec_wfp_set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                                const ntsec_guid *key, SECURITY_INFORMATION si,
+                                const uint8_t *owner, const uint8_t *group,
+                                const uint8_t *dacl, const uint8_t *sacl);
+NTSTATUS ntsec_wfp_get_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
+                                const ntsec_guid *key, SECURITY_INFORMATION si, ntsec_sd **out);
+
+/* What an engine observer sees of every finished Set/Get security call
+** (every path goes through ntsec_wfp_set_security / ntsec_wfp_get_security,
+** so none escapes it). Pointers are valid during the callback only. */
+typedef struct ntsec_wfp_security_event {
+    int set;                      /* 1: a Set call, 0: a Get call */
+    ntsec_wfp_kind kind;          /* the kind table row of the function called */
+    const ntsec_guid *key;        /* the key given (NULL: none; keyed kinds: the container) */
+    SECURITY_INFORMATION si;
+    ntsec_wfp_handle session;     /* the caller's session (0: the handle was invalid) */
+    int kernel_mode;              /* the caller's mode */
+    NTSTATUS status;              /* what the call returns */
+    const ntsec_sd *before;       /* the target's descriptor before the call, NULL when the
+                                     call failed before the target was resolved */
+    const ntsec_sd *after;        /* and after it (NULL likewise) */
+} ntsec_wfp_security_event;
+typedef void (*ntsec_wfp_security_observer)(void *ctx, const ntsec_wfp_security_event *ev);
+
+/* Install (cb non-NULL) or remove (NULL) the engine's one security observer.
+** It runs after each Set/Get, synchronously; it may call into the engine. */
+void ntsec_wfp_engine_set_observer(ntsec_wfp_engine *e, ntsec_wfp_security_observer cb, void *ctx);
+
 /* Fwpm{Provider,SubLayer,Layer,Callout,Filter}SetSecurityInfoByKey0 /
 ** GetSecurityInfoByKey0 (2.7 table): key NULL or GUID_NULL: the kind's
 ** container; unknown key: the kind's not-found status
