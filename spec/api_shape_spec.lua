@@ -209,6 +209,40 @@ M["irp:complete"] = { "idiomatic", function() return query_irp(ks_fixture(), 8):
 M["irp:close"] = { "raises", function() local irp = query_irp(ks_fixture(), 8) irp:close() return irp:close() end, true,
   function() return query_irp(ks_fixture(), 8).close({}) end, "" }
 
+-- Access-check entry points (lua/ntsec/access.lua; docs/access.md): the
+-- faithful functions return the call status first (sd_semantics.md 3.2:
+-- generic bits in the request -> STATUS_GENERIC_NOT_MAPPED), AccessCheck the
+-- BOOL; ntsec.access.check is idiomatic.
+local ACCESS_SD = "O:BAG:BAD:(A;;FA;;;WD)"
+C["ntsec.NtAccessCheck"] = { "faithful", function() return ntsec.NtAccessCheck(ACCESS_SD, admin, 1, "file") end, 0,
+  function() return ntsec.NtAccessCheck(ACCESS_SD, admin, ntsec.GENERIC_READ, "file") end,
+  ntsec.STATUS_GENERIC_NOT_MAPPED }
+C["ntsec.AccessCheck"] = { "faithful", function() return ntsec.AccessCheck(ACCESS_SD, admin, 1, "file") end, true,
+  function() return ntsec.AccessCheck(ACCESS_SD, admin, ntsec.GENERIC_READ, "file") end, false }
+C["ntsec.NtAccessCheckByType"] = { "faithful",
+  function() return ntsec.NtAccessCheckByType(ACCESS_SD, nil, admin, 1, nil, "file") end, 0,
+  function() return ntsec.NtAccessCheckByType(ACCESS_SD, nil, admin, ntsec.GENERIC_READ, nil, "file") end,
+  ntsec.STATUS_GENERIC_NOT_MAPPED }
+C["ntsec.NtAccessCheckByTypeResultList"] = { "faithful",
+  function() return ntsec.NtAccessCheckByTypeResultList(ACCESS_SD, nil, admin, 1,
+    { { level = 0, guid = "bf967aba-0de6-11d0-a285-00aa003049e2" } }, "file") end, 0,
+  function() return ntsec.NtAccessCheckByTypeResultList(ACCESS_SD, nil, admin, ntsec.GENERIC_READ, nil, "file") end,
+  ntsec.STATUS_GENERIC_NOT_MAPPED }
+C["access.check"] = { "idiomatic", function() return ntsec.access.check(ACCESS_SD, admin, "FR") end,
+  function(granted) return granted == 0x120089 end,
+  function() return ntsec.access.check("O:BAG:BAD:(A;;FA;;;XX)", admin, "FR") end, "STATUS_INVALID_ACL" }
+C["access.pac_claims"] = { "idiomatic",
+  function() return ntsec.access.pac_claims({ { source_type = 1, claims = { { id = "a", type = "STRING", values = { "x" } } } } }) end,
+  function(c) return c.a ~= nil end,
+  function() return ntsec.access.pac_claims({ { source_type = 1, claims = {
+    { id = "a", type = "STRING", values = { "x" } }, { id = "a", type = "STRING", values = { "y" } } } } }) end,
+  "STATUS_INVALID_PARAMETER" }
+C["access.pac_token"] = { "idiomatic", function() return ntsec.access.pac_token({ user = "SY" }) end, "token",
+  function() return ntsec.access.pac_token({ user = "SY", user_pac_claims_set = { { source_type = 1, claims = {
+    { id = "a", type = "STRING", values = { "x" } }, { id = "a", type = "STRING", values = { "y" } } } } } }) end,
+  "STATUS_INVALID_PARAMETER" }
+C["access.register"] = { "total", function() return ntsec.access.register(ntsec) end, function(m) return m == ntsec end }
+
 -- Checks of a success result.
 local function check_success(kind, check, ...)
   local first = ...
@@ -271,13 +305,17 @@ local function methods_of(obj, kind, out)
 end
 
 describe("API result shapes", function()
-  local skip = { wfp = true, ks = true, errors = true, core = true }
+  local skip = { wfp = true, ks = true, errors = true, core = true, access = true }
   local names = {}
   for _, n in ipairs(functions_of(ntsec, "ntsec.", {})) do
     if not skip[n:match("^ntsec%.([%w_]+)")] then names[#names + 1] = n end
   end
   for _, n in ipairs(functions_of(ks, "ks.", {})) do names[#names + 1] = n end
   for _, n in ipairs(functions_of(errors, "errors.", {})) do names[#names + 1] = n end
+  for _, n in ipairs(functions_of(ntsec.access, "access.", {})) do
+    local f = n:match("^access%.(.*)$")
+    if ntsec[f] ~= ntsec.access[f] then names[#names + 1] = n end   -- the Windows names are ntsec.*'s
+  end
   local x = ks_fixture()
   local objects = { sid = ntsec.sid("SY"), acl = ntsec.acl("(A;;GA;;;SY)"), sd = ntsec.sd(SD_TEXT), token = admin,
     device = x.dev, item = x.item, file = x.f, irp = query_irp(x, 8) }

@@ -44,10 +44,9 @@ end
 -- Returns the SD, or nil and an ntsec.errors object for bad SDDL.
 local function parse_descriptor(sd, op)
   if type(sd) ~= "string" then return sd end
-  local parsed, _, code, offset = core.sd_from_sddl(sd)
+  local parsed, err = core.sd_from_sddl(sd)
   if parsed then return parsed end
-  local err = errors.new(code, op)
-  err.offset = offset
+  err.op = op
   return nil, err
 end
 

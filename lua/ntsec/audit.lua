@@ -48,7 +48,8 @@ local function install_recorder(calls, engine)
       after = ev.after and ev.after:sddl(),
     }
   end)
-  return function() engine:observe(nil) end
+  -- A policy may have closed the engine; the CLI then names that mistake.
+  return function() if ntsec.type(engine) == "engine" then engine:observe(nil) end end
 end
 
 local function run_policy(path, env)
