@@ -65,7 +65,7 @@ struct ntsec_wfp_classifier {
     /* descriptor memo */
     ntsec_wfp_sd_memo memo;
     size_t cap_memo;
-    const void *memo_principal, *memo_set;
+    const void *memo_principal, *memo_set, *memo_token, *memo_ac;
     uint64_t memo_version;
 };
 
@@ -143,9 +143,13 @@ void ntsec_wfp_classifier_forget(ntsec_wfp_classifier *c)
 
 static int prepare_memo(ntsec_wfp_classifier *c, const ntsec_wfp_filter_set *s, const ntsec_wfp_flow *f)
 {
+    const void *tok = f->principal ? (const void *)f->principal->token : NULL;
+    const void *ac = f->principal ? (const void *)f->principal->appcontainer : NULL;
     if (c->memo_set == s && c->memo_principal == f->principal && c->memo_version == s->version
-        && c->memo.count == s->nsds)
+        && c->memo.count == s->nsds && c->memo_token == tok && c->memo_ac == ac)
         return 1;
+    c->memo_token = tok;
+    c->memo_ac = ac;
     if (!reserve((void **)&c->memo.results, &c->cap_memo, s->nsds ? s->nsds : 1, 1)) return 0;
     memset(c->memo.results, 0, s->nsds);
     c->memo.count = s->nsds;

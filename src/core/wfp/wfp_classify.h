@@ -234,7 +234,8 @@ typedef struct ntsec_wfp_classifier ntsec_wfp_classifier;
 ntsec_wfp_classifier *ntsec_wfp_classifier_new(void);
 void ntsec_wfp_classifier_free(ntsec_wfp_classifier *c);
 /* Forget memoised descriptor checks (call after changing a principal's
-** token or AppContainer in place; a different principal pointer or set is
+** token or AppContainer object in place: adding a group or capability; a
+** different principal, token, AppContainer pointer or a changed set is
 ** noticed without it). */
 void ntsec_wfp_classifier_forget(ntsec_wfp_classifier *c);
 

@@ -399,7 +399,7 @@ NTSTATUS ntsec_wfp_set_condition_from_text(ntsec_wfp_filter_set *s,
     c.match = (uint16_t)ntsec_fwp_match_from_name(t->match, t->match ? strlen(t->match) : 0);
     if (c.match == NTSEC_FWP_MATCH_UNKNOWN) c.match_text = arena_str(s, t->match ? t->match : "", &oom);
     c.type = ntsec_fwp_type_from_name(t->type, t->type ? strlen(t->type) : 0);
-    as_address = (ntsec_wfp_field_roles(c.slot) & NTSEC_WFP_ROLE_ADDRESS) != 0;
+    as_address = (ntsec_wfp_field_roles(c.slot) & NTSEC_WFP_FIELD_ROLE_ADDRESS) != 0;
     if (c.type == NTSEC_FWP_RANGE_TYPE) {
         st = scalar_from_text(s, t->low_type, t->low, as_address, &c.value, err, errcap);
         if (st == STATUS_SUCCESS)

@@ -270,17 +270,17 @@ static const ntsec_fwp_value *incoming(const ntsec_wfp_condition *c, const ntsec
     }
     if (f->options & NTSEC_WFP_FLOW_RESOLVED) return NULL;
     roles = ntsec_wfp_field_roles(c->slot);
-    if ((roles & NTSEC_WFP_ROLE_TOKEN) && p && p->token) {
+    if ((roles & NTSEC_WFP_FIELD_ROLE_TOKEN) && p && p->token) {
         memset(tmp, 0, sizeof *tmp);
         tmp->type = NTSEC_FWP_TOKEN_ACCESS_INFORMATION_TYPE;
         tmp->obj = p;
-    } else if ((roles & NTSEC_WFP_ROLE_PACKAGE) && p) {
+    } else if ((roles & NTSEC_WFP_FIELD_ROLE_PACKAGE) && p) {
         const uint8_t *sid = p->appcontainer ? ntsec_appcontainer_package_sid(p->appcontainer) : sid_null;
         if (!p->appcontainer) *assumed |= NTSEC_WFP_ASSUMED_NULL_PACKAGE;
         *tmp = ntsec_fwp_bytes(NTSEC_FWP_SID, sid, ntsec_sid_len(sid));
-    } else if ((roles & NTSEC_WFP_ROLE_APP_ID) && p && p->app_id) {
+    } else if ((roles & NTSEC_WFP_FIELD_ROLE_APP_ID) && p && p->app_id) {
         *tmp = ntsec_fwp_bytes(NTSEC_FWP_BYTE_BLOB_TYPE, p->app_id, p->app_id_len);
-    } else if ((roles & NTSEC_WFP_ROLE_ZERO) && !(f->options & NTSEC_WFP_FLOW_NO_DEFAULTS)) {
+    } else if ((roles & NTSEC_WFP_FIELD_ROLE_ZERO) && !(f->options & NTSEC_WFP_FLOW_NO_DEFAULTS)) {
         uint32_t t = c->type == NTSEC_FWP_RANGE_TYPE ? c->value.type : c->type;
         *tmp = ntsec_fwp_uint(ntsec_fwp_type_is_unsigned(t) ? t : NTSEC_FWP_UINT32, 0);
         *assumed |= NTSEC_WFP_ASSUMED_ZERO_FLAGS;

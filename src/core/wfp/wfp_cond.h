@@ -72,13 +72,13 @@ const char *ntsec_wfp_cond_why_name(ntsec_wfp_cond_why why);
 #define NTSEC_WFP_FIELD_SLOTS   160
 #define NTSEC_WFP_FIELD_UNKNOWN 0xFFFFu
 
-/* Field roles (wfp_cond_fields.c). */
-#define NTSEC_WFP_ROLE_ADDRESS    0x01u  /* IP address: UINT32 text may be a dotted quad */
-#define NTSEC_WFP_ROLE_PRINCIPAL  0x02u  /* who: app id, user, package (4, filters_for) */
-#define NTSEC_WFP_ROLE_TOKEN      0x04u  /* incoming value is the flow's token (2.4) */
-#define NTSEC_WFP_ROLE_ZERO       0x08u  /* absent -> 0, reported as an assumption (4) */
-#define NTSEC_WFP_ROLE_PACKAGE    0x10u  /* absent -> the principal's package SID or S-1-0-0 (2.6) */
-#define NTSEC_WFP_ROLE_APP_ID     0x20u  /* absent -> the principal's app id (2.3) */
+/* Field roles (wfp_cond_fields.c; not the trace roles of wfp_classify.h). */
+#define NTSEC_WFP_FIELD_ROLE_ADDRESS    0x01u  /* IP address: UINT32 text may be a dotted quad */
+#define NTSEC_WFP_FIELD_ROLE_PRINCIPAL  0x02u  /* who: app id, user, package (4, filters_for) */
+#define NTSEC_WFP_FIELD_ROLE_TOKEN      0x04u  /* incoming value is the flow's token (2.4) */
+#define NTSEC_WFP_FIELD_ROLE_ZERO       0x08u  /* absent -> 0, reported as an assumption (4) */
+#define NTSEC_WFP_FIELD_ROLE_PACKAGE    0x10u  /* absent -> the principal's package SID or S-1-0-0 (2.6) */
+#define NTSEC_WFP_FIELD_ROLE_APP_ID     0x20u  /* absent -> the principal's app id (2.3) */
 
 /* Slot of a field GUID / of an SDK name ("FWPM_CONDITION_IP_PROTOCOL"). */
 uint16_t ntsec_wfp_field_slot(const ntsec_guid *field);
