@@ -110,6 +110,33 @@ describe("ntsec audit", function()
   end)
 end)
 
+describe("ntsec audit access matrix", function()
+  it("checks each distinct descriptor once per principal", function()
+    local ntsec = require("ntsec")
+    -- the distinct descriptors, read independently through the faithful Get functions
+    local engine = ntsec.wfp.engine()
+    assert(require("ntsec.netsh").import_file(engine, helper.data("wfpstate/netsh-wfpstate-1.xml")))
+    local k = assert(engine:open { kernel_mode = true, token = ntsec.token { user = "SY" } })
+    local wfp, ALL, distinct, n = ntsec.wfp, 15, {}, 0
+    local function add(code, sd)
+      assert.equal(0, code)
+      if not distinct[sd:bytes()] then distinct[sd:bytes()], n = true, n + 1 end
+    end
+    add(wfp.FwpmCalloutGetSecurityInfoByKey0(k, nil, ALL))
+    for _, c in ipairs(engine:callouts()) do add(wfp.FwpmCalloutGetSecurityInfoByKey0(k, c.key, ALL)) end
+    add(wfp.FwpmConnectionGetSecurityInfo0(k, ALL))
+    add(wfp.FwpsAleEndpointGetSecurityInfo0(k, ALL))
+    engine:close()
+    local original, checks = ntsec.access_check, 0
+    ntsec.access_check = function(...) checks = checks + 1; return original(...) end
+    local ok, result = pcall(audit.run, { state = helper.data("wfpstate/netsh-wfpstate-1.xml"), policy = NOOP })
+    ntsec.access_check = original
+    assert.is_true(ok, result)
+    assert.equal(n * #result.principals, checks)
+    assert.equal(85 * #result.principals, #result.access)
+  end)
+end)
+
 describe("ntsec audit report, small groups", function()
   it("keeps a row per object and per call when at most 3 share a result", function()
     local result = assert(audit.run { state = helper.data("wfpstate/netsh-wfpstate-1.xml"),

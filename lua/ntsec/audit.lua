@@ -96,13 +96,6 @@ function M.principal_token(principal)
   return ntsec.token { user = principal, groups = { "WD" } }
 end
 
--- The access matrix, principal-major like the report's rows (result.access).
--- One descriptor read per object; each distinct descriptor (by its bytes:
--- the engine shares equal descriptors, and thousands of callouts carry the
--- default one) is checked once per principal token under the one mapping,
--- so the work is linear in objects x principals and the checks are
--- distinct descriptors x principals. make_progress(n_objects) (optional)
--- returns the display that is told the objects done.
 -- Masks granted to each token by the descriptor a Get returned (code, sd),
 -- memoised by the descriptor's bytes; a failed read grants nothing.
 local function granted_by(cache, tokens, code, sd)
@@ -117,6 +110,13 @@ local function granted_by(cache, tokens, code, sd)
   return granted
 end
 
+-- The access matrix, principal-major like the report's rows (result.access).
+-- One descriptor read per object; each distinct descriptor (by its bytes:
+-- the engine shares equal descriptors, and thousands of callouts carry the
+-- default one) is checked once per principal token under the one mapping,
+-- so the work is linear in objects x principals and the checks are
+-- distinct descriptors x principals. make_progress(n_objects) (optional)
+-- returns the display that is told the objects done.
 local function access_matrix(engine, observer, principals, make_progress)
   local objects = access_objects(engine, observer)
   local shown = make_progress and make_progress(#objects)
