@@ -169,7 +169,8 @@ fuzz-ci: $(FUZZ_BIN)
 # every public function and method has a docstring with argument and result
 # shapes, errors and source (tools/doc_coverage.lua).
 doc: all
-	@mkdir -p $(BUILD)
+	@mkdir -p $(BUILD)/doc-src
+	NTSEC_BUILD=$(BUILD) $(LUA) tools/gen_wfp_doc.lua $(BUILD)/doc-src/wfp_generated.luadoc
 	ldoc -q . >/dev/null
 	LUA_PATH='./tools/?.lua;;' ldoc -q --filter ldoc_items.dump . > $(BUILD)/doc_items.tsv
 	NTSEC_BUILD=$(BUILD) $(LUA) tools/doc_coverage.lua $(BUILD)/doc_items.tsv
