@@ -134,7 +134,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -std=c99 -D_POSIX_C_SOURCE=200809L $(INCS)
 FUZZ_OBJ := $(CORE_SRC:%.c=build-fuzz/obj/%.o)
 FUZZ_LUA_OBJ := $(LUA_SRC:%.c=build-fuzz/obj/%.o)
-FUZZ_LIBS := -lsqlite3
+FUZZ_LIBS := $(LIBS)
 # The importer harness embeds Lua 5.4 and the binding (never the module).
 build-fuzz/import_fuzz: FUZZ_EXTRA := $(FUZZ_LUA_OBJ) $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4) -lexpat -lm -ldl
 build-fuzz/import_fuzz: $(FUZZ_LUA_OBJ)

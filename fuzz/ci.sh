@@ -81,5 +81,12 @@ echo "== fuzz: ${SECONDS_EACH}s per harness, $JOBS at a time"
 if ! printf '%s\n' "$@" | xargs -P "$JOBS" -I{} bash -c 'LIMITS=($LIMITS_STR); run_one "$1"' _ {}; then
   fail=1
 fi
+# The engine harness keeps its store in /dev/shm (or /tmp) per process and
+# removes it after each input; a process stopped mid-input leaves it behind.
+for f in /dev/shm/ntsec-engine-fuzz-*.db* /tmp/ntsec-engine-fuzz-*.db*; do
+  [ -e "$f" ] || continue
+  pid=${f##*-fuzz-}; pid=${pid%%.db*}
+  kill -0 "$pid" 2>/dev/null || rm -f "$f"
+done
 [ "$fail" -eq 0 ] && echo "fuzz-ci: no finding" || echo "fuzz-ci: FAILED"
 exit "$fail"

@@ -218,12 +218,10 @@ static int es_plus_one(const es_state *a, const es_state *b, int kind, const nts
            && memcmp(&d.last_extra->key, key, sizeof *key) == 0;
 }
 
-/* A copy of s keeping the records keep() accepts. */
-static void es_filter(const es_state *s, es_state *out, int (*keep)(const es_rec *, const void *),
-                      const void *ctx)
+/* Append to out the records of s that keep() accepts. */
+static void es_append(const es_state *s, es_state *out, int (*keep)(const es_rec *, const void *), const void *ctx)
 {
     size_t i;
-    memset(out, 0, sizeof *out);
     for (i = 0; i < s->n; i++) {
         es_rec *r;
         if (!keep(&s->r[i], ctx)) continue;
@@ -233,6 +231,14 @@ static void es_filter(const es_state *s, es_state *out, int (*keep)(const es_rec
         FUZZ_CHECK(r->blob != NULL);
         memcpy(r->blob, s->r[i].blob, r->len);
     }
+}
+
+/* A copy of s keeping the records keep() accepts. */
+static void es_filter(const es_state *s, es_state *out, int (*keep)(const es_rec *, const void *),
+                      const void *ctx)
+{
+    memset(out, 0, sizeof *out);
+    es_append(s, out, keep, ctx);
 }
 
 static int es_keep_all(const es_rec *r, const void *ctx) { (void)r; (void)ctx; return 1; }
