@@ -82,7 +82,11 @@ local function set_args(opts)
   return si, opts.owner, opts.group, to_acl(opts.dacl, "dacl"), to_acl(opts.sacl, "sacl")
 end
 
--- A securable target: the pair of faithful functions and how to call them.
+--- A security target ("ntsec.wfp.target"): one securable WFP object or container,
+-- the pair of faithful Set/Get functions of its kind and how to call them.
+-- session:<kind>(key), session:<plural>_container(), session:connections(),
+-- session:endpoints() and session:engine_object() return one (docs/wfp.md "Idiomatic layer").
+-- @type Target
 local Target = {}
 Target.__index = Target
 Target.__name = "ntsec.wfp.target"
@@ -168,6 +172,9 @@ for _, row in ipairs(core.wfp.kinds) do
     end
   end
 end
+
+--- Module functions of the Lua layer (a new section ends the Target class).
+-- @section functions
 
 --- `ntsec.wfp.engine([opts])` -> a new emulated base filtering engine.
 -- `opts.sd`: the engine root descriptor (default: the Windows 10 1909 layout,
