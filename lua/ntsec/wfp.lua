@@ -107,7 +107,8 @@ end
 -- <api>SetSecurityInfo0) with the session's token; on failure the descriptor is unchanged.
 -- Errors: nil, err (ntsec.errors object; err.op names the faithful function) with what it
 -- returns: access denied (WRITE_DAC / WRITE_OWNER / ACCESS_SYSTEM_SECURITY), invalid
--- SECURITY_INFORMATION, STATUS_INVALID_OWNER, the kind's not-found code, FWP_E_TXN_IN_PROGRESS.
+-- SECURITY_INFORMATION, STATUS_INVALID_OWNER, the kind's not-found code, FWP_E_TXN_IN_PROGRESS
+-- (explicit transaction), FWP_E_DYNAMIC_SESSION_IN_PROGRESS / FWP_E_WRONG_SESSION (dynamic sessions).
 -- Raises on an unknown option key, a wrong option type or malformed SDDL.
 -- Source: wfp_ks_errors.md 2.7, 2.8, 3.4; docs/wfp.md "The Set and Get security functions".
 function Target:set_security(opts)
