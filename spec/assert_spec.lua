@@ -86,8 +86,8 @@ describe("assert.status", function()
   it("works on a real session result: a dynamic session changing a static callout", function()
     local engine = ntsec.wfp.engine()
     local k = assert(engine:open { kernel_mode = true })
-    assert.status(k:add_callout { key = "{c0c0a000-0000-4000-8000-0000000000a1}", name = "static",
-      layer = "FWPM_LAYER_ALE_AUTH_CONNECT_V4" }, "STATUS_SUCCESS")
+    assert.status(ntsec.wfp.FwpmCalloutAdd0(k, { key = "{c0c0a000-0000-4000-8000-0000000000a1}", name = "static",
+      layer = "FWPM_LAYER_ALE_AUTH_CONNECT_V4" }), "STATUS_SUCCESS")
     local admin = ntsec.token { user = "S-1-5-21-0-0-0-500", groups = { { sid = "BA", owner = true }, "WD" } }
     local dyn = assert(engine:open { token = admin, dynamic = true })
     local code = ntsec.wfp.FwpmCalloutSetSecurityInfoByKey0(dyn, "{c0c0a000-0000-4000-8000-0000000000a1}",

@@ -82,10 +82,10 @@ describe("ntsec check --rules builtin", function()
   it("reports NULL and empty DACLs", function()
     local policy = write([[
       local k = assert(engine:open { kernel_mode = true })
-      assert(k:add_callout { key = "{c0c0a000-0000-4000-8000-0000000000c1}", name = "null",
-        layer = "FWPM_LAYER_ALE_AUTH_CONNECT_V4", sd = ntsec.sd("O:BAG:BAD:NO_ACCESS_CONTROL") } == 0)
-      assert(k:add_callout { key = "{c0c0a000-0000-4000-8000-0000000000c2}", name = "empty",
-        layer = "FWPM_LAYER_ALE_AUTH_CONNECT_V4", sd = ntsec.sd("O:BAG:BAD:") } == 0)
+      assert(ntsec.wfp.FwpmCalloutAdd0(k, { key = "{c0c0a000-0000-4000-8000-0000000000c1}", name = "null",
+        layer = "FWPM_LAYER_ALE_AUTH_CONNECT_V4" }, ntsec.sd("O:BAG:BAD:NO_ACCESS_CONTROL")) == 0)
+      assert(ntsec.wfp.FwpmCalloutAdd0(k, { key = "{c0c0a000-0000-4000-8000-0000000000c2}", name = "empty",
+        layer = "FWPM_LAYER_ALE_AUTH_CONNECT_V4" }, ntsec.sd("O:BAG:BAD:")) == 0)
       k:close()]])
     local report, code = check(DUMPS[1] .. " --rules builtin --policy " .. policy)
     os.remove(policy)

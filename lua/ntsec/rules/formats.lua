@@ -45,7 +45,7 @@ end
 --- text(result) -> the report people read: every rule, then its findings.
 function M.text(result)
   local out = { ("ntsec check %s: %d objects, %d rules, %d findings"):format(
-    tostring(result.state), result.objects, #result.rules, #result.findings) }
+    result.state or "(engine)", result.objects, #result.rules, #result.findings) }
   for _, r in ipairs(result.rules) do
     out[#out + 1] = ("%s %s (%d)"):format(r.findings == 0 and "PASS" or "FAIL", r.id, r.findings)
     for _, f in ipairs(result.findings) do
