@@ -99,6 +99,37 @@ describe("ntsec check --rules builtin", function()
   end)
 end)
 
+describe("ntsec check: choices of the built-in rules (docs/check.md)", function()
+  local function with_policy(text)
+    local policy = write(text)
+    local report, code = check(DUMPS[1] .. " --rules builtin --policy " .. policy)
+    os.remove(policy)
+    return report, code
+  end
+
+  it("wfp-nonadmin-open names the deny ACE that refuses FWPM_ACTRL_OPEN (DT = 0x40)", function()
+    local report, code = with_policy([[
+      local k = assert(engine:open { kernel_mode = true })
+      local _, sd = ntsec.wfp.FwpmEngineGetSecurityInfo0(k, ntsec.DACL_SECURITY_INFORMATION)
+      local dacl = "D:AI(D;;DT;;;BU)" .. sd:sddl():match("D:AI(.*)$")
+      assert(ntsec.wfp.FwpmEngineSetSecurityInfo0(k, ntsec.DACL_SECURITY_INFORMATION, nil, nil, ntsec.sd(dacl).dacl) == 0)
+      k:close()]])
+    assert.equal(1, code)
+    assert.same({ "wfp-nonadmin-open|engine|-|S-1-5-21-0-0-0-1001|0x00000040|#1 (D;;DT;;;BU)" }, tuples(report))
+  end)
+
+  it("wfp-admin-deny: an object owned by BA keeps the owner's WRITE_DAC, loses DELETE only", function()
+    local report, code = with_policy([[
+      local k = assert(engine:open { kernel_mode = true })
+      assert(ntsec.wfp.FwpmProviderAdd0(k, { key = "{c0c0a000-0000-4000-8000-0000000000b1}", name = "owned by BA" },
+        ntsec.sd("O:BAG:SYD:(D;ID;SDWD;;;WD)(A;ID;0xf07ff;;;SY)(A;ID;0xf07ff;;;BA)")) == 0)
+      k:close()]])
+    assert.equal(1, code)
+    assert.same({ "wfp-admin-deny|provider|{c0c0a000-0000-4000-8000-0000000000b1}|S-1-5-32-544|0x00010000|#1 (D;ID;SDWD;;;WD)" },
+      tuples(report))
+  end)
+end)
+
 describe("ntsec check with a rule file", function()
   it("runs examples/check_rules.lua: built-ins with parameters and a custom rule", function()
     local report, code = check(DUMPS[2] .. " --rules examples/check_rules.lua --policy " .. FIX .. "vendor_deny_policy.lua")
@@ -118,6 +149,14 @@ describe("ntsec check with a rule file", function()
     os.remove(rules)
     assert.equal(0, code)
     assert.same({}, tuples(report))
+  end)
+
+  it("builtin \"id\" { params } (the call form) sets the parameters", function()
+    local rules = write('builtin "wfp-broad-access" { principals = { "WD" } }\n')
+    local report, code = check(DUMPS[1] .. " --rules " .. rules .. " --policy " .. FIX .. "broad_grant_policy.lua")
+    os.remove(rules)
+    assert.equal(1, code)
+    assert.same({ "wfp-broad-access|engine|-|S-1-1-0|0x000000a9|#18 (A;;CCSWWPLO;;;WD)" }, tuples(report))
   end)
 
   it("report:finding{...} from the rule file counts like a rule finding", function()

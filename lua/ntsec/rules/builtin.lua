@@ -167,7 +167,8 @@ local function nonadmin_open(ctx, params)
   end
   ctx:finding { object = engine_object or { kind = "engine", name = "engine" }, principal = params.principal,
                 rights = OPEN, aces = aces,
-                message = ("a standard user cannot open the engine: FwpmEngineOpen0 -> %s"):format(tostring(err)) }
+                message = ("a standard user cannot open the engine: FwpmEngineOpen0 -> %s%s"):format(tostring(err),
+                  #aces == 0 and "; no ACE grants FWPM_ACTRL_OPEN to the user's SIDs" or "") }
 end
 
 -- ks-create-item-without-sd ------------------------------------------------------
