@@ -233,3 +233,21 @@ describe("ntsec check --output", function()
     assert.equal(DUMPS[1], report.state)
   end)
 end)
+
+describe("ntsec.check.report_unreadable", function()
+  it("turns an object whose descriptor could not be read into a finding, never a pass", function()
+    local runner = require("ntsec.check")
+    local state = { objects = { { kind = "callout", key = "{k}", name = "n", error = 0xC0000022 },
+                                { kind = "engine", name = "engine", sd = true } },
+                    findings = {}, rules = {}, seen = {} }
+    runner.report_unreadable(state)
+    assert.equal(1, #state.findings)
+    local f = state.findings[1]
+    assert.equal("object-unreadable", f.rule)
+    assert.equal("{k}", f.object.key)
+    assert.matches("STATUS_ACCESS_DENIED", f.message)
+    local result = runner.result(state, "x.xml")
+    assert.equal("object-unreadable", result.rules[1].id)
+    assert.equal(1, runner.exit_code(result))
+  end)
+end)

@@ -214,6 +214,7 @@ function M.run(opts)
   if opts.rules == "builtin" then all_builtins(state)
   else ok, err = run_file(opts.rules, rules_env(state), "rules") end
   if ok then ok, err = M.run_rules(state) end
+  if ok then M.report_unreadable(state) end
   observer:close()
   if not ok then return nil, err end
   return M.result(state, opts.state)
@@ -227,6 +228,21 @@ function M.run_rules(state)
     if not ok then return nil, ("rule %s failed: %s"):format(r.id, tostring(err)) end
   end
   return true
+end
+
+--- report_unreadable(state): a finding of rule "object-unreadable" for
+-- every object whose descriptor could not be read (objects.list keeps
+-- {error = code}); rules skip such objects, so the report never counts them
+-- as holding.
+function M.report_unreadable(state)
+  local errors = require("ntsec.errors")
+  for _, o in ipairs(state.objects) do
+    if o.error then
+      local err = errors.new(o.error, "get security", "NTSTATUS")
+      state.findings[#state.findings + 1] = M.finding("object-unreadable", { object = o,
+        message = ("reading its descriptor failed: %s; no rule checked it"):format(tostring(err)) })
+    end
+  end
 end
 
 --- result(state, state_path) -> the result table (rules with their counts).
