@@ -30,6 +30,7 @@
 ** given as SDDL strings. Programmer errors (types, unknown option keys,
 ** malformed keys or strings, closed sessions) raise.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -220,12 +221,27 @@ static const ntsec_guid *security_key(lua_State *L, const ntsec_wfp_kind_info *r
     return have ? g : NULL;
 }
 
-/* ---- faithful functions (closures over the kind row) ---- */
+/* ---- faithful functions (closures over the kind row and the session
+** metatable: upvalues 1 and 2) ---- */
+
+/* The open session at 1. The hot path compares the metatable with upvalue 2
+** instead of looking its name up in the registry; anything else (another
+** type, a closed session) takes the checking path, which raises. */
+static ud_session *hot_session(lua_State *L)
+{
+    ud_session *s = (ud_session *)lua_touserdata(L, 1);
+    if (s && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+        lua_pop(L, 1);
+        if (same && s->hd.close) return s;
+    }
+    return nlw_open_session(L, 1);
+}
 
 static int f_add(lua_State *L)
 {
     const ntsec_wfp_kind_info *row = nlw_up_row(L);
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     NTSTATUS st = do_add(L, s, row, 2, nl_opt_sd(L, 3));
     nl_push_code(L, nlw_code(s, st));
     if (!row->id_counter) return 1;
@@ -240,7 +256,7 @@ static int f_add(lua_State *L)
 
 static int faithful_get(lua_State *L, int by_id)
 {
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     NTSTATUS st = do_get(L, s, nlw_up_row(L), 2, by_id);
     nl_push_code(L, nlw_code(s, st));
     if (NT_SUCCESS(st)) lua_insert(L, -2);
@@ -253,13 +269,13 @@ static int f_get_id(lua_State *L) { return faithful_get(L, 1); }
 
 static int f_delete(lua_State *L)
 {
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     return nlw_push_code(L, s, do_delete(L, s, nlw_up_row(L), 2, 0));
 }
 
 static int f_delete_id(lua_State *L)
 {
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     return nlw_push_code(L, s, do_delete(L, s, nlw_up_row(L), 2, 1));
 }
 
@@ -268,7 +284,7 @@ static int f_delete_id(lua_State *L)
 static int f_set_security(lua_State *L)
 {
     const ntsec_wfp_kind_info *row = nlw_up_row(L);
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     ntsec_guid g;
     int first = 2;
     const ntsec_guid *key = security_key(L, row, &first, &g);
@@ -285,7 +301,7 @@ static int f_set_security(lua_State *L)
 static int f_get_security(lua_State *L)
 {
     const ntsec_wfp_kind_info *row = nlw_up_row(L);
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     ntsec_guid g;
     int first = 2;
     const ntsec_guid *key = security_key(L, row, &first, &g);
@@ -328,7 +344,10 @@ static void register_faithful(lua_State *L, const ntsec_wfp_kind_info *row, cons
 {
     char name[96];
     size_t n = (size_t)snprintf(name, sizeof name, "%s%s%s", row->prefix, row->stem, suffix);
-    nlw_set_kind_fn(L, name, fn, row);
+    lua_pushlightuserdata(L, (void *)(uintptr_t)row);
+    luaL_getmetatable(L, NL_WFP_SESSION);
+    lua_pushcclosure(L, fn, 2);
+    lua_setfield(L, -2, name);
     lua_pushlstring(L, name, n - 1);
     lua_getfield(L, -2, name);
     lua_settable(L, -3);
