@@ -156,18 +156,18 @@ function M.import_reader(engine, read, opts)
   local counts, skipped, sessions = {}, {}, {}
   for _, h in ipairs(M.HANDLERS) do counts[h.kind] = 0 end
   local on_item = opts.on_item
-  local ok, msg, line = engine:import_xml(read, SPEC, function(kind, item, at)
+  local ok, xerr = engine:import_xml(read, SPEC, function(kind, item, at)
     local h = BY_KIND[kind]
     local rec = h.record(item)
     if kind == "sessions" then sessions[#sessions + 1] = rec end
     local done, err = true, nil
     if h.method then done, err = import_record(engine, h.method, rec) end
     if done then counts[kind] = counts[kind] + 1
-    else skipped[#skipped + 1] = { kind = kind, key = rec.key or rec.id, error = err, line = at } end
+    else skipped[#skipped + 1] = { kind = kind, key = rec.key or rec.id, error = err.detail or tostring(err), line = at } end
     if on_item then on_item(kind, counts[kind]) end
   end)
   if not ok then
-    return nil, ("%s:%s: %s"):format(opts.name or "input", tostring(line), tostring(msg))
+    return nil, ("%s:%s: %s"):format(opts.name or "input", tostring(xerr.line), xerr.detail or tostring(xerr))
   end
   local provider_contexts = counts.provider_contexts
   counts.provider_contexts = nil

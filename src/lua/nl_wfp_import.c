@@ -1,7 +1,9 @@
 /*
 ** nl_wfp_import.c: engine:import_* (used by the netsh importer,
 ** lua/ntsec/netsh.lua). Each takes one record table and returns true, or
-** nil and a message naming the record and the problem. Keys are GUID strings
+** nil, err (docs/design.md): err is an ntsec.errors object, the engine's
+** status or STATUS_INVALID_PARAMETER for a malformed record, and err.detail
+** names the record and the problem. Keys are GUID strings
 ** (braces optional) or FWPM_* symbolic names; "" means absent. No access
 ** checks: the records describe what exists on the dumped machine.
 */
@@ -19,20 +21,29 @@ typedef struct import_keys {
     ntsec_guid key, provider, layer, sublayer, callout;
 } import_keys;
 
+/* nil, err with err.detail = the message on top of the stack ("<op>: ..."). */
+static int fail_detail(lua_State *L, const char *op, NTSTATUS st)
+{
+    int msg = lua_gettop(L);
+    nl_fail_nt(L, op, st);                   /* nil, err */
+    lua_pushvalue(L, msg);
+    lua_setfield(L, -2, "detail");
+    lua_remove(L, msg);
+    return 2;
+}
+
 static int fail(lua_State *L, const char *op, const char *fmt, const char *what)
 {
-    lua_pushnil(L);
     lua_pushfstring(L, "%s: ", op);
     lua_pushfstring(L, fmt, what);
     lua_concat(L, 2);
-    return 2;
+    return fail_detail(L, op, STATUS_INVALID_PARAMETER);
 }
 
 static int fail_status(lua_State *L, const char *op, NTSTATUS st)
 {
-    lua_pushnil(L);
     lua_pushfstring(L, "%s: %s", op, ntsec_status_name(st));
-    return 2;
+    return fail_detail(L, op, st);
 }
 
 /* Optional reference field k into *g; sets *ptr. Returns 0 and pushes the
