@@ -311,7 +311,7 @@ for _, row in ipairs(wfp.kinds) do
 end
 -- The import methods of the netsh importer (lua/ntsec/netsh.lua): true or
 -- nil, err; a malformed record is STATUS_INVALID_PARAMETER with err.detail.
-local function fresh_key(n) return ("{1234abcd-0000-4000-8000-%012d}"):format(n) end
+local function fresh_key(i) return ("{1234abcd-0000-4000-8000-%012d}"):format(i) end
 local IMPORTS = {
   import_provider = function(key) return { key = key, name = "p" } end,
   import_sublayer = function(key) return { key = key, name = "s", weight = 0 } end,
