@@ -122,6 +122,7 @@ build = {
     ["ntsec.ks"] = "lua/ntsec/ks.lua",
     ["ntsec.merge"] = "lua/ntsec/merge.lua",
     ["ntsec.netsh"] = "lua/ntsec/netsh.lua",
+    ["ntsec.principals"] = "lua/ntsec/principals.lua",
     ["ntsec.progress"] = "lua/ntsec/progress.lua",
     ["ntsec.repl"] = "lua/ntsec/repl.lua",
     ["ntsec.report"] = "lua/ntsec/report.lua",
