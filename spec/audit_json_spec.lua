@@ -116,28 +116,52 @@ describe("a descriptor read that fails", function()
   end
 end)
 
+describe("a snapshot of a recorded call that fails", function()
+  it("is shown with its status, not as a missing descriptor, and the audit exits 1", function()
+    -- One session holds a read/write transaction while another (waiting at
+    -- most 1 ms) sets the callouts container: the call and both snapshots
+    -- time out on the lock (docs/wfp.md, Set path step 3).
+    local policy = cmd.tmpfile([[
+local tok = ntsec.token { user = "SY", groups = { { sid = "BA", owner = true } } }
+Holder = assert(engine:open { token = tok })
+local other = assert(engine:open { token = tok, txn_timeout_ms = 1 })
+Holder:begin_transaction()
+other:callouts_container():set_security { owner = "BA" }
+local r = Holder:commit()
+assert(r == true or r == 0)
+]], ".lua")
+    local out, _, code = audit(policy, "json")
+    local text = audit(policy, "text")
+    os.remove(policy)
+    assert.equal(1, code)
+    assert_valid(out)
+    local doc = json.decode(out, 1, json.null)
+    local call = doc.calls[1]
+    assert.same({ "FWP_E_TIMEOUT", json.null, json.null }, { call.status_name, call.before, call.after })
+    assert.same({ status = 0xC0220012, status_name = "STATUS_FWP_TIMEOUT" }, call.before_failed)
+    assert.same({ status = 0xC0220012, status_name = "STATUS_FWP_TIMEOUT" }, call.after_failed)
+    assert.same({ "before call #1", "after call #1" }, { doc.failed_reads[1].during, doc.failed_reads[2].during })
+    assert.equal(2, #doc.failed_reads)
+    assert.matches("before: %(read failed: STATUS_FWP_TIMEOUT 0xC0220012%)", text)
+  end)
+end)
+
 describe("a dump with a skipped record", function()
-  it("lists it with its reason in JSON and exits 1", function()
+  it("lists it with its reason in text and JSON and exits 1", function()
     -- A second provider with a key in use: STATUS_FWP_ALREADY_EXISTS (wfp_ks_errors.md 5.2).
     local key = "{11111111-2222-3333-4444-555555555555}"
     local dump = cmd.tmpfile(("<wfpstate><providers>\n<item><providerKey>%s</providerKey></item>\n"
       .. "<item><providerKey>%s</providerKey></item>\n</providers></wfpstate>\n"):format(key, key), ".xml")
-    local out, _, code = audit("examples/lockdown_callouts.lua", "json", dump)
-    local text, _, tcode = audit(cmd.tmpfile("", ".lua"), "text", dump)
-    os.remove(dump)
-    -- lockdown_callouts.lua raises (no NDU provider): exit 2, nothing on stdout.
-    assert.equal(2, code)
-    assert.equal("", out)
-    assert.equal(1, tcode)
-    assert.matches("skipped providers " .. key:gsub("%p", "%%%0") .. " %(line 3%): import_provider: "
-      .. "STATUS_FWP_ALREADY_EXISTS", text)
-    local policy = cmd.tmpfile("", ".lua")
-    dump = cmd.tmpfile(("<wfpstate><providers>\n<item><providerKey>%s</providerKey></item>\n"
-      .. "<item><providerKey>%s</providerKey></item>\n</providers></wfpstate>\n"):format(key, key), ".xml")
-    out, _, code = audit(policy, "json", dump)
+    local policy = cmd.tmpfile("-- no calls\n", ".lua")
+    local out, _, code = audit(policy, "json", dump)
+    local text, _, tcode = audit(policy, "text", dump)
     os.remove(dump)
     os.remove(policy)
     assert.equal(1, code)
+    assert.equal(1, tcode)
+    assert.matches("skipped providers " .. key:gsub("%p", "%%%0") .. " %(line 3%): import_provider: "
+      .. "STATUS_FWP_ALREADY_EXISTS", text)
+    assert.matches("INCOMPLETE REPORT: 0 failed descriptor read%(s%), 1 skipped record%(s%)", text)
     assert_valid(out)
     local doc = json.decode(out)
     assert.is_false(doc.complete)

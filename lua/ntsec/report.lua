@@ -102,8 +102,8 @@ function M.json(result)
     keyorder = { "complete", "imported", "provider_contexts", "skipped", "principals", "calls", "failed_reads",
                  "access", "sessions", "providers", "sublayers", "callouts", "filters", "endpoints",
                  "kind", "key", "line", "reason", "name", "user", "groups", "privileges", "sid", "attributes",
-                 "function", "target", "kernel", "status", "status_name", "before", "after",
-                 "before_failed", "after_failed", "during", "principal", "object", "granted" },
+                 "principal", "object", "during", "granted", "function", "target", "kernel", "status",
+                 "status_name", "before", "after", "before_failed", "after_failed" },
   })
 end
 
