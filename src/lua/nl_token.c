@@ -126,6 +126,7 @@ static int token_tostring(lua_State *L)
     ntsec_buf b;
     ntsec_buf_init(&b);
     ntsec_sid_format(&b, ntsec_token_user(t));
+    ntsec_buf_putc(&b, 0); /* ntsec_sid_format does not NUL-terminate; %s needs it */
     lua_pushfstring(L, NL_TOKEN " (%s, %d groups, %d privileges)",
                     b.data ? (const char *)b.data : "?", (int)ntsec_token_group_count(t),
                     (int)ntsec_token_privilege_count(t));
