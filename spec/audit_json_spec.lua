@@ -60,6 +60,12 @@ describe("bin/ntsec audit --format json", function()
     assert.equal("from print\t1\nfrom io.write\n", stderr)
   end)
 
+  it("pipes into python3 -m json.tool (the command of the issue, which failed)", function()
+    local _, stderr, code = cmd.run(("bash -o pipefail -c 'bin/ntsec audit %s --policy examples/dynamic_session_rules.lua"
+      .. " --format json | %s -m json.tool > /dev/null'"):format(STATE, cmd.PYTHON))
+    assert(code == 0, stderr)
+  end)
+
   it("carries the provider contexts and each principal's token", function()
     local out = audit("examples/lockdown_callouts.lua", "json")
     local doc = json.decode(out)
