@@ -129,6 +129,7 @@ build = {
     ["ntsec.merge"] = "lua/ntsec/merge.lua",
     ["ntsec.netsh"] = "lua/ntsec/netsh.lua",
     ["ntsec.options"] = "lua/ntsec/options.lua",
+    ["ntsec.principals"] = "lua/ntsec/principals.lua",
     ["ntsec.progress"] = "lua/ntsec/progress.lua",
     ["ntsec.repl"] = "lua/ntsec/repl.lua",
     ["ntsec.report"] = "lua/ntsec/report.lua",

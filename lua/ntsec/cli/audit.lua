@@ -34,7 +34,8 @@ local function raise_site(path)
 end
 
 -- Checks what a policy returned: nil or a table whose `principals`, when
--- present, is a list of SID strings or aliases. Returns nil, message.
+-- present, is a list of profile names, SIDs or tokens (ntsec.principals).
+-- Returns nil, message.
 local function check_result(path, result)
   if result == nil then return true end
   if type(result) ~= "table" then
@@ -46,11 +47,11 @@ local function check_result(path, result)
   if type(principals) ~= "table" then
     return nil, ("%s: principals must be a list of SIDs, got a %s"):format(path, type(principals))
   end
-  local ntsec = require("ntsec")
+  local resolve = require("ntsec.principals").resolve
   for i, p in ipairs(principals) do
-    local sid, err = ntsec.sid(p)
-    if not sid then
-      return nil, ("%s: principals[%d] = %s is not a SID or SID alias (%s)")
+    local label, err = resolve(p)
+    if not label then
+      return nil, ("%s: principals[%d] = %s is not a SID or SID alias, a profile name or a token (%s)")
         :format(path, i, type(p) == "string" and ("%q"):format(p) or tostring(p), tostring(err))
     end
   end
