@@ -29,7 +29,11 @@ end
 
 describe("bin/ntsec audit --format json", function()
   local examples = {}
-  for name in io.popen("ls examples/*.lua"):lines() do examples[#examples + 1] = name end
+  -- Every example policy: rule files (check_*.lua, docs/check.md) and busted
+  -- specs (*_spec.lua) are examples of other commands.
+  for name in io.popen("ls examples/*.lua"):lines() do
+    if not name:match("_spec%.lua$") and not name:match("/check_[^/]*%.lua$") then examples[#examples + 1] = name end
+  end
 
   it("finds the example policies", function()
     assert.is_true(#examples >= 4)
@@ -122,11 +126,13 @@ describe("a descriptor read that fails", function()
   end
 end)
 
-describe("a snapshot of a recorded call that fails", function()
-  it("is shown with its status, not as a missing descriptor, and the audit exits 1", function()
+describe("a recorded call on a locked engine", function()
+  it("shows the call's status and the descriptors the engine itself read around it", function()
     -- One session holds a read/write transaction while another (waiting at
-    -- most 1 ms) sets the callouts container: the call and both snapshots
-    -- time out on the lock (docs/wfp.md, Set path step 3).
+    -- most 1 ms) sets the callouts container: the call times out on the lock
+    -- (docs/wfp.md, Set path step 3), before the object is looked up, so the
+    -- engine's observer (the recorder, docs/audit.md) has no descriptor to
+    -- show: before and after are null, and no read failed.
     local policy = cmd.tmpfile([[
 local tok = ntsec.token { user = "SY", groups = { { sid = "BA", owner = true } } }
 Holder = assert(engine:open { token = tok })
@@ -137,18 +143,14 @@ local r = Holder:commit()
 assert(r == true or r == 0)
 ]], ".lua")
     local out, _, code = audit(policy, "json")
-    local text = audit(policy, "text")
     os.remove(policy)
-    assert.equal(1, code)
+    assert.equal(0, code)
     assert_valid(out)
     local doc = json.decode(out, 1, json.null)
     local call = doc.calls[1]
-    assert.same({ "FWP_E_TIMEOUT", json.null, json.null }, { call.status_name, call.before, call.after })
-    assert.same({ status = 0xC0220012, status_name = "STATUS_FWP_TIMEOUT" }, call.before_failed)
-    assert.same({ status = 0xC0220012, status_name = "STATUS_FWP_TIMEOUT" }, call.after_failed)
-    assert.same({ "before call #1", "after call #1" }, { doc.failed_reads[1].during, doc.failed_reads[2].during })
-    assert.equal(2, #doc.failed_reads)
-    assert.matches("before: %(read failed: STATUS_FWP_TIMEOUT 0xC0220012%)", text)
+    assert.equal("FWP_E_TIMEOUT", call.status_name)
+    assert.same({ json.null, json.null }, { call.before, call.after })
+    assert.equal(0, #doc.failed_reads)
   end)
 end)
 

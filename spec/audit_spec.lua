@@ -152,10 +152,13 @@ describe("ntsec audit report, small groups", function()
     local text = report.text(result, { state = "S", policy = "P" })
     assert.matches("\n  #1 FwpmCalloutSetSecurityInfoByKey0 on callout {", text)
     assert.matches("\n  #2 FwpmCalloutSetSecurityInfoByKey0 on callout {", text)
-    -- the two protected callouts: SY FWPM_GENERIC_ALL = 0xF07FF (wfp_ks_errors.md 3.1);
-    -- BA, their owner, READ_CONTROL | WRITE_DAC = 0x60000 (owner implicit rights, sd_semantics.md)
+    -- the two protected callouts, DACL (A;;GA;;;SY), owner BA (inherited from the
+    -- container): SYSTEM FWPM_GENERIC_ALL = 0xF07FF (wfp_ks_errors.md 3.1); LocalService,
+    -- NetworkService, service:BFE nothing; admin-elevated, holding BA enabled, the owner's
+    -- READ_CONTROL | WRITE_DAC = 0x60000 (sd_semantics.md owner implicit rights);
+    -- admin-filtered (BA deny-only: not the owner), user, everyone nothing.
     local rows = 0
-    for _ in text:gmatch("\n  callout {[^\n]-} +0xf07ff +0x60000 +0x0 ") do rows = rows + 1 end
+    for _ in text:gmatch("\n  callout {[^\n]-} +0xf07ff +0x0 +0x0 +0x0 +0x60000 +0x0 +0x0 +0x0 ") do rows = rows + 1 end
     assert.equal(2, rows)
     assert.matches("\n  80 callouts with this access ", text)
   end)

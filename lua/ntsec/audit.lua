@@ -189,19 +189,6 @@ local function access_matrix(engine, observer, labels, tokens, failed_reads, mak
   return rows
 end
 
--- Snapshot failures of the recorded calls, as failed reads.
-local function call_failures(calls, failed_reads)
-  for i, c in ipairs(calls) do
-    for _, when in ipairs({ "before", "after" }) do
-      local f = c[when .. "_failed"]
-      if f then
-        failed_reads[#failed_reads + 1] = { object = c.target, during = ("%s call #%d"):format(when, i),
-                                            status = f.status, status_name = f.status_name }
-      end
-    end
-  end
-end
-
 -- Progress displays for a run (ntsec.progress): only for a large input when
 -- stderr is a terminal, unless opts.progress forces it (true) or off (false).
 local function progress_for(opts)
@@ -224,8 +211,7 @@ end
 -- policy_output: where the policy's print and io.write go (default io.stderr).
 -- result = {imported = {sessions=, providers=, sublayers=, callouts=, filters=,
 -- endpoints=}, skipped = {{kind=, key=, line=, error=}}, provider_contexts = N,
--- calls = {{function=, target=, status=, kernel=, before=, after=,
--- before_failed=, after_failed=}}, access = {{principal=, object=, granted=
+-- calls = {{function=, target=, status=, kernel=, before=, after=}}, access = {{principal=, object=, granted=
 -- | failed={status=, status_name=}}}, principals = {labels},
 -- tokens = {label = token}, failed_reads = {{object=, during=, status=,
 -- status_name=}}}.
@@ -247,7 +233,6 @@ function M.run(opts)
   local labels, tokens = resolve_principals(policy.principals or default_principals(summary.records.sessions))
   if not labels then return nil, "policy failed: " .. opts.policy .. ": " .. tokens end
   local failed_reads = {}
-  call_failures(calls, failed_reads)
   local result = {
     imported = summary.counts, skipped = summary.skipped, provider_contexts = summary.provider_contexts,
     calls = calls, principals = labels, tokens = {}, failed_reads = failed_reads,

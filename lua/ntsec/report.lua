@@ -34,10 +34,6 @@ function M.exit_code(result)
   return 0
 end
 
-local function failure_json(f)
-  return f and { status = f.status, status_name = f.status_name } or nil
-end
-
 -- {name=, user=, groups={{sid=, attributes=}}, privileges={{name=, attributes=}}}
 -- of each principal's token (result.tokens; absent for hand-made results).
 local function principals_json(result)
@@ -70,8 +66,7 @@ local function calls_json(result)
   local calls = array({})
   for i, c in ipairs(result.calls) do
     calls[i] = { ["function"] = c["function"], target = c.target, kernel = c.kernel == true, status = c.status,
-                 status_name = status_name(c), before = c.before or json.null, after = c.after or json.null,
-                 before_failed = failure_json(c.before_failed), after_failed = failure_json(c.after_failed) }
+                 status_name = status_name(c), before = c.before or json.null, after = c.after or json.null }
   end
   return calls
 end
@@ -107,7 +102,7 @@ function M.json(result)
                  "access", "sessions", "providers", "sublayers", "callouts", "filters", "endpoints",
                  "kind", "key", "line", "reason", "name", "user", "groups", "privileges", "sid", "attributes",
                  "principal", "object", "during", "granted", "function", "target", "kernel", "status",
-                 "status_name", "before", "after", "before_failed", "after_failed" },
+                 "status_name", "before", "after" },
   })
 end
 
@@ -121,18 +116,11 @@ local function imported_text(out, result)
   end
 end
 
--- A recorded descriptor, or why it could not be read.
-local function snapshot_text(sddl, failed)
-  if sddl then return sddl end
-  if failed then return ("(read failed: %s 0x%08X)"):format(failed.status_name, failed.status & 0xFFFFFFFF) end
-  return "(none)"
-end
-
 local function call_lines(out, c, head)
   out[#out + 1] = head
   out[#out + 1] = ("     status: 0x%08X %s"):format(c.status, status_name(c))
-  out[#out + 1] = "     before: " .. snapshot_text(c.before, c.before_failed)
-  out[#out + 1] = "     after:  " .. snapshot_text(c.after, c.after_failed)
+  out[#out + 1] = "     before: " .. (c.before or "(none)")
+  out[#out + 1] = "     after:  " .. (c.after or "(none)")
 end
 
 -- Consecutive calls that differ only in which object of one kind they
