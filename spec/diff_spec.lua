@@ -16,10 +16,8 @@ local FILTER = "{9570dc19-80ff-11f1-a533-8284cb8743e6}"
 local SESSION_SIDS = { "S-1-5-19", "S-1-5-20", "S-1-5-21-532203913-890497175-2785894647-1001" }
 
 local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
+  local f <close> = assert(io.open(path, "rb"))
+  return f:read("a")
 end
 
 local function write_temp(text)

@@ -74,16 +74,20 @@ code,.sddl{font-family:ui-monospace,Consolas,monospace;font-size:12px;word-break
 details{margin:4px 0}summary{cursor:pointer;color:#1f4f8a}
 pre{background:#f6f8fa;border:1px solid #e2e7ee;padding:8px;overflow-x:auto;font-size:11.5px}
 .finding{border-left:4px solid #c0392b;padding:4px 10px;margin:6px 0;background:#fdf2f1}
-.prov{display:inline-block;padding:1px 7px;border-radius:10px;font-size:11.5px;background:#e6ecf5}
+.prov{display:inline-block;white-space:nowrap;padding:1px 7px;border-radius:10px;font-size:11.5px;background:#e6ecf5}
 .prov.policy{background:#ffe3b3}.prov.propagation{background:#f6c9c9}
-.hidden{display:none}
+.hidden{display:none}.name{display:block;color:#5b6675;font-size:11.5px}a{color:#1f4f8a}
 ]]
 
+-- Search: hides every [data-search] element whose text lacks the query;
+-- "?q=TEXT" in the address pre-fills it (a link to a filtered report).
 local SEARCH_JS = [[
 var q=document.getElementById('search');q.hidden=false;
-q.addEventListener('input',function(){var t=q.value.toLowerCase();
+function run(){var t=q.value.toLowerCase();
 document.querySelectorAll('[data-search]').forEach(function(e){
-e.classList.toggle('hidden',t!==''&&e.textContent.toLowerCase().indexOf(t)<0);});});
+e.classList.toggle('hidden',t!==''&&e.textContent.toLowerCase().indexOf(t)<0);});}
+q.addEventListener('input',run);
+var m=/[?&]q=([^&]*)/.exec(location.search);if(m){q.value=decodeURIComponent(m[1]);run();}
 ]]
 
 local function page(title, subtitle, body)
@@ -142,9 +146,9 @@ local function tracer()
 end
 
 local PROVENANCE = {
-  default = { class = "", text = "as imported (emulated default)" },
-  policy = { class = "policy", text = "set by the policy" },
-  propagation = { class = "propagation", text = "changed by inheritance propagation" },
+  default = { class = "", text = "as imported (emulated default)", short = "as imported" },
+  policy = { class = "policy", text = "set by the policy", short = "set by policy" },
+  propagation = { class = "propagation", text = "changed by inheritance propagation", short = "propagated" },
 }
 
 -- Descriptor blocks: one per distinct (descriptor, provenance), listing its
@@ -174,18 +178,20 @@ local function descriptors_section(blocks, principals)
   return table.concat(out)
 end
 
--- The grid: rows = objects, columns = principals; each row links to its
--- descriptor block.
-local function grid_section(title, objects, principals, mask_of, block_of)
+-- The grid: rows = objects ({label=, name=, href=, provenance=}),
+-- columns = principals; a row links to its descriptor block.
+local function grid_section(title, rows, principals, cell_of)
   local out = { "<section id=\"access\"><h2>", esc(title), "</h2>", legend(),
-    "<table class=\"grid\"><thead><tr><th>object</th>" }
+    "<table class=\"grid\"><thead><tr><th>object</th><th>descriptor</th>" }
   for _, p in ipairs(principals) do out[#out + 1] = "<th>" .. esc(p) .. "</th>" end
   out[#out + 1] = "</tr></thead><tbody>"
-  for _, o in ipairs(objects) do
-    local b = block_of and block_of[o]
-    local label = b and ("<a href=\"#sd-%d\">%s</a>"):format(b, esc(o)) or esc(o)
-    out[#out + 1] = "<tr data-search><td>" .. label .. "</td>"
-    for _, p in ipairs(principals) do out[#out + 1] = cell(mask_of(o, p)) end
+  for _, r in ipairs(rows) do
+    local label = r.href and ("<a href=\"%s\">%s</a>"):format(r.href, esc(r.label)) or esc(r.label)
+    if r.name then label = label .. " <span class=\"name\">" .. esc(r.name) .. "</span>" end
+    local prov = PROVENANCE[r.provenance]
+    out[#out + 1] = "<tr data-search><td>" .. label .. "</td><td>"
+      .. (prov and ("<span class=\"prov %s\">%s</span>"):format(prov.class, esc(prov.short)) or "") .. "</td>"
+    for _, p in ipairs(principals) do out[#out + 1] = cell_of(r.label, p) end
     out[#out + 1] = "</tr>"
   end
   out[#out + 1] = "</tbody></table></section>"
@@ -198,6 +204,32 @@ local function provenance(label, set_targets, before, after)
   if set_targets[label] then return "policy" end
   if before and after and before ~= after then return "propagation" end
   return "default"
+end
+
+-- The descriptor a diff snapshot holds for an audit object label
+-- ("callout {key}", "callouts container"): {sddl=, error=} or nil.
+local function snapshot_entry(snap, label)
+  if not snap then return nil end
+  local kind, key = label:match("^(%S+) ({.*})$")
+  local o = kind and (snap.objects[kind] or {})[key] or snap.containers[label]
+  return o and { sddl = o.sd, error = o.sd_error, name = o.name ~= label and o.name or nil }
+end
+
+--- html.audit_descriptors(result, before, after) -> {[object label] =
+-- {sddl=, before=, error=}} for html.audit's opts.descriptors, from two
+-- ntsec.diff snapshots of the audited engine (before and after the policy;
+-- before may be nil).
+function M.audit_descriptors(result, before, after)
+  local out = {}
+  for _, a in ipairs(result.access or {}) do
+    local now = snapshot_entry(after, a.object)
+    if now and not out[a.object] then
+      local was = snapshot_entry(before, a.object)
+      now.before = was and was.sddl
+      out[a.object] = now
+    end
+  end
+  return out
 end
 
 --- html.audit(result, opts) -> the audit report as one HTML document.
@@ -231,6 +263,12 @@ function M.audit(result, opts)
       block_of[o] = by_key[key]
     end
   end
+  local rows = {}
+  for i, o in ipairs(objects) do
+    local d, b = (opts.descriptors or {})[o], block_of[o]
+    rows[i] = { label = o, name = d and d.name, href = b and ("#sd-%d"):format(b),
+                provenance = b and blocks[b].provenance }
+  end
   local imported = {}
   for _, k in ipairs({ "sessions", "providers", "sublayers", "callouts", "filters", "endpoints" }) do
     imported[#imported + 1] = ("<span><b>%d</b> %s</span>"):format((result.imported or {})[k] or 0, k)
@@ -239,8 +277,8 @@ function M.audit(result, opts)
     findings_section(result.findings),
     "<section class=\"stats\"><h2>Imported</h2>", table.concat(imported),
     ("<span><b>%d</b> security calls by the policy</span></section>"):format(#(result.calls or {})),
-    grid_section("Access after the policy (MAXIMUM_ALLOWED, FWPM generic mapping)", objects,
-      result.principals or {}, function(o, p) return masks[o][p] end, block_of),
+    grid_section("Access after the policy (MAXIMUM_ALLOWED, FWPM generic mapping)", rows,
+      result.principals or {}, function(o, p) return cell(masks[o][p]) end),
     #blocks > 0 and descriptors_section(blocks, result.principals or {}) or "",
   }
   return page("ntsec audit", ("%s with policy %s"):format(opts.state or "?", opts.policy or "?"), table.concat(body))
@@ -278,6 +316,14 @@ local function changed_section(entries)
   return table.concat(out)
 end
 
+-- A diff grid cell: "before -> after" coloured by the rights after.
+local function change_cell(a)
+  if not a then return "<td class=\"m none\" title=\"unchanged\">=</td>" end
+  local function m(x) return x and ("0x%x"):format(x) or "&ndash;" end
+  return ("<td class=\"m %s\" title=\"%s\">%s&nbsp;&rarr;&nbsp;%s</td>"):format(M.level(a.after),
+    esc("before " .. M.rights_text(a.before) .. "\nafter " .. M.rights_text(a.after)), m(a.before), m(a.after))
+end
+
 --- html.diff(result, opts) -> the diff report (ntsec.diff.compare's result)
 -- as one HTML document; opts.a and opts.b name the two states. The grid
 -- shows, per object whose access changed, "before -> after" per principal.
@@ -286,22 +332,13 @@ function M.diff(result, opts)
   local objects, rows = {}, {}
   for _, a in ipairs(result.access) do
     local label = object_label(a)
-    if not rows[label] then rows[label], objects[#objects + 1] = {}, label end
+    if not rows[label] then rows[label], objects[#objects + 1] = {}, { label = label } end
     rows[label][a.principal] = a
   end
   local grid = ""
   if #objects > 0 then
-    grid = grid_section("Access changes (before \u{2192} after; MAXIMUM_ALLOWED, FWPM generic mapping)",
-      objects, result.principals, function(o, p)
-        local a = rows[o][p]
-        return a and a.after
-      end)
-    -- Each cell shows the new mask; the before mask is in the row below.
-    local before = grid_section("Access before", objects, result.principals, function(o, p)
-      local a = rows[o][p]
-      return a and a.before
-    end)
-    grid = grid .. before:gsub("id=\"access\"", "id=\"access-before\"")
+    grid = grid_section("Access changes, before \u{2192} after (MAXIMUM_ALLOWED, FWPM generic mapping)",
+      objects, result.principals, function(o, p) return change_cell(rows[o][p]) end)
   end
   local summary = result.identical and "<section><h2>No differences</h2></section>"
     or ("<section class=\"stats\"><h2>Summary</h2><span><b>%d</b> added</span><span><b>%d</b> removed</span>"
