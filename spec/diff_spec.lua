@@ -128,6 +128,30 @@ describe("ntsec.diff", function()
     end
   end)
 
+  it("shows every callout a container change rewrites by inheritance", function()
+    local a = assert(diff.import_file(DUMP))
+    local b = assert(diff.import_file(DUMP))
+    local session = assert(b:open { kernel_mode = true, token = ntsec.token { user = "SY", groups = { "BA" } } })
+    -- Users get FWPM_ACTRL_READ (0x80), inheritable: every callout of the
+    -- dump (89, all with the container's inherited default) follows.
+    assert(session:callouts_container():set_security { dacl = "(A;OICI;0x80;;;BU)" })
+    session:close()
+    local r = diff.engines(a, b, { principals = { "SY", "BA", "BU", "WD" } })
+    local kinds = {}
+    for _, c in ipairs(r.changed) do kinds[c.kind] = (kinds[c.kind] or 0) + 1 end
+    assert.same({ container = 1, callout = 89 }, kinds)
+    assert.equal(90, #r.access)
+    for _, x in ipairs(r.access) do
+      assert.same({ "BU", 0x50, 0xd0 }, { x.principal, x.before, x.after })
+    end
+  end)
+
+  it("refuses unknown options", function()
+    local e = ntsec.wfp.engine()
+    assert.has_error(function() diff.engines(e, e, { principal = { "SY" } }) end,
+      "diff.engines: unknown option 'principal'")
+  end)
+
   it("reports an unreadable dump as an error naming it", function()
     local bad = write_temp("<wfpstate><sessions>")
     local r, err = diff.files(DUMP, bad)

@@ -74,6 +74,14 @@ describe("ntsec.html", function()
     assert.equal("absent", html.level(nil))
   end)
 
+  it("shows a failed descriptor read as the failure, never as a mask", function()
+    local page = html.audit({ imported = {}, calls = {}, principals = { "SY" },
+      access = { { principal = "SY", object = "callouts container",
+                   failed = { status = 0xC0000022, status_name = "STATUS_ACCESS_DENIED" } } } })
+    assert.truthy(page:find("<td class=\"m failed\" title=\"descriptor read failed: STATUS_ACCESS_DENIED\">read failed</td>",
+      1, true))
+  end)
+
   it("escapes input text in the page and puts findings first", function()
     local page = html.audit({
       imported = {}, calls = {}, principals = { "<b>P</b>" },

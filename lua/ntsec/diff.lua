@@ -13,6 +13,7 @@
 local ntsec = require("ntsec")
 local netsh = require("ntsec.netsh")
 local audit = require("ntsec.audit")
+local options = require("ntsec.options")
 
 local M = {}
 
@@ -214,8 +215,10 @@ end
 -- name=, fields = {{field=, before=, after=}}, descriptor = {before=,
 -- after=} | nil}}, access = {{principal=, kind=, key=, name=, before=,
 -- after=}} (masks; nil where the object is absent), principals = {...}}.
+local COMPARE_OPTS = { principals = "table" }
+
 function M.compare(sa, sb, opts)
-  opts = opts or {}
+  opts = options.check(opts, "diff.compare", COMPARE_OPTS)
   local principals = opts.principals or default_principals(sa, sb)
   local result = { added = {}, removed = {}, changed = {}, access = {}, principals = principals }
   local granted = access_checker(principals)
@@ -232,7 +235,9 @@ end
 
 --- diff.engines(a, b[, opts]) -> result (diff.compare) of two engines as
 -- they are now: the fields each engine records, descriptors, access.
+-- Options as diff.compare (strict: an unknown key raises).
 function M.engines(a, b, opts)
+  options.check(opts, "diff.engines", COMPARE_OPTS)
   return M.compare(M.snapshot(a), M.snapshot(b), opts)
 end
 
@@ -258,6 +263,7 @@ end
 --- diff.files(path_a, path_b[, opts]) -> result (diff.compare), or nil,
 -- message naming the dump that failed to import.
 function M.files(path_a, path_b, opts)
+  options.check(opts, "diff.files", COMPARE_OPTS)
   local ea, da = M.import_file(path_a)
   if not ea then return nil, da end
   local eb, db = M.import_file(path_b)

@@ -76,7 +76,7 @@ pre{background:#f6f8fa;border:1px solid #e2e7ee;padding:8px;overflow-x:auto;font
 .finding{border-left:4px solid #c0392b;padding:4px 10px;margin:6px 0;background:#fdf2f1}
 .prov{display:inline-block;white-space:nowrap;padding:1px 7px;border-radius:10px;font-size:11.5px;background:#e6ecf5}
 .prov.policy{background:#ffe3b3}.prov.propagation{background:#f6c9c9}
-.hidden{display:none}.name{display:block;color:#5b6675;font-size:11.5px}a{color:#1f4f8a}
+.failed{background:#5c1f1f;color:#fff}.hidden{display:none}.name{display:block;color:#5b6675;font-size:11.5px}a{color:#1f4f8a}
 ]]
 
 -- Search: hides every [data-search] element whose text lacks the query;
@@ -107,7 +107,14 @@ local function legend()
     .. "<span class=\"none\">no access</span> Hover a cell for the rights by name.</p>"
 end
 
+-- A cell: a mask, or {failed = {status=, status_name=}} for a descriptor
+-- that could not be read (shown as the failure, never as a mask).
 local function cell(mask)
+  if type(mask) == "table" then
+    local f = mask.failed or {}
+    return ("<td class=\"m failed\" title=\"%s\">read failed</td>"):format(
+      esc(("descriptor read failed: %s"):format(f.status_name or tostring(f.status))))
+  end
   return ("<td class=\"m %s\" title=\"%s\">%s</td>"):format(M.level(mask), esc(M.rights_text(mask)),
     mask and ("0x%x"):format(mask) or "&ndash;")
 end
@@ -131,14 +138,17 @@ local function findings_section(findings)
   return table.concat(out)
 end
 
--- An explain trace for one descriptor and principal, memoised.
-local function tracer()
+-- An explain trace for one descriptor and principal, memoised; the token
+-- is the audit's (result.tokens[label] when the audit records them, else
+-- ntsec.audit.principal_token).
+local function tracer(tokens)
   local audit, cache = require("ntsec.audit"), {}
   return function(sddl, principal)
     local key = sddl .. "\0" .. principal
     if not cache[key] then
       local sd = ntsec.sd(sddl)
-      local ok, ex = pcall(ntsec.explain, sd, audit.principal_token(principal), ntsec.MAXIMUM_ALLOWED, "fwpm")
+      local token = tokens and tokens[principal] or audit.principal_token(principal)
+      local ok, ex = pcall(ntsec.explain, sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm")
       cache[key] = ok and tostring(ex) or ("(no trace: " .. tostring(ex) .. ")")
     end
     return cache[key]
@@ -154,8 +164,8 @@ local PROVENANCE = {
 -- Descriptor blocks: one per distinct (descriptor, provenance), listing its
 -- objects, the SDDL (and the one before the policy) and per principal the
 -- explain trace in <details>.
-local function descriptors_section(blocks, principals)
-  local trace = tracer()
+local function descriptors_section(blocks, principals, tokens)
+  local trace = tracer(tokens)
   local out = { "<section id=\"descriptors\"><h2>Descriptors</h2>" }
   for i, b in ipairs(blocks) do
     local prov = PROVENANCE[b.provenance] or PROVENANCE.default
@@ -242,7 +252,7 @@ function M.audit(result, opts)
   local masks, objects = {}, {}
   for _, a in ipairs(result.access or {}) do
     if not masks[a.object] then masks[a.object], objects[#objects + 1] = {}, a.object end
-    masks[a.object][a.principal] = a.granted
+    masks[a.object][a.principal] = a.failed and { failed = a.failed } or a.granted
   end
   local set_targets = {}
   for _, c in ipairs(result.calls or {}) do
@@ -279,7 +289,7 @@ function M.audit(result, opts)
     ("<span><b>%d</b> security calls by the policy</span></section>"):format(#(result.calls or {})),
     grid_section("Access after the policy (MAXIMUM_ALLOWED, FWPM generic mapping)", rows,
       result.principals or {}, function(o, p) return cell(masks[o][p]) end),
-    #blocks > 0 and descriptors_section(blocks, result.principals or {}) or "",
+    #blocks > 0 and descriptors_section(blocks, result.principals or {}, result.tokens) or "",
   }
   return page("ntsec audit", ("%s with policy %s"):format(opts.state or "?", opts.policy or "?"), table.concat(body))
 end
