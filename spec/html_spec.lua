@@ -74,6 +74,15 @@ describe("ntsec.html", function()
     assert.equal("absent", html.level(nil))
   end)
 
+  it("shows a finding of ntsec.check's shape part by part", function()
+    local page = html.findings({ { rule = "wfp-everyone-write", message = "Everyone may add",
+      object = { kind = "callout", key = "{k}", name = "N" }, principal = { sid = "S-1-1-0", alias = "WD" },
+      rights = { mask = 0x41 }, aces = { { sddl = "(A;;0x41;;;WD)", index = 2 } } } }, { title = "t" })
+    assert.truthy(page:find("<b>wfp-everyone-write</b> &middot; Everyone may add &middot; object: callout {k} N"
+      .. " &middot; principal: WD &middot; rights: <span title=\"0x41: FWPM_ACTRL_ADD | FWPM_ACTRL_OPEN\">0x41</span>", 1, true))
+    assert.truthy(page:find("<pre>#2 (A;;0x41;;;WD)</pre>", 1, true))
+  end)
+
   it("shows a failed descriptor read as the failure, never as a mask", function()
     local page = html.audit({ imported = {}, calls = {}, principals = { "SY" },
       access = { { principal = "SY", object = "callouts container",

@@ -119,23 +119,55 @@ local function cell(mask)
     mask and ("0x%x"):format(mask) or "&ndash;")
 end
 
--- Findings (a list of tables; rendered field by field so that any finding
--- shape shows): first on the page when present.
+-- One finding. The shape of ntsec.check (rule=, message=, object={kind=,
+-- key=, name=}, principal={sid=, alias=}, rights={mask=, names=}, aces=
+-- {{sddl=, index=}}) is shown part by part; other scalar fields follow as
+-- "name: value", so a policy's own report:finding{...} shows too.
+local KNOWN_FINDING = { rule = true, message = true, object = true, principal = true, rights = true, aces = true }
+
+local function finding_html(f)
+  local parts = { "<b>" .. esc(f.rule or "finding") .. "</b>" }
+  if f.message then parts[#parts + 1] = esc(f.message) end
+  local o = type(f.object) == "table" and f.object
+  if o then parts[#parts + 1] = "object: " .. esc(require("ntsec.diff").object_label(
+    { kind = o.kind or "object", key = o.key or "?", name = o.name })) end
+  local p = type(f.principal) == "table" and f.principal
+  if p then parts[#parts + 1] = "principal: " .. esc(p.alias or p.sid or "?") end
+  local r = type(f.rights) == "table" and f.rights
+  if r and r.mask then parts[#parts + 1] = ("rights: <span title=\"%s\">0x%x</span>"):format(esc(M.rights_text(r.mask)), r.mask) end
+  local keys = {}
+  for k, v in pairs(f) do
+    if not KNOWN_FINDING[k] and type(v) ~= "table" then keys[#keys + 1] = tostring(k) end
+  end
+  table.sort(keys)
+  for _, k in ipairs(keys) do parts[#parts + 1] = esc(k) .. ": " .. esc(f[k]) end
+  local out = "<div class=\"finding\" data-search>" .. table.concat(parts, " &middot; ")
+  if type(f.aces) == "table" and #f.aces > 0 then
+    local aces = {}
+    for i, a in ipairs(f.aces) do
+      aces[i] = ("#%s %s"):format(esc(a.index or i), esc(a.sddl or tostring(a)))
+    end
+    out = out .. "<details><summary>ACEs at issue</summary><pre>" .. table.concat(aces, "\n") .. "</pre></details>"
+  end
+  return out .. "</div>"
+end
+
+-- Findings: first on the page when present.
 local function findings_section(findings)
   if not findings or #findings == 0 then return "" end
   local out = { ("<section id=\"findings\"><h2>Findings (%d)</h2>"):format(#findings) }
-  for _, f in ipairs(findings) do
-    local parts, keys = {}, {}
-    for k in pairs(f) do keys[#keys + 1] = tostring(k) end
-    table.sort(keys)
-    for _, k in ipairs(keys) do
-      local v = f[k]
-      if type(v) ~= "table" then parts[#parts + 1] = ("<b>%s</b>: %s"):format(esc(k), esc(v)) end
-    end
-    out[#out + 1] = "<div class=\"finding\" data-search>" .. table.concat(parts, " &middot; ") .. "</div>"
-  end
+  for _, f in ipairs(findings) do out[#out + 1] = finding_html(f) end
   out[#out + 1] = "</section>"
   return table.concat(out)
+end
+
+--- html.findings(findings, opts) -> a page of findings alone (for a
+-- command whose result is a list of findings, such as `ntsec check`);
+-- opts.title, opts.subtitle head the page.
+function M.findings(findings, opts)
+  opts = opts or {}
+  local body = #findings > 0 and findings_section(findings) or "<section><h2>No findings</h2></section>"
+  return page(opts.title or "ntsec findings", opts.subtitle or "", body)
 end
 
 -- An explain trace for one descriptor and principal, memoised; the token
