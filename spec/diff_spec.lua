@@ -101,6 +101,22 @@ describe("ntsec.diff", function()
     end
   end)
 
+  it("reports a changed filter condition by its path in the dump", function()
+    -- Boot Time Filter: one condition, FWPM_CONDITION_FLAGS FLAGS_NONE_SET 786432.
+    local text, n = read(DUMP):gsub("(<filterKey>{935b7f48%-0ede%-44dd%-9bc2%-e00bb635cda3}</filterKey>.-<uint32>)786432",
+      "%1786433", 1)
+    assert(n == 1)
+    local copy = write_temp(text)
+    local r = assert(diff.files(DUMP, copy))
+    os.remove(copy)
+    assert.same({ { kind = "filter", key = "{935b7f48-0ede-44dd-9bc2-e00bb635cda3}", name = "Boot Time Filter",
+      fields = { { field = "filterCondition[1].conditionValue.uint32", before = "786432", after = "786433" } } } },
+      r.changed)
+    assert.same({}, r.added)
+    assert.same({}, r.removed)
+    assert.same({}, r.access)
+  end)
+
   it("diffs two engines: a container DACL set through the API and its access changes", function()
     local a, b = ntsec.wfp.engine(), ntsec.wfp.engine()
     local session = assert(b:open { kernel_mode = true, token = ntsec.token { user = "SY", groups = { "BA" } } })
