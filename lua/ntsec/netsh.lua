@@ -145,7 +145,9 @@ end
 --- netsh.import_reader(engine, read, opts) -> summary, or nil, message.
 -- read() returns the dump chunk by chunk (nil at the end). opts.name names
 -- the input in messages ("FILE:LINE: ..."); opts.on_item(kind, count) is
--- called after each object (progress). summary = {counts = {kind = N
+-- called after each object (progress); opts.on_record(kind, rec, item) sees
+-- each record with its item view while the view is valid (ntsec.diff keeps
+-- the dump's own fields: weights, conditions). summary = {counts = {kind = N
 -- imported}, skipped = {{kind=, key=, error=, line=}}, provider_contexts = N,
 -- records = {sessions = {...}}}. An object the engine refuses is listed in
 -- `skipped` with the engine's message and the import goes on; any XML error
@@ -160,6 +162,7 @@ function M.import_reader(engine, read, opts)
     local h = BY_KIND[kind]
     local rec = h.record(item)
     if kind == "sessions" then sessions[#sessions + 1] = rec end
+    if opts.on_record then opts.on_record(kind, rec, item) end
     local done, err = true, nil
     if h.method then done, err = import_record(engine, h.method, rec) end
     if done then counts[kind] = counts[kind] + 1
@@ -204,7 +207,7 @@ function M.import_file(engine, path, opts)
       if on_bytes then on_bytes(done, total) end
     end
     return chunk
-  end, { name = path, on_item = opts.on_item })
+  end, { name = path, on_item = opts.on_item, on_record = opts.on_record })
   f:close()
   return summary, ierr
 end
