@@ -92,7 +92,9 @@ describe("ntsec.diff", function()
     assert.same({ { kind = "filter", key = FILTER, name = "WinDivert2.2_FilterInboundNetworkIPv4",
       fields = { { field = "weight.uint64", before = "1966080001", after = "1966080002" } } } }, r.changed)
     -- The removed callout's access disappears; the weight changes no access.
-    local want = { SY = 0x50, BA = 0xf07ff, BU = 0x50, WD = 0x50, ["S-1-5-20"] = 0x50 }
+    -- "SY" is the SYSTEM profile (docs/principals.md), a member of BA: BA's
+    -- FWPM_GENERIC_ALL; the others get the default descriptor's 0x50.
+    local want = { SY = 0xf07ff, BA = 0xf07ff, BU = 0x50, WD = 0x50, ["S-1-5-20"] = 0x50 }
     assert.equal(5, #r.access)
     for _, a in ipairs(r.access) do
       assert.equal(CALLOUT, a.key)
@@ -135,8 +137,9 @@ describe("ntsec.diff", function()
     assert.is_nil(c.descriptor.before:find("(D;;", 1, true))
     -- SDDL spells 0x10 "RP" (ADS_RIGHT_DS_READ_PROP, MS-DTYP 2.5.1.1).
     assert.truthy(c.descriptor.after:find("^O:BAG:LSD:AI%(D;;RP;;;WD%)%(A;;0xf07ff;;;BA%)"))
-    -- Deny CLASSIFY comes first: every token (all carry WD) loses 0x10.
-    local want = { SY = { 0x50, 0x40 }, BA = { 0xf07ff, 0xf07ef }, BU = { 0x50, 0x40 }, WD = { 0x50, 0x40 } }
+    -- Deny CLASSIFY comes first: every token (all carry WD) loses 0x10. "SY" is
+    -- the SYSTEM profile, a member of BA (docs/principals.md): BA's masks.
+    local want = { SY = { 0xf07ff, 0xf07ef }, BA = { 0xf07ff, 0xf07ef }, BU = { 0x50, 0x40 }, WD = { 0x50, 0x40 } }
     assert.equal(4, #r.access)
     for _, x in ipairs(r.access) do
       assert.equal("connections container", x.key)

@@ -127,11 +127,12 @@ describe("the HTML report in headless chromium", function()
   it("renders the grid, named rights on hover and the explain traces", function()
     local dom = chromium(url)
     assert.equal(92, count(dom, "<tr data%-search=\"\">"))
-    -- The callouts container row: BA holds FWPM_GENERIC_ALL after the lockdown.
+    -- The callouts container row: SYSTEM and admin-elevated (both in BA) hold
+    -- FWPM_GENERIC_ALL after the lockdown (docs/principals.md).
     local row = assert(dom:match("<tr data%-search=\"\"><td><a href=\"#sd%-%d+\">callouts container</a>.-</tr>"))
     assert.truthy(row:find("title=\"0xf07ff: FWPM_ACTRL_ADD | [^\"]*WRITE_DAC | WRITE_OWNER\"", 1))
     assert.truthy(row:find("set by policy", 1, true))
-    assert.truthy(dom:find("<summary>Why BA gets what it gets</summary><pre>ntsec.explain:", 1, true))
+    assert.truthy(dom:find("<summary>Why admin-elevated gets what it gets</summary><pre>ntsec.explain:", 1, true))
     -- JavaScript ran: the search box is shown.
     assert.truthy(dom:find("<input id=\"search\" type=\"search\" placeholder=\"[^\"]*\">"))
   end)
