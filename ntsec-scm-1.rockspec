@@ -99,6 +99,7 @@ build = {
         "src/lua/nl_token_ext.c",
         "src/lua/nl_values.c",
         "src/lua/nl_wfp.c",
+        "src/lua/nl_wfp_cond.c",
         "src/lua/nl_wfp_enum.c",
         "src/lua/nl_wfp_faithful.c",
         "src/lua/nl_wfp_import.c",

@@ -108,6 +108,14 @@ NTSTATUS ntsec_wfp_set_condition_from_text(ntsec_wfp_filter_set *s,
                                            const ntsec_wfp_condition_text *t,
                                            ntsec_wfp_condition *out, char *err, size_t errcap);
 
+/* Deep-copy n conditions into the set's storage (bytes, strings; descriptors
+** referenced and interned) without adding a filter: the engine keeps its
+** filters' conditions this way. *out (NULL when n is 0) lives as long as
+** the set. Errors: STATUS_INVALID_PARAMETER (a value without its bytes, an
+** SD condition without its descriptor), STATUS_NO_MEMORY. */
+NTSTATUS ntsec_wfp_set_copy_conditions(ntsec_wfp_filter_set *s, const ntsec_wfp_condition *c,
+                                       size_t n, const ntsec_wfp_condition **out);
+
 size_t ntsec_wfp_set_filter_count(const ntsec_wfp_filter_set *s);
 /* The i-th filter in insertion order (its strings and conditions live in
 ** the set), or NULL. */

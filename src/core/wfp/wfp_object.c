@@ -158,4 +158,17 @@ void wfp_obj_info(const ntsec_wfp_engine *e, const wfp_obj *o, ntsec_wfp_object_
     out->action = k->action;
     out->has_weight = k->has_weight;
     out->weight = k->weight;
+    out->filter = k->f;
+}
+
+NTSTATUS wfp_filter_set_conditions(ntsec_wfp_engine *e, wfp_keyed *k,
+                                   const ntsec_wfp_condition *c, uint32_t n)
+{
+    NTSTATUS st;
+    if (!n) return STATUS_SUCCESS;
+    if (!c) return STATUS_INVALID_PARAMETER;
+    if (!e->conditions && !(e->conditions = ntsec_wfp_filter_set_new())) return STATUS_NO_MEMORY;
+    st = ntsec_wfp_set_copy_conditions(e->conditions, c, n, &k->f.conditions);
+    if (st == STATUS_SUCCESS) k->f.condition_count = n;
+    return st;
 }
