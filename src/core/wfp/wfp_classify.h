@@ -267,6 +267,19 @@ const char *ntsec_wfp_decision_name(ntsec_wfp_decision d);
 const char *ntsec_wfp_reason_name(ntsec_wfp_reason r);
 const char *ntsec_wfp_rule_name(ntsec_wfp_rule r);
 
+/* ---- the engine's filters (wfp_classify_engine.c) ---- */
+
+struct ntsec_wfp_engine;
+/* A new set holding the engine's sublayers, callouts (REGISTERED flag) and
+** filters with their conditions, in insertion order (engine-level, no
+** access checks). Filters without a dumped effectiveWeight get FWP_UINT64
+** weights as given, FWP_UINT8 w as w << 60, FWP_EMPTY 0 (docs/classify.md).
+** Free with ntsec_wfp_filter_set_free. Errors: STATUS_NO_MEMORY. */
+NTSTATUS ntsec_wfp_engine_filter_set(const struct ntsec_wfp_engine *e, ntsec_wfp_filter_set **out);
+/* A counter that changes whenever an object is added, deleted or restored
+** (a cached filter set is stale when it differs). */
+uint64_t ntsec_wfp_engine_generation(const struct ntsec_wfp_engine *e);
+
 /* ---- who a filter applies to (4, "which filters apply to principal P") ---- */
 
 /* Filter i is relevant to principal: every principal condition (app id,

@@ -197,6 +197,7 @@ struct ntsec_wfp_engine {
     ntsec_wfp_security_observer observer;   /* NULL: none (ntsec_wfp_engine_set_observer) */
     void *observer_ctx;
     ntsec_wfp_filter_set *conditions;   /* storage of filter conditions (lazy) */
+    uint64_t generation;          /* bumped by every insert / unlink (classify caches) */
     wfp_store *db;                /* NULL: in memory only */
     uint64_t db_seq;              /* last store change applied to memory */
     uint64_t db_conflicts;        /* store rows skipped: key or id taken by a local object */

@@ -87,6 +87,7 @@ static void adjust_refs(wfp_obj *o, int delta)
 NTSTATUS wfp_obj_insert(ntsec_wfp_engine *e, wfp_obj *o)
 {
     NTSTATUS s = wfp_table_add(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
+    e->generation++;
     if (NT_SUCCESS(s)) adjust_refs(o, 1);
     return s;
 }
@@ -94,12 +95,14 @@ NTSTATUS wfp_obj_insert(ntsec_wfp_engine *e, wfp_obj *o)
 NTSTATUS wfp_obj_restore(ntsec_wfp_engine *e, wfp_obj *o)
 {
     NTSTATUS s = wfp_table_restore(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
+    e->generation++;
     if (NT_SUCCESS(s)) adjust_refs(o, 1);
     return s;
 }
 
 void wfp_obj_unlink(ntsec_wfp_engine *e, wfp_obj *o)
 {
+    e->generation++;
     wfp_table_remove(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
     adjust_refs(o, -1);
 }
