@@ -122,6 +122,7 @@ build = {
     ["ntsec.classify"] = "lua/ntsec/classify.lua",
     ["ntsec.cli.audit"] = "lua/ntsec/cli/audit.lua",
     ["ntsec.cli.check"] = "lua/ntsec/cli/check.lua",
+    ["ntsec.cli.classify"] = "lua/ntsec/cli/classify.lua",
     ["ntsec.cli"] = "lua/ntsec/cli/init.lua",
     ["ntsec.cli.repl"] = "lua/ntsec/cli/repl.lua",
     ["ntsec.cli.sddl"] = "lua/ntsec/cli/sddl.lua",

@@ -353,3 +353,73 @@ describe("engine:classify arbitration (wfp_classify.md 3.4, 3.5)", function()
     assert.are.equal("no_match", assert(e:classify { layer = LAYER, token = other }).reason)
   end)
 end)
+
+-- bin/ntsec classify on netsh-wfpstate-2.xml: the Done-when flows (expected
+-- deciding filters read by hand from the dump, see the describe above).
+describe("bin/ntsec classify (issue 12)", function()
+  local json = require("dkjson")
+  local STATE = "../shared/data/wfpstate/netsh-wfpstate-2.xml"
+  local BASE = "bin/ntsec classify " .. STATE .. " --layer FWPM_LAYER_ALE_AUTH_CONNECT_V4 "
+  local APP = [['\device\harddiskvolume6\program files\contoso\app.exe']]
+  local SVCHOST = [['\device\harddiskvolume6\windows\system32\svchost.exe']]
+  local shell = require("spec.support.shell")
+  local function run(args)
+    local out, stderr, code = shell.run(BASE .. args)
+    return code, out, stderr
+  end
+  local FLOWS = {
+    { what = "an AppContainer app with internetClient, TCP 443 out",
+      args = "--token S-1-5-21-1-2-3-1001,WD,S-1-5-11 --package S-1-15-2-1-2-3-4-5-6-7 --capability internetClient"
+        .. " --app " .. APP .. " --remote 8.8.8.8 --protocol tcp --port 443 --profile public",
+      decision = "PERMIT", key = "{9ddfec61-82b6-4485-b818-2b5d0e624348}", id = 68201,
+      name = "InternetClient Default Rule" },
+    { what = "the Dhcp service SID (named by 67987's ALE_USER_ID), UDP 68 -> 67 from svchost",
+      args = "--token S-1-5-19,WD,S-1-5-11,S-1-5-80-2940520708-3855866260-481812779-327648279-1710889582"
+        .. " --app " .. SVCHOST .. " --remote 255.255.255.255 --protocol udp --port 67 --local-port 68"
+        .. " --profile public",
+      decision = "PERMIT", key = "{45837aaa-81e0-4954-bb6f-f607d00b2eec}", id = 67987, name = "DhcpFirewallPolicy" },
+    { what = "a plain user, TCP 443 out",
+      args = "--token S-1-5-21-1-2-3-1001,WD,S-1-5-11 --app " .. APP
+        .. " --remote 8.8.8.8 --protocol tcp --port 443 --profile public",
+      decision = "PERMIT", key = "{59c9fdc0-f0eb-4299-bf41-b5dfcee38201}", id = 67639, name = "Default Outbound" },
+    { what = "the AppContainer app without capabilities",
+      args = "--token S-1-5-21-1-2-3-1001,WD,S-1-5-11 --package S-1-15-2-1-2-3-4-5-6-7"
+        .. " --app " .. APP .. " --remote 8.8.8.8 --protocol tcp --port 443 --profile public",
+      decision = "BLOCK", key = "{bcb1ada3-40e1-4654-961e-9fcf8bc88677}", id = 67654,
+      name = "UWP Default Outbound Block Rule" },
+  }
+  for _, flow in ipairs(FLOWS) do
+    it(flow.what .. ": text names the deciding filter by key and name", function()
+      local code, out, stderr = run(flow.args)
+      assert.are.equal("", stderr)
+      assert.are.equal(0, code)
+      assert.matches("decision: " .. flow.decision .. " %(filter%)", out)
+      assert.is_truthy(out:find(("deciding filter: %s %d \"%s\""):format(flow.key, flow.id, flow.name), 1, true))
+      -- the trace lists the same filter as the one that decided its sublayer
+      assert.is_truthy(out:find(("%s %d \"%s\" %%(%%a+%%): matches %%[decided"):format(
+        flow.key:gsub("%-", "%%-"), flow.id, flow.name)))
+    end)
+    it(flow.what .. ": --format json", function()
+      local code, out = run(flow.args .. " --format json")
+      assert.are.equal(0, code)
+      local r = assert(json.decode(out))
+      assert.are.equal(flow.decision:lower(), r.decision)
+      assert.are.equal(flow.key, r.filter.key)
+      assert.are.equal(flow.name, r.filter.name)
+    end)
+  end
+  it("user mistakes are one line and exit 2", function()
+    local code, out, stderr = run("--token S-1-5-21-1-2-3-1001 --remote 8.8.8")
+    assert.are.equal(2, code)
+    assert.are.equal("", out)
+    assert.matches("^ntsec: classify: .*IP_REMOTE_ADDRESS.*\n$", stderr)
+    code, out, stderr = run("--token NOT-A-SID")
+    assert.are.equal("", out)
+    assert.are.equal(2, code)
+    assert.matches("^ntsec: %-%-token: [^\n]*\n$", stderr)
+    code, out, stderr = run("--token WD --protocol tcpx")
+    assert.are.equal("", out)
+    assert.are.equal(2, code)
+    assert.matches("^ntsec: [^\n]*tcpx[^\n]*\n$", stderr)
+  end)
+end)
