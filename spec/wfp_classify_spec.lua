@@ -329,6 +329,10 @@ describe("engine:classify arbitration (wfp_classify.md 3.4, 3.5)", function()
     assert.are.equal("no_match", r.reason)
     r = assert(e:classify { layer = LAYER })
     assert.are.equal("depends", r.decision)
+    -- trace = false: the decision and outcomes only
+    r = assert(e:classify { layer = LAYER, protocol = "tcp", trace = false })
+    assert.are.equal("block", r.decision)
+    assert.is_nil(r.trace)
   end)
 
   it("the classify cache follows engine changes (a session's add is seen at once)", function()

@@ -120,7 +120,7 @@ local FLOW_OPTS = {
   protocol = "string|integer", port = "integer", remote_port = "integer", local_port = "integer",
   profile = "string|integer", fields = "table",
 }
-local CLASSIFY_OPTS = { layer = "string", boot = "boolean" }
+local CLASSIFY_OPTS = { layer = "string", boot = "boolean", trace = "boolean" }
 local MATCH_OPTS = { layer = "string" }
 for k, v in pairs(FLOW_OPTS) do CLASSIFY_OPTS[k], MATCH_OPTS[k] = v, v end
 
@@ -171,7 +171,8 @@ end
 -- at *_V6 layers); protocol = "tcp" | "udp" | "icmp" | number; port (=
 -- remote_port), local_port; profile = "public" | "private" | "domain" | id
 -- (ORIGINAL and CURRENT_PROFILE_ID); fields = {FWPM_CONDITION_X = value or
--- {type=, value=}}; boot = true for boot-time filters only.
+-- {type=, value=}}; boot = true for boot-time filters only; trace = false
+-- leaves the trace out (the decision and outcomes only: the fast form).
 -- result = {decision = "permit"|"block"|"depends"|"ambiguous", reason =
 -- "filter"|"no_match"|"varies", filter = {key=, name=, id=, action=} (the
 -- deciding filter when all outcomes agree on it), verdict =, assumptions =
@@ -185,7 +186,8 @@ function M.classify(engine, opts)
   if not opts.layer then error("classify: option 'layer' is required", 2) end
   local p = principal(opts.token, opts.app)
   local fields = flow_fields(opts, opts.layer)
-  local res, err = call("classify", C.run, engine, opts.layer, p, fields, opts.boot or false)
+  local res, err = call("classify", C.run, engine, opts.layer, p, fields, opts.boot or false,
+                        opts.trace == false)
   if res then res.layer = opts.layer end
   return res, err
 end

@@ -383,7 +383,7 @@ static void push_outcome(lua_State *L, const ntsec_wfp_filter_set *s, const ntse
     lua_setfield(L, -2, "steps");
 }
 
-static void push_result(lua_State *L, const ntsec_wfp_filter_set *s, const ntsec_wfp_result *r)
+static void push_result(lua_State *L, const ntsec_wfp_filter_set *s, const ntsec_wfp_result *r, int trace)
 {
     size_t i;
     lua_createtable(L, 0, 10);
@@ -406,6 +406,7 @@ static void push_result(lua_State *L, const ntsec_wfp_filter_set *s, const ntsec
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "outcomes");
+    if (!trace) return;
     push_trace(L, s, r);
     lua_setfield(L, -2, "trace");
 }
@@ -454,7 +455,7 @@ static void flow_of(lua_State *L, int fields, cl_principal *cp, ntsec_wfp_flow *
     read_flow(L, fields, flow, scratch);
 }
 
-/* run(engine, layer, principal, fields, boot) -> result table. */
+/* run(engine, layer, principal, fields, boot, no_trace) -> result table. */
 static int cl_run(lua_State *L)
 {
     cl_state *s = engine_state(L, 1);
@@ -475,7 +476,7 @@ static int cl_run(lua_State *L)
         done_principal(cp);
         fail_status(L, st);
     }
-    push_result(L, s->set, r);
+    push_result(L, s->set, r, !lua_toboolean(L, 6));
     done_principal(cp);
     return 1;
 }
