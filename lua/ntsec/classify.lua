@@ -179,6 +179,8 @@ end
 -- {"zero_flags", "null_package"}, outcomes = {{final=, choices=, steps=}},
 -- trace = {sublayers = {{key=, name=, weight=, total=, filters = {{key=,
 -- name=, id=, action=, match=, condition=, failed=, why=, roles=}}}}}}.
+-- A `failed` condition table is shared between results (built once per
+-- filter set): read it, do not modify it.
 -- Errors: STATUS_INVALID_PARAMETER (unknown layer or field, a value not of
 -- its type) with err.detail. Option mistakes raise.
 function M.classify(engine, opts)

@@ -46,7 +46,10 @@ static void fail_status(lua_State *L, NTSTATUS st)
     luaL_error(L, "classify: %s", ntsec_status_name(st));
 }
 
-/* The engine's state (engine userdata at idx), rebuilt when stale. */
+/* The engine's state (engine userdata at idx), rebuilt when stale. Pushes
+** the state's condition cache (a table: filter * 65536 + condition -> the
+** condition's Lua table, built once per filter set: formatting descriptors
+** as SDDL on every trace is the expensive part of a result). */
 static cl_state *engine_state(lua_State *L, int idx)
 {
     ntsec_wfp_engine *e = nlw_open_engine(L, idx);
@@ -58,7 +61,7 @@ static cl_state *engine_state(lua_State *L, int idx)
     s = lua_touserdata(L, -1);
     lua_pop(L, 1);
     if (!s) {
-        s = lua_newuserdatauv(L, sizeof *s, 0);
+        s = lua_newuserdatauv(L, sizeof *s, 1);
         memset(s, 0, sizeof *s);
         luaL_setmetatable(L, STATE_MT);
         lua_pushvalue(L, idx);
@@ -69,7 +72,9 @@ static cl_state *engine_state(lua_State *L, int idx)
         if (!s->c) fail_status(L, STATUS_NO_MEMORY);
         s->generation = UINT64_MAX;
     }
-    lua_pop(L, 1);
+    lua_pushvalue(L, idx);
+    lua_rawget(L, -2);               /* the state userdata */
+    lua_remove(L, -2);
     if (!s->set || s->generation != ntsec_wfp_engine_generation(e)) {
         NTSTATUS st;
         ntsec_wfp_filter_set_free(s->set);
@@ -77,7 +82,11 @@ static cl_state *engine_state(lua_State *L, int idx)
         st = ntsec_wfp_engine_filter_set(e, &s->set);
         if (st != STATUS_SUCCESS) fail_status(L, st);
         s->generation = ntsec_wfp_engine_generation(e);
+        lua_newtable(L);
+        lua_setiuservalue(L, -2, 1);
     }
+    lua_getiuservalue(L, -1, 1);
+    lua_remove(L, -2);
     return s;
 }
 
@@ -270,7 +279,21 @@ static const char *tri_name(int r)
 
 /* {match = "true"|"false"|"unknown", condition = N (1-based), field =, why =,
 ** assumed = {...}} of a match of filter i. */
-static void push_match(lua_State *L, const ntsec_wfp_filter_set *s, uint32_t i, const ntsec_wfp_match_info *m)
+/* The Lua table of condition c of filter i, from the cache at index cache
+** (shared between results: read-only by convention). */
+static void push_cached_condition(lua_State *L, int cache, const ntsec_wfp_filter_def *f, uint32_t i,
+                                  uint32_t c)
+{
+    lua_Integer k = (lua_Integer)i * 65536 + (lua_Integer)c;
+    if (lua_rawgeti(L, cache, k) != LUA_TNIL) return;
+    lua_pop(L, 1);
+    nlw_push_condition(L, &f->conditions[c]);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, cache, k);
+}
+
+static void push_match(lua_State *L, int cache, const ntsec_wfp_filter_set *s, uint32_t i,
+                       const ntsec_wfp_match_info *m)
 {
     const ntsec_wfp_filter_def *f = ntsec_wfp_set_filter(s, i);
     lua_pushstring(L, tri_name(m->result));
@@ -278,7 +301,7 @@ static void push_match(lua_State *L, const ntsec_wfp_filter_set *s, uint32_t i, 
     if (m->cond != UINT32_MAX && f && m->cond < f->condition_count) {
         lua_pushinteger(L, (lua_Integer)m->cond + 1);
         lua_setfield(L, -2, "condition");
-        nlw_push_condition(L, &f->conditions[m->cond]);
+        push_cached_condition(L, cache, f, i, m->cond);
         lua_setfield(L, -2, "failed");
         set_str(L, "why", ntsec_wfp_cond_why_name(m->why));
     }
@@ -317,7 +340,7 @@ static void push_sublayer_ref(lua_State *L, const ntsec_wfp_trace_sublayer *sl)
     set_bool(L, "unknown", !sl->known);
 }
 
-static void push_trace(lua_State *L, const ntsec_wfp_filter_set *s, const ntsec_wfp_result *r)
+static void push_trace(lua_State *L, int cache, const ntsec_wfp_filter_set *s, const ntsec_wfp_result *r)
 {
     size_t i, k;
     lua_createtable(L, 0, 1);
@@ -331,7 +354,7 @@ static void push_trace(lua_State *L, const ntsec_wfp_filter_set *s, const ntsec_
         for (k = 0; k < sl->count; k++) {
             const ntsec_wfp_trace_filter *tf = &r->filters[sl->first + k];
             push_filter_ref(L, s, tf->filter);
-            push_match(L, s, tf->filter, &tf->match);
+            push_match(L, cache, s, tf->filter, &tf->match);
             push_roles(L, tf->roles);
             lua_setfield(L, -2, "roles");
             lua_rawseti(L, -2, (lua_Integer)k + 1);
@@ -383,7 +406,8 @@ static void push_outcome(lua_State *L, const ntsec_wfp_filter_set *s, const ntse
     lua_setfield(L, -2, "steps");
 }
 
-static void push_result(lua_State *L, const ntsec_wfp_filter_set *s, const ntsec_wfp_result *r, int trace)
+static void push_result(lua_State *L, int cache, const ntsec_wfp_filter_set *s, const ntsec_wfp_result *r,
+                        int trace)
 {
     size_t i;
     lua_createtable(L, 0, 10);
@@ -407,7 +431,7 @@ static void push_result(lua_State *L, const ntsec_wfp_filter_set *s, const ntsec
     }
     lua_setfield(L, -2, "outcomes");
     if (!trace) return;
-    push_trace(L, s, r);
+    push_trace(L, cache, s, r);
     lua_setfield(L, -2, "trace");
 }
 
@@ -459,6 +483,7 @@ static void flow_of(lua_State *L, int fields, cl_principal *cp, ntsec_wfp_flow *
 static int cl_run(lua_State *L)
 {
     cl_state *s = engine_state(L, 1);
+    int cache = lua_gettop(L);
     ntsec_guid layer;
     ntsec_wfp_flow flow;
     ntsec_wfp_classify_opts opts;
@@ -476,7 +501,7 @@ static int cl_run(lua_State *L)
         done_principal(cp);
         fail_status(L, st);
     }
-    push_result(L, s->set, r, !lua_toboolean(L, 6));
+    push_result(L, cache, s->set, r, !lua_toboolean(L, 6));
     done_principal(cp);
     return 1;
 }
@@ -520,6 +545,7 @@ static int cl_filters_for(lua_State *L)
 static int cl_matches(lua_State *L)
 {
     cl_state *s = engine_state(L, 1);
+    int cache = lua_gettop(L);
     ntsec_guid key;
     ntsec_wfp_flow flow;
     ntsec_wfp_match_info m;
@@ -537,7 +563,7 @@ static int cl_matches(lua_State *L)
     ntsec_wfp_classifier_forget(s->c);
     ntsec_wfp_filter_matches(s->set, i, &flow, &m);
     lua_createtable(L, 0, 5);
-    push_match(L, s->set, (uint32_t)i, &m);
+    push_match(L, cache, s->set, (uint32_t)i, &m);
     done_principal(cp);
     return 1;
 }
