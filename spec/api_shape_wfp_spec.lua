@@ -302,6 +302,14 @@ local ENGINE = {
   running = { success = function() return w.e:running() end, value = "boolean", no_failure = "a fact" },
   counts = { success = function() return w.e:counts() end, value = "table", no_failure = "a listing" },
   sessions = { success = function() return w.e:sessions() end, value = "table", no_failure = "a listing" },
+  -- issue 12 classification (lua/ntsec/classify.lua)
+  classify = { success = function() return w.e:classify { layer = LAYER, token = ADMIN } end, value = "table",
+    failure = function() return w.e:classify { layer = "FWPM_LAYER_NONE_SUCH" } end, err = "STATUS_INVALID_PARAMETER" },
+  filters_for = { success = function() return w.e:filters_for(ADMIN, LAYER) end, value = "table",
+    failure = function() return w.e:filters_for(ADMIN, "FWPM_LAYER_NONE_SUCH") end, err = "STATUS_INVALID_PARAMETER" },
+  filter_matches = { success = function() return w.e:filter_matches(w.keys.filter, { token = ADMIN }) end,
+    value = "table", failure = function() return w.e:filter_matches(new_key(), {}) end,
+    err = "STATUS_FWP_FILTER_NOT_FOUND" },
 }
 for _, row in ipairs(wfp.kinds) do
   if row.ops.get_by_key or row.ops.get_by_id then

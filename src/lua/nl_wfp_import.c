@@ -112,6 +112,32 @@ static int read_action(lua_State *L, const char *op, ntsec_wfp_object_spec *s, i
     return 1;
 }
 
+/* A filter's conditions ({field=, match=, type=, value=, ...}, the shape of
+** nl_wfp_cond.c), effective_weight and provider_context. The conditions'
+** box is left on the stack until the import returns. */
+static int read_filter(lua_State *L, const char *op, ntsec_wfp_object_spec *s, int *failed)
+{
+    ntsec_wfp_filter_fields *f = &s->filter;
+    const char *text;
+    char err[256];
+    NTSTATUS st;
+    int present, r;
+    f->effective_weight = nlw_field_u64(L, 2, "effective_weight", &present);
+    f->has_effective_weight = present;
+    r = nlw_field_key(L, 2, "provider_context", &f->provider_context, &text);
+    if (r < 0) return (*failed = fail(L, op, "malformed provider context key '%s'", text)), 0;
+    f->has_provider_context = r > 0;
+    lua_getfield(L, 2, "conditions");
+    if (lua_isnil(L, -1)) return 1;
+    {
+        nlw_cond_box *b = nlw_read_conditions(L, -1, err, sizeof err, &st);
+        if (st != STATUS_SUCCESS) return (*failed = fail(L, op, "%s", err)), 0;
+        f->conditions = b->conds;
+        f->condition_count = b->n;
+    }
+    return 1;
+}
+
 static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
 {
     ntsec_wfp_engine *e = nlw_open_engine(L, 1);
@@ -126,6 +152,7 @@ static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
     s.weight = nlw_field_u64(L, 2, "weight", &present);
     s.has_weight = present;
     if (kind == NTSEC_WFP_FILTER && !read_action(L, op, &s, &failed)) return failed;
+    if (kind == NTSEC_WFP_FILTER && !read_filter(L, op, &s, &failed)) return failed;
     st = ntsec_wfp_import_object(e, kind, &s);
     if (!NT_SUCCESS(st)) return fail_status(L, op, st);
     lua_pushboolean(L, 1);
