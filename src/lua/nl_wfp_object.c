@@ -114,13 +114,24 @@ static void read_weight(lua_State *L, int t, ntsec_wfp_kind kind, ntsec_wfp_add_
     lua_pop(L, 1);
 }
 
-static int has_conditions(lua_State *L, int t)
+/* conditions / filterCondition: parsed into a box left on the stack (it
+** owns them until the add returns). A condition that does not parse
+** raises: it is the caller's table (nl_wfp_cond.c). */
+static void read_conditions(lua_State *L, int t, ntsec_wfp_add_spec *a)
 {
-    int n;
+    char err[256];
+    NTSTATUS st;
+    nlw_cond_box *b;
     nlw_get_alias(L, t, "conditions", "filterCondition");
-    n = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
-    lua_pop(L, 1);
-    return n > 0;
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    b = nlw_read_conditions(L, -1, err, sizeof err, &st);
+    if (st != STATUS_SUCCESS) luaL_error(L, "%s", err);
+    lua_remove(L, -2);
+    a->conditions = b->conds;
+    a->condition_count = b->n;
 }
 
 /* The keys an add table may hold: every FWPM_*0 member the reader knows
@@ -152,8 +163,8 @@ void nlw_read_add_spec(lua_State *L, int t, ntsec_wfp_kind kind, ntsec_wfp_add_s
     nlw_get_alias(L, t, "service", "serviceName");
     a->service = lua_isnil(L, -1) ? NULL : luaL_checkstring(L, -1);
     lua_pop(L, 1);
-    a->has_conditions = has_conditions(L, t);
     if (!nlw_field_flags(L, t, "flags", 0, &a->flags, &bad)) luaL_error(L, "unknown flag '%s'", bad);
+    if (kind == NTSEC_WFP_FILTER) read_conditions(L, t, a);
 }
 
 /* ---- operations: push the out-values on success, return the status ---- */
@@ -165,8 +176,10 @@ static NTSTATUS do_add(lua_State *L, const ud_session *s, const ntsec_wfp_kind_i
     ntsec_guid keys[4], key;
     uint64_t id = 0;
     NTSTATUS st;
+    int top = lua_gettop(L);
     nlw_read_add_spec(L, t, row->kind, &a, keys);
     st = ntsec_wfp_object_add(s->e, s->h, row->kind, &a, sd, &key, &id);
+    lua_settop(L, top);   /* the conditions' box: the engine has copied them */
     if (!NT_SUCCESS(st)) return st;
     nl_push_guid(L, &key);
     if (row->id_counter) lua_pushinteger(L, (lua_Integer)id);
