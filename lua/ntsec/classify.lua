@@ -183,6 +183,9 @@ end
 -- filter set): read it, do not modify it.
 -- Errors: STATUS_INVALID_PARAMETER (unknown layer or field, a value not of
 -- its type) with err.detail. Option mistakes raise.
+-- Source: wfp_classify.md 2 (condition matching), 3 (arbitration), 4; docs/classify.md
+-- "Lua API" and the EMULATOR CHOICES there.
+-- @function engine:classify
 function M.classify(engine, opts)
   options.check(opts, "classify", CLASSIFY_OPTS)
   if not opts.layer then error("classify: option 'layer' is required", 2) end
@@ -198,7 +201,10 @@ end
 -- action=, layer=}: the filters that apply to the token's principal
 -- (wfp_classify.md 4: every principal condition holds, no condition known
 -- false; network fields left open), in the engine's order.
--- Errors: STATUS_INVALID_PARAMETER (unknown layer).
+-- Errors: nil, err: STATUS_INVALID_PARAMETER (unknown layer); raises when
+-- token is not an ntsec.token.
+-- Source: wfp_classify.md 4; docs/classify.md "Lua API".
+-- @function engine:filters_for
 function M.filters_for(engine, token, layer)
   if core.type(token) ~= "token" then error("filters_for: token expected", 2) end
   return call("filters_for", C.filters_for, engine, principal(token), layer)
@@ -209,6 +215,11 @@ end
 -- (STATUS_FWP_FILTER_NOT_FOUND). flow: the flow options of classify; its
 -- layer only picks the address type (IPv6 at *_V6, default IPv4); the
 -- filter's own conditions decide, no arbitration.
+-- Errors: nil, err: STATUS_FWP_FILTER_NOT_FOUND for an unknown key,
+-- STATUS_INVALID_PARAMETER (err.detail) for a bad field value; option
+-- mistakes raise.
+-- Source: wfp_classify.md 2.1-2.9 (condition matching); docs/classify.md "Lua API".
+-- @function engine:filter_matches
 function M.filter_matches(engine, key, flow)
   options.check(flow, "filter_matches", MATCH_OPTS)
   flow = flow or {}
