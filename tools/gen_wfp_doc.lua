@@ -16,7 +16,8 @@ local ACCESS = "FWP_E_* / Win32 codes in user mode, the STATUS_FWP_* twin in ker
 -- op, faithful name suffix, signature, result, errors, source.
 local FAITHFUL = {
   { "add", "Add0", "(session, object[, sd])", "code",
-    "FWP_E_ALREADY_EXISTS, FWP_E_INVALID_FLAGS, FWP_E_LIFETIME_MISMATCH, FWP_E_*_NOT_FOUND for a referenced object; " .. ACCESS,
+    "FWP_E_ALREADY_EXISTS, FWP_E_INVALID_FLAGS, FWP_E_LIFETIME_MISMATCH, FWP_E_*_NOT_FOUND for a referenced object, "
+      .. "ERROR_NOT_SUPPORTED / STATUS_NOT_SUPPORTED for what docs/wfp.md \"Not implemented\" lists; " .. ACCESS,
     "wfp_ks_errors.md 2.3, 2.4, 3.2 (FWPM_ACTRL_ADD on the container, ADD_LINK on references)" },
   { "delete_by_key", "DeleteByKey0", "(session, key)", "code",
     "the kind's not-found code, FWP_E_IN_USE, FWP_E_BUILTIN_OBJECT; " .. ACCESS, "wfp_ks_errors.md 2.3, 3.2 (DELETE)" },
@@ -51,7 +52,7 @@ local FAITHFUL = {
 local function has(op) return function(ops) return ops[op] end end
 local METHODS = {
   { has("add"), "add_%s", "{FWPM_*0 fields, sd=}", "key, id|nil, or nil, err",
-    "as the faithful Add0; raises on an unknown option key or a wrong type", "wfp_ks_errors.md 2.3, 3.2" },
+    "as the faithful Add0; raises on an unknown option key, a wrong type or a filter condition that does not parse", "wfp_ks_errors.md 2.3, 3.2" },
   { has("delete_by_key"), "delete_%s", "(key)", "true, or nil, err", "as the faithful DeleteByKey0",
     "wfp_ks_errors.md 2.3" },
   { has("delete_by_id"), "delete_%s_by_id", "(id)", "true, or nil, err", "as the faithful DeleteById0",
