@@ -52,7 +52,8 @@ local FAITHFUL = {
 local function has(op) return function(ops) return ops[op] end end
 local METHODS = {
   { has("add"), "add_%s", "{FWPM_*0 fields, sd=}", "key, id|nil, or nil, err",
-    "as the faithful Add0; raises on an unknown option key, a wrong type or a filter condition that does not parse", "wfp_ks_errors.md 2.3, 3.2" },
+    "as the faithful Add0; raises on an unknown option key, a wrong type or a filter condition that does not parse",
+    "wfp_ks_errors.md 2.3, 3.2" },
   { has("delete_by_key"), "delete_%s", "(key)", "true, or nil, err", "as the faithful DeleteByKey0",
     "wfp_ks_errors.md 2.3" },
   { has("delete_by_id"), "delete_%s_by_id", "(id)", "true, or nil, err", "as the faithful DeleteById0",
