@@ -144,9 +144,14 @@ end
 -- status, e.g. STATUS_INVALID_SECURITY_DESCR for a descriptor without owner
 -- or group, or an SDDL string that does not parse) returns nil, err.
 -- Source: sd_semantics.md 3.2-3.5; docs/design.md "Result convention".
+-- A token with an AppContainer part (package=, capabilities=) is checked in
+-- two passes as Windows checks a lowbox token (ntsec.classify.access_check).
 local core_access_check, map_generic, SUCCESS = core.access_check, core.map_generic, core.STATUS_SUCCESS
+local classify = require("ntsec.classify")
+local appcontainer_of = classify.appcontainer
 function M.access_check(sd, token, desired, mapping)
   mapping = mapping or "file"
+  if appcontainer_of(token) then return classify.access_check(sd, token, map_generic(desired, mapping), mapping) end
   local call, granted, status = core_access_check(sd, token, map_generic(desired, mapping), mapping)
   if call ~= SUCCESS then
     if call == nil then return nil, granted end   -- SDDL that does not parse: granted is the error
