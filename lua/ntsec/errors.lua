@@ -145,4 +145,20 @@ M.hresult_from_nt = function(s) return C.hresult_from_nt(check_code(s, "hresult_
 -- Source: wfp_ks_errors.md 5.1; HRESULT_FROM_WIN32 (Microsoft Learn).
 M.hresult_from_win32 = function(w) return C.hresult_from_win32(check_code(w, "hresult_from_win32")) end
 
+--- The error object (kind "error", metatable "ntsec.error") that `new` and
+-- every failed idiomatic call return. A plain table with no methods:
+-- `tostring(err)` is "NAME (0x%08X): message"; `a == b` when the codes are
+-- equal. A code without a catalogue entry gets the name "UNKNOWN_STATUS".
+-- Source: wfp_ks_errors.md 5.7; src/lua/nl_result.c; docs/errors.md.
+-- @table error
+-- @field code the code as given (integer)
+-- @field kind "NTSTATUS", "WIN32" or "HRESULT"
+-- @field name the primary catalogue name (e.g. "STATUS_ACCESS_DENIED")
+-- @field message the catalogue message
+-- @field ntstatus the NTSTATUS view (nil when there is none)
+-- @field win32 the Win32 view (nil when there is none)
+-- @field hresult the HRESULT view
+-- @field op the operation that failed (e.g. "sd", "acl:sddl"; nil from `new` without op)
+-- @field offset the byte offset (0-based) where a parser stopped (parse errors only)
+
 return M

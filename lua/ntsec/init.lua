@@ -61,9 +61,10 @@ M.sd = setmetatable({
   __call = function(_, sddl, ctx) return core.sd_from_sddl(sddl, ctx) end,
 })
 
---- `ntsec.acl(aces[, ctx])` -> ACL, or nil, err: an ACL from ACE strings such
--- as "(A;;GA;;;SY)(A;;GR;;;BU)" (parsed as the DACL of "D:" .. aces; the
--- error offset counts from the start of `aces`). `ctx` as `ntsec.sid`.
+--- `ntsec.acl(aces[, ctx])` -> ACL, or nil, err.
+-- An ACL from ACE strings such as "(A;;GA;;;SY)(A;;GR;;;BU)", parsed as the
+-- DACL of "D:" followed by `aces` (the error offset counts from the start
+-- of `aces`). `ctx` as `ntsec.sid`.
 -- Errors: nil, err with `err.offset` and `err.op` = "acl":
 -- STATUS_INVALID_ACL, STATUS_INVALID_SID, STATUS_INVALID_PARAMETER (as
 -- `ntsec.sd`); raises when `aces` is not a string.
@@ -171,9 +172,10 @@ function M.access_check(sd, token, desired, mapping)
   return granted, status
 end
 
---- `ntsec.type(x)` -> "sid", "acl", "sd", "token", "error", "engine",
--- "session", "enum", "subscription", "device", "item", "file", "irp", or
--- "closed " .. kind for a closed handle; nil when x is not an ntsec object.
+--- `ntsec.type(x)` -> kind name (string) | nil.
+-- "sid", "acl", "sd", "token", "error", "engine", "session", "enum",
+-- "subscription", "device", "item", "file", "irp", or "closed device" (and
+-- so on) for a closed handle; nil when x is not an ntsec object.
 -- Answered from the metatables (src/lua/nl_handle.c), never from tostring.
 -- Errors: none (any value is accepted).
 -- Source: lua_conventions.md 7 item 6 (as io.type: "closed file" or nil).
