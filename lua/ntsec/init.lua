@@ -30,6 +30,8 @@ local options = require("ntsec.options")
 -- alias (or a domain alias without its context SID); raises when `s` is not a
 -- string or a context SID string does not parse.
 -- Source: sd_semantics.md 1.1, 2.7.
+-- @param s SID string or alias
+-- @param ctx optional {domain_sid=, machine_sid=, forest_sid=}
 -- @function sid
 M.sid = core.sid
 
@@ -47,6 +49,8 @@ M.sid = core.sid
 -- descriptor give nil, err (the errors of RtlCreateSecurityDescriptor /
 -- MakeSelfRelativeSD, 1.7-1.8). `ntsec.sd` is a table with __call.
 -- Source: sd_semantics.md 1.6-1.8 (binary), 2 (SDDL), 2.12 (errors).
+-- @param sddl SDDL string
+-- @param ctx optional SID context as for sid
 -- @function sd
 local BUILD_OPTS = { owner = "string|sid", group = "string|sid", dacl = "string|acl", sacl = "string|acl",
   control = options.range(0, 0xFFFF) }
@@ -160,6 +164,10 @@ end
 -- an SDDL string that does not parse, with `err.offset`) returns nil, err;
 -- a bad mapping or a non-integer `desired` raises.
 -- Source: sd_semantics.md 3.2-3.5; docs/design.md "Result convention".
+-- @param sd descriptor or SDDL
+-- @param token the client token
+-- @param desired access mask (generic bits mapped)
+-- @param mapping optional "file" (default), "fwpm" or a table
 -- @function access_check
 local core_access_check, map_generic, SUCCESS = core.access_check, core.map_generic, core.STATUS_SUCCESS
 function M.access_check(sd, token, desired, mapping)
@@ -179,6 +187,7 @@ end
 -- Answered from the metatables (src/lua/nl_handle.c), never from tostring.
 -- Errors: none (any value is accepted).
 -- Source: lua_conventions.md 7 item 6 (as io.type: "closed file" or nil).
+-- @param x any value
 -- @function type
 M.type = core.type
 
