@@ -4,8 +4,10 @@
 --   * an object not added by a dynamic session -> FWP_E_DYNAMIC_SESSION_IN_PROGRESS
 --   * an object added by another dynamic session -> FWP_E_WRONG_SESSION
 --   * an object added by this dynamic session -> success
--- Runs as an audit policy (globals ntsec, engine) or standalone:
---   lua5.4 examples/dynamic_session_rules.lua   (uses a fresh engine)
+-- Runs as an audit policy (globals ntsec, engine) or standalone with a fresh
+-- engine, from the project root after `make`:
+--   bin/ntsec audit ../shared/data/wfpstate/netsh-wfpstate-1.xml --policy examples/dynamic_session_rules.lua
+--   LUA_PATH='./lua/?.lua;./lua/?/init.lua;;' LUA_CPATH='./build/?.so;;' lua5.4 examples/dynamic_session_rules.lua
 
 local ntsec = ntsec or require("ntsec")
 local engine = engine or ntsec.wfp.engine()

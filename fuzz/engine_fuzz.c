@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "engine_state.h"
+#include "wfp_cond.h"
 #include "fuzz_input.h"
 #include "guid.h"
 #include "sddl.h"
@@ -416,7 +417,16 @@ static void ef_add_spec(ef_world *w, fuzz_in *in, int kind, ntsec_wfp_add_spec *
     a->weight_type = fuzz_pick(in, 4);
     a->weight = fuzz_u8(in) & 1 ? fuzz_u32(in) : fuzz_u8(in);
     a->service = fuzz_u8(in) & 1 ? "svc" : NULL;
-    a->has_conditions = (fuzz_u8(in) & 31) == 0;
+    if ((fuzz_u8(in) & 31) == 0) {
+        static ntsec_wfp_condition proto;   /* IP_PROTOCOL EQUAL UINT8 6 */
+        proto.slot = ntsec_wfp_field_slot_by_name("FWPM_CONDITION_IP_PROTOCOL", 26);
+        ntsec_wfp_field_guid(proto.slot, &proto.field);
+        proto.type = NTSEC_FWP_UINT8;
+        proto.value = ntsec_fwp_uint(NTSEC_FWP_UINT8, 6);
+        proto.sd_slot = UINT32_MAX;
+        a->conditions = &proto;
+        a->condition_count = 1;
+    }
 }
 
 static void ef_step_add(ef_world *w, fuzz_in *in, ef_result *r)

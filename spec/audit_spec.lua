@@ -66,22 +66,28 @@ describe("ntsec audit", function()
     it("reports who may do what afterwards", function()
       local by = {}
       for _, a in ipairs(doc.access) do by[a.principal .. "|" .. a.object] = a.granted end
+      -- Principals are the profiles of docs/principals.md: SYSTEM holds SY,
+      -- the elevated administrator BA, the filtered one BA only for deny
+      -- (so neither the BA ACE nor owner rights) and BU, the user BU.
       local container = "callouts container"
-      assert.equal(0xF07FF, by["SY|" .. container])
-      assert.equal(0xF07FF, by["BA|" .. container])
-      assert.equal(0x201D4, by["BU|" .. container])
-      assert.equal(0, by["WD|" .. container])
+      assert.equal(0xF07FF, by["SYSTEM|" .. container])
+      assert.equal(0xF07FF, by["admin-elevated|" .. container])
+      assert.equal(0x201D4, by["admin-filtered|" .. container])
+      assert.equal(0x201D4, by["user|" .. container])
+      assert.equal(0, by["everyone|" .. container])
       local target = doc.calls[1].target
-      assert.equal(0x201D4, by["BU|" .. target])
+      assert.equal(0x201D4, by["user|" .. target])
     end)
 
     it("groups callouts with identical access in the text report, and lists each in JSON", function()
       -- 82 callouts (data README): the policy protects the 6 NDU callouts
       -- and the container; the other 76 lose the container's inheritable
-      -- ACEs alike, so two groups and the three containers remain.
+      -- ACEs alike, so two groups and the three containers remain. On those
+      -- 76 only the owner (BA) has rights: READ_CONTROL | WRITE_DAC for the
+      -- tokens where BA is enabled (SYSTEM, admin-elevated), sd_semantics.md 3.
       local text = report.text(result, { state = "S", policy = "P" })
-      assert.matches("\n  76 callouts with this access +0x0 +0x60000 ", text)
-      assert.matches("\n  6 callouts with this access +0xf07ff +0xf07ff +0x201d4 ", text)
+      assert.matches("\n  76 callouts with this access +0x60000 +0x0 +0x0 +0x0 +0x60000 +0x0 ", text)
+      assert.matches("\n  6 callouts with this access +0xf07ff +0x201d4 +0x201d4 +0x201d4 +0xf07ff +0x201d4 ", text)
       assert.matches("\n  callouts container +0xf07ff", text)
       assert.matches("\n  connections container ", text)
       assert.matches("%(85 objects in 5 rows: ", text)
@@ -102,10 +108,12 @@ describe("ntsec audit", function()
     end)
 
     it("covers the default principals and every object", function()
-      -- SY, BA, BU, WD plus the distinct session SIDs of the dump not among
-      -- them: S-1-5-20, S-1-5-19, S-1-5-21-1793033065-631609589-106201677-500.
-      assert.equal(7, #result.principals)
-      assert.equal(7 * (82 + 3), #doc.access)
+      -- The 8 profiles plus the distinct session SIDs of the dump that no
+      -- profile stands for: of S-1-5-20, S-1-5-19 and
+      -- S-1-5-21-1793033065-631609589-106201677-500 only the last.
+      assert.equal(9, #result.principals)
+      assert.equal("S-1-5-21-1793033065-631609589-106201677-500", result.principals[9])
+      assert.equal(9 * (82 + 3), #doc.access)
     end)
   end)
 end)
@@ -144,10 +152,13 @@ describe("ntsec audit report, small groups", function()
     local text = report.text(result, { state = "S", policy = "P" })
     assert.matches("\n  #1 FwpmCalloutSetSecurityInfoByKey0 on callout {", text)
     assert.matches("\n  #2 FwpmCalloutSetSecurityInfoByKey0 on callout {", text)
-    -- the two protected callouts: SY FWPM_GENERIC_ALL = 0xF07FF (wfp_ks_errors.md 3.1);
-    -- BA, their owner, READ_CONTROL | WRITE_DAC = 0x60000 (owner implicit rights, sd_semantics.md)
+    -- the two protected callouts, DACL (A;;GA;;;SY), owner BA (inherited from the
+    -- container): SYSTEM FWPM_GENERIC_ALL = 0xF07FF (wfp_ks_errors.md 3.1); LocalService,
+    -- NetworkService, service:BFE nothing; admin-elevated, holding BA enabled, the owner's
+    -- READ_CONTROL | WRITE_DAC = 0x60000 (sd_semantics.md owner implicit rights);
+    -- admin-filtered (BA deny-only: not the owner), user, everyone nothing.
     local rows = 0
-    for _ in text:gmatch("\n  callout {[^\n]-} +0xf07ff +0x60000 +0x0 ") do rows = rows + 1 end
+    for _ in text:gmatch("\n  callout {[^\n]-} +0xf07ff +0x0 +0x0 +0x0 +0x60000 +0x0 +0x0 +0x0 ") do rows = rows + 1 end
     assert.equal(2, rows)
     assert.matches("\n  80 callouts with this access ", text)
   end)

@@ -6,18 +6,9 @@ local json = require("dkjson")
 local STATE = "../shared/data/wfpstate/netsh-wfpstate-2.xml"
 local ROOT = io.popen("pwd"):read("l")
 
--- Runs a shell command; returns stdout, stderr, exit code.
-local function run(cmd)
-  local err = os.tmpname()
-  local p = assert(io.popen(cmd .. " 2>" .. err))
-  local out = p:read("a")
-  local _, _, code = p:close()
-  local f = assert(io.open(err))
-  local stderr = f:read("a")
-  f:close()
-  os.remove(err)
-  return out, stderr, code
-end
+-- run(cmd) -> stdout, stderr, exit code; write(path, text) -> path.
+local support = require("spec.support.cmd")
+local run, write = support.run, support.write
 
 local function tmpdir()
   local d = os.tmpname()
@@ -26,12 +17,6 @@ local function tmpdir()
   return d
 end
 
-local function write(path, text)
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-  return path
-end
 
 -- One line on stderr, "ntsec: ...", without a traceback.
 local function assert_one_line(stderr)

@@ -220,7 +220,9 @@ describe("engine:import_batch", function()
       inner = { engine:import_batch(function() return true end) }
       return true
     end))
-    assert.same({ nil, "import_batch: STATUS_FWP_TXN_IN_PROGRESS" }, inner)
+    assert.is_nil(inner[1])
+    assert.equal("STATUS_FWP_TXN_IN_PROGRESS", inner[2].name)
+    assert.equal("import_batch: STATUS_FWP_TXN_IN_PROGRESS", inner[2].detail)
   end)
 end)
 

@@ -325,12 +325,13 @@ describe("importing dump records", function()
 
   it("resolves FWPM_* names and fails clearly on unknown ones", function()
     assert.is_true(e:import_sublayer { key = "FWPM_SUBLAYER_INSPECTION", name = "s", weight = 0 })
-    local ok, msg = e:import_callout { key = "FWPM_CALLOUT_NO_SUCH_THING", name = "x" }
+    local ok, err = e:import_callout { key = "FWPM_CALLOUT_NO_SUCH_THING", name = "x" }
     assert.is_nil(ok)
-    assert.matches("FWPM_CALLOUT_NO_SUCH_THING", msg, 1, true)
-    ok, msg = e:import_callout { key = KEY, name = "x", layer = "FWPM_LAYER_NOPE" }
+    assert.equal("STATUS_INVALID_PARAMETER", err.name)
+    assert.matches("FWPM_CALLOUT_NO_SUCH_THING", err.detail, 1, true)
+    ok, err = e:import_callout { key = KEY, name = "x", layer = "FWPM_LAYER_NOPE" }
     assert.is_nil(ok)
-    assert.matches("FWPM_LAYER_NOPE", msg, 1, true)
+    assert.matches("FWPM_LAYER_NOPE", err.detail, 1, true)
   end)
 
   it("derives lifetimes from flags and built-in keys", function()

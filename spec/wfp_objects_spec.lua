@@ -73,7 +73,7 @@ describe("WFP objects and their references (2.3, 2.4)", function()
     assert.are.equal(0x80320001, add { action = "FWP_ACTION_CALLOUT_TERMINATING" })   -- no callout key
     assert.are.equal(0x80320007, add { action = "FWP_ACTION_BLOCK", sublayer = "{12345678-0000-4000-8000-000000000000}" })
     assert.are.equal(0x80320023, rcode(s:add_filter { layer = LAYER, action = "FWP_ACTION_BLOCK" }))   -- NULL_DISPLAY_NAME
-    assert.are.equal(50, add { action = "FWP_ACTION_BLOCK", conditions = { {} } })       -- not modelled: NOT_SUPPORTED
+    assert.has_error(function() add { action = "FWP_ACTION_BLOCK", conditions = { {} } } end)   -- field, match, type required
     local v6 = s:add_callout { name = "v6 only", layer = LAYER6 }
     assert.are.equal(0x80320014, add { action = { type = "FWP_ACTION_CALLOUT_UNKNOWN", calloutKey = v6 } })
     local _, id = s:add_filter { name = "default sublayer", layer = LAYER, action = "FWP_ACTION_PERMIT" }

@@ -54,8 +54,18 @@ local function sample_objects()
     add(session:callouts_container())
     for _, x in ipairs({ session:connections(), session:endpoints(), session:engine_object() }) do add(x) end
   end
-  local device = ntsec.ks.device and ntsec.ks.device{}
+  if session then
+    local _, _, _, enum = session:enum_callouts()
+    add(enum)
+    add(session:subscribe_connections(function() end))
+  end
+  local device = ntsec.ks.device()
   add(device)
+  add(device:add_create_item { name = "filter", sd = "O:BAG:SYD:(A;;GA;;;WD)" })
+  local file = device:create("\\filter", token, ntsec.MAXIMUM_ALLOWED)
+  add(file)
+  add(ntsec.ks.irp { major = "QUERY_SECURITY", file = file, security_information = ntsec.DACL_SECURITY_INFORMATION,
+                     length = 8 })
   return objs
 end
 

@@ -6,13 +6,22 @@
 -- connections container and the ALE-endpoint container.
 --
 -- The policy is a Lua chunk run with globals `ntsec`, `engine` and
--- `import` (the import summary) on top of the standard globals; it may
--- return a table {principals = {"SY", "S-1-5-21-...", ...}} to choose whose
--- access is reported (default: SY, BA, BU, WD and the session SIDs of the dump).
+-- `import` (the import summary) on top of the standard globals; its `print`
+-- and `io.write` go to stderr (opts.policy_output), so that stdout carries
+-- only the report. It may return a table {principals = {...}} of profile
+-- names, SIDs and tokens to choose whose access is reported (default: the
+-- profiles of ntsec.principals and the session SIDs of the dump).
+--
+-- A descriptor read that fails (the policy left a transaction open, stopped
+-- the engine, ...) is recorded in result.failed_reads with its status and
+-- never turned into a mask: the report marks the cells as failed and
+-- ntsec.report.exit_code says the report is incomplete.
 
 local ntsec = require("ntsec")
 local netsh = require("ntsec.netsh")
 local progress = require("ntsec.progress")
+local principals_mod = require("ntsec.principals")
+local errors = require("ntsec.errors")
 
 local M = {}
 
@@ -36,6 +45,15 @@ local function target_label(ev)
   return spec.label .. " " .. ev.key
 end
 
+-- A failed read as the report shows it: the status the observer (a kernel
+-- session, so an NTSTATUS) got and its catalogue name.
+local function read_failure(code)
+  if math.type(code) ~= "integer" then
+    return { status = -1, status_name = "no status (" .. tostring(code) .. ")" }
+  end
+  return { status = code, status_name = errors.new(code, nil, "NTSTATUS").name }
+end
+
 -- Records every get/set-security call on the engine through its C observer
 -- (engine:observe): whichever path the policy takes (faithful function,
 -- version-less alias, idiomatic target, a saved function reference), the
@@ -52,26 +70,51 @@ local function install_recorder(calls, engine)
   return function() if ntsec.type(engine) == "engine" then engine:observe(nil) end end
 end
 
-local function run_policy(path, env)
+-- Sends print and io.write to `out` (a file) until the returned function is
+-- called: the policy's env reads print from _G, so both the policy and the
+-- modules it calls are redirected; io.stdout:write is not (docs/audit.md).
+local function redirect_output(out)
+  local saved_print, saved_output = _G.print, io.output()
+  _G.print = function(...)
+    local parts = table.pack(...)
+    for i = 1, parts.n do parts[i] = tostring(parts[i]) end
+    out:write(table.concat(parts, "\t", 1, parts.n), "\n")
+  end
+  io.output(out)
+  return function()
+    _G.print = saved_print
+    io.output(saved_output)
+  end
+end
+
+local function run_policy(path, env, out)
   local chunk, err = loadfile(path, "t", env)
   if not chunk then return nil, err end
+  local restore = redirect_output(out or io.stderr)
   local ok, result = xpcall(chunk, debug.traceback)
+  restore()
   if not ok then return nil, result end
   return result == nil and {} or result
 end
 
--- Default principals: SY, BA, BU, WD, then each distinct session SID.
+-- Default principals: the profiles of ntsec.principals, then each distinct
+-- session SID of the dump that no profile stands for.
 local function default_principals(sessions)
-  local list, seen = { "SY", "BA", "BU", "WD" }, {}
-  for _, p in ipairs(list) do seen[tostring(ntsec.sid(p))] = true end
-  for _, s in ipairs(sessions) do
-    local sid = s.sid and ntsec.sid(s.sid)
-    if sid and not seen[tostring(sid)] then
-      seen[tostring(sid)] = true
-      list[#list + 1] = s.sid
-    end
+  local sids = {}
+  for _, s in ipairs(sessions) do sids[#sids + 1] = s.sid end
+  return principals_mod.defaults(sids)
+end
+
+-- The principals' labels and tokens (ntsec.principals.resolve); nil, message
+-- for an entry that is no profile name, SID or token.
+local function resolve_principals(list)
+  local labels, tokens = {}, {}
+  for i, p in ipairs(list) do
+    local label, token = principals_mod.resolve(p)
+    if not label then return nil, ("principals[%d]: %s"):format(i, token) end
+    labels[i], tokens[i] = label, token
   end
-  return list
+  return labels, tokens
 end
 
 -- Objects whose access is reported: label and how to read their descriptor.
@@ -89,48 +132,57 @@ local function access_objects(engine, observer)
   return objects
 end
 
---- The token a principal is evaluated with: the principal as user plus
--- Everyone (every Windows logon token carries S-1-1-0). A documented choice
--- (docs/audit.md): group memberships of real accounts are not in the dump.
+--- The token a principal is evaluated with (a profile name, SID or token):
+-- ntsec.principals.resolve (docs/principals.md). Raises for anything else.
 function M.principal_token(principal)
-  return ntsec.token { user = principal, groups = { "WD" } }
+  local label, token = principals_mod.resolve(principal)
+  if not label then error(token, 2) end
+  return token
 end
 
 -- Masks granted to each token by the descriptor a Get returned (code, sd),
--- memoised by the descriptor's bytes; a failed read grants nothing.
+-- memoised by the descriptor's bytes; a failed read grants no mask at all:
+-- it returns nil, read_failure(code).
 local function granted_by(cache, tokens, code, sd)
-  local key = code == 0 and sd and sd:bytes() or false
+  if code ~= 0 or not sd then return nil, read_failure(code) end
+  local key = sd:bytes()
   local granted = cache[key]
   if granted then return granted end
   granted = {}
   for i, token in ipairs(tokens) do
-    granted[i] = key and ntsec.access_check(sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm") or 0
+    granted[i] = ntsec.access_check(sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm")
   end
   cache[key] = granted
   return granted
 end
 
--- The access matrix, principal-major like the report's rows (result.access).
+-- The access matrix, principal-major like the report's rows (result.access):
+-- rows {principal=, object=, granted=mask} or, for an object whose
+-- descriptor could not be read, {principal=, object=, failed={status=,
+-- status_name=}}; each failed object is also appended to failed_reads.
 -- One descriptor read per object; each distinct descriptor (by its bytes:
 -- the engine shares equal descriptors, and thousands of callouts carry the
 -- default one) is checked once per principal token under the one mapping,
 -- so the work is linear in objects x principals and the checks are
 -- distinct descriptors x principals. make_progress(n_objects) (optional)
 -- returns the display that is told the objects done.
-local function access_matrix(engine, observer, principals, make_progress)
+local function access_matrix(engine, observer, labels, tokens, failed_reads, make_progress)
   local objects = access_objects(engine, observer)
   local shown = make_progress and make_progress(#objects)
-  local tokens = {}
-  for i, p in ipairs(principals) do tokens[i] = M.principal_token(p) end
-  local cache, per_object = {}, {}
+  local cache, per_object, failed = {}, {}, {}
   for o, obj in ipairs(objects) do
-    per_object[o] = granted_by(cache, tokens, obj[2]())
+    per_object[o], failed[o] = granted_by(cache, tokens, obj[2]())
+    if failed[o] then
+      failed_reads[#failed_reads + 1] = { object = obj[1], during = "access check",
+                                          status = failed[o].status, status_name = failed[o].status_name }
+    end
     if shown then shown:update(o) end
   end
   local rows = {}
-  for i, p in ipairs(principals) do
+  for i, p in ipairs(labels) do
     for o, obj in ipairs(objects) do
-      rows[#rows + 1] = { principal = p, object = obj[1], granted = per_object[o][i] }
+      rows[#rows + 1] = { principal = p, object = obj[1], granted = per_object[o] and per_object[o][i],
+                          failed = failed[o] }
     end
   end
   if shown then shown:finish(#objects) end
@@ -152,12 +204,17 @@ local function progress_for(opts)
   }
 end
 
---- audit.run{state = path, policy = path[, progress = bool]} -> result, or nil, message.
+--- audit.run{state = path, policy = path[, progress = bool][, policy_output = file]}
+-- -> result, or nil, message.
 -- progress: draw import and access-check progress on stderr (default: when
 -- stderr is a terminal and the dump is large, ntsec.progress.wanted).
+-- policy_output: where the policy's print and io.write go (default io.stderr).
 -- result = {imported = {sessions=, providers=, sublayers=, callouts=, filters=,
--- endpoints=}, skipped = {...}, provider_contexts = N, calls = {...},
--- access = {{principal=, object=, granted=}}, principals = {...}}.
+-- endpoints=}, skipped = {{kind=, key=, line=, error=}}, provider_contexts = N,
+-- calls = {{function=, target=, status=, kernel=, before=, after=}}, access = {{principal=, object=, granted=
+-- | failed={status=, status_name=}}}, principals = {labels},
+-- tokens = {label = token}, failed_reads = {{object=, during=, status=,
+-- status_name=}}}.
 function M.run(opts)
   local engine = ntsec.wfp.engine()
   local shown = progress_for(opts)
@@ -170,15 +227,18 @@ function M.run(opts)
   local calls = {}
   local restore = install_recorder(calls, engine)
   local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary }, { __index = _G })
-  local policy, perr = run_policy(opts.policy, env)
+  local policy, perr = run_policy(opts.policy, env, opts.policy_output)
   restore()
   if not policy then return nil, "policy failed: " .. tostring(perr) end
-  local principals = policy.principals or default_principals(summary.records.sessions)
+  local labels, tokens = resolve_principals(policy.principals or default_principals(summary.records.sessions))
+  if not labels then return nil, "policy failed: " .. opts.policy .. ": " .. tokens end
+  local failed_reads = {}
   local result = {
     imported = summary.counts, skipped = summary.skipped, provider_contexts = summary.provider_contexts,
-    calls = calls, principals = principals,
-    access = access_matrix(engine, observer, principals, shown and shown.access),
+    calls = calls, principals = labels, tokens = {}, failed_reads = failed_reads,
+    access = access_matrix(engine, observer, labels, tokens, failed_reads, shown and shown.access),
   }
+  for i, label in ipairs(labels) do result.tokens[label] = tokens[i] end
   observer:close()
   return result
 end

@@ -126,6 +126,8 @@ local TOKEN_OPTS = {
   level = options.one_of({ "anonymous", "identification", "impersonation", "delegation" }),
   owner = "string|sid", primary_group = "string|sid", default_dacl = "string|acl",
 }
+-- AppContainer part (package, capabilities, lpac, app, sysappid): ntsec.classify
+for k, v in pairs(require("ntsec.classify").TOKEN_OPTS) do TOKEN_OPTS[k] = v end
 
 --- `ntsec.token{user=, groups={...}, privileges={...}}` -> token.
 -- A group given as a SID string is enabled and mandatory; a privilege given
@@ -134,20 +136,24 @@ local TOKEN_OPTS = {
 -- a malformed SID or ACL string raises too (a token is built from literals,
 -- a programmer-facing argument: docs/design.md). Optional parts (integrity,
 -- mandatory_policy, restricted_sids, device_groups, claims, type, level,
--- owner, primary_group, default_dacl): lua/ntsec/token_ext.lua.
+-- owner, primary_group, default_dacl): lua/ntsec/token_ext.lua; the
+-- AppContainer part (package, capabilities, lpac, app, sysappid) that WFP
+-- conditions read: lua/ntsec/classify.lua.
 -- Errors: never nil, err; raises on a bad spec as above, an unknown
 -- privilege name, an unknown type or level.
--- Source: sd_semantics.md 3.1; [MS-DTYP] 2.5.2 (token); docs/design.md
--- "Option tables are strict".
+-- Source: sd_semantics.md 3.1; [MS-DTYP] 2.5.2 (token); wfp_classify.md
+-- 2.5-2.7; docs/design.md "Option tables are strict".
 function M.token(spec)
   if type(spec) ~= "table" then error("bad argument #1 to 'token' (table expected, got " .. type(spec) .. ")", 2) end
   options.check(spec, "token", TOKEN_OPTS)
+  local classify = require("ntsec.classify")
+  spec = classify.with_sysappid(spec)
   local groups, privileges = {}, {}
   for i, g in ipairs(spec.groups or {}) do groups[i] = group_entry(g) end
   for i, p in ipairs(spec.privileges or {}) do privileges[i] = privilege_entry(p) end
   local token_ext = require("ntsec.token_ext")
   local t = core.token(spec.user, spec.user_attributes or 0, token_ext.extra_groups(spec, groups), privileges)
-  return token_ext.configure(t, spec, group_entry)
+  return classify.attach(token_ext.configure(t, spec, group_entry), spec)
 end
 
 --- `ntsec.access_check(sd, token, desired[, mapping])` -> granted, status,
@@ -195,6 +201,7 @@ M.explain = require("ntsec.explain").explain
 M.set_security = require("ntsec.merge").set_security
 M.new_security = require("ntsec.merge").new_security
 M.wfp = require("ntsec.wfp")
+require("ntsec.classify")   -- engine:classify, filters_for, filter_matches
 M.ks = require("ntsec.ks")
 require("ntsec.access").register(M)
 

@@ -81,16 +81,75 @@ local function callout_record(it)
   }
 end
 
+-- The value element of an FWP_VALUE0 / FWP_CONDITION_VALUE0 at element v
+-- (wfp_classify.md 1.4): <type> and one element beside it, read into out as
+-- the condition shape of engine:import_filter ({type=, value=, value2=,
+-- low=, high=}): byteBlob -> its hex <data>, rangeValue -> low/high
+-- (nested values), v4AddrMask -> addr/mask, v6AddrMask -> addr/prefixLength,
+-- any other element -> its text. Types without an element (FWP_EMPTY) have
+-- no value.
+local ELEMENT = {
+  FWP_UINT8 = "uint8", FWP_UINT16 = "uint16", FWP_UINT32 = "uint32", FWP_UINT64 = "uint64",
+  FWP_SID = "sid", FWP_SECURITY_DESCRIPTOR_TYPE = "sd", FWP_BYTE_ARRAY16_TYPE = "byteArray16",
+}
+
+local function read_value(it, v, out)
+  local ty = it:text(v, "type")
+  out.type = ty
+  local elem = ELEMENT[ty]          -- the common types: one lookup (import speed)
+  if elem then
+    out.value = it:text(v, elem)
+    return out
+  end
+  for _, e in ipairs(it:children(v)) do
+    local tag = it:tag(e)
+    if tag == "byteBlob" then out.value = it:text(e, "data")
+    elseif tag == "rangeValue" then
+      out.low = read_value(it, it:find(e, "valueLow"), {})
+      out.high = read_value(it, it:find(e, "valueHigh"), {})
+    elseif tag == "v4AddrMask" then out.value, out.value2 = it:text(e, "addr"), it:text(e, "mask")
+    elseif tag == "v6AddrMask" then out.value, out.value2 = it:text(e, "addr"), it:text(e, "prefixLength")
+    elseif tag ~= "type" then out.value = it:text(e) end
+  end
+  return out
+end
+
+-- <filterCondition><item><fieldKey/><matchType/><conditionValue/></item>...
+-- (1.3); nil when the filter has none.
+local function conditions(it)
+  local list = it:find(1, "filterCondition")
+  if not list then return nil end
+  local out = {}
+  local items = it:children(list, "item")
+  for i = 1, #items do
+    local c = items[i]
+    out[i] = read_value(it, it:find(c, "conditionValue"),
+                        { field = it:text(c, "fieldKey"), match = it:text(c, "matchType") })
+  end
+  return out
+end
+
+-- A filter's weight or effectiveWeight: the value's text (UINT8 or UINT64,
+-- decimal; may exceed Lua's integers, so kept as text), nil for FWP_EMPTY.
+local function weight_text(it, name)
+  local elem = ELEMENT[it:text(1, name, "type")]
+  return elem and it:text(1, name, elem) or nil
+end
+
 -- netsh prints the callout key of a callout action under <filterType>
--- (the FWPM_ACTION0 union member it shares storage with).
+-- (the FWPM_ACTION0 union member it shares storage with); providerContextKey
+-- is present iff FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT (1.3).
 local function filter_record(it)
   local action_type = text(it, "action", "type")
   local callout = action_type and action_type:match("CALLOUT") and text(it, "action", "filterType") or nil
   return {
     key = text(it, "filterKey"), name = text(it, "displayData", "name"), flags = flags(it),
+    description = text(it, "displayData", "description"),
     provider = text(it, "providerKey"), layer = text(it, "layerKey"),
     sublayer = text(it, "subLayerKey"), id = number(text(it, "filterId")),
     action = action_type, callout = callout,
+    weight = weight_text(it, "weight"), effective_weight = weight_text(it, "effectiveWeight"),
+    provider_context = text(it, "providerContextKey"), conditions = conditions(it),
   }
 end
 
@@ -115,9 +174,8 @@ end
 --- The element handlers: one per element (path below <wfpstate>) whose
 -- close imports an object. kind: the summary's name; record(item) -> engine
 -- record; method: the engine's import method (nil: counted, not modelled).
--- Extending the importer (filter conditions, provider contexts) means
--- reading more of the item in record() (item:children(item:find(1,
--- "filterCondition"), "item") lists the conditions) or adding a row here.
+-- Extending the importer (provider contexts) means reading more of the
+-- item in record() or adding a row here.
 M.HANDLERS = {
   { path = "sessions/item", kind = "sessions", record = session_record, method = "import_session" },
   { path = "layers/item/layer", kind = "layers", record = layer_record, method = "import_layer" },
@@ -145,7 +203,9 @@ end
 --- netsh.import_reader(engine, read, opts) -> summary, or nil, message.
 -- read() returns the dump chunk by chunk (nil at the end). opts.name names
 -- the input in messages ("FILE:LINE: ..."); opts.on_item(kind, count) is
--- called after each object (progress). summary = {counts = {kind = N
+-- called after each object (progress); opts.on_record(kind, rec, item) sees
+-- each record with its item view while the view is valid (ntsec.diff keeps
+-- the dump's own fields: weights, conditions). summary = {counts = {kind = N
 -- imported}, skipped = {{kind=, key=, error=, line=}}, provider_contexts = N,
 -- records = {sessions = {...}}}. An object the engine refuses is listed in
 -- `skipped` with the engine's message and the import goes on; any XML error
@@ -156,18 +216,19 @@ function M.import_reader(engine, read, opts)
   local counts, skipped, sessions = {}, {}, {}
   for _, h in ipairs(M.HANDLERS) do counts[h.kind] = 0 end
   local on_item = opts.on_item
-  local ok, msg, line = engine:import_xml(read, SPEC, function(kind, item, at)
+  local ok, xerr = engine:import_xml(read, SPEC, function(kind, item, at)
     local h = BY_KIND[kind]
     local rec = h.record(item)
     if kind == "sessions" then sessions[#sessions + 1] = rec end
+    if opts.on_record then opts.on_record(kind, rec, item) end
     local done, err = true, nil
     if h.method then done, err = import_record(engine, h.method, rec) end
     if done then counts[kind] = counts[kind] + 1
-    else skipped[#skipped + 1] = { kind = kind, key = rec.key or rec.id, error = err, line = at } end
+    else skipped[#skipped + 1] = { kind = kind, key = rec.key or rec.id, error = err.detail or tostring(err), line = at } end
     if on_item then on_item(kind, counts[kind]) end
   end)
   if not ok then
-    return nil, ("%s:%s: %s"):format(opts.name or "input", tostring(line), tostring(msg))
+    return nil, ("%s:%s: %s"):format(opts.name or "input", tostring(xerr.line), xerr.detail or tostring(xerr))
   end
   local provider_contexts = counts.provider_contexts
   counts.provider_contexts = nil
@@ -204,7 +265,7 @@ function M.import_file(engine, path, opts)
       if on_bytes then on_bytes(done, total) end
     end
     return chunk
-  end, { name = path, on_item = opts.on_item })
+  end, { name = path, on_item = opts.on_item, on_record = opts.on_record })
   f:close()
   return summary, ierr
 end

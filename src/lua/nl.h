@@ -230,7 +230,8 @@ void nl_open_explain(lua_State *L);  /* access_check_ex, explain */
 void nl_open_token_ext(lua_State *L);
 void nl_open_merge(lua_State *L);
 void nl_open_status(lua_State *L);   /* errors table, catalogue constants */
-void nl_open_wfp(lua_State *L);      /* wfp engine, session, faithful Fwpm* */
+void nl_open_wfp(lua_State *L);
+void nl_open_wfp_classify(lua_State *L);   /* core.wfp_classify (nl_wfp_classify.c) */      /* wfp engine, session, faithful Fwpm* */
 void nl_open_ks(lua_State *L);       /* ks device, file, irp, KsDispatch* */
 void nl_open_access(lua_State *L);   /* access-check entry points (nl_access.c) */
 

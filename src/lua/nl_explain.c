@@ -84,30 +84,45 @@ static void aux_push_nodes(lua_State *L, const aux_opts *a)
     }
 }
 
+/* The arguments both entry points share: sd, token, desired (generic-free),
+** mapping and the options table at 1..5; the options go into a scratch
+** userdata (too big for the C stack) left on the stack at 6. */
+typedef struct check_args {
+    ntsec_sd *sd;
+    ntsec_token *token;
+    ACCESS_MASK desired;
+    ntsec_generic_mapping mapping;
+    aux_opts *a;
+} check_args;
+
+static void read_check_args(lua_State *L, check_args *c)
+{
+    c->sd = nl_check_sd(L, 1);
+    c->token = nl_check_token(L, 2);
+    c->desired = (ACCESS_MASK)luaL_checkinteger(L, 3);
+    lua_settop(L, 5);
+    c->a = lua_newuserdatauv(L, sizeof *c->a, 0);
+    nl_check_mapping(L, 4, &c->mapping);
+    aux_opts_read(L, 5, c->a);
+}
+
 /* ntsec.core.access_check_ex(sd, token, desired, mapping, opts) ->
 **   call_status, granted, access_status, privileges_used[, nodes]
 ** (AccessCheckByTypeResultList with every option; desired generic-free). */
 static int m_access_check_ex(lua_State *L)
 {
-    ntsec_sd *sd = nl_check_sd(L, 1);
-    ntsec_token *t = nl_check_token(L, 2);
-    ACCESS_MASK desired = (ACCESS_MASK)luaL_checkinteger(L, 3);
-    ntsec_generic_mapping m;
+    check_args c;
     ntsec_access_result r;
-    aux_opts *a;
     NTSTATUS st;
-    lua_settop(L, 5);
-    a = lua_newuserdatauv(L, sizeof *a, 0);     /* scratch, too big for the C stack */
-    nl_check_mapping(L, 4, &m);
-    aux_opts_read(L, 5, a);
+    read_check_args(L, &c);
     memset(&r, 0, sizeof r);
-    st = ntsec_access_check(sd, t, desired, &m, &a->o, &r);
+    st = ntsec_access_check(c.sd, c.token, c.desired, &c.mapping, &c.a->o, &r);
     nl_push_code(L, st);
     lua_pushinteger(L, r.granted);
     nl_push_code(L, r.access_status);
     lua_pushinteger(L, r.privileges_used);
-    if (!a->o.object_types) return 4;
-    aux_push_nodes(L, a);
+    if (!c.a->o.object_types) return 4;
+    aux_push_nodes(L, c.a);
     return 5;
 }
 
@@ -216,18 +231,12 @@ static void aux_push_event(lua_State *L, const ntsec_trace_event *e)
 ** | nil, msg, code (out of memory). */
 static int m_explain(lua_State *L)
 {
-    ntsec_sd *sd = nl_check_sd(L, 1);
-    ntsec_token *t = nl_check_token(L, 2);
-    ACCESS_MASK desired = (ACCESS_MASK)luaL_checkinteger(L, 3);
-    ntsec_generic_mapping m;
+    check_args c;
     ntsec_explanation e;
-    aux_opts *a;
     size_t i;
-    lua_settop(L, 5);
-    a = lua_newuserdatauv(L, sizeof *a, 0);     /* scratch, too big for the C stack */
-    nl_check_mapping(L, 4, &m);
-    aux_opts_read(L, 5, a);
-    if (ntsec_explain(sd, t, desired, &m, &a->o, &e) != STATUS_SUCCESS) return nl_fail_nt(L, "explain", STATUS_NO_MEMORY);
+    read_check_args(L, &c);
+    if (ntsec_explain(c.sd, c.token, c.desired, &c.mapping, &c.a->o, &e) != STATUS_SUCCESS)
+        return nl_fail_nt(L, "explain", STATUS_NO_MEMORY);
     lua_createtable(L, 0, 6);
     nl_push_code(L, e.call_status);
     lua_setfield(L, -2, "call_status");
@@ -241,8 +250,8 @@ static int m_explain(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     lua_setfield(L, -2, "steps");
-    if (a->o.object_types && e.call_status == STATUS_SUCCESS) {
-        aux_push_nodes(L, a);
+    if (c.a->o.object_types && e.call_status == STATUS_SUCCESS) {
+        aux_push_nodes(L, c.a);
         lua_setfield(L, -2, "nodes");
     }
     ntsec_explanation_free(&e);

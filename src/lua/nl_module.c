@@ -23,7 +23,7 @@ typedef void (*nl_opener)(lua_State *L);
 static const nl_opener OPENERS[] = {
     nl_open_sid, nl_open_acl, nl_open_sd, nl_open_token, nl_open_consts,
     nl_open_explain, nl_open_token_ext, nl_open_merge,
-    nl_open_status, nl_open_wfp, nl_open_ks, nl_open_access,
+    nl_open_status, nl_open_wfp, nl_open_wfp_classify, nl_open_ks, nl_open_access,
     NULL
 };
 

@@ -143,7 +143,9 @@ const char *nlw_lifetime_name(ntsec_wfp_lifetime l);
 /* ---- objects (nl_wfp_object.c) ---- */
 /* Read an FWPM_{PROVIDER,SUBLAYER,CALLOUT,FILTER}0-like table at t into a
 ** (strings stay reachable from the table; keys are written to keys[4]).
-** Raises on unknown option keys, malformed keys, unknown flags or wrong types. */
+** A filter's conditions are parsed into a box pushed on the stack (the
+** caller pops it after the add). Raises on unknown option keys, malformed
+** keys, unknown flags, wrong types or a condition that does not parse. */
 struct ntsec_wfp_add_spec;
 void nlw_read_add_spec(lua_State *L, int t, ntsec_wfp_kind kind, struct ntsec_wfp_add_spec *a,
                        ntsec_guid keys[4]);
@@ -175,6 +177,24 @@ void nlw_open_sub_kind(lua_State *L);
 /* The C observer installed by engine:observe: calls the engine's observer
 ** function on eu->cur_L (set by every security entry point). */
 void nlw_observer(void *ctx, const ntsec_wfp_security_event *ev);
+
+/* ---- filter conditions (nl_wfp_cond.c) ---- */
+/* Parsed conditions, owned by a userdata (freed by __gc). */
+typedef struct nlw_cond_box {
+    struct ntsec_wfp_filter_set *set;   /* holds the conditions' bytes */
+    struct ntsec_wfp_condition *conds;
+    uint32_t n;                         /* parsed so far */
+} nlw_cond_box;
+/* Read the condition list at idx ({field=, match=, type=, value=, value2=,
+** low=, high=}; nl_wfp_cond.c) and push the box holding them. *st gets the
+** status of the first condition that failed to parse (err: "condition N:
+** why"), STATUS_SUCCESS otherwise. Shape errors raise. */
+nlw_cond_box *nlw_read_conditions(lua_State *L, int idx, char *err, size_t errcap, NTSTATUS *st);
+/* Push n bytes as lower-case hex (nl_wfp_util.c). */
+void nlw_push_hex(lua_State *L, const uint8_t *p, size_t n);
+/* Push one condition / a list of them as tables of the same shape. */
+void nlw_push_condition(lua_State *L, const struct ntsec_wfp_condition *c);
+void nlw_push_conditions(lua_State *L, const struct ntsec_wfp_condition *c, uint32_t n);
 
 /* ---- registration ---- */
 void nlw_open_session_kind(lua_State *L);          /* session metatable */

@@ -1,7 +1,9 @@
 /*
 ** nl_wfp_import.c: engine:import_* (used by the netsh importer,
 ** lua/ntsec/netsh.lua). Each takes one record table and returns true, or
-** nil and a message naming the record and the problem. Keys are GUID strings
+** nil, err (docs/design.md): err is an ntsec.errors object, the engine's
+** status or STATUS_INVALID_PARAMETER for a malformed record, and err.detail
+** names the record and the problem. Keys are GUID strings
 ** (braces optional) or FWPM_* symbolic names; "" means absent. No access
 ** checks: the records describe what exists on the dumped machine.
 */
@@ -19,20 +21,29 @@ typedef struct import_keys {
     ntsec_guid key, provider, layer, sublayer, callout;
 } import_keys;
 
+/* nil, err with err.detail = the message on top of the stack ("<op>: ..."). */
+static int fail_detail(lua_State *L, const char *op, NTSTATUS st)
+{
+    int msg = lua_gettop(L);
+    nl_fail_nt(L, op, st);                   /* nil, err */
+    lua_pushvalue(L, msg);
+    lua_setfield(L, -2, "detail");
+    lua_remove(L, msg);
+    return 2;
+}
+
 static int fail(lua_State *L, const char *op, const char *fmt, const char *what)
 {
-    lua_pushnil(L);
     lua_pushfstring(L, "%s: ", op);
     lua_pushfstring(L, fmt, what);
     lua_concat(L, 2);
-    return 2;
+    return fail_detail(L, op, STATUS_INVALID_PARAMETER);
 }
 
 static int fail_status(lua_State *L, const char *op, NTSTATUS st)
 {
-    lua_pushnil(L);
     lua_pushfstring(L, "%s: %s", op, ntsec_status_name(st));
-    return 2;
+    return fail_detail(L, op, st);
 }
 
 /* Optional reference field k into *g; sets *ptr. Returns 0 and pushes the
@@ -101,6 +112,32 @@ static int read_action(lua_State *L, const char *op, ntsec_wfp_object_spec *s, i
     return 1;
 }
 
+/* A filter's conditions ({field=, match=, type=, value=, ...}, the shape of
+** nl_wfp_cond.c), effective_weight and provider_context. The conditions'
+** box is left on the stack until the import returns. */
+static int read_filter(lua_State *L, const char *op, ntsec_wfp_object_spec *s, int *failed)
+{
+    ntsec_wfp_filter_fields *f = &s->filter;
+    const char *text;
+    char err[256];
+    NTSTATUS st;
+    int present, r;
+    f->effective_weight = nlw_field_u64(L, 2, "effective_weight", &present);
+    f->has_effective_weight = present;
+    r = nlw_field_key(L, 2, "provider_context", &f->provider_context, &text);
+    if (r < 0) return (*failed = fail(L, op, "malformed provider context key '%s'", text)), 0;
+    f->has_provider_context = r > 0;
+    lua_getfield(L, 2, "conditions");
+    if (lua_isnil(L, -1)) return 1;
+    {
+        nlw_cond_box *b = nlw_read_conditions(L, -1, err, sizeof err, &st);
+        if (st != STATUS_SUCCESS) return (*failed = fail(L, op, "%s", err)), 0;
+        f->conditions = b->conds;
+        f->condition_count = b->n;
+    }
+    return 1;
+}
+
 static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
 {
     ntsec_wfp_engine *e = nlw_open_engine(L, 1);
@@ -115,6 +152,7 @@ static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
     s.weight = nlw_field_u64(L, 2, "weight", &present);
     s.has_weight = present;
     if (kind == NTSEC_WFP_FILTER && !read_action(L, op, &s, &failed)) return failed;
+    if (kind == NTSEC_WFP_FILTER && !read_filter(L, op, &s, &failed)) return failed;
     st = ntsec_wfp_import_object(e, kind, &s);
     if (!NT_SUCCESS(st)) return fail_status(L, op, st);
     lua_pushboolean(L, 1);

@@ -30,6 +30,7 @@
 ** given as SDDL strings. Programmer errors (types, unknown option keys,
 ** malformed keys or strings, closed sessions) raise.
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,13 +114,24 @@ static void read_weight(lua_State *L, int t, ntsec_wfp_kind kind, ntsec_wfp_add_
     lua_pop(L, 1);
 }
 
-static int has_conditions(lua_State *L, int t)
+/* conditions / filterCondition: parsed into a box left on the stack (it
+** owns them until the add returns). A condition that does not parse
+** raises: it is the caller's table (nl_wfp_cond.c). */
+static void read_conditions(lua_State *L, int t, ntsec_wfp_add_spec *a)
 {
-    int n;
+    char err[256];
+    NTSTATUS st;
+    nlw_cond_box *b;
     nlw_get_alias(L, t, "conditions", "filterCondition");
-    n = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
-    lua_pop(L, 1);
-    return n > 0;
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    b = nlw_read_conditions(L, -1, err, sizeof err, &st);
+    if (st != STATUS_SUCCESS) luaL_error(L, "%s", err);
+    lua_remove(L, -2);
+    a->conditions = b->conds;
+    a->condition_count = b->n;
 }
 
 /* The keys an add table may hold: every FWPM_*0 member the reader knows
@@ -151,8 +163,8 @@ void nlw_read_add_spec(lua_State *L, int t, ntsec_wfp_kind kind, ntsec_wfp_add_s
     nlw_get_alias(L, t, "service", "serviceName");
     a->service = lua_isnil(L, -1) ? NULL : luaL_checkstring(L, -1);
     lua_pop(L, 1);
-    a->has_conditions = has_conditions(L, t);
     if (!nlw_field_flags(L, t, "flags", 0, &a->flags, &bad)) luaL_error(L, "unknown flag '%s'", bad);
+    if (kind == NTSEC_WFP_FILTER) read_conditions(L, t, a);
 }
 
 /* ---- operations: push the out-values on success, return the status ---- */
@@ -164,8 +176,10 @@ static NTSTATUS do_add(lua_State *L, const ud_session *s, const ntsec_wfp_kind_i
     ntsec_guid keys[4], key;
     uint64_t id = 0;
     NTSTATUS st;
+    int top = lua_gettop(L);
     nlw_read_add_spec(L, t, row->kind, &a, keys);
     st = ntsec_wfp_object_add(s->e, s->h, row->kind, &a, sd, &key, &id);
+    lua_settop(L, top);   /* the conditions' box: the engine has copied them */
     if (!NT_SUCCESS(st)) return st;
     nl_push_guid(L, &key);
     if (row->id_counter) lua_pushinteger(L, (lua_Integer)id);
@@ -220,12 +234,27 @@ static const ntsec_guid *security_key(lua_State *L, const ntsec_wfp_kind_info *r
     return have ? g : NULL;
 }
 
-/* ---- faithful functions (closures over the kind row) ---- */
+/* ---- faithful functions (closures over the kind row and the session
+** metatable: upvalues 1 and 2) ---- */
+
+/* The open session at 1. The hot path compares the metatable with upvalue 2
+** instead of looking its name up in the registry; anything else (another
+** type, a closed session) takes the checking path, which raises. */
+static ud_session *hot_session(lua_State *L)
+{
+    ud_session *s = (ud_session *)lua_touserdata(L, 1);
+    if (s && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+        lua_pop(L, 1);
+        if (same && s->hd.close) return s;
+    }
+    return nlw_open_session(L, 1);
+}
 
 static int f_add(lua_State *L)
 {
     const ntsec_wfp_kind_info *row = nlw_up_row(L);
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     NTSTATUS st = do_add(L, s, row, 2, nl_opt_sd(L, 3));
     nl_push_code(L, nlw_code(s, st));
     if (!row->id_counter) return 1;
@@ -240,7 +269,7 @@ static int f_add(lua_State *L)
 
 static int faithful_get(lua_State *L, int by_id)
 {
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     NTSTATUS st = do_get(L, s, nlw_up_row(L), 2, by_id);
     nl_push_code(L, nlw_code(s, st));
     if (NT_SUCCESS(st)) lua_insert(L, -2);
@@ -253,13 +282,13 @@ static int f_get_id(lua_State *L) { return faithful_get(L, 1); }
 
 static int f_delete(lua_State *L)
 {
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     return nlw_push_code(L, s, do_delete(L, s, nlw_up_row(L), 2, 0));
 }
 
 static int f_delete_id(lua_State *L)
 {
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     return nlw_push_code(L, s, do_delete(L, s, nlw_up_row(L), 2, 1));
 }
 
@@ -268,7 +297,7 @@ static int f_delete_id(lua_State *L)
 static int f_set_security(lua_State *L)
 {
     const ntsec_wfp_kind_info *row = nlw_up_row(L);
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     ntsec_guid g;
     int first = 2;
     const ntsec_guid *key = security_key(L, row, &first, &g);
@@ -285,7 +314,7 @@ static int f_set_security(lua_State *L)
 static int f_get_security(lua_State *L)
 {
     const ntsec_wfp_kind_info *row = nlw_up_row(L);
-    ud_session *s = nlw_open_session(L, 1);
+    ud_session *s = hot_session(L);
     ntsec_guid g;
     int first = 2;
     const ntsec_guid *key = security_key(L, row, &first, &g);
@@ -328,7 +357,10 @@ static void register_faithful(lua_State *L, const ntsec_wfp_kind_info *row, cons
 {
     char name[96];
     size_t n = (size_t)snprintf(name, sizeof name, "%s%s%s", row->prefix, row->stem, suffix);
-    nlw_set_kind_fn(L, name, fn, row);
+    lua_pushlightuserdata(L, (void *)(uintptr_t)row);
+    luaL_getmetatable(L, NL_WFP_SESSION);
+    lua_pushcclosure(L, fn, 2);
+    lua_setfield(L, -2, name);
     lua_pushlstring(L, name, n - 1);
     lua_getfield(L, -2, name);
     lua_settable(L, -3);

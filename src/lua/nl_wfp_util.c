@@ -330,6 +330,12 @@ void nlw_push_object(lua_State *L, const ntsec_wfp_object_info *o)
     set_string(L, "service", o->service);
     if (o->kind == NTSEC_WFP_FILTER) set_int(L, "action", o->action);
     if (o->has_weight) set_int(L, "weight", o->weight);
+    if (o->kind == NTSEC_WFP_FILTER) {
+        nlw_push_conditions(L, o->filter.conditions, o->filter.condition_count);
+        lua_setfield(L, -2, "conditions");
+        if (o->filter.has_effective_weight) set_int(L, "effective_weight", o->filter.effective_weight);
+        set_key(L, "provider_context", o->filter.has_provider_context, &o->filter.provider_context);
+    }
     set_key(L, "owner_session", !ntsec_guid_is_null(&o->owner_session), &o->owner_session);
 }
 
@@ -342,7 +348,7 @@ static void set_addr(lua_State *L, const char *k, const ntsec_wfp_addr *a, uint3
     lua_setfield(L, -2, bytes_key);
 }
 
-static void set_hex(lua_State *L, const char *k, const uint8_t *p, size_t n)
+void nlw_push_hex(lua_State *L, const uint8_t *p, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
     luaL_Buffer b;
@@ -353,6 +359,11 @@ static void set_hex(lua_State *L, const char *k, const uint8_t *p, size_t n)
         luaL_addchar(&b, digits[p[i] & 15]);
     }
     luaL_pushresult(&b);
+}
+
+static void set_hex(lua_State *L, const char *k, const uint8_t *p, size_t n)
+{
+    nlw_push_hex(L, p, n);
     lua_setfield(L, -2, k);
 }
 

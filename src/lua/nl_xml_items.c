@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nl_xml.h"
+#include "status.h"
 
 #define MAX_NODES 64              /* trie nodes: path segments of spec.items */
 #define NAME_BYTES 2048           /* their names */
@@ -465,12 +466,16 @@ static xml_state *new_state(lua_State *L)
     return st;
 }
 
+/* nil, err (docs/design.md): STATUS_INVALID_PARAMETER with err.detail the
+** message ("XML error: ...") and err.line the line of the dump. */
 static int push_failure(lua_State *L, const char *msg, unsigned long line)
 {
-    lua_pushnil(L);
+    nl_fail_nt(L, "import_xml", STATUS_INVALID_PARAMETER);
     lua_pushstring(L, msg);
+    lua_setfield(L, -2, "detail");
     lua_pushinteger(L, (lua_Integer)line);
-    return 3;
+    lua_setfield(L, -2, "line");
+    return 2;
 }
 
 /* What a parse that stopped early was missing. */

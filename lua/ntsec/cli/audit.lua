@@ -17,7 +17,8 @@ function M.define(cmd)
   cmd:argument("state", "The netsh wfp show state XML file.")
   cmd:option("--policy", "The policy script (Lua; globals ntsec, engine, import).")
     :args(1):count(1)
-  cmd:option("--format", "Report format."):choices({ "text", "json" }):default("text")
+  cmd:option("--format", "Report format (html: one self-contained page, docs/audit.md)."):choices({ "text", "json", "html" })
+    :default("text")
 end
 
 -- Where a non-string error value was raised: "path:line" of the innermost
@@ -34,7 +35,8 @@ local function raise_site(path)
 end
 
 -- Checks what a policy returned: nil or a table whose `principals`, when
--- present, is a list of SID strings or aliases. Returns nil, message.
+-- present, is a list of profile names, SIDs or tokens (ntsec.principals).
+-- Returns nil, message.
 local function check_result(path, result)
   if result == nil then return true end
   if type(result) ~= "table" then
@@ -46,11 +48,11 @@ local function check_result(path, result)
   if type(principals) ~= "table" then
     return nil, ("%s: principals must be a list of SIDs, got a %s"):format(path, type(principals))
   end
-  local ntsec = require("ntsec")
+  local resolve = require("ntsec.principals").resolve
   for i, p in ipairs(principals) do
-    local sid, err = ntsec.sid(p)
-    if not sid then
-      return nil, ("%s: principals[%d] = %s is not a SID or SID alias (%s)")
+    local label, err = resolve(p)
+    if not label then
+      return nil, ("%s: principals[%d] = %s is not a SID or SID alias, a profile name or a token (%s)")
         :format(path, i, type(p) == "string" and ("%q"):format(p) or tostring(p), tostring(err))
     end
   end
@@ -70,12 +72,14 @@ end
 
 -- A loadfile that wraps the policy chunk so that its mistakes surface as
 -- one message naming the policy: installed for the duration of the audit
--- only, because ntsec.audit loads the policy itself.
-local function guarded_loadfile(policy, plain_loadfile)
+-- only, because ntsec.audit loads the policy itself. capture (optional,
+-- --format html) receives the audited engine.
+local function guarded_loadfile(policy, plain_loadfile, capture)
   return function(path, mode, env)
     local chunk, err = plain_loadfile(path, mode, env)
     if not chunk or path ~= policy then return chunk, err end
     return function(...)
+      if capture then capture.engine = rawget(env, "engine") end
       local ok, result = xpcall(chunk, function(e)
         if type(e) == "string" then return debug.traceback(e, 2) end
         local mt = getmetatable(e)
@@ -110,6 +114,17 @@ local function name_file(msg, path)
   return path .. ": " .. msg
 end
 
+-- The HTML page, with each object's descriptor after the policy (read once
+-- the audit's recorder is gone) and before it (the dump imported afresh).
+local function html_report(result, args, capture)
+  local html, diff = require("ntsec.html"), require("ntsec.diff")
+  local ok, after = pcall(diff.snapshot, capture.engine)
+  local fresh = diff.import_file(args.state)
+  local before = fresh and diff.snapshot(fresh)
+  local descriptors = ok and capture.engine and html.audit_descriptors(result, before, after) or nil
+  return html.audit(result, { state = args.state, policy = args.policy, descriptors = descriptors })
+end
+
 --- run(args) -> 0 after printing the report, or nil, message: one line
 -- naming the dump or policy and what is wrong (docs/cli.md table).
 function M.run(args)
@@ -118,7 +133,8 @@ function M.run(args)
   if not f then return nil, oerr end
   f:close()
   local plain = loadfile
-  _G.loadfile = guarded_loadfile(args.policy, plain)
+  local capture = args.format == "html" and {} or nil
+  _G.loadfile = guarded_loadfile(args.policy, plain, capture)
   local ok, result, err = pcall(audit.run, { state = args.state, policy = args.policy })
   _G.loadfile = plain
   if not ok then
@@ -128,7 +144,8 @@ function M.run(args)
     if tostring(err):find("^policy failed: ") then return nil, clean(err, args) end
     return nil, name_file(clean(err, args), args.state)
   end
-  if args.format == "json" then io.write(report.json(result), "\n")
+  if capture then io.write(html_report(result, args, capture))
+  elseif args.format == "json" then io.write(report.json(result), "\n")
   else io.write(report.text(result, { state = args.state, policy = args.policy })) end
   -- An incomplete report (failed reads, skipped records) exits non-zero; the
   -- report module decides when it provides report.exit_code(result) -> 0 | 1.

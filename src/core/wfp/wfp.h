@@ -100,6 +100,18 @@ typedef enum ntsec_wfp_kind {
 /* A keyed object (provider, sublayer, layer, callout, filter) as the getters
 ** and enumerations report it. Strings are borrowed from the engine and valid
 ** until the next change; absent strings are NULL. */
+/* What a filter has beyond the common fields: its conditions (wfp_cond.h;
+** borrowed from the engine in views, copied by adds and imports) and the
+** fields only a dump carries (effectiveWeight, providerContextKey). */
+typedef struct ntsec_wfp_filter_fields {
+    const struct ntsec_wfp_condition *conditions;
+    uint32_t condition_count;
+    int has_effective_weight;
+    uint64_t effective_weight;
+    int has_provider_context;
+    ntsec_guid provider_context;
+} ntsec_wfp_filter_fields;
+
 typedef struct ntsec_wfp_object_info {
     ntsec_wfp_kind kind;
     ntsec_guid key;
@@ -115,6 +127,7 @@ typedef struct ntsec_wfp_object_info {
     int has_weight;
     uint64_t weight;              /* sublayer / filter weight */
     const ntsec_sd *sd;           /* the object's descriptor (borrowed) */
+    ntsec_wfp_filter_fields filter;   /* filters only */
 } ntsec_wfp_object_info;
 
 /* The engine root descriptor used when none is given: Windows 10 1909 as

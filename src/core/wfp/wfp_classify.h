@@ -108,6 +108,14 @@ NTSTATUS ntsec_wfp_set_condition_from_text(ntsec_wfp_filter_set *s,
                                            const ntsec_wfp_condition_text *t,
                                            ntsec_wfp_condition *out, char *err, size_t errcap);
 
+/* Deep-copy n conditions into the set's storage (bytes, strings; descriptors
+** referenced and interned) without adding a filter: the engine keeps its
+** filters' conditions this way. *out (NULL when n is 0) lives as long as
+** the set. Errors: STATUS_INVALID_PARAMETER (a value without its bytes, an
+** SD condition without its descriptor), STATUS_NO_MEMORY. */
+NTSTATUS ntsec_wfp_set_copy_conditions(ntsec_wfp_filter_set *s, const ntsec_wfp_condition *c,
+                                       size_t n, const ntsec_wfp_condition **out);
+
 size_t ntsec_wfp_set_filter_count(const ntsec_wfp_filter_set *s);
 /* The i-th filter in insertion order (its strings and conditions live in
 ** the set), or NULL. */
@@ -258,6 +266,19 @@ size_t ntsec_wfp_outcome_steps(const ntsec_wfp_result *r, const ntsec_wfp_outcom
 const char *ntsec_wfp_decision_name(ntsec_wfp_decision d);
 const char *ntsec_wfp_reason_name(ntsec_wfp_reason r);
 const char *ntsec_wfp_rule_name(ntsec_wfp_rule r);
+
+/* ---- the engine's filters (wfp_classify_engine.c) ---- */
+
+struct ntsec_wfp_engine;
+/* A new set holding the engine's sublayers, callouts (REGISTERED flag) and
+** filters with their conditions, in insertion order (engine-level, no
+** access checks). Filters without a dumped effectiveWeight get FWP_UINT64
+** weights as given, FWP_UINT8 w as w << 60, FWP_EMPTY 0 (docs/classify.md).
+** Free with ntsec_wfp_filter_set_free. Errors: STATUS_NO_MEMORY. */
+NTSTATUS ntsec_wfp_engine_filter_set(const struct ntsec_wfp_engine *e, ntsec_wfp_filter_set **out);
+/* A counter that changes whenever an object is added, deleted or restored
+** (a cached filter set is stale when it differs). */
+uint64_t ntsec_wfp_engine_generation(const struct ntsec_wfp_engine *e);
 
 /* ---- who a filter applies to (4, "which filters apply to principal P") ---- */
 

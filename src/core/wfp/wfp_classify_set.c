@@ -246,24 +246,37 @@ static NTSTATUS copy_condition(ntsec_wfp_filter_set *s, ntsec_wfp_condition *c, 
     return STATUS_SUCCESS;
 }
 
-NTSTATUS ntsec_wfp_set_add_filter(ntsec_wfp_filter_set *s, const ntsec_wfp_filter_def *def)
+NTSTATUS ntsec_wfp_set_copy_conditions(ntsec_wfp_filter_set *s, const ntsec_wfp_condition *c,
+                                       size_t n, const ntsec_wfp_condition **out)
 {
-    ntsec_wfp_filter_def f = *def;
     ntsec_wfp_condition *conds = NULL;
     int oom = 0;
     size_t i;
     NTSTATUS st = STATUS_SUCCESS;
+    *out = NULL;
+    if (!n) return STATUS_SUCCESS;
+    conds = arena_alloc(s, n * sizeof *conds);
+    if (!conds) return STATUS_NO_MEMORY;
+    memcpy(conds, c, n * sizeof *conds);
+    for (i = 0; st == STATUS_SUCCESS && i < n; i++) st = copy_condition(s, &conds[i], &oom);
+    if (st != STATUS_SUCCESS) return st;
+    if (oom) return STATUS_NO_MEMORY;
+    *out = conds;
+    return STATUS_SUCCESS;
+}
+
+NTSTATUS ntsec_wfp_set_add_filter(ntsec_wfp_filter_set *s, const ntsec_wfp_filter_def *def)
+{
+    ntsec_wfp_filter_def f = *def;
+    const ntsec_wfp_condition *conds = NULL;
+    int oom = 0;
+    size_t i;
+    NTSTATUS st;
     for (i = 0; i < s->nfilters; i++)
         if (memcmp(s->filters[i].key.b, def->key.b, 16) == 0) return STATUS_FWP_ALREADY_EXISTS;
     if (!grow((void **)&s->filters, &s->cap_filters, s->nfilters, sizeof *s->filters))
         return STATUS_NO_MEMORY;
-    if (def->condition_count) {
-        conds = arena_alloc(s, def->condition_count * sizeof *conds);
-        if (!conds) return STATUS_NO_MEMORY;
-        memcpy(conds, def->conditions, def->condition_count * sizeof *conds);
-    }
-    for (i = 0; st == STATUS_SUCCESS && i < def->condition_count; i++)
-        st = copy_condition(s, &conds[i], &oom);
+    st = ntsec_wfp_set_copy_conditions(s, def->conditions, def->condition_count, &conds);
     if (st != STATUS_SUCCESS) return st;
     f.conditions = conds;
     f.name = arena_str(s, def->name, &oom);

@@ -104,6 +104,7 @@ void ntsec_wfp_engine_free(ntsec_wfp_engine *e)
     wfp_setmemo_free(e);
     wfp_intern_free(&e->intern);
     wfp_store_close(e->db);
+    ntsec_wfp_filter_set_free(e->conditions);
     free(e);
 }
 

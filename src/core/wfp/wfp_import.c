@@ -96,6 +96,14 @@ static NTSTATUS fill_imported(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
     k->has_weight = s->has_weight;
     k->weight = s->weight;
     if (!ok) return STATUS_NO_MEMORY;
+    if (kind == NTSEC_WFP_FILTER) {
+        NTSTATUS st;
+        k->f = s->filter;
+        k->f.conditions = NULL;
+        k->f.condition_count = 0;
+        st = wfp_filter_set_conditions(e, k, s->filter.conditions, s->filter.condition_count);
+        if (!NT_SUCCESS(st)) return st;
+    }
     if (s->sd) {
         k->h.sd = wfp_intern(e, ntsec_sd_ref(s->sd));
         return STATUS_SUCCESS;

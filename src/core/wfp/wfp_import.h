@@ -26,6 +26,7 @@ typedef struct ntsec_wfp_object_spec {
     uint32_t action;              /* filter action type (FWP_ACTION_*) */
     int has_weight;
     uint64_t weight;
+    ntsec_wfp_filter_fields filter;   /* filters: conditions (copied), dump-only fields */
 } ntsec_wfp_object_spec;
 
 /* Import a provider, sublayer, layer, callout or filter. References resolve

@@ -11,6 +11,7 @@
 #include "wfp_map.h"
 #include "wfp_security.h"
 #include "access.h"
+#include "wfp_classify.h"
 
 /* Common head of every stored object. key and id are at fixed offsets so
 ** the tables' indexes can read them (wfp_map). */
@@ -44,6 +45,8 @@ typedef struct wfp_keyed {
     uint32_t action;              /* filter */
     int has_weight;
     uint64_t weight;              /* sublayer / filter weight */
+    ntsec_wfp_filter_fields f;    /* filter; conditions live in e->conditions (freed
+                                     with the engine) */
 } wfp_keyed;
 
 typedef struct wfp_endpoint_obj {
@@ -193,6 +196,8 @@ struct ntsec_wfp_engine {
     size_t n_subs, subs_cap;
     ntsec_wfp_security_observer observer;   /* NULL: none (ntsec_wfp_engine_set_observer) */
     void *observer_ctx;
+    ntsec_wfp_filter_set *conditions;   /* storage of filter conditions (lazy) */
+    uint64_t generation;          /* bumped by every insert / unlink (classify caches) */
     wfp_store *db;                /* NULL: in memory only */
     uint64_t db_seq;              /* last store change applied to memory */
     uint64_t db_conflicts;        /* store rows skipped: key or id taken by a local object */
@@ -225,6 +230,10 @@ wfp_obj *wfp_table_next(const wfp_table *st, size_t *cursor);
 wfp_obj *wfp_obj_alloc(ntsec_wfp_kind kind);
 /* Free an object and everything it owns (its descriptor reference too). */
 void wfp_obj_free(wfp_obj *o);
+/* Copy a filter's conditions into the engine's storage and onto k.
+** Errors: STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY. */
+NTSTATUS wfp_filter_set_conditions(ntsec_wfp_engine *e, wfp_keyed *k,
+                                   const ntsec_wfp_condition *c, uint32_t n);
 /* strdup that accepts NULL; *ok cleared on allocation failure. */
 char *wfp_strdup(const char *s, int *ok);
 /* 1 for providers, sublayers, layers, callouts, filters. */

@@ -15,7 +15,7 @@
 #define BY_ID    (NTSEC_WFP_OP_GET_BY_ID | NTSEC_WFP_OP_INDEX_ID)
 #define COUNTER(f) offsetof(struct ntsec_wfp_engine, f)
 
-static const ntsec_wfp_kind_info rows[NTSEC_WFP_KIND_COUNT] = {
+const ntsec_wfp_kind_info ntsec_wfp_kind_rows[NTSEC_WFP_KIND_COUNT] = {
     {NTSEC_WFP_PROVIDER, "provider", "providers", "Fwpm", "Provider", "providerKey", "provider", "provider",
      NTSEC_WFP_PROVIDERS, STATUS_FWP_PROVIDER_NOT_FOUND,
      NTSEC_FWPM_PROVIDER_FLAG_PERSISTENT, NTSEC_FWPM_PROVIDER_FLAG_PERSISTENT, NULL, NULL,
@@ -50,11 +50,6 @@ static const ntsec_wfp_kind_info rows[NTSEC_WFP_KIND_COUNT] = {
     {NTSEC_WFP_ROOT, "engine", "engines", "Fwpm", "Engine", NULL, "engine_object", "engine",
      NTSEC_WFP_ENGINE, STATUS_FWP_NOT_FOUND, 0, 0, NULL, NULL, NTSEC_WFP_OP_SECURITY, 0},
 };
-
-const ntsec_wfp_kind_info *ntsec_wfp_kind_row(ntsec_wfp_kind kind)
-{
-    return (unsigned)kind < NTSEC_WFP_KIND_COUNT ? &rows[kind] : NULL;
-}
 
 size_t ntsec_wfp_kind_count(void)
 {

@@ -46,8 +46,15 @@ typedef struct ntsec_wfp_kind_info {
     size_t id_field;              /* core internal: offset of the engine's next-id counter */
 } ntsec_wfp_kind_info;
 
-/* The row of kind (NULL when kind is out of range). Rows are in kind order. */
-const ntsec_wfp_kind_info *ntsec_wfp_kind_row(ntsec_wfp_kind kind);
+/* The rows, in kind order (NTSEC_WFP_KIND_COUNT of them). */
+extern const ntsec_wfp_kind_info ntsec_wfp_kind_rows[NTSEC_WFP_KIND_COUNT];
+
+/* The row of kind (NULL when kind is out of range). Inline: every call of
+** the set-security hot path reads it. */
+static inline const ntsec_wfp_kind_info *ntsec_wfp_kind_row(ntsec_wfp_kind kind)
+{
+    return (unsigned)kind < NTSEC_WFP_KIND_COUNT ? &ntsec_wfp_kind_rows[kind] : NULL;
+}
 /* Number of rows (NTSEC_WFP_KIND_COUNT). */
 size_t ntsec_wfp_kind_count(void);
 /* 1 when kind has every operation bit of ops. */

@@ -87,6 +87,7 @@ static void adjust_refs(wfp_obj *o, int delta)
 NTSTATUS wfp_obj_insert(ntsec_wfp_engine *e, wfp_obj *o)
 {
     NTSTATUS s = wfp_table_add(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
+    e->generation++;
     if (NT_SUCCESS(s)) adjust_refs(o, 1);
     return s;
 }
@@ -94,12 +95,14 @@ NTSTATUS wfp_obj_insert(ntsec_wfp_engine *e, wfp_obj *o)
 NTSTATUS wfp_obj_restore(ntsec_wfp_engine *e, wfp_obj *o)
 {
     NTSTATUS s = wfp_table_restore(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
+    e->generation++;
     if (NT_SUCCESS(s)) adjust_refs(o, 1);
     return s;
 }
 
 void wfp_obj_unlink(ntsec_wfp_engine *e, wfp_obj *o)
 {
+    e->generation++;
     wfp_table_remove(wfp_table_of(e, (ntsec_wfp_kind)o->kind), o);
     adjust_refs(o, -1);
 }
@@ -158,4 +161,17 @@ void wfp_obj_info(const ntsec_wfp_engine *e, const wfp_obj *o, ntsec_wfp_object_
     out->action = k->action;
     out->has_weight = k->has_weight;
     out->weight = k->weight;
+    out->filter = k->f;
+}
+
+NTSTATUS wfp_filter_set_conditions(ntsec_wfp_engine *e, wfp_keyed *k,
+                                   const ntsec_wfp_condition *c, uint32_t n)
+{
+    NTSTATUS st;
+    if (!n) return STATUS_SUCCESS;
+    if (!c) return STATUS_INVALID_PARAMETER;
+    if (!e->conditions && !(e->conditions = ntsec_wfp_filter_set_new())) return STATUS_NO_MEMORY;
+    st = ntsec_wfp_set_copy_conditions(e->conditions, c, n, &k->f.conditions);
+    if (st == STATUS_SUCCESS) k->f.condition_count = n;
+    return st;
 }

@@ -49,7 +49,7 @@ static NTSTATUS check_filter(const ntsec_wfp_add_spec *spec)
     if (spec->flags & contexts) return STATUS_NOT_SUPPORTED;   /* provider contexts: not modelled */
     if (!valid_action(spec->action)) return STATUS_FWP_INVALID_ACTION_TYPE;
     if (!valid_weight(spec)) return STATUS_FWP_INVALID_WEIGHT;
-    return spec->has_conditions ? STATUS_NOT_SUPPORTED : STATUS_SUCCESS;
+    return spec->condition_count && !spec->conditions ? STATUS_FWP_NULL_POINTER : STATUS_SUCCESS;
 }
 
 static NTSTATUS check_spec(const wfp_session *s, ntsec_wfp_kind kind, const ntsec_wfp_add_spec *spec)
@@ -60,6 +60,7 @@ static NTSTATUS check_spec(const wfp_session *s, ntsec_wfp_kind kind, const ntse
     return kind == NTSEC_WFP_FILTER ? check_filter(spec) : STATUS_SUCCESS;
 }
 
+
 /* EMULATOR CHOICE (2.3 UNCONFIRMED): a dynamic session makes every object it
 ** adds dynamic, PERSISTENT flag or not. */
 static int new_lifetime(const wfp_session *s, ntsec_wfp_kind kind, uint32_t flags)
@@ -67,6 +68,17 @@ static int new_lifetime(const wfp_session *s, ntsec_wfp_kind kind, uint32_t flag
     if (s->dynamic) return NTSEC_WFP_LIFE_DYNAMIC;
     return (flags & ntsec_wfp_kind_row(kind)->persistent_flag) ? NTSEC_WFP_LIFE_PERSISTENT
                                                              : NTSEC_WFP_LIFE_STATIC;
+}
+
+/* The store does not keep conditions yet (docs/wfp.md): a persistent filter
+** with conditions in an engine with a store is refused rather than stored
+** without them. */
+static NTSTATUS check_storable(const ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_kind kind,
+                               const ntsec_wfp_add_spec *spec)
+{
+    if (kind != NTSEC_WFP_FILTER || !spec->condition_count || !e->db) return STATUS_SUCCESS;
+    return new_lifetime(s, kind, spec->flags) == NTSEC_WFP_LIFE_PERSISTENT ? STATUS_NOT_SUPPORTED
+                                                                            : STATUS_SUCCESS;
 }
 
 /* ---- add: references ---- */
@@ -202,6 +214,8 @@ static NTSTATUS add_in_call(ntsec_wfp_engine *e, wfp_session *s, ntsec_wfp_kind 
     o->h.owner = s->dynamic ? s->h.id : 0;
     st = admit(e, s, kind, spec, o);
     if (NT_SUCCESS(st)) st = fill(e, s, kind, spec, sd, o);
+    if (NT_SUCCESS(st) && kind == NTSEC_WFP_FILTER)
+        st = wfp_filter_set_conditions(e, o, spec->conditions, spec->condition_count);
     if (NT_SUCCESS(st)) st = wfp_txn_reserve(s);
     if (NT_SUCCESS(st)) st = wfp_obj_insert(e, &o->h);
     if (!NT_SUCCESS(st)) {
@@ -223,6 +237,7 @@ NTSTATUS ntsec_wfp_object_add(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp
     NTSTATUS st = wfp_session_enter(e, h, &s);
     if (NT_SUCCESS(st) && !ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_ADD)) st = STATUS_INVALID_PARAMETER;
     if (NT_SUCCESS(st)) st = check_spec(s, kind, spec);
+    if (NT_SUCCESS(st)) st = check_storable(e, s, kind, spec);
     if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
     if (!NT_SUCCESS(st)) return st;
     st = wfp_call_end(e, &call, add_in_call(e, s, kind, spec, sd, &o));

@@ -34,8 +34,8 @@ typedef struct ntsec_wfp_add_spec {
                                        filter: 0 FWP_EMPTY, 1 FWP_UINT8, 2 FWP_UINT64 */
     uint64_t weight;
     const char *service;            /* provider: serviceName */
-    int has_conditions;             /* filter: filter conditions given (not modelled:
-                                       STATUS_NOT_SUPPORTED) */
+    const struct ntsec_wfp_condition *conditions;   /* filter: filterCondition (copied) */
+    uint32_t condition_count;       /* numFilterConditions */
 } ntsec_wfp_add_spec;
 
 /* Fwpm{Provider,SubLayer,Callout,Filter}Add0. sd NULL: inherit from the
@@ -46,7 +46,8 @@ typedef struct ntsec_wfp_add_spec {
 ** NULL name (STATUS_FWP_NULL_DISPLAY_NAME), flags (STATUS_FWP_INVALID_FLAGS;
 ** provider-context flags STATUS_NOT_SUPPORTED), filter action type
 ** (STATUS_FWP_INVALID_ACTION_TYPE) and weight (STATUS_FWP_INVALID_WEIGHT),
-** conditions (STATUS_NOT_SUPPORTED), lock, ADD on the container
+** conditions on a persistent filter of an engine with a store
+** (STATUS_NOT_SUPPORTED: conditions are not persisted yet, docs/wfp.md), lock, ADD on the container
 ** (STATUS_ACCESS_DENIED), key in use (STATUS_FWP_ALREADY_EXISTS), each
 ** reference in the order provider, layer, sublayer, callout: exists
 ** (STATUS_FWP_{PROVIDER,LAYER,SUBLAYER,CALLOUT}_NOT_FOUND), ADD_LINK

@@ -246,32 +246,30 @@ static void observe(const ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_k
     e->observer(e->observer_ctx, &ev);
 }
 
-/* Steps 1-3, the lock, then step 4 (target) and the rest in one write call. */
-static NTSTATUS set_in_call(ntsec_wfp_engine *e, wfp_session *s, const ntsec_wfp_kind_info *r,
-                            const ntsec_guid *key, const wfp_set_args *a, wfp_target *t,
-                            ntsec_sd **before)
-{
-    wfp_call call;
-    NTSTATUS st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
-    if (!NT_SUCCESS(st)) return st;
-    st = resolve_target(e, r, key, t);
-    if (NT_SUCCESS(st) && e->observer) *before = ntsec_sd_ref(target_sd(e, t));
-    if (NT_SUCCESS(st)) st = apply_set(e, s, t, a);
-    return wfp_call_end(e, &call, st);
-}
-
+/* Steps 1-3, the lock, then step 4 (target) and the rest in one write call;
+** the observer (if any) hears of the call after it ended. One function: this
+** is the hot path of FwpmCalloutSetSecurityInfoByKey0. */
 static NTSTATUS set_security(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp_kind kind,
                              const ntsec_guid *key, const wfp_set_args *a)
 {
-    wfp_session *s = NULL;
-    wfp_target t = {NULL, NTSEC_WFP_ENGINE, 0, 0};
-    ntsec_sd *before = NULL;
     const ntsec_wfp_kind_info *r = security_row(kind);
+    wfp_session *s = NULL;
+    wfp_target t;
+    wfp_call call;
+    ntsec_sd *before = NULL;
     NTSTATUS st = wfp_session_enter(e, h, &s);
+    t.resolved = 0;
     if (NT_SUCCESS(st) && s->txn != WFP_TXN_NONE) st = STATUS_FWP_TXN_IN_PROGRESS;
     if (NT_SUCCESS(st) && !r) st = STATUS_INVALID_PARAMETER;
-    if (NT_SUCCESS(st)) st = set_in_call(e, s, r, key, a, &t, &before);
-    if (e->observer) observe(e, s, kind, key, 1, a->si, st, before, &t);
+    if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
+    if (NT_SUCCESS(st)) {
+        st = resolve_target(e, r, key, &t);
+        if (NT_SUCCESS(st) && e->observer) before = ntsec_sd_ref(target_sd(e, &t));
+        if (NT_SUCCESS(st)) st = apply_set(e, s, &t, a);
+        st = wfp_call_end(e, &call, st);
+    }
+    if (!e->observer) return st;
+    observe(e, s, kind, key, 1, a->si, st, before, &t);
     ntsec_sd_unref(before);
     return st;
 }
