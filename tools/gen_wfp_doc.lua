@@ -44,17 +44,34 @@ local FAITHFUL = {
     "Fwpm*DestroyEnumHandle0 (Microsoft Learn)" },
 }
 
--- op, method pattern (%s = name, %p = plural), signature, result, errors, source.
+-- when(row ops), method pattern (%s = name, %p = plural), signature, result,
+-- errors, source. The conditions are the binding's (nl_wfp_object.c
+-- nlw_add_session_objects): get_<name> reads by key, or by id for the keyless
+-- kinds; get_<name>_by_id exists only beside a keyed get.
+local function has(op) return function(ops) return ops[op] end end
 local METHODS = {
-  { "add", "add_%s", "{FWPM_*0 fields, sd=}", "key, id|nil, or nil, err",
+  { has("add"), "add_%s", "{FWPM_*0 fields, sd=}", "key, id|nil, or nil, err",
     "as the faithful Add0; raises on an unknown option key or a wrong type", "wfp_ks_errors.md 2.3, 3.2" },
-  { "delete_by_key", "delete_%s", "(key)", "true, or nil, err", "as the faithful DeleteByKey0", "wfp_ks_errors.md 2.3" },
-  { "delete_by_id", "delete_%s_by_id", "(id)", "true, or nil, err", "as the faithful DeleteById0", "wfp_ks_errors.md 2.3" },
-  { "get_by_key", "get_%s", "(key)", "object table, or nil, err", "as the faithful GetByKey0", "wfp_ks_errors.md 3.2" },
-  { "get_by_id", "get_%s_by_id", "(id)", "object table, or nil, err", "as the faithful GetById0", "wfp_ks_errors.md 3.2" },
-  { "enum", "enum_%p", "([template])", "generic-for iterator (iter, state, nil, enum: the enum closes on break)",
+  { has("delete_by_key"), "delete_%s", "(key)", "true, or nil, err", "as the faithful DeleteByKey0",
+    "wfp_ks_errors.md 2.3" },
+  { has("delete_by_id"), "delete_%s_by_id", "(id)", "true, or nil, err", "as the faithful DeleteById0",
+    "wfp_ks_errors.md 2.3" },
+  { has("get_by_key"), "get_%s", "(key)", "object table, or nil, err", "as the faithful GetByKey0",
+    "wfp_ks_errors.md 3.2" },
+  { function(ops) return ops.get_by_id and not ops.get_by_key end, "get_%s", "(id)", "object table, or nil, err",
+    "as the faithful GetById0", "wfp_ks_errors.md 2.5, 2.6, 3.2" },
+  { function(ops) return ops.get_by_id and ops.get_by_key end, "get_%s_by_id", "(id)", "object table, or nil, err",
+    "as the faithful GetById0", "wfp_ks_errors.md 3.2" },
+  { has("enum"), "enum_%p", "([template])", "generic-for iterator (iter, state, nil, enum: the enum closes on break)",
     "raises on failure (enumerations raise, docs/design.md)", "lua_conventions.md 7.14; wfp_ks_errors.md 3.2" },
 }
+
+-- The security targets (lua/ntsec/wfp.lua): keyed kinds get session:<target>(key)
+-- and session:<plural>_container(), keyless ones session:<target>().
+local TARGET_ERRORS = "none when called (the target only records the session and key); its "
+  .. "target:set_security / target:security calls return nil, err (the faithful function's code, "
+  .. "e.g. the kind's not-found code for an unknown key); raises on a malformed key when used"
+local TARGET_SOURCE = "wfp_ks_errors.md 2.7, 2.8 (a nil or all-zero key is the container); docs/wfp.md \"Idiomatic layer\""
 
 local errors = require("ntsec.errors")
 
@@ -89,7 +106,7 @@ end
 emit("--- A session of the engine (engine:open).\n-- @type session\n")
 for _, row in ipairs(core.wfp.kinds) do
   for _, m in ipairs(METHODS) do
-    if row.ops[m[1]] then
+    if m[1](row.ops) then
       local name = m[2]:gsub("%%s", row.name):gsub("%%p", row.plural)
       emit("--- `session:%s%s` -> %s.", name, m[3], m[4])
       emit("-- Idiomatic (docs/design.md result convention) over %s%s.", row.prefix, row.stem)
@@ -97,6 +114,43 @@ for _, row in ipairs(core.wfp.kinds) do
       emit("-- Source: %s.", m[6])
       emit("-- @function session:%s\n", name)
     end
+  end
+end
+
+for _, row in ipairs(core.wfp.kinds) do
+  local api = row.prefix .. row.stem
+  if row.ops.security_by_key then
+    emit("--- `session:%s(key)` -> ntsec.wfp.target (security target of the %s with that key).", row.target, row.label)
+    emit("-- key: GUID string \"{...}\" or FWPM_* name; nil or the all-zero GUID gives the %s container.", row.plural)
+    emit("-- Its set_security / security call %sSetSecurityInfoByKey0 / %sGetSecurityInfoByKey0.", api, api)
+    emit("-- Errors: %s.", expand(TARGET_ERRORS, row))
+    emit("-- Source: %s.", TARGET_SOURCE)
+    emit("-- @function session:%s\n", row.target)
+    emit("--- `session:%s_container()` -> ntsec.wfp.target (security target of the %s container).",
+      row.plural, row.label)
+    emit("-- Same as session:%s(nil): %sSetSecurityInfoByKey0 with a NULL key.", row.target, api)
+    emit("-- Errors: none when called; set_security / security return nil, err as the faithful function.")
+    emit("-- Source: %s.", TARGET_SOURCE)
+    emit("-- @function session:%s_container\n", row.plural)
+  elseif row.ops.security and row.target then
+    emit("--- `session:%s()` -> ntsec.wfp.target (security target of the %s).", row.target, row.label)
+    emit("-- Its set_security / security call %sSetSecurityInfo0 / %sGetSecurityInfo0 (keyless).", api, api)
+    emit("-- Errors: none when called; set_security / security return nil, err as the faithful function.")
+    emit("-- Source: wfp_ks_errors.md 2.5, 2.6, 2.7 (container-level descriptors); docs/wfp.md \"Idiomatic layer\".")
+    emit("-- @function session:%s\n", row.target)
+  end
+end
+
+emit("--- The emulated base filtering engine (ntsec.wfp.engine).\n-- @type engine\n")
+for _, row in ipairs(core.wfp.kinds) do
+  if row.ops.get_by_key then
+    emit("--- `engine:%s()` -> array of %s object tables (FWPM_*0 fields, as get_%s returns), in store order.",
+      row.plural, row.label, row.name)
+    emit("-- Engine-level listing for reports and tests: no session, no access check (contrast %s%sEnum0).",
+      row.prefix, row.stem)
+    emit("-- Errors: none; raises on a closed engine.")
+    emit("-- Source: docs/wfp.md \"Importing a dump\" (what exists on the machine, regardless of rights).")
+    emit("-- @function engine:%s\n", row.plural)
   end
 end
 

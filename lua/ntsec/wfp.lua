@@ -8,6 +8,9 @@
 -- methods return `true` / a value, or `nil, err` (an ntsec.errors object).
 -- The Lua layer extends the binding's method tables (core.wfp.session_methods,
 -- core.wfp.engine_methods); it never edits C metatables.
+-- Functions and methods implemented in C are documented in doc/api/wfp_*.luadoc;
+-- those generated from the kind table by tools/gen_wfp_doc.lua (docs/wfp.md).
+-- @module ntsec.wfp
 
 local core = require("ntsec.core")
 local errors = require("ntsec.errors")
@@ -79,7 +82,11 @@ local function set_args(opts)
   return si, opts.owner, opts.group, to_acl(opts.dacl, "dacl"), to_acl(opts.sacl, "sacl")
 end
 
--- A securable target: the pair of faithful functions and how to call them.
+--- A security target ("ntsec.wfp.target"): one securable WFP object or container,
+-- the pair of faithful Set/Get functions of its kind and how to call them.
+-- session:<kind>(key), session:<plural>_container(), session:connections(),
+-- session:endpoints() and session:engine_object() return one (docs/wfp.md "Idiomatic layer").
+-- @type Target
 local Target = {}
 Target.__index = Target
 Target.__name = "ntsec.wfp.target"
@@ -88,10 +95,22 @@ function Target.__tostring(t)
   return ("ntsec.wfp.%s (%s)"):format(t.kind, t.label)
 end
 
---- target:set_security{owner=, group=, dacl=, sacl=, protected=} -> true | nil, err.
--- `protected = true` adds PROTECTED_DACL_SECURITY_INFORMATION (the DACL stops
--- inheriting), `false` UNPROTECTED_DACL_SECURITY_INFORMATION; `si` adds raw
--- bits. Errors: whatever the faithful Set function returns (wfp_ks_errors.md 2.7, 2.8).
+--- target:set_security{owner=, group=, dacl=, sacl=, protected=, null_dacl=, si=} -> true | nil, err.
+-- A security target is what session:callout(key), session:callouts_container(),
+-- session:connections(), session:endpoints(), session:engine_object(), ... return.
+-- SECURITY_INFORMATION is built from the keys given: owner/group (SID or SID
+-- string) add OWNER/GROUP, dacl/sacl (ACL, descriptor or SDDL / ACE list "(A;;GA;;;SY)")
+-- add DACL/SACL, `null_dacl = true` sets a NULL DACL; `protected = true` adds
+-- PROTECTED_DACL_SECURITY_INFORMATION (the DACL stops inheriting), `false`
+-- UNPROTECTED_DACL_SECURITY_INFORMATION; `si` adds raw bits (32-bit integer).
+-- Calls the target's faithful Set function (Fwpm<Kind>SetSecurityInfoByKey0 or
+-- <api>SetSecurityInfo0) with the session's token; on failure the descriptor is unchanged.
+-- Errors: nil, err (ntsec.errors object; err.op names the faithful function) with what it
+-- returns: access denied (WRITE_DAC / WRITE_OWNER / ACCESS_SYSTEM_SECURITY), invalid
+-- SECURITY_INFORMATION, STATUS_INVALID_OWNER, the kind's not-found code, FWP_E_TXN_IN_PROGRESS
+-- (explicit transaction), FWP_E_DYNAMIC_SESSION_IN_PROGRESS / FWP_E_WRONG_SESSION (dynamic sessions).
+-- Raises on an unknown option key, a wrong option type or malformed SDDL.
+-- Source: wfp_ks_errors.md 2.7, 2.8, 3.4; docs/wfp.md "The Set and Get security functions".
 function Target:set_security(opts)
   local si, owner, group, dacl, sacl = set_args(opts)
   local code = self.set(si, owner, group, dacl, sacl)
@@ -100,6 +119,11 @@ function Target:set_security(opts)
 end
 
 --- target:security([si]) -> descriptor | nil, err (owner, group and DACL by default).
+-- `si`: SECURITY_INFORMATION bits (integer; default OWNER|GROUP|DACL); the result is a
+-- new ntsec.sd holding the parts asked for (the target's faithful Get function).
+-- Errors: nil, err (ntsec.errors object): access denied (READ_CONTROL, ACCESS_SYSTEM_SECURITY
+-- for the SACL), the kind's not-found code for a deleted object.
+-- Source: wfp_ks_errors.md 2.7, 3.4; docs/wfp.md "The Set and Get security functions".
 function Target:security(si)
   local code, sd = self.get(si or ALL_PARTS)
   if code ~= 0 then return nil, session_error(self.session, code, self.get_name) end
@@ -129,15 +153,15 @@ for _, row in ipairs(core.wfp.kinds) do
       t.get = function(si) return M[get_name](session, key, si) end
       return t
     end
-    --- session:<kind>(key) -> the object with that key (GUID string or FWPM_* name); nil
+    -- session:<kind>(key) -> the object with that key (GUID string or FWPM_* name); nil
     -- or the all-zero GUID gives the kind's container (FwpmCalloutSetSecurityInfoByKey0
     -- remarks). Kinds: callout, provider, sublayer, layer, filter (core.wfp.kinds).
     session_methods[row.target] = keyed_target
-    --- session:<plural>_container() -> the kind's container (callouts_container, ...).
+    -- session:<plural>_container() -> the kind's container (callouts_container, ...).
     session_methods[row.plural .. "_container"] = function(session) return keyed_target(session, nil) end
   elseif row.ops.security then
     local set_name, get_name = api .. "SetSecurityInfo0", api .. "GetSecurityInfo0"
-    --- session:connections() / session:endpoints() / session:engine_object() -> the
+    -- session:connections() / session:endpoints() / session:engine_object() -> the
     -- connections container, the ALE endpoint container, the engine root
     -- (Fwpm{Connection,Engine}/FwpsAleEndpoint {Set,Get}SecurityInfo0).
     session_methods[row.target] = function(session)
@@ -150,9 +174,22 @@ for _, row in ipairs(core.wfp.kinds) do
   end
 end
 
+--- Module functions of the Lua layer (a new section ends the Target class).
+-- @section functions
+
 --- `ntsec.wfp.engine([opts])` -> a new emulated base filtering engine.
 -- `opts.sd`: the engine root descriptor (default: the Windows 10 1909 layout,
 -- wfp_ks_errors.md 3.3); `opts.not_running`: start in the "BFE not running" state.
+-- All options (strict table): sd (descriptor or SDDL), not_running (boolean),
+-- max_callouts (FwpmCalloutAdd0 limit; 0 = the documented 100000, -1 = none),
+-- seed (key generator seed), clock ("real" (default) | "virtual", milliseconds),
+-- path (SQLite store of the persistent part), sync ("full" (default) | "normal"),
+-- on_callback_error (function receiving a failing subscription callback's message).
+-- Errors: only a store can fail operationally: nil, err (ntsec.errors object;
+-- STATUS_OBJECT_TYPE_MISMATCH for a file that is not an ntsec store, STATUS_UNSUCCESSFUL
+-- for an unreadable path; err.detail says why). Raises on an unknown option key, a wrong
+-- option type, and on out of memory.
+-- Source: docs/wfp.md "Persistence", "Transactions and the lock" (clock); wfp_ks_errors.md 3.3.
 function M.engine(opts)
   return core.wfp.engine(opts)
 end
