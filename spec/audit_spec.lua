@@ -108,12 +108,12 @@ describe("ntsec audit", function()
     end)
 
     it("covers the default principals and every object", function()
-      -- The 8 profiles plus the distinct session SIDs of the dump that no
+      -- The 9 profiles plus the distinct session SIDs of the dump that no
       -- profile stands for: of S-1-5-20, S-1-5-19 and
       -- S-1-5-21-1793033065-631609589-106201677-500 only the last.
-      assert.equal(9, #result.principals)
-      assert.equal("S-1-5-21-1793033065-631609589-106201677-500", result.principals[9])
-      assert.equal(9 * (82 + 3), #doc.access)
+      assert.equal(10, #result.principals)
+      assert.equal("S-1-5-21-1793033065-631609589-106201677-500", result.principals[10])
+      assert.equal(10 * (82 + 3), #doc.access)
     end)
   end)
 end)

@@ -28,7 +28,7 @@ local ENABLED_GROUP, OWNER, DENY_ONLY, INTEGRITY = 7, 8, 0x10, 0x60
 describe("ntsec.principals", function()
   it("names the profiles in report order", function()
     assert.same({ "SYSTEM", "LocalService", "NetworkService", "service:BFE", "admin-elevated", "admin-filtered",
-                  "user", "everyone" }, principals.names())
+                  "user", "everyone", "appcontainer" }, principals.names())
   end)
 
   it("builds SYSTEM with Administrators and LocalSystem's privileges (Microsoft Learn, LocalSystem Account)", function()

@@ -17,6 +17,10 @@
 --   "kernel"    SeAccessCheck / AuthzAccessCheck, as the object manager,
 --               the KDC and the filter engine call it: any token, owner
 --               required, no group needed.
+--
+-- The Windows-named functions are also fields of `ntsec` (`ntsec.AccessCheck`
+-- is `ntsec.access.AccessCheck`).
+-- @module ntsec.access
 
 local core = require("ntsec.core")
 local errors = require("ntsec.errors")
@@ -82,11 +86,14 @@ end
 -- A completed check returns the granted mask (0 unless allowed) and the
 -- access status (STATUS_SUCCESS, STATUS_ACCESS_DENIED,
 -- STATUS_PRIVILEGE_NOT_HELD), plus with object types one {granted=, status=}
--- per entry. A refused call returns nil and an `ntsec.errors` object:
+-- per entry.
+-- Errors: a refused call returns nil and an `ntsec.errors` object:
 -- STATUS_NO_IMPERSONATION_TOKEN, STATUS_BAD_IMPERSONATION_LEVEL,
 -- STATUS_INVALID_PARAMETER (object-type list), STATUS_INVALID_SECURITY_DESCR
 -- (no descriptor, owner or group as the entry point requires),
--- STATUS_INVALID_ACL. Source: sd_semantics.md 3.2-3.7, docs/access.md.
+-- STATUS_INVALID_ACL. Raises on an unknown option or entry point, a
+-- `desired` that is neither an integer nor an SDDL rights string.
+-- Source: sd_semantics.md 3.2-3.7, docs/access.md.
 function M.check(sd, token, desired, options)
   local opts = check_options(options)
   local mapping = opts.mapping or "file"
@@ -111,10 +118,12 @@ end
 
 --- `ntsec.NtAccessCheck(sd, token, desired, mapping)` -> status[, granted, access_status].
 -- NtAccessCheck: `desired` is not mapped (generic bits ->
--- STATUS_GENERIC_NOT_MAPPED). A failed call returns only its status
--- (STATUS_GENERIC_NOT_MAPPED, STATUS_NO_IMPERSONATION_TOKEN,
--- STATUS_BAD_IMPERSONATION_LEVEL, STATUS_INVALID_SECURITY_DESCR); else
--- STATUS_SUCCESS, GrantedAccess (0 when denied) and AccessStatus.
+-- STATUS_GENERIC_NOT_MAPPED); `mapping` as in `check`, required.
+-- Returns STATUS_SUCCESS, GrantedAccess (0 when denied) and AccessStatus.
+-- Errors: a failed call returns only its status (STATUS_GENERIC_NOT_MAPPED,
+-- STATUS_NO_IMPERSONATION_TOKEN, STATUS_BAD_IMPERSONATION_LEVEL,
+-- STATUS_INVALID_SECURITY_DESCR); raises on a non-integer `desired`, no
+-- mapping, or SDDL text that does not parse (Windows takes a descriptor).
 -- Source: sd_semantics.md 3.2; wine-004, ros-001.
 function M.NtAccessCheck(sd, token, desired, mapping)
   local call, granted, status = faithful("NtAccessCheck", sd, token, desired, mapping)
@@ -128,6 +137,9 @@ end
 -- AccessStatus BOOL; `last_error` what GetLastError() then returns: the
 -- Win32 code of the failed call or of the refusal (ERROR_ACCESS_DENIED,
 -- ERROR_PRIVILEGE_NOT_HELD), 0 when access was granted.
+-- Errors: returned as `ok` = false and `last_error` (the Win32 code of
+-- NtAccessCheck's status, e.g. ERROR_NO_IMPERSONATION_TOKEN 1309); raises
+-- as NtAccessCheck.
 -- Source: sd_semantics.md 3.2, 3.8; wine-001..015.
 function M.AccessCheck(sd, token, desired, mapping)
   local call, granted, status = faithful("NtAccessCheck", sd, token, desired, mapping)
@@ -141,7 +153,10 @@ end
 -- `principal_self`: SID or nil; `object_types`: { {level=, guid=}, ... } or
 -- nil. The list is validated before the descriptor (STATUS_INVALID_PARAMETER).
 -- The single result is the object's (entry 1), denied when a deny ACE hit
--- any entry. Source: sd_semantics.md 3.7; ros-002..024.
+-- any entry.
+-- Errors: a failed call returns only its status (STATUS_INVALID_PARAMETER
+-- for a bad list, and those of NtAccessCheck); raises as NtAccessCheck.
+-- Source: sd_semantics.md 3.7; ros-002..024.
 function M.NtAccessCheckByType(sd, principal_self, token, desired, object_types, mapping)
   local call, granted, status = faithful("NtAccessCheckByType", sd, token, desired, mapping,
     { principal_self = principal_self, object_types = object_types })
@@ -153,7 +168,10 @@ end
 -- -> status[, granted_list, status_list].
 -- One GrantedAccess and one AccessStatus per object-type entry, in list
 -- order; a denied entry keeps the bits it was granted (e.g. the owner's
--- READ_CONTROL). Without a list: STATUS_INVALID_PARAMETER.
+-- READ_CONTROL).
+-- Errors: a failed call returns only its status: STATUS_INVALID_PARAMETER
+-- without a list or for a bad one, and those of NtAccessCheck; raises as
+-- NtAccessCheck.
 -- Source: ros-025..030.
 function M.NtAccessCheckByTypeResultList(sd, principal_self, token, desired, object_types, mapping)
   local call, _, _, _, granted, status = faithful("NtAccessCheckByTypeResultList", sd, token, desired,
@@ -209,9 +227,11 @@ end
 -- converted as the Windows KDC does: arrays of source types other than AD (1)
 -- and CERTIFICATE (2) are dropped; a claim without values is dropped; a
 -- claim with a repeated value (strings compared case-insensitively) makes
--- the KDC refuse the PAC (KDC_ERR_GENERIC: samba-0191, 0297..0304), reported
--- as STATUS_INVALID_PARAMETER; so does an id given twice (our choice: no
--- Windows row). Source: README of shared/data/access; docs/access.md.
+-- the KDC refuse the PAC (KDC_ERR_GENERIC: samba-0191, 0297..0304).
+-- Errors: nil, STATUS_INVALID_PARAMETER for a repeated value, an id given
+-- twice (our choice: no Windows row) or an unsupported claim type (the
+-- message names the claim).
+-- Source: README of shared/data/access; docs/access.md.
 function M.pac_claims(claims_set)
   local out, names = {}, {}
   for _, array in ipairs(claims_set or {}) do
@@ -230,7 +250,10 @@ end
 --- `ntsec.access.pac_token(spec)` -> token | nil, err.
 -- `ntsec.token(spec)` with the user and device claims taken from
 -- `spec.user_pac_claims_set` / `spec.device_pac_claims_set` (raw PAC
--- CLAIMS_SET arrays, see `pac_claims`); errors as `pac_claims`.
+-- CLAIMS_SET arrays, see `pac_claims`).
+-- Errors: nil, err as `pac_claims`; raises as `ntsec.token` for the rest
+-- of the spec.
+-- Source: README of shared/data/access; docs/access.md.
 function M.pac_token(spec)
   local t = {}
   for k, v in pairs(spec) do t[k] = v end
@@ -244,7 +267,10 @@ function M.pac_token(spec)
   return require("ntsec").token(t)
 end
 
---- `register(ntsec)`: sets `ntsec.access` and the Windows-named functions.
+--- `register(ntsec)` -> ntsec: sets `ntsec.access` and the Windows-named
+-- functions on the module table (called once by lua/ntsec/init.lua).
+-- Errors: none.
+-- Source: docs/access.md "Entry points".
 function M.register(ntsec)
   ntsec.access = M
   for _, name in ipairs({ "AccessCheck", "NtAccessCheck", "NtAccessCheckByType",

@@ -1,20 +1,19 @@
---- ntsec.explain: why an access check decided as it did.
+--- ntsec: Windows security semantics for Lua 5.4, the idiomatic layer
+-- (lua/ntsec/init.lua) over the C module `ntsec.core` (shared/DESIGN.md
+-- layer 3), with the value types, tokens, the access check and its
+-- explanations, the set-security merge, and the `wfp`, `ks`, `errors` and
+-- `access` modules.
 --
--- `explain(sd, token, desired[, options])` runs the access check of
--- `ntsec.access_check` (sd_semantics.md 3; [MS-DTYP] 2.5.3.2/2.5.3.3) with a
--- trace and returns an explanation:
---   { allowed=bool, granted=mask, status=code, status_name=, call_status=,
---     desired=mask (generic bits mapped), max_allowed=bool,
---     privileges_used={names...}, steps={...}, nodes={...} (object types) }
--- Each step is { kind=, reason=, why= (words), ace= (SDDL), index=, sid=,
--- condition=, mask=, granted=, denied=, remaining=, pass=, privilege= }:
--- kinds "start", "integrity", "privilege", "pass", "owner", "ace",
--- "pass_end", "result". `tostring(explanation)` is a readable table.
--- `options` is a mapping ("file" default, "fwpm", {read=,...}) or a table
--- { mapping=, principal_self=, backup_intent=, nt_api=,
---   object_types = { {level=, guid=}, ... } }.
--- `check(sd, token, desired[, options])` is the same check without the
--- trace: granted, status[, nodes].
+-- Result convention (docs/design.md): constructors and idiomatic functions
+-- return the value (or true), or `nil, err` where `err` is an
+-- `ntsec.errors` object (`code`, `name`, `message`, `op`, prints as
+-- `NAME (0x...): message`); the Windows-named functions return what Windows
+-- returns; programmer errors (wrong argument types, bad option tables)
+-- raise. Every Windows constant of the core (`DACL_SECURITY_INFORMATION`,
+-- `STATUS_ACCESS_DENIED`, ...) is a field of the module.
+-- (This file, explain.lua, adds `ntsec.explain`; LDoc reads it first of the
+-- files of module ntsec, so its header is the module's description.)
+-- @module ntsec
 
 local core = require("ntsec.core")
 local errors = require("ntsec.errors")
@@ -195,9 +194,27 @@ local function annotate(steps, desired)
   return steps
 end
 
---- explain(sd, token, desired[, options]) -> explanation | nil, err.
--- err is an ntsec.errors object for a failed call (e.g.
--- STATUS_INVALID_SECURITY_DESCR) or STATUS_NO_MEMORY.
+--- `ntsec.explain(sd, token, desired[, options])` -> explanation | nil, err.
+-- Why an access check decided as it did: runs the access check of
+-- `ntsec.access_check` with a trace. `sd`: descriptor or SDDL; `desired`:
+-- access mask or SDDL rights ("FR"); `options`: a mapping ("file" default,
+-- "fwpm", {read=, ...}) or a table { mapping=, principal_self=,
+-- backup_intent=, nt_api=, object_types = { {level=, guid=}, ... } }.
+-- The explanation (a table; no methods):
+--   { allowed=bool, granted=mask, status=code, status_name=, call_status=,
+--     desired=mask (generic bits mapped), max_allowed=bool,
+--     privileges_used={names...}, steps={...}, nodes={...} (object types) }.
+-- Each step is { kind=, reason=, why= (words), ace= (SDDL), index=, sid=,
+-- condition=, mask=, granted=, denied=, remaining=, pass=, privilege= }:
+-- kinds "start", "integrity", "privilege", "pass", "owner", "ace",
+-- "pass_end", "result". `tostring(explanation)` is a readable table. A
+-- denial is an explanation with allowed = false, not an error.
+-- Errors: nil, err (an ntsec.errors object) for SDDL that does not parse
+-- (with `err.offset`), a failed call (e.g. STATUS_INVALID_SECURITY_DESCR,
+-- STATUS_NO_IMPERSONATION_TOKEN with nt_api) or STATUS_NO_MEMORY; raises on
+-- an unknown option or a bad rights string.
+-- Source: sd_semantics.md 3.2-3.7; [MS-DTYP] 2.5.3.2 (AccessCheck), 2.5.3.3
+-- (MandatoryIntegrityCheck); docs/access.md.
 function M.explain(sd, token, desired, options)
   local mapping, o = split_options(options, "explain")
   local err
@@ -220,7 +237,8 @@ end
 --- check(sd, token, desired[, options]) -> granted, status[, nodes] | nil, err.
 -- Like ntsec.access_check with every option: a completed check returns the
 -- granted mask and the access status (and the object-type nodes); a failed
--- call returns nil, err.
+-- call returns nil, err. Internal (not on `ntsec`).
+-- @local
 function M.check(sd, token, desired, options)
   local mapping, o = split_options(options, "check")
   local err

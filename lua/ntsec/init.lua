@@ -5,6 +5,9 @@
 -- `NAME (0x...): message`). Programmer errors (wrong argument types) raise.
 -- Every Windows constant of the core (`DACL_SECURITY_INFORMATION`,
 -- `STATUS_ACCESS_DENIED`, `FWP_E_WRONG_SESSION`, ...) is a field of this module.
+-- Result convention: docs/design.md "Result convention"; Lua conventions:
+-- lua_conventions.md 7.
+-- @module ntsec
 
 local core = require("ntsec.core")
 local errors = require("ntsec.errors")
@@ -22,20 +25,33 @@ local options = require("ntsec.options")
 
 --- `ntsec.sid(s[, ctx])` -> SID, or nil, err.
 -- `s`: "S-1-5-18" or an SDDL alias ("SY"); `ctx`: {domain_sid=, machine_sid=,
--- forest_sid=} for domain-relative aliases. Errors: STATUS_INVALID_SID.
+-- forest_sid=} for domain-relative aliases (each a SID or SID string).
+-- Errors: nil, STATUS_INVALID_SID for a string that is not a SID or a known
+-- alias (or a domain alias without its context SID); raises when `s` is not a
+-- string or a context SID string does not parse.
 -- Source: sd_semantics.md 1.1, 2.7.
+-- @param s SID string or alias
+-- @param ctx optional {domain_sid=, machine_sid=, forest_sid=}
+-- @function sid
 M.sid = core.sid
 
 --- `ntsec.sd(sddl[, ctx])` -> security descriptor, or nil, err.
 -- `err.offset` is the byte offset (0-based) where the SDDL parser stopped.
 -- Errors: STATUS_INVALID_PARAMETER, STATUS_INVALID_ACL, STATUS_INVALID_SID
--- (sd_semantics.md 2.12).
+-- (sd_semantics.md 2.12); raises when `sddl` is not a string.
 -- `ntsec.sd.from_bytes(b)` -> descriptor, or nil, err: self-relative bytes
 -- (errors of RtlValidRelativeSecurityDescriptor, 1.8).
 -- `ntsec.sd.build{owner=, group=, dacl=, sacl=, control=}` -> descriptor, or
 -- nil, err: assembles parts; owner/group are SIDs or SID strings, dacl/sacl
 -- ACLs or ACL strings ("(A;;GA;;;SY)"); control the SE_* flag bits. Strict
--- options; a string part that does not parse gives nil, err (with offset).
+-- options (unknown key or wrong type raises); a string part that does not
+-- parse gives nil, err (with offset); parts that do not form a valid
+-- descriptor give nil, err (the errors of RtlCreateSecurityDescriptor /
+-- MakeSelfRelativeSD, 1.7-1.8). `ntsec.sd` is a table with __call.
+-- Source: sd_semantics.md 1.6-1.8 (binary), 2 (SDDL), 2.12 (errors).
+-- @param sddl SDDL string
+-- @param ctx optional SID context as for sid
+-- @function sd
 local BUILD_OPTS = { owner = "string|sid", group = "string|sid", dacl = "string|acl", sacl = "string|acl",
   control = options.range(0, 0xFFFF) }
 M.sd = setmetatable({
@@ -49,9 +65,14 @@ M.sd = setmetatable({
   __call = function(_, sddl, ctx) return core.sd_from_sddl(sddl, ctx) end,
 })
 
---- `ntsec.acl(aces[, ctx])` -> ACL, or nil, err: an ACL from ACE strings such
--- as "(A;;GA;;;SY)(A;;GR;;;BU)" (parsed as the DACL of "D:" .. aces; the
--- error offset counts from the start of `aces`).
+--- `ntsec.acl(aces[, ctx])` -> ACL, or nil, err.
+-- An ACL from ACE strings such as "(A;;GA;;;SY)(A;;GR;;;BU)", parsed as the
+-- DACL of "D:" followed by `aces` (the error offset counts from the start
+-- of `aces`). `ctx` as `ntsec.sid`.
+-- Errors: nil, err with `err.offset` and `err.op` = "acl":
+-- STATUS_INVALID_ACL, STATUS_INVALID_SID, STATUS_INVALID_PARAMETER (as
+-- `ntsec.sd`); raises when `aces` is not a string.
+-- Source: sd_semantics.md 2.1-2.6 (ACE strings), 2.12.
 function M.acl(aces, ctx)
   if type(aces) ~= "string" then error("bad argument #1 to 'acl' (string expected, got " .. type(aces) .. ")", 2) end
   local sd, err = core.sd_from_sddl("D:" .. aces, ctx)
@@ -118,7 +139,10 @@ for k, v in pairs(require("ntsec.classify").TOKEN_OPTS) do TOKEN_OPTS[k] = v end
 -- owner, primary_group, default_dacl): lua/ntsec/token_ext.lua; the
 -- AppContainer part (package, capabilities, lpac, app, sysappid) that WFP
 -- conditions read: lua/ntsec/classify.lua.
--- Source: sd_semantics.md 3.1; wfp_classify.md 2.5-2.7.
+-- Errors: never nil, err; raises on a bad spec as above, an unknown
+-- privilege name, an unknown type or level.
+-- Source: sd_semantics.md 3.1; [MS-DTYP] 2.5.2 (token); wfp_classify.md
+-- 2.5-2.7; docs/design.md "Option tables are strict".
 function M.token(spec)
   if type(spec) ~= "table" then error("bad argument #1 to 'token' (table expected, got " .. type(spec) .. ")", 2) end
   options.check(spec, "token", TOKEN_OPTS)
@@ -140,13 +164,26 @@ end
 -- with MapGenericMask). A completed check returns AccessCheck's two
 -- out-parameters: the granted mask and the access status
 -- (STATUS_SUCCESS, STATUS_ACCESS_DENIED or STATUS_PRIVILEGE_NOT_HELD; a
--- denial is a result, not an error). A failed call (the function's own
--- status, e.g. STATUS_INVALID_SECURITY_DESCR for a descriptor without owner
--- or group, or an SDDL string that does not parse) returns nil, err.
+-- denial is a result, not an error).
+-- Errors: a failed call (the function's own status, e.g.
+-- STATUS_INVALID_SECURITY_DESCR for a descriptor without owner or group, or
+-- an SDDL string that does not parse, with `err.offset`) returns nil, err;
+-- a bad mapping or a non-integer `desired` raises.
 -- Source: sd_semantics.md 3.2-3.5; docs/design.md "Result convention".
+-- A token with an AppContainer part (package=, capabilities=) is checked in
+-- two passes as Windows checks a lowbox token (ntsec.classify.access_check,
+-- docs/access.md "AppContainer tokens").
+-- @param sd descriptor or SDDL
+-- @param token the client token
+-- @param desired access mask (generic bits mapped)
+-- @param mapping optional "file" (default), "fwpm" or a table
+-- @function access_check
 local core_access_check, map_generic, SUCCESS = core.access_check, core.map_generic, core.STATUS_SUCCESS
+local classify = require("ntsec.classify")
+local appcontainer_of = classify.appcontainer
 function M.access_check(sd, token, desired, mapping)
   mapping = mapping or "file"
+  if appcontainer_of(token) then return classify.access_check(sd, token, map_generic(desired, mapping), mapping) end
   local call, granted, status = core_access_check(sd, token, map_generic(desired, mapping), mapping)
   if call ~= SUCCESS then
     if call == nil then return nil, granted end   -- SDDL that does not parse: granted is the error
@@ -155,10 +192,15 @@ function M.access_check(sd, token, desired, mapping)
   return granted, status
 end
 
---- `ntsec.type(x)` -> "sid", "acl", "sd", "token", "error", "engine",
--- "session", "enum", "subscription", "device", "item", "file", "irp", or
--- "closed <kind>" for a closed handle; nil when x is not an ntsec object.
+--- `ntsec.type(x)` -> kind name (string) | nil.
+-- "sid", "acl", "sd", "token", "error", "engine", "session", "enum",
+-- "subscription", "device", "item", "file", "irp", or "closed device" (and
+-- so on) for a closed handle; nil when x is not an ntsec object.
 -- Answered from the metatables (src/lua/nl_handle.c), never from tostring.
+-- Errors: none (any value is accepted).
+-- Source: lua_conventions.md 7 item 6 (as io.type: "closed file" or nil).
+-- @param x any value
+-- @function type
 M.type = core.type
 
 M.explain = require("ntsec.explain").explain

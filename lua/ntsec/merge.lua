@@ -17,6 +17,7 @@
 -- { sef = (SEF_DACL_AUTO_INHERIT | SEF_SACL_AUTO_INHERIT), token=,
 --   default_owner=, default_group=, object_types = {guid...}, mapping= }.
 -- Errors: STATUS_INVALID_OWNER, STATUS_INVALID_PRIMARY_GROUP, STATUS_INVALID_ACL.
+-- @module ntsec
 
 local core = require("ntsec.core")
 local options = require("ntsec.options")
@@ -45,9 +46,20 @@ local function sds(op, ...)
   return out
 end
 
---- set_security(old, si, mod[, options]) -> new descriptor | nil, err
--- (see the module comment). old, mod and options.parent accept SDDL.
--- Strict options: sef, mapping, token, parent, is_container.
+--- `ntsec.set_security(old, si, mod[, options])` -> new descriptor | nil, err.
+-- RtlSetSecurityObjectEx / SeSetSecurityDescriptorInfoEx: `old` with the
+-- parts `si` (SECURITY_INFORMATION bits) selects taken from `mod`; `old` is
+-- never changed. old, mod and options.parent accept SDDL. Strict options:
+-- sef (SEF_* bits, default 0), mapping ("file", "fwpm" or {read=, write=,
+-- execute=, all=}), token (owner check, 4.6), parent (descriptor),
+-- is_container (boolean; SetSecurityInfo's propagation: inherited ACEs
+-- recomputed from the parent under auto-inheritance).
+-- Errors: nil, err (err.code): STATUS_NO_SECURITY_ON_OBJECT,
+-- STATUS_BAD_DESCRIPTOR_FORMAT, STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED,
+-- STATUS_INVALID_SECURITY_DESCR, STATUS_INVALID_SID, STATUS_INVALID_ACL,
+-- STATUS_INVALID_OWNER; SDDL that does not parse (with err.offset). An
+-- unknown option or a wrong option type raises.
+-- Source: sd_semantics.md 4.1-4.8; [MS-DTYP] 2.5.3.4.
 function M.set_security(old, si, mod, opts)
   opts = options.check(opts, "set_security", SET_OPTS)
   local d, err = sds("set_security", old, mod, opts.parent)
@@ -55,10 +67,16 @@ function M.set_security(old, si, mod, opts)
   return core.set_security(d[1], si, d[2], opts.sef or 0, opts.mapping, opts.token, d[3], opts.is_container)
 end
 
---- new_security(parent, creator, is_container[, options]) -> descriptor |
--- nil, err (see the module comment). parent and creator accept SDDL.
--- Strict options: sef, mapping, token, default_owner, default_group,
--- object_types.
+--- `ntsec.new_security(parent, creator, is_container[, options])` -> descriptor | nil, err.
+-- RtlNewSecurityObjectEx: the descriptor of a new object created under
+-- `parent` with the creator's descriptor `creator` (either may be nil;
+-- both accept SDDL). Strict options: sef (default SEF_DACL_AUTO_INHERIT |
+-- SEF_SACL_AUTO_INHERIT), mapping, token, default_owner, default_group
+-- (SIDs), object_types ({guid, ...}).
+-- Errors: nil, err: STATUS_INVALID_OWNER, STATUS_INVALID_PRIMARY_GROUP,
+-- STATUS_INVALID_ACL; SDDL that does not parse (with err.offset). An
+-- unknown option or a wrong option type raises.
+-- Source: sd_semantics.md 4.4; [MS-DTYP] 2.5.3.4 (CreateSecurityDescriptor).
 function M.new_security(parent, creator, is_container, opts)
   opts = options.check(opts, "new_security", NEW_OPTS)
   local d, err = sds("new_security", parent, creator)

@@ -24,7 +24,12 @@ M.INTERACTIVE_USER = MACHINE .. "-1001"
 -- spec/principals_spec.lua against an independent SHA-1).
 M.BFE_SERVICE_SID = "S-1-5-80-1383147646-27650227-2710666058-1662982300-1023958487"
 
-local SYSTEM_LEVEL, HIGH_LEVEL, MEDIUM_LEVEL = "S-1-16-16384", "S-1-16-12288", "S-1-16-8192"
+local SYSTEM_LEVEL, HIGH_LEVEL, MEDIUM_LEVEL, LOW_LEVEL = "S-1-16-16384", "S-1-16-12288", "S-1-16-8192", "S-1-16-4096"
+
+-- The package SID of the AppContainer profile: S-1-15-2 and seven
+-- sub-authorities, as every package SID has; the values are illustrative (a
+-- real one is derived from the package family name, docs/principals.md).
+M.APPCONTAINER_PACKAGE_SID = "S-1-15-2-1-2-3-4-5-6-7"
 
 -- Privileges as {name, enabled}; a bare name is disabled.
 local function privileges(enabled, disabled)
@@ -110,6 +115,11 @@ local PROFILES = {
              integrity = MEDIUM_LEVEL, privileges = USER_PRIVILEGES } },
   { name = "everyone", what = "a token whose only SID is Everyone (S-1-1-0): what any caller holds",
     spec = { user = "WD", groups = {} } },
+  { name = "appcontainer", what = "an AppContainer app of the standard user (lowbox token, Low integrity) "
+      .. "with the internetClient capability",
+    spec = { user = MACHINE .. "-1002", groups = concat({ "BU" }, LOGON_GROUPS, { "S-1-5-113" }),
+             integrity = LOW_LEVEL, privileges = USER_PRIVILEGES,
+             package = M.APPCONTAINER_PACKAGE_SID, capabilities = { "internetClient" } } },
 }
 
 local BY_NAME = {}

@@ -15,6 +15,7 @@
 --   owner, primary_group (SIDs), default_dacl (ACL or "(A;;GA;;;SY)...").
 -- extra_groups(spec, groups) appends the integrity group; configure(token,
 -- spec, group_entry) applies the rest and returns the token.
+-- @module ntsec
 
 local core = require("ntsec.core")
 
@@ -85,6 +86,7 @@ local function default_dacl(x)
 end
 
 --- Group entries the spec adds to the token's groups: its integrity SID.
+-- @local
 function M.extra_groups(spec, groups)
   if spec.integrity then groups[#groups + 1] = { integrity_sid(spec.integrity), INTEGRITY_ATTRS } end
   return groups
