@@ -2,14 +2,14 @@
 ** nl_wfp.c: module.wfp and the engine kind "ntsec.wfp.engine"
 ** (wfp_ks_errors.md 2, 3; docs/wfp.md).
 **
-** wfp.engine([opts]) -> engine | nil, message, code. opts.sd: root
+** wfp.engine([opts]) -> engine | nil, err. opts.sd: root
 ** descriptor (SD userdata); opts.not_running: start with BFE stopped;
 ** opts.max_callouts: FwpmCalloutAdd0 limit (0 = documented 100000, -1 =
 ** none); opts.clock = "virtual" | "real" (default); opts.path: SQLite store
 ** of the persistent part (docs/wfp.md); opts.sync = "full" (default) |
 ** "normal"; opts.seed: key generator seed; opts.on_callback_error: function
 ** receiving the message of a failing subscription callback (default warn).
-** Only a store can make creation fail operationally (nil, message, code);
+** Only a store can make creation fail operationally (nil, err; err.detail);
 ** out of memory raises. Listings are engine-level (no access checks):
 ** callouts(), providers(), sublayers(), layers(), filters(), endpoints(),
 ** connections(), sessions() (imported records), counts().

@@ -186,7 +186,7 @@ static int read_sid(lua_State *L, uint8_t out[68], const char **text)
 }
 
 /* engine:import_session{key=, name=, description=, dynamic=, kernel_mode=,
-** pid=, sid=, username=, txn_timeout_ms=} -> true | nil, msg */
+** pid=, sid=, username=, txn_timeout_ms=} -> true | nil, err */
 static int e_import_session(lua_State *L)
 {
     ntsec_wfp_engine *e = nlw_open_engine(L, 1);
@@ -289,7 +289,7 @@ static int read_addresses(lua_State *L, ntsec_wfp_endpoint *ep, const char **bad
 
 /* engine:import_endpoint{id=, ip_version=, local_address=, remote_address=,
 ** protocol=, local_port=, remote_port=, local_token_modified_id=, mm_sa_id=,
-** qm_sa_id=, ipsec_status=, flags=, app_id=} -> true | nil, msg */
+** qm_sa_id=, ipsec_status=, flags=, app_id=} -> true | nil, err */
 static int e_import_endpoint(lua_State *L)
 {
     ntsec_wfp_engine *e = nlw_open_engine(L, 1);
@@ -343,7 +343,7 @@ static int e_import_batch(lua_State *L)
     return nres;
 }
 
-/* engine:import_xml(read, spec, on_item) -> true | nil, message, line: the
+/* engine:import_xml(read, spec, on_item) -> true | nil, err (err.detail, err.line): the
 ** streaming item reader of nl_xml.h run as one import batch, so a dump that
 ** fails anywhere (XML error, truncation, on_item's nil, msg or error)
 ** leaves nothing imported. */

@@ -7,7 +7,7 @@
 
 #include "nl.h"
 
-/* Lua C function: xml_items(read, spec, on_item) -> true | nil, message, line.
+/* Lua C function: xml_items(read, spec, on_item) -> true | nil, err.
 ** Parses the XML that read() returns chunk by chunk (a string, or nil / ""
 ** at the end) with expat, keeping no document tree: when an element named
 ** by spec.items closes, on_item(kind, item, line) is called (line: where the
@@ -28,7 +28,8 @@
 ** Parsing ends when the root closes: what follows (netsh's trailing
 ** <firewallState>) is not read. on_item returning nil, msg stops the parse
 ** with msg; errors it raises propagate.
-** Failures (nil, message, line): not well-formed XML (expat's message), a
+** Failures (nil, err: STATUS_INVALID_PARAMETER with err.detail the message
+** and err.line the line): not well-formed XML (expat's message), a
 ** root other than spec.root, input ending before the root closed (the
 ** message names the element still open and the end tag expected).
 ** Memory: one item at a time (flat arrays, reused), plus expat's buffer. */
