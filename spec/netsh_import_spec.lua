@@ -190,6 +190,18 @@ describe("netsh importer", function()
   end)
 end)
 
+describe("netsh importer on a malformed number", function()
+  it("skips the record with the field named, instead of raising (fuzz/regress/import)", function()
+    -- a filter whose weight and effectiveWeight read "/966080001" (found by import_fuzz)
+    local xml = assert(io.open("fuzz/regress/import/filter_weight_not_a_number")):read("a")
+    local engine = ntsec.wfp.engine()
+    local summary = assert(netsh.import(engine, xml, { name = "X" }))
+    assert.same({ { kind = "filters", key = "{33333333-1111-1111-1111-111111111111}", line = 4,
+                    error = "import_filter: field 'weight' is not a number" } }, summary.skipped)
+    assert.equal(0, summary.counts.filters)
+  end)
+end)
+
 describe("engine:import_batch", function()
   it("removes everything when the function raises, and raises again", function()
     local engine = ntsec.wfp.engine()

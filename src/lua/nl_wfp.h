@@ -112,6 +112,9 @@ int nlw_field_bool(lua_State *L, int t, const char *k);
 /* Integer field (numbers or numeric strings); *present cleared when nil.
 ** Raises on other types. */
 uint64_t nlw_field_u64(lua_State *L, int t, const char *k, int *present);
+/* 1 when field k is absent or reads as nlw_field_u64 reads it (never raises):
+** data-facing readers (imports) check their fields with it first. */
+int nlw_field_u64_ok(lua_State *L, int t, const char *k);
 /* Flags: nil, an integer, or a list of names/hex tokens/integers. Returns 1,
 ** or 0 with *bad naming the unknown token (a string inside the table).
 ** lenient (imports): an unknown name shaped like a flag name (FWP..._FLAG_...)

@@ -21,6 +21,21 @@ typedef struct import_keys {
     ntsec_guid key, provider, layer, sublayer, callout;
 } import_keys;
 
+/* Numeric fields of each record kind: a dump value that is not a number is
+** a malformed record (nil, err), not a programmer error. */
+static const char *const OBJECT_NUMBERS[] = {"id", "weight", "effective_weight", NULL};
+static const char *const SESSION_NUMBERS[] = {"pid", "txn_timeout_ms", NULL};
+static const char *const ENDPOINT_NUMBERS[] = {"id", "protocol", "local_port", "remote_port",
+    "local_token_modified_id", "mm_sa_id", "qm_sa_id", "ipsec_status", NULL};
+
+/* The first of keys whose value in the record at 2 is not a number, or NULL. */
+static const char *bad_number(lua_State *L, const char *const *keys)
+{
+    for (; *keys; keys++)
+        if (!nlw_field_u64_ok(L, 2, *keys)) return *keys;
+    return NULL;
+}
+
 /* nil, err with err.detail = the message on top of the stack ("<op>: ..."). */
 static int fail_detail(lua_State *L, const char *op, NTSTATUS st)
 {
@@ -144,8 +159,10 @@ static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
     ntsec_wfp_object_spec s;
     import_keys k;
     int failed = 0, present;
+    const char *bad;
     NTSTATUS st;
     luaL_checktype(L, 2, LUA_TTABLE);
+    if ((bad = bad_number(L, OBJECT_NUMBERS)) != NULL) return fail(L, op, "field '%s' is not a number", bad);
     if (!read_common(L, op, &s, &k, &failed)) return failed;
     read_lifetime(L, &s);
     s.service = nlw_field_string(L, 2, "service");
@@ -196,6 +213,8 @@ static int e_import_session(lua_State *L)
     int present, rs;
     NTSTATUS st;
     luaL_checktype(L, 2, LUA_TTABLE);
+    if ((text = bad_number(L, SESSION_NUMBERS)) != NULL)
+        return fail(L, "import_session", "field '%s' is not a number", text);
     memset(&r, 0, sizeof r);
     rs = nlw_field_key(L, 2, "key", &r.key, &text);
     if (rs <= 0) return fail(L, "import_session", "malformed or missing session key '%s'", text);
@@ -298,6 +317,8 @@ static int e_import_endpoint(lua_State *L)
     int present;
     NTSTATUS st;
     luaL_checktype(L, 2, LUA_TTABLE);
+    if ((bad = bad_number(L, ENDPOINT_NUMBERS)) != NULL)
+        return fail(L, "import_endpoint", "field '%s' is not a number", bad);
     memset(&ep, 0, sizeof ep);
     ep.id = nlw_field_u64(L, 2, "id", &present);
     if (!present) return fail(L, "import_endpoint", "%s", "record has no id");

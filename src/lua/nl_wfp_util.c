@@ -197,6 +197,14 @@ static uint64_t top_u64(lua_State *L, int *ok)
     return (uint64_t)v;
 }
 
+int nlw_field_u64_ok(lua_State *L, int t, const char *k)
+{
+    int ok = 1;
+    if (lua_getfield(L, t, k) != LUA_TNIL) (void)top_u64(L, &ok);
+    lua_pop(L, 1);
+    return ok;
+}
+
 uint64_t nlw_field_u64(lua_State *L, int t, const char *k, int *present)
 {
     uint64_t v = 0;
