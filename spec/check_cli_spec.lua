@@ -10,8 +10,8 @@ local json = require("dkjson")
 local DUMPS = { "../shared/data/wfpstate/netsh-wfpstate-1.xml", "../shared/data/wfpstate/netsh-wfpstate-2.xml" }
 local FIX = "spec/fixtures/check/"
 
-local shell = dofile("spec/support/shell.lua")
-local run, write = shell.run, shell.write
+local shell = dofile("spec/support/cmd.lua")
+local run, write = shell.run, shell.tmpfile
 
 -- The findings of a JSON report as "rule|kind|key|principal|mask|#index ACE" lines.
 local function tuples(report)

@@ -11,8 +11,8 @@ local POLICY = "spec/fixtures/check/vendor_deny_policy.lua"
 local JUNIT_XSD = "spec/fixtures/junit.xsd"
 local SARIF_SCHEMA = "spec/fixtures/sarif-schema-2.1.0.json"
 
-local shell = dofile("spec/support/shell.lua")
-local write = shell.write
+local shell = dofile("spec/support/cmd.lua")
+local write = shell.tmpfile
 
 -- stdout and stderr together, and the exit code.
 local function run(cmd)
