@@ -366,7 +366,7 @@ describe("bin/ntsec classify (issue 12)", function()
   local BASE = "bin/ntsec classify " .. STATE .. " --layer FWPM_LAYER_ALE_AUTH_CONNECT_V4 "
   local APP = [['\device\harddiskvolume6\program files\contoso\app.exe']]
   local SVCHOST = [['\device\harddiskvolume6\windows\system32\svchost.exe']]
-  local shell = require("spec.support.shell")
+  local shell = require("spec.support.cmd")
   local function run(args)
     local out, stderr, code = shell.run(BASE .. args)
     return code, out, stderr
