@@ -153,19 +153,9 @@ static int test_not_prefix(const ntsec_fwp_value *v, const ntsec_wfp_condition *
 }
 
 static const match_row match_rows[] = {
-    { NTSEC_FWP_MATCH_EQUAL, "FWP_MATCH_EQUAL", test_equal },
-    { NTSEC_FWP_MATCH_GREATER, "FWP_MATCH_GREATER", test_greater },
-    { NTSEC_FWP_MATCH_LESS, "FWP_MATCH_LESS", test_less },
-    { NTSEC_FWP_MATCH_GREATER_OR_EQUAL, "FWP_MATCH_GREATER_OR_EQUAL", test_greater_eq },
-    { NTSEC_FWP_MATCH_LESS_OR_EQUAL, "FWP_MATCH_LESS_OR_EQUAL", test_less_eq },
-    { NTSEC_FWP_MATCH_RANGE, "FWP_MATCH_RANGE", test_range },
-    { NTSEC_FWP_MATCH_FLAGS_ALL_SET, "FWP_MATCH_FLAGS_ALL_SET", test_all_set },
-    { NTSEC_FWP_MATCH_FLAGS_ANY_SET, "FWP_MATCH_FLAGS_ANY_SET", test_any_set },
-    { NTSEC_FWP_MATCH_FLAGS_NONE_SET, "FWP_MATCH_FLAGS_NONE_SET", test_none_set },
-    { NTSEC_FWP_MATCH_EQUAL_CASE_INSENSITIVE, "FWP_MATCH_EQUAL_CASE_INSENSITIVE", test_equal_ci },
-    { NTSEC_FWP_MATCH_NOT_EQUAL, "FWP_MATCH_NOT_EQUAL", test_not_equal },
-    { NTSEC_FWP_MATCH_PREFIX, "FWP_MATCH_PREFIX", test_prefix },
-    { NTSEC_FWP_MATCH_NOT_PREFIX, "FWP_MATCH_NOT_PREFIX", test_not_prefix },
+#define MATCH_ROW(suffix, fn) { NTSEC_FWP_MATCH_##suffix, "FWP_MATCH_" #suffix, test_##fn },
+    NTSEC_FWP_MATCH_TABLE(MATCH_ROW)
+#undef MATCH_ROW
 };
 #define NMATCH (sizeof match_rows / sizeof match_rows[0])
 

@@ -21,21 +21,20 @@
 #include "token_appcontainer.h"
 #include "wfp_value.h"
 
-/* FWP_MATCH_TYPE (fwptypes.h). */
+/* FWP_MATCH_TYPE (fwptypes.h): one row per match type, in value order from
+** 0: the SDK suffix (FWP_MATCH_<suffix>) and the test in wfp_cond.c
+** (test_<fn>). The enum, the name table and the evaluator come from it. */
+#define NTSEC_FWP_MATCH_TABLE(X) \
+    X(EQUAL, equal) X(GREATER, greater) X(LESS, less) \
+    X(GREATER_OR_EQUAL, greater_eq) X(LESS_OR_EQUAL, less_eq) X(RANGE, range) \
+    X(FLAGS_ALL_SET, all_set) X(FLAGS_ANY_SET, any_set) X(FLAGS_NONE_SET, none_set) \
+    X(EQUAL_CASE_INSENSITIVE, equal_ci) X(NOT_EQUAL, not_equal) \
+    X(PREFIX, prefix) X(NOT_PREFIX, not_prefix)
+
 typedef enum ntsec_fwp_match {
-    NTSEC_FWP_MATCH_EQUAL = 0,
-    NTSEC_FWP_MATCH_GREATER = 1,
-    NTSEC_FWP_MATCH_LESS = 2,
-    NTSEC_FWP_MATCH_GREATER_OR_EQUAL = 3,
-    NTSEC_FWP_MATCH_LESS_OR_EQUAL = 4,
-    NTSEC_FWP_MATCH_RANGE = 5,
-    NTSEC_FWP_MATCH_FLAGS_ALL_SET = 6,
-    NTSEC_FWP_MATCH_FLAGS_ANY_SET = 7,
-    NTSEC_FWP_MATCH_FLAGS_NONE_SET = 8,
-    NTSEC_FWP_MATCH_EQUAL_CASE_INSENSITIVE = 9,
-    NTSEC_FWP_MATCH_NOT_EQUAL = 10,
-    NTSEC_FWP_MATCH_PREFIX = 11,
-    NTSEC_FWP_MATCH_NOT_PREFIX = 12,
+#define NTSEC_FWP_MATCH_ENUM(suffix, fn) NTSEC_FWP_MATCH_##suffix,
+    NTSEC_FWP_MATCH_TABLE(NTSEC_FWP_MATCH_ENUM)
+#undef NTSEC_FWP_MATCH_ENUM
     NTSEC_FWP_MATCH_UNKNOWN = 0xFFFF     /* ntsec: a name it does not know; kept */
 } ntsec_fwp_match;
 
