@@ -141,6 +141,7 @@ build = {
     ["ntsec.progress"] = "lua/ntsec/progress.lua",
     ["ntsec.repl"] = "lua/ntsec/repl.lua",
     ["ntsec.report"] = "lua/ntsec/report.lua",
+    ["ntsec.rules.ale"] = "lua/ntsec/rules/ale.lua",
     ["ntsec.rules.builtin"] = "lua/ntsec/rules/builtin.lua",
     ["ntsec.rules.formats"] = "lua/ntsec/rules/formats.lua",
     ["ntsec.rules.objects"] = "lua/ntsec/rules/objects.lua",

@@ -7,7 +7,7 @@
 -- Run from the project root:   bin/ntsec test examples/policy_spec.lua
 -- Another dump:                NTSEC_DUMP=path/to/state.xml bin/ntsec test examples/policy_spec.lua
 
-require "ntsec.assert"            -- assert.granted / denied / status
+require "ntsec.assert"            -- assert.granted / denied / status / permits / blocks
 local ntsec = require "ntsec"
 local netsh = require "ntsec.netsh"
 local check = require "ntsec.check"
@@ -73,9 +73,43 @@ describe("lockdown_callouts.lua on " .. DUMP, function()
     local result = assert(check.run { engine = engine, rules = "builtin" })
     local by_rule = {}
     for _, f in ipairs(result.findings) do by_rule[f.rule] = (by_rule[f.rule] or 0) + 1 end
-    -- FWPM_GENERIC_READ 0x201d4 (wfp_ks_errors.md 3.1) beyond OPEN|CLASSIFY 0x50.
-    assert.same({ ["wfp-broad-access"] = 1, ["null-or-empty-dacl"] = 76 }, by_rule)
+    -- FWPM_GENERIC_READ 0x201d4 (wfp_ks_errors.md 3.1) beyond OPEN|CLASSIFY 0x50; and the
+    -- machine's own AppContainerLoopback blocks (V4, V6) that the loopback permit above them
+    -- shadows for Everyone (docs/check.md "Permit above a block at an ALE layer").
+    assert.same({ ["wfp-broad-access"] = 1, ["null-or-empty-dacl"] = 76, ["wfp-ale-permit-above-block"] = 2 }, by_rule)
     assert.equal(0x20184, result.findings[1].rights.mask)
     assert.equal("S-1-5-32-545", result.findings[1].principal.sid)
+  end)
+end)
+
+-- The policy changes descriptors, not filters: flows are classified as before. An app in an
+-- AppContainer (package SID) connecting out over TCP 443 on the public profile: with the
+-- internetClient capability, "InternetClient Default Rule" (App Isolation sublayer,
+-- ALE_PACKAGE_ID != S-1-0-0, any remote address, profile 1, ALE_USER_ID granting
+-- S-1-15-3-1) permits it and no lower sublayer blocks that app; without the capability the
+-- same sublayer's "UWP Default Outbound Block Rule" (ALE_PACKAGE_ID != S-1-0-0, a hard
+-- static block) blocks it (wfp_classify.md 2.5, 3.4, 3.5).
+describe("flows at ALE_AUTH_CONNECT_V4 after lockdown_callouts.lua on " .. DUMP, function()
+  local engine
+  setup(function() engine = engine_after_policy() end)
+  teardown(function() engine:close() end)
+
+  local function app(capabilities)
+    return {
+      layer = "FWPM_LAYER_ALE_AUTH_CONNECT_V4", protocol = "tcp", remote = "8.8.8.8", port = 443, profile = "public",
+      app = "\\device\\harddiskvolume3\\program files\\contoso\\app.exe",
+      token = ntsec.token { user = "S-1-5-21-1793033065-631609589-106201677-1001", groups = { "WD", "AU", "BU" },
+                            package = "S-1-15-2-1-2-3-4-5-6-7", capabilities = capabilities },
+    }
+  end
+
+  it("an AppContainer app with internetClient may connect out", function()
+    assert.permits(engine, app { "internetClient" })
+    assert.is_not.blocks(engine, app { "internetClient" })
+  end)
+
+  it("the same app without capabilities is blocked", function()
+    assert.blocks(engine, app {})
+    assert.is_not.permits(engine, app {})
   end)
 end)

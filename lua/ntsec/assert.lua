@@ -5,7 +5,11 @@
 --   assert.granted(sd, token, rights[, mapping])  -- every right granted
 --   assert.denied(sd, token, rights[, mapping])   -- the check fails
 --   assert.status(code, "FWP_E_WRONG_SESSION")    -- a code or error object has that status
--- and their negations (assert.is_not.granted(...), assert.is_not.status(...)).
+--   assert.permits(engine, flow)                  -- engine:classify(flow) is PERMIT
+--   assert.blocks(engine, flow)                   -- engine:classify(flow) is BLOCK
+-- and their negations (assert.is_not.granted(...), assert.is_not.status(...),
+-- assert.is_not.permits(...): anything but PERMIT, DEPENDS and AMBIGUOUS
+-- included).
 -- sd is a descriptor or SDDL; token an ntsec.token or its spec table
 -- {user=, groups=, ...}; rights a mask or SDDL rights string ("GA",
 -- "0x40"); mapping "file" (default), "fwpm" or a table, as ntsec.explain.
@@ -98,6 +102,52 @@ local function status(_, arguments)
   return ok
 end
 
+-- A flow for the message: its options in name order (token by its SID).
+local function flow_text(flow)
+  local keys = {}
+  for k in pairs(flow) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local out = {}
+  for _, k in ipairs(keys) do
+    local v = flow[k]
+    if k == "token" then v = tostring(v)
+    elseif type(v) == "table" then
+      local names, parts = {}, {}
+      for name in pairs(v) do names[#names + 1] = name end
+      table.sort(names)
+      for _, name in ipairs(names) do
+        local x = v[name]
+        parts[#parts + 1] = ("%s=%s"):format(name, type(x) == "table" and tostring(x.value) or tostring(x))
+      end
+      v = "{" .. table.concat(parts, ", ") .. "}"
+    end
+    out[#out + 1] = ("%s=%s"):format(k, tostring(v))
+  end
+  return "{" .. table.concat(out, ", ") .. "}"
+end
+
+-- The classification of a flow; a failed call (unknown layer, a bad value)
+-- raises: a mistake in the spec, not a decision.
+local function classified(arguments, want)
+  local engine, flow = arguments[1], arguments[2]
+  if type(flow) ~= "table" then error("ntsec.assert: assert." .. want .. "s(engine, flow): flow is a classify table", 4) end
+  local copy = {}
+  for k, v in pairs(flow) do copy[k] = v end
+  copy.trace = true
+  local r, err = engine:classify(copy)
+  if not r then error("ntsec.assert: the classification failed: " .. tostring(err) .. (err.detail and (": " .. err.detail) or ""), 4) end
+  local lines = require("ntsec.rules.ale").classification_lines(r)
+  show(arguments, flow_text(flow), r.decision:upper(), table.concat(lines, "\n"))
+  return r.decision == want
+end
+
+local function permits(_, arguments) return classified(arguments, "permit") end
+local function blocks(_, arguments) return classified(arguments, "block") end
+
+say:set("assertion.ntsec_permits.positive", "Expected flow %s to be permitted, but the decision is %s:\n%s")
+say:set("assertion.ntsec_permits.negative", "Expected flow %s not to be permitted, but the decision is %s:\n%s")
+say:set("assertion.ntsec_blocks.positive", "Expected flow %s to be blocked, but the decision is %s:\n%s")
+say:set("assertion.ntsec_blocks.negative", "Expected flow %s not to be blocked, but the decision is %s:\n%s")
 say:set("assertion.ntsec_granted.positive", "Expected access %s to be granted, but it was denied:\n%s")
 say:set("assertion.ntsec_granted.negative", "Expected access %s not to be granted, but it was:\n%s")
 say:set("assertion.ntsec_denied.positive", "Expected access %s to be denied, but it was granted:\n%s")
@@ -111,6 +161,8 @@ function M.register(target)
   target = target or luassert
   target:register("assertion", "granted", granted, "assertion.ntsec_granted.positive", "assertion.ntsec_granted.negative")
   target:register("assertion", "denied", denied, "assertion.ntsec_denied.positive", "assertion.ntsec_denied.negative")
+  target:register("assertion", "permits", permits, "assertion.ntsec_permits.positive", "assertion.ntsec_permits.negative")
+  target:register("assertion", "blocks", blocks, "assertion.ntsec_blocks.positive", "assertion.ntsec_blocks.negative")
   target:register("assertion", "status", status, "assertion.ntsec_status.positive", "assertion.ntsec_status.negative")
   return target
 end

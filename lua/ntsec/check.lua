@@ -20,7 +20,7 @@ local rights = require("ntsec.rules.rights")
 local M = {}
 
 local FINDING_FIELDS = { rule = true, object = true, principal = true, rights = true, aces = true,
-                         ace = true, message = true }
+                         ace = true, message = true, trace = true }
 
 -- Copies a table of options, raising on a field not in `allowed` (strict
 -- option tables, lua_conventions.md 7).
@@ -55,9 +55,24 @@ local function aces_of(f)
   return {}
 end
 
+-- The explain trace of a finding as a list of lines (nil when none).
+local function trace_of(t)
+  if t == nil then return nil end
+  if type(t) == "table" and not getmetatable(t) then
+    local out = {}
+    for i, line in ipairs(t) do out[i] = tostring(line) end
+    return out
+  end
+  local out = {}
+  for line in (tostring(t) .. "\n"):gmatch("(.-)\n") do out[#out + 1] = line end
+  if out[#out] == "" then out[#out] = nil end
+  return out
+end
+
 --- finding(rule_id, spec) -> a normalised finding (raises on a bad spec).
 -- spec = {object=, principal= (SID or alias), rights= (mask), aces= | ace=
--- (SDDL of one ACE), message=, rule= (overrides rule_id)}.
+-- (SDDL of one ACE), message=, rule= (overrides rule_id), trace= (the
+-- explain trace: a string or a list of lines)}.
 function M.finding(rule_id, f)
   strict(f, FINDING_FIELDS, "finding")
   if f.rights ~= nil and math.type(f.rights) ~= "integer" then error("finding: rights must be an integer mask", 3) end
@@ -68,6 +83,7 @@ function M.finding(rule_id, f)
     rights = f.rights and rights.rights(f.rights) or nil,
     aces = aces_of(f),
     message = f.message and tostring(f.message) or nil,
+    trace = trace_of(f.trace),
   }
 end
 

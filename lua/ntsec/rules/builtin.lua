@@ -73,7 +73,8 @@ local function grant_of(sd, sid, mask)
   local token = ntsec.token { user = sid }
   local granted = ntsec.access_check(sd, token, MAX, "fwpm") & mask
   if granted == 0 then return nil end
-  return { principal = sid, rights = granted, aces = rights.blame(rights.explain(sd, token), granted, "granted") }
+  local ex = rights.explain(sd, token)
+  return { principal = sid, rights = granted, aces = rights.blame(ex, granted, "granted"), trace = tostring(ex) }
 end
 
 local function each_object(ctx, kinds, fn)
@@ -85,7 +86,7 @@ end
 local function report_all(ctx, o, results, message)
   for _, r in ipairs(results) do
     ctx:finding { object = o, principal = r.principal, rights = r.rights, aces = r.aces,
-                  message = message }
+                  message = message, trace = r.trace }
   end
 end
 
@@ -135,7 +136,7 @@ local function admin_deny(ctx, params)
       end
       lost = lost & denied
       if lost == 0 then return false end
-      return { principal = "BA", rights = lost, aces = rights.blame(ex, lost, "denied") }
+      return { principal = "BA", rights = lost, aces = rights.blame(ex, lost, "denied"), trace = tostring(ex) }
     end)
     if r then report_all(ctx, o, { r }, "a deny ACE removes Administrators' rights") end
   end)
@@ -161,14 +162,35 @@ local function nonadmin_open(ctx, params)
   if session then session:close() return end
   local engine_object
   for _, o in ipairs(ctx.objects) do if o.kind == "engine" then engine_object = o end end
-  local aces = {}
+  local aces, trace = {}, nil
   if engine_object and engine_object.sd then
-    aces = rights.blame(rights.explain(engine_object.sd, params.token), OPEN, "denied")
+    local ex = rights.explain(engine_object.sd, params.token)
+    aces, trace = rights.blame(ex, OPEN, "denied"), tostring(ex)
   end
   ctx:finding { object = engine_object or { kind = "engine", name = "engine" }, principal = params.principal,
-                rights = OPEN, aces = aces,
+                rights = OPEN, aces = aces, trace = trace,
                 message = ("a standard user cannot open the engine: FwpmEngineOpen0 -> %s%s"):format(tostring(err),
                   #aces == 0 and "; no ACE grants FWPM_ACTRL_OPEN to the user's SIDs" or "") }
+end
+
+-- wfp-ale-permit-above-block -----------------------------------------------------
+local function ale_rule(ctx, params)
+  local ale = require("ntsec.rules.ale")
+  local token = params.token
+  if type(token) == "string" then token = assert(require("ntsec.principals").profile(token)) end
+  local by_key = {}
+  for _, o in ipairs(ctx.objects) do if o.kind == "filter" then by_key[o.key] = o end end
+  for _, x in ipairs(ale.find(ctx.engine, token, params.layers)) do
+    local p, b = x.permit, x.block
+    ctx:finding { object = by_key[b.key] or { kind = "filter", key = b.key, name = b.name },
+                  principal = params.principal,
+                  message = ("%s: BLOCK filter %d never decides a flow of %s: PERMIT filter %d %s (%s) %s and"
+                    .. " matches every flow it matches"):format(x.layer, b.id, params.principal, p.id, p.key,
+                    p.name or "", x.how == "sublayer" and ("is above it in its sublayer (effectiveWeight 0x%016x > 0x%016x)")
+                    :format(p.effective_weight, b.effective_weight)
+                    or "is a hard permit (CLEAR_ACTION_RIGHT) in a sublayer of higher weight"),
+                  trace = ale.trace_lines(x) }
+  end
 end
 
 -- ks-create-item-without-sd ------------------------------------------------------
@@ -215,6 +237,11 @@ M.RULES = {
     description = "A standard user (Everyone, Authenticated Users, Users, INTERACTIVE) cannot open the engine.",
     source = "issue 13 (non-admin callers failing FwpmEngineOpen0); wfp_ks_errors.md 3.2",
     params = { token = M.USER, principal = "S-1-5-21-0-0-0-1001" } },
+  { id = "wfp-ale-permit-above-block", run = ale_rule,
+    description = "At an ALE layer, a PERMIT filter that applies to Everyone is above a BLOCK filter"
+      .. " that applies to Everyone and matches every flow the block matches (the block never decides).",
+    source = "issue 13; arbitration wfp_classify.md 3.4, 3.5; docs/check.md \"Permit above a block\"",
+    params = { token = "everyone", principal = "WD", layers = false } },
   { id = "ks-create-item-without-sd", run = ks_without_sd, needs = "device",
     description = "A KS create item (filter factory, pin, clock) has no security descriptor.",
     source = "wfp_ks_errors.md 4.3 (KsDispatchSetSecurity without a descriptor); docs/ks.md",

@@ -66,6 +66,7 @@ local function json_finding(f)
       return l
     end)()),
     message = f.message or json.null,
+    trace = f.trace and array(f.trace) or json.null,
   }
 end
 
@@ -78,7 +79,8 @@ function M.json(result)
   for i, f in ipairs(result.findings) do findings[i] = json_finding(f) end
   return json.encode({ state = result.state or json.null, objects = result.objects, rules = rules, findings = findings }, {
     keyorder = { "state", "objects", "rules", "findings", "id", "rule", "description", "source", "object", "kind", "key",
-                 "name", "principal", "sid", "alias", "rights", "mask", "names", "aces", "sddl", "index", "message" },
+                 "name", "principal", "sid", "alias", "rights", "mask", "names", "aces", "sddl", "index", "message",
+                 "trace" },
   }) .. "\n"
 end
 
@@ -148,6 +150,7 @@ function M.sarif(result)
         rights = f.rights and f.rights.mask or json.null,
         rightNames = f.rights and array(f.rights.names) or json.null,
         aces = array((function() local l = {} for j, a in ipairs(f.aces) do l[j] = a.sddl end return l end)()),
+        trace = f.trace and array(f.trace) or json.null,
       },
     }
   end
