@@ -1,8 +1,9 @@
 -- ntsec.diff and `ntsec diff` (docs/diff.md). Expectations are derived by
 -- hand: the edits the tests make to a copy of netsh-wfpstate-2.xml, and the
 -- masks from the descriptors' SDDL (FWPM_ACTRL_OPEN 0x40 | CLASSIFY 0x10 =
--- 0x50 from (A;ID;RPDT;;;WD); Administrators 0xf07ff; every principal token
--- carries Everyone, ntsec.audit.principal_token).
+-- 0x50 from (A;ID;RPDT;;;WD); Administrators 0xf07ff). Default principals are
+-- the audit's: the profiles of ntsec.principals (docs/principals.md gives
+-- each token's SIDs) and the session SIDs no profile stands for.
 local diff = require("ntsec.diff")
 local ntsec = require("ntsec")
 local json = require("dkjson")
@@ -73,13 +74,57 @@ describe("ntsec.diff", function()
     assert.same({}, r.access)
   end)
 
-  it("uses SY, BA, BU, WD and the dump's session SIDs by default", function()
+  it("uses the audit's principals by default: the profiles, then the session SIDs no profile stands for", function()
     local r = assert(diff.files(DUMP, DUMP))
-    local want = { SY = true, BA = true, BU = true, WD = true, ["S-1-5-18"] = nil }
-    for _, s in ipairs(SESSION_SIDS) do want[s] = true end
-    local got = {}
-    for _, p in ipairs(r.principals) do got[p] = true end
-    assert.same(want, got)
+    -- S-1-5-19 and S-1-5-20 are the LocalService and NetworkService profiles.
+    local want = { "SYSTEM", "LocalService", "NetworkService", "service:BFE", "admin-elevated", "admin-filtered",
+                   "user", "everyone", "appcontainer", SESSION_SIDS[3] }
+    assert.same(want, r.principals)
+    -- the same list as the audit's default (ntsec.principals.defaults)
+    assert.same(require("ntsec.principals").defaults(SESSION_SIDS), r.principals)
+  end)
+
+  it("the issue's case: one callout removed, one filter weight and one container DACL changed, with access", function()
+    local copy = edited_copy()
+    local a, da = assert(diff.import_file(DUMP))
+    local b, db = assert(diff.import_file(copy))
+    os.remove(copy)
+    local session = assert(b:open { kernel_mode = true, token = ntsec.token { user = "SY", groups = { "BA" } } })
+    assert(session:connections():set_security { dacl = "(D;;0x10;;;WD)(A;;0xf07ff;;;BA)" })
+    session:close()
+    local r = diff.compare(diff.snapshot(a, da), diff.snapshot(b, db))
+    assert.same({ { kind = "callout", key = CALLOUT, name = "Windows Firewall: callout" } }, r.removed)
+    assert.same({}, r.added)
+    assert.equal(2, #r.changed)
+    assert.same({ FILTER, "connections container" }, { r.changed[1].key, r.changed[2].key })
+    -- Hand-computed per profile. The removed callout's descriptor grants BA
+    -- 0xf07ff, NO and six service SIDs (none of them the BFE service SID or a
+    -- SID of a profile) and WD RPDT (0x50): SYSTEM and the elevated admin (BA
+    -- enabled) 0xf07ff; the filtered admin (BA deny-only), LocalService,
+    -- NetworkService, service:BFE, user, everyone and the session user
+    -- (token_for_sid: WD, AU, BU) 0x50; the AppContainer 0 (pass 2 finds
+    -- neither its package SID, internetClient nor ALL APPLICATION PACKAGES).
+    -- The connections container gains (D;;RP;;;WD) first: every token with WD
+    -- loses CLASSIFY 0x10; the AppContainer had 0 and keeps it (not listed).
+    local removed = { SYSTEM = 0xf07ff, LocalService = 0x50, NetworkService = 0x50, ["service:BFE"] = 0x50,
+      ["admin-elevated"] = 0xf07ff, ["admin-filtered"] = 0x50, user = 0x50, everyone = 0x50, appcontainer = 0,
+      [SESSION_SIDS[3]] = 0x50 }
+    local container = { SYSTEM = { 0xf07ff, 0xf07ef }, LocalService = { 0x50, 0x40 }, NetworkService = { 0x50, 0x40 },
+      ["service:BFE"] = { 0x50, 0x40 }, ["admin-elevated"] = { 0xf07ff, 0xf07ef }, ["admin-filtered"] = { 0x50, 0x40 },
+      user = { 0x50, 0x40 }, everyone = { 0x50, 0x40 }, [SESSION_SIDS[3]] = { 0x50, 0x40 } }
+    local got_removed, got_container = {}, {}
+    for _, x in ipairs(r.access) do
+      if x.key == CALLOUT then
+        assert.is_nil(x.after)
+        got_removed[x.principal] = x.before
+      else
+        assert.equal("connections container", x.key)
+        got_container[x.principal] = { x.before, x.after }
+      end
+    end
+    assert.same(removed, got_removed)
+    assert.same(container, got_container)
+    assert.equal(19, #r.access)
   end)
 
   it("reports exactly one removed callout and one changed filter weight", function()

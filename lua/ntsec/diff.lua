@@ -5,14 +5,15 @@
 -- added, removed and changed (their fields and their security descriptor),
 -- the containers' descriptors, and the access each principal has on every
 -- object whose descriptor differs (MAXIMUM_ALLOWED under the FWPM generic
--- mapping with the audit's principal tokens, ntsec.audit.principal_token).
+-- mapping with the audit's principals: the profiles of ntsec.principals and
+-- the dumps' session SIDs, tokens from ntsec.principals.resolve).
 -- A dump's own fields (weights with their FWP type, filter conditions,
 -- effective weights, flags) are compared as the dump states them; engines
 -- built by other means are compared on the fields the engine records.
 
 local ntsec = require("ntsec")
 local netsh = require("ntsec.netsh")
-local audit = require("ntsec.audit")
+local principals_mod = require("ntsec.principals")
 local options = require("ntsec.options")
 
 local M = {}
@@ -148,25 +149,28 @@ local function descriptor_text(o)
   return o.sd or (o.sd_error and "(unreadable: " .. o.sd_error .. ")")
 end
 
--- Default principals: the audit's fixed four, then the session SIDs of
--- either state.
-local function default_principals(sa, sb)
-  local list, seen = {}, {}
-  local function add(p)
-    local sid = ntsec.sid(p)
-    if sid and not seen[tostring(sid)] then seen[tostring(sid)], list[#list + 1] = true, p end
-  end
-  for _, p in ipairs({ "SY", "BA", "BU", "WD" }) do add(p) end
+--- default_principals(sa, sb) -> the audit's default principals
+-- (ntsec.principals.defaults): every profile, then each session SID of
+-- either state that no profile stands for, in order, without repeats.
+function M.default_principals(sa, sb)
+  local sids = {}
   for _, s in ipairs({ sa, sb }) do
-    for _, sid in ipairs(s.sessions) do add(sid) end
+    for _, sid in ipairs(s.sessions) do sids[#sids + 1] = sid end
   end
-  return list
+  return principals_mod.defaults(sids)
 end
 
--- granted(sddl, i) -> mask for principal i, memoised per descriptor.
+-- granted(sddl, i) -> mask for principal i, memoised per descriptor. Tokens
+-- as the audit's (ntsec.principals.resolve: a profile name, a SID with a
+-- profile gets that profile, any other SID the user plus WD, AU, BU); a
+-- principal that resolves to nothing raises (an option mistake).
 local function access_checker(principals)
   local tokens, cache = {}, {}
-  for i, p in ipairs(principals) do tokens[i] = audit.principal_token(p) end
+  for i, p in ipairs(principals) do
+    local label, token = principals_mod.resolve(p)
+    if not label then error(("diff: principals[%d]: %s"):format(i, tostring(token)), 4) end
+    tokens[i] = token
+  end
   return function(sddl, i)
     if not sddl then return nil end
     local row = cache[sddl]
@@ -209,8 +213,9 @@ local function compare_object(result, granted, a, b)
 end
 
 --- diff.compare(snapshot_a, snapshot_b[, opts]) -> result.
--- opts.principals: SIDs or aliases whose access is compared (default SY,
--- BA, BU, WD and the session SIDs of both states). result = {identical=,
+-- opts.principals: profile names, SIDs or aliases whose access is compared
+-- (default M.default_principals: the audit's profiles and the session SIDs
+-- of both states). result = {identical=,
 -- added = {{kind=, key=, name=}}, removed = {...}, changed = {{kind=, key=,
 -- name=, fields = {{field=, before=, after=}}, descriptor = {before=,
 -- after=} | nil}}, access = {{principal=, kind=, key=, name=, before=,
@@ -219,7 +224,7 @@ local COMPARE_OPTS = { principals = "table" }
 
 function M.compare(sa, sb, opts)
   opts = options.check(opts, "diff.compare", COMPARE_OPTS)
-  local principals = opts.principals or default_principals(sa, sb)
+  local principals = opts.principals or M.default_principals(sa, sb)
   local result = { added = {}, removed = {}, changed = {}, access = {}, principals = principals }
   local granted = access_checker(principals)
   for _, k in ipairs(M.KINDS) do
@@ -241,7 +246,8 @@ function M.engines(a, b, opts)
   return M.compare(M.snapshot(a), M.snapshot(b), opts)
 end
 
---- diff.import_file(path) -> engine, details, or nil, message: the dump
+--- diff.import_file(path) -> engine, details, or nil, err (ntsec.netsh's
+-- error object; tostring(err) is the one line to print): the dump
 -- imported (ntsec.netsh.import_file) with each object's own fields kept
 -- as the dump states them (details for diff.snapshot).
 function M.import_file(path)
@@ -261,7 +267,7 @@ function M.import_file(path)
 end
 
 --- diff.files(path_a, path_b[, opts]) -> result (diff.compare), or nil,
--- message naming the dump that failed to import.
+-- err naming the dump that failed to import (tostring(err): "PATH: ...").
 function M.files(path_a, path_b, opts)
   options.check(opts, "diff.files", COMPARE_OPTS)
   local ea, da = M.import_file(path_a)

@@ -11,6 +11,8 @@
 -- numbered from 1 (the item), read by path of child tags; valid only while
 -- its handler runs, so the handlers copy what they need into a record.
 
+local errors = require("ntsec.errors")
+
 local M = {}
 
 -- Text at a path of child tags below the item ("displayData", "name"); nil
@@ -200,7 +202,7 @@ local function import_record(engine, method, rec)
   return engine[method](engine, rec)
 end
 
---- netsh.import_reader(engine, read, opts) -> summary, or nil, message.
+--- netsh.import_reader(engine, read, opts) -> summary, or nil, err.
 -- read() returns the dump chunk by chunk (nil at the end). opts.name names
 -- the input in messages ("FILE:LINE: ..."); opts.on_item(kind, count) is
 -- called after each object (progress); opts.on_record(kind, rec, item) sees
@@ -210,7 +212,9 @@ end
 -- records = {sessions = {...}}}. An object the engine refuses is listed in
 -- `skipped` with the engine's message and the import goes on; any XML error
 -- (not well-formed, truncated, another root) fails the whole import and
--- nothing stays imported.
+-- nothing stays imported: nil, err (the ntsec.errors object of the import,
+-- err.detail the XML error, err.line, err.file = opts.name; tostring(err) =
+-- "FILE:LINE: XML error: ...").
 function M.import_reader(engine, read, opts)
   opts = opts or {}
   local counts, skipped, sessions = {}, {}, {}
@@ -228,7 +232,14 @@ function M.import_reader(engine, read, opts)
     if on_item then on_item(kind, counts[kind]) end
   end)
   if not ok then
-    return nil, ("%s:%s: %s"):format(opts.name or "input", tostring(xerr.line), xerr.detail or tostring(xerr))
+    -- the import's own error object, named after the input: tostring(err)
+    -- is the one line "FILE:LINE: XML error: ..." (err.text), err.detail the
+    -- XML error, err.line its line, err.file the input.
+    local line = ("%s:%s: %s"):format(opts.name or "input", tostring(xerr.line), xerr.detail or tostring(xerr))
+    if not errors.is_error(xerr) then xerr = errors.new(0xC000000D, "netsh.import") end
+    xerr.detail = xerr.detail or line
+    xerr.file, xerr.text = opts.name or "input", line
+    return nil, xerr
   end
   local provider_contexts = counts.provider_contexts
   counts.provider_contexts = nil
@@ -236,7 +247,8 @@ function M.import_reader(engine, read, opts)
            records = { sessions = sessions } }
 end
 
---- netsh.import(engine, xml) -> summary, or nil, message (a dump held in a string).
+--- netsh.import(engine, xml) -> summary, or nil, err (a dump held in a
+-- string; errors as import_reader).
 function M.import(engine, xml, opts)
   local sent = false
   return M.import_reader(engine, function()
@@ -248,13 +260,24 @@ end
 
 local CHUNK = 1 << 16
 
---- netsh.import_file(engine, path[, opts]) -> summary, or nil, message.
+-- errno of io.open -> the status of a file that cannot be opened.
+local OPEN_STATUS = { [2] = 0xC0000034, [13] = 0xC0000022 }   -- OBJECT_NAME_NOT_FOUND, ACCESS_DENIED
+
+--- netsh.import_file(engine, path[, opts]) -> summary, or nil, err.
 -- Reads the file in 64 KiB chunks. opts.on_bytes(done, total) is called
 -- after each chunk (progress); opts.on_item as for import_reader.
+-- Errors (ntsec.errors objects; tostring(err) is the one line callers print,
+-- err.detail the same text, err.file the path): a file that cannot be opened:
+-- STATUS_OBJECT_NAME_NOT_FOUND (missing), STATUS_ACCESS_DENIED, else
+-- STATUS_UNSUCCESSFUL, text "PATH: reason"; XML errors as import_reader.
 function M.import_file(engine, path, opts)
   opts = opts or {}
-  local f, err = io.open(path, "rb")
-  if not f then return nil, err end
+  local f, oerr, errno = io.open(path, "rb")
+  if not f then
+    local err = errors.new(OPEN_STATUS[errno] or 0xC0000001, "netsh.import_file")
+    err.detail, err.text, err.file = oerr, oerr, path
+    return nil, err
+  end
   local total, done = f:seek("end"), 0
   f:seek("set")
   local on_bytes = opts.on_bytes

@@ -10,8 +10,18 @@
 --   local label, token = principals.resolve("BA")   -- name | SID | token
 
 local ntsec = require("ntsec")
+local errors = require("ntsec.errors")
 
 local M = {}
+
+-- The one ntsec.errors object for a bad argument (docs/design.md "Result
+-- convention"): err.detail says what is wrong; tostring(err) is that same
+-- one-line text (err.text), as the message strings were before.
+local function bad(code, op, text)
+  local err = errors.new(code, op)
+  err.detail, err.text = text, text
+  return err
+end
 
 -- An interactive account of a workgroup machine: the RIDs are arbitrary
 -- (user accounts start at 1000); the machine part is the one the examples use.
@@ -146,12 +156,15 @@ function M.describe(name)
   return type(name) == "string" and BY_NAME[name:lower()] or nil
 end
 
---- profile(name) -> token, or nil, message (unknown name; the message lists
--- the known ones). A new token on each call.
+--- profile(name) -> token, or nil, err. A new token on each call.
+-- Errors: STATUS_NOT_FOUND for an unknown name (err.detail, also
+-- tostring(err): "unknown principal profile X (known: ...)").
+-- Source: docs/principals.md.
 function M.profile(name)
   local p = M.describe(name)
   if not p then
-    return nil, ("unknown principal profile %s (known: %s)"):format(tostring(name), table.concat(M.names(), ", "))
+    return nil, bad(0xC0000225, "principals.profile",
+      ("unknown principal profile %s (known: %s)"):format(tostring(name), table.concat(M.names(), ", ")))
   end
   return ntsec.token(p.spec)
 end
@@ -164,20 +177,25 @@ function M.token_for_sid(sid)
   return ntsec.token { user = sid, groups = { "WD", "AU", "BU" } }
 end
 
---- resolve(x) -> label, token, or nil, message. x is a profile name, a
+--- resolve(x) -> label, token, or nil, err. x is a profile name, a
 -- token object (label: its user SID), or a SID / SID string / alias: a SID
 -- with a profile (SY, LS, NS, BA, BU, WD, the BFE service SID) gets that
 -- profile's token, any other SID token_for_sid's; the label is x as given.
+-- Errors (err.detail, also tostring(err)): STATUS_INVALID_PARAMETER for a
+-- value that is no string, SID or token; STATUS_INVALID_SID for a string
+-- that is neither a profile name nor a SID.
+-- Source: docs/principals.md.
 function M.resolve(x)
   if M.describe(x) then return M.describe(x).name, M.profile(x) end
   if ntsec.type(x) == "token" then return tostring(x:user()), x end
   if type(x) ~= "string" and ntsec.type(x) ~= "sid" then
-    return nil, ("a principal is a profile name, a SID or a token, not a %s"):format(type(x))
+    return nil, bad(0xC000000D, "principals.resolve",
+      ("a principal is a profile name, a SID or a token, not a %s"):format(type(x)))
   end
   local sid, err = ntsec.sid(x)
   if not sid then
-    return nil, ("%s is not a profile name (%s) nor a SID (%s)"):format(
-      ("%q"):format(tostring(x)), table.concat(M.names(), ", "), tostring(err))
+    return nil, bad(0xC0000078, "principals.resolve", ("%s is not a profile name (%s) nor a SID (%s)"):format(
+      ("%q"):format(tostring(x)), table.concat(M.names(), ", "), tostring(err)))
   end
   local label = tostring(x)
   local profile = SID_PROFILE[tostring(sid)]

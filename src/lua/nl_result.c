@@ -24,12 +24,16 @@ static void set_code(lua_State *L, const char *k, uint32_t v)
     lua_setfield(L, -2, k);
 }
 
-/* error.__tostring: "NAME (0x%08X): message" */
+/* error.__tostring: "NAME (0x%08X): message", or the object's own `text`
+** when its creator set one (the Lua helpers whose one-line messages callers
+** print: ntsec.netsh, ntsec.principals). */
 static int error_tostring(lua_State *L)
 {
     char hex[11];
     lua_Integer code;
     luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_getfield(L, 1, "text") == LUA_TSTRING) return 1;
+    lua_pop(L, 1);
     lua_getfield(L, 1, "code");
     code = lua_tointeger(L, -1);
     snprintf(hex, sizeof hex, "0x%08X", (unsigned)(code & 0xFFFFFFFF));
