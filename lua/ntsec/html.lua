@@ -101,6 +101,14 @@ local function page(title, subtitle, body)
     body, "</main><script>", SEARCH_JS, "</script></body></html>\n" })
 end
 
+--- html.page(title, subtitle, body) -> the whole self-contained page around
+-- body (HTML): the inline CSS, the header, the search box (hidden until its
+-- script runs; it filters [data-search] elements) and its script. For
+-- modules that build their own body (ntsec.html_check).
+function M.page(title, subtitle, body)
+  return page(title, subtitle, body)
+end
+
 local function legend()
   return "<p class=\"legend\"><span class=\"control\">WRITE_DAC / WRITE_OWNER / DELETE</span>"
     .. "<span class=\"write\">add / write</span><span class=\"read\">open, read, classify</span>"
