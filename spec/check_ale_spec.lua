@@ -124,6 +124,21 @@ describe("wfp-ale-permit-above-block on hand-built engines", function()
     assert.are.same({ { p1, b1, "sublayer" }, { p2, b2, "sublayer" } }, got)
   end)
 
+  it("app ids: the same ALE_APP_ID blob covers itself, another app's does not; the witness carries the blob", function()
+    -- "a.exe" and "b.exe" as UTF-16LE with the NUL (wfp_classify.md 2.3)
+    local a = eq("ALE_APP_ID", "FWP_BYTE_BLOB_TYPE", "61002e006500780065000000")
+    local b_app = eq("ALE_APP_ID", "FWP_BYTE_BLOB_TYPE", "62002e006500780065000000")
+    local p = permit { effective_weight = 10, conditions = { a, TCP } }
+    local b = block { effective_weight = 5, conditions = { a, TCP, PORT445 } }
+    block { effective_weight = 4, conditions = { b_app, TCP } }
+    local got = ale.find(e, EVERYONE)
+    assert.equal(1, #got)
+    assert.same({ p, b }, { got[1].permit.key, got[1].block.key })
+    assert.same({ type = "FWP_BYTE_BLOB_TYPE", value = "61002e006500780065000000" }, got[1].fields.FWPM_CONDITION_ALE_APP_ID)
+    assert.equal("permit", got[1].classification.decision)
+    assert.equal(p, got[1].classification.filter.key)
+  end)
+
   it("NOT_EQUAL: a permit for every port but 80 covers a block of port 445", function()
     local p = permit { effective_weight = 10, conditions = {
       { field = "FWPM_CONDITION_IP_REMOTE_PORT", match = "FWP_MATCH_NOT_EQUAL", type = "FWP_UINT16", value = "80" } } }

@@ -177,15 +177,21 @@ end
 local function ale_rule(ctx, params)
   local ale = require("ntsec.rules.ale")
   local token = params.token
-  if type(token) == "string" then token = assert(require("ntsec.principals").profile(token)) end
+  if type(token) == "string" then
+    local t, err = require("ntsec.principals").profile(token)
+    if not t then error(("parameter token: %s"):format(tostring(err)), 0) end
+    token = t
+  end
+  local principal = params.principal or tostring(token:user())
+  local label = assert(ntsec.sid(principal), "principal: not a SID"):sddl()
   local by_key = {}
   for _, o in ipairs(ctx.objects) do if o.kind == "filter" then by_key[o.key] = o end end
   for _, x in ipairs(ale.find(ctx.engine, token, params.layers)) do
     local p, b = x.permit, x.block
     ctx:finding { object = by_key[b.key] or { kind = "filter", key = b.key, name = b.name },
-                  principal = params.principal,
+                  principal = principal,
                   message = ("%s: BLOCK filter %d never decides a flow of %s: PERMIT filter %d %s (%s) %s and"
-                    .. " matches every flow it matches"):format(x.layer, b.id, params.principal, p.id, p.key,
+                    .. " matches every flow it matches"):format(x.layer, b.id, label, p.id, p.key,
                     p.name or "", x.how == "sublayer" and ("is above it in its sublayer (effectiveWeight 0x%016x > 0x%016x)")
                     :format(p.effective_weight, b.effective_weight)
                     or "is a hard permit (CLEAR_ACTION_RIGHT) in a sublayer of higher weight"),
@@ -241,7 +247,7 @@ M.RULES = {
     description = "At an ALE layer, a PERMIT filter that applies to Everyone is above a BLOCK filter"
       .. " that applies to Everyone and matches every flow the block matches (the block never decides).",
     source = "issue 13; arbitration wfp_classify.md 3.4, 3.5; docs/check.md \"Permit above a block\"",
-    params = { token = "everyone", principal = "WD", layers = false } },
+    params = { token = "everyone", principal = false, layers = false } },
   { id = "ks-create-item-without-sd", run = ks_without_sd, needs = "device",
     description = "A KS create item (filter factory, pin, clock) has no security descriptor.",
     source = "wfp_ks_errors.md 4.3 (KsDispatchSetSecurity without a descriptor); docs/ks.md",
