@@ -139,6 +139,13 @@ describe("wfp-ale-permit-above-block on hand-built engines", function()
     assert.equal(p, got[1].classification.filter.key)
   end)
 
+  it("a permit run true for every value (a full range, FLAGS_ALL_SET 0) needs no block condition on its field", function()
+    local p = permit { effective_weight = 10, conditions = { flags("ALL_SET", "0"),
+      range("IP_REMOTE_ADDRESS", "FWP_UINT32", "0.0.0.0", "255.255.255.255"), TCP } }
+    local b = block { effective_weight = 5, conditions = { TCP, PORT445 } }
+    assert.are.same({ { p, b, "sublayer" } }, found())
+  end)
+
   it("NOT_EQUAL: a permit for every port but 80 covers a block of port 445", function()
     local p = permit { effective_weight = 10, conditions = {
       { field = "FWPM_CONDITION_IP_REMOTE_PORT", match = "FWP_MATCH_NOT_EQUAL", type = "FWP_UINT16", value = "80" } } }

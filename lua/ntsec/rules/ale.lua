@@ -245,6 +245,7 @@ end
 -- A run that every value of its field satisfies (a full interval, ALL_SET 0).
 local function trivially_true(run)
   for _, a in ipairs(run.atoms) do
+    if a.kind == "flags" and a.bits == 0 and a.how ~= "any" then return true end   -- ALL_SET 0, NONE_SET 0
     if a.kind ~= "other" and atom_covered({ kind = "interval", type = a.type, width = a.width,
         list = { { min_of(a.width), max_of(a.width) } } }, run.atoms) then return true end
   end
