@@ -15,7 +15,7 @@
 /* An engine's filter set at one generation, as a userdata (CLB_SET_MT).
 ** User values: 1 = condition cache (filter * 65536 + condition -> the
 ** condition's Lua table, shared between results: read-only by convention),
-** 2 = key cache (filter index + 1 -> "{guid}" text). Results whose trace
+** 2 = key cache (filter index + 1 -> "{guid}" text, -(index + 1) -> name). Results whose trace
 ** is not built yet keep it alive, so the set can outlive the engine's
 ** current generation (a set is self-contained: wfp_classify_set.c copies
 ** names, condition values and descriptor references in). */

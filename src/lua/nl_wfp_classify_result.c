@@ -52,7 +52,8 @@ static void set_bool(lua_State *L, const char *k, int v)
     lua_setfield(L, -2, k);
 }
 
-/* "{guid}" of filter i, formatted once per set. */
+/* "{guid}" (at i + 1) and name (at -(i + 1)) of filter i, made into Lua
+** strings once per set (names are often long strings: one copy each). */
 static void push_filter_key(lua_State *L, const clb_ctx *ctx, uint32_t i, const ntsec_wfp_filter_def *f)
 {
     if (lua_rawgeti(L, ctx->keys, (lua_Integer)i + 1) == LUA_TSTRING) return;
@@ -62,6 +63,18 @@ static void push_filter_key(lua_State *L, const clb_ctx *ctx, uint32_t i, const 
     lua_rawseti(L, ctx->keys, (lua_Integer)i + 1);
 }
 
+static void set_filter_name(lua_State *L, const clb_ctx *ctx, uint32_t i, const ntsec_wfp_filter_def *f)
+{
+    if (!f->name) return;
+    if (lua_rawgeti(L, ctx->keys, -(lua_Integer)i - 1) != LUA_TSTRING) {
+        lua_pop(L, 1);
+        lua_pushstring(L, f->name);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, ctx->keys, -(lua_Integer)i - 1);
+    }
+    lua_setfield(L, -2, "name");
+}
+
 void clb_push_filter_ref(lua_State *L, const clb_ctx *ctx, uint32_t i)
 {
     const ntsec_wfp_filter_def *f = ntsec_wfp_set_filter(ctx->s, i);
@@ -69,7 +82,7 @@ void clb_push_filter_ref(lua_State *L, const clb_ctx *ctx, uint32_t i)
     if (!f) return;
     push_filter_key(L, ctx, i, f);
     lua_setfield(L, -2, "key");
-    set_str(L, "name", f->name);
+    set_filter_name(L, ctx, i, f);
     lua_pushinteger(L, (lua_Integer)f->id);
     lua_setfield(L, -2, "id");
     set_str(L, "action", action_name(f->action));
