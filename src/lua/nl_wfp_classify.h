@@ -51,8 +51,9 @@ void clb_read_principal(lua_State *L, int t, cl_principal *cp);
 #define CLB_MAX_FIELDS 64
 
 typedef struct clb_field {
-    const char *name, *type, *text;
+    const char *name, *type, *text;   /* text NULL: an integer (ival) */
     size_t name_len, type_len, text_len;
+    lua_Integer ival;
 } clb_field;
 
 typedef struct clb_call {
@@ -60,7 +61,6 @@ typedef struct clb_call {
     int boot, trace;
     size_t nfields;
     clb_field fields[CLB_MAX_FIELDS];
-    char numbers[CLB_MAX_FIELDS][24];
 } clb_call;
 
 /* Checks the option table at opts as options.check did (strict names and

@@ -261,6 +261,8 @@ static clb_field *next_field(lua_State *L, clb_call *c, const char *name, const 
     f->name_len = strlen(name);
     f->type = type;
     f->type_len = type ? strlen(type) : 0;
+    f->text = NULL;
+    f->text_len = 0;
     return f;
 }
 
@@ -269,13 +271,8 @@ static clb_field *next_field(lua_State *L, clb_call *c, const char *name, const 
 static void add_value(lua_State *L, clb_call *c, const char *name, const char *type, int idx)
 {
     clb_field *f = next_field(L, c, name, type);
-    if (lua_type(L, idx) == LUA_TSTRING) {
-        f->text = lua_tolstring(L, idx, &f->text_len);
-    } else {
-        char *buf = c->numbers[c->nfields];
-        f->text_len = (size_t)snprintf(buf, sizeof c->numbers[0], LUA_INTEGER_FMT, lua_tointeger(L, idx));
-        f->text = buf;
-    }
+    if (lua_type(L, idx) == LUA_TSTRING) f->text = lua_tolstring(L, idx, &f->text_len);
+    else f->ival = lua_tointeger(L, idx);
     c->nfields++;
 }
 
@@ -321,7 +318,8 @@ static void add_extra(lua_State *L, clb_call *c, const char *name, int name_idx)
         const char *type = field_type(L, name_idx);
         if (!type) hard_error(L, "classify: field '%s' needs {type=, value=}", name);
         f = next_field(L, c, name, type);
-        f->text = luaL_tolstring(L, -1, &f->text_len);
+        if (lua_isinteger(L, -1)) f->ival = lua_tointeger(L, -1);
+        else f->text = luaL_tolstring(L, -1, &f->text_len);
     } else {
         int v = lua_gettop(L);
         lua_pushnil(L);
@@ -411,24 +409,42 @@ void clb_read_call(lua_State *L, int t, clb_call *c)
     if ((idx = opt(L, t, "fields"))) add_extras(L, c, idx);
 }
 
+/* An integer of an unsigned type within its width, outside address fields:
+** the value ntsec_fwp_value_parse makes of its decimal text, without the
+** text. 0 when the text path must decide (and word any error). */
+static int direct_uint(uint32_t ty, int address, lua_Integer n, ntsec_fwp_value *v)
+{
+    static const uint64_t MAX[] = {0, 0xFFu, 0xFFFFu, 0xFFFFFFFFu, UINT64_MAX};
+    if (address || ty < NTSEC_FWP_UINT8 || ty > NTSEC_FWP_UINT64 || n < 0 || (uint64_t)n > MAX[ty]) return 0;
+    *v = ntsec_fwp_uint(ty, (uint64_t)n);
+    return 1;
+}
+
 void clb_fill_flow(lua_State *L, const clb_call *c, ntsec_wfp_flow *flow, uint8_t *scratch)
 {
     size_t i, off = 0;
     for (i = 0; i < c->nfields; i++) {
         const clb_field *f = &c->fields[i];
-        size_t used = 0;
-        const char *why = NULL;
+        size_t used = 0, len = f->text_len;
+        const char *why = NULL, *text = f->text;
+        char number[24];
         uint16_t slot = ntsec_wfp_field_slot_by_name(f->name, f->name_len);
         uint32_t ty;
+        int address;
         ntsec_fwp_value v;
-        NTSTATUS st;
+        NTSTATUS st = STATUS_SUCCESS;
         if (slot == NTSEC_WFP_FIELD_UNKNOWN) luaL_error(L, "unknown condition field '%s'", f->name);
         ty = ntsec_fwp_type_from_name(f->type, f->type_len);
-        st = ntsec_fwp_value_parse(ty, f->text, f->text_len,
-                                   (ntsec_wfp_field_roles(slot) & NTSEC_WFP_FIELD_ROLE_ADDRESS) != 0,
-                                   scratch + off, CLB_FLOW_SCRATCH - off, &used, &v, &why);
+        address = (ntsec_wfp_field_roles(slot) & NTSEC_WFP_FIELD_ROLE_ADDRESS) != 0;
+        if (!text && !direct_uint(ty, address, f->ival, &v)) {
+            len = (size_t)snprintf(number, sizeof number, LUA_INTEGER_FMT, f->ival);
+            text = number;
+        }
+        if (text)
+            st = ntsec_fwp_value_parse(ty, text, len, address, scratch + off, CLB_FLOW_SCRATCH - off, &used, &v,
+                                       &why);
         if (st != STATUS_SUCCESS)
-            luaL_error(L, "%s: %s value '%s': %s", f->name, f->type, f->text, why ? why : ntsec_status_name(st));
+            luaL_error(L, "%s: %s value '%s': %s", f->name, f->type, text, why ? why : ntsec_status_name(st));
         off += used;
         st = ntsec_wfp_flow_set(flow, slot, v);
         if (st != STATUS_SUCCESS) luaL_error(L, "%s: %s", f->name, ntsec_status_name(st));
