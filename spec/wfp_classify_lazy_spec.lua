@@ -128,6 +128,31 @@ describe("engine:classify: descriptor memo between calls (netsh-wfpstate-2.xml)"
     return ntsec.token(spec)
   end
 
+  it("an integer and its {type=, value=} text form give the same answer; out of width is bad input", function()
+    local with = tok { package = "S-1-15-2-1-2-3-4-5-6-7", capabilities = { "internetClient" } }
+    local base = { layer = LAYER, token = with, app = APP, remote = "8.8.8.8", protocol = "tcp", profile = "public" }
+    local function flow(extra)
+      local f = {}
+      for k, v in pairs(base) do f[k] = v end
+      for k, v in pairs(extra) do f[k] = v end
+      return f
+    end
+    local a = assert(e:classify(flow { port = 443 }))
+    local b = assert(e:classify(flow { fields = { FWPM_CONDITION_IP_REMOTE_PORT = { type = "FWP_UINT16", value = "443" } } }))
+    assert.are.equal(K68201, a.filter.key)
+    assert.are.equal(K68201, b.filter.key)
+    -- FWP_UINT16 holds 0..65535 (wfp_classify.md 1.4)
+    for _, bad in ipairs { 65536, -1 } do
+      local r, err = e:classify(flow { port = bad })
+      assert.is_nil(r)
+      assert.are.equal("STATUS_INVALID_PARAMETER", err.name)
+      assert.matches("FWPM_CONDITION_IP_REMOTE_PORT: FWP_UINT16 value '" .. bad .. "'", err.detail, 1, true)
+    end
+    local r, err = e:classify(flow { fields = { FWPM_CONDITION_FLAGS = 0x100000000 } })
+    assert.is_nil(r)
+    assert.matches("FWPM_CONDITION_FLAGS: FWP_UINT32 value '4294967296'", err.detail, 1, true)
+  end)
+
   it("same token repeated, tokens alternating: each answer is its own token's", function()
     local with = tok { package = "S-1-15-2-1-2-3-4-5-6-7", capabilities = { "internetClient" } }
     local without = tok { package = "S-1-15-2-1-2-3-4-5-6-7" }
