@@ -101,6 +101,8 @@ build = {
         "src/lua/nl_values.c",
         "src/lua/nl_wfp.c",
         "src/lua/nl_wfp_classify.c",
+        "src/lua/nl_wfp_classify_flow.c",
+        "src/lua/nl_wfp_classify_result.c",
         "src/lua/nl_wfp_cond.c",
         "src/lua/nl_wfp_enum.c",
         "src/lua/nl_wfp_faithful.c",

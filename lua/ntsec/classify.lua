@@ -19,6 +19,7 @@ local M = {}
 -- token -> {package=, capabilities=, lpac=, app=}; weak keys: a token's
 -- AppContainer identity lives as long as the token.
 local identities = setmetatable({}, { __mode = "k" })
+C.identities(identities)   -- engine:classify reads a token's identity in C
 
 M.TOKEN_OPTS = {
   package = "string|sid", capabilities = "table", lpac = "boolean", app = "string",
@@ -69,9 +70,14 @@ M.CAPABILITIES = {
   removableStorage = "S-1-15-3-10", appointments = "S-1-15-3-11", contacts = "S-1-15-3-12",
 }
 
---- appcontainer(token) -> {package=, capabilities=, lpac=, app=} or nil.
+--- appcontainer(token) -> {package=, capabilities=, lpac=, app=} or nil:
+-- a copy (the binding parses a token's identity once and keeps it).
 function M.appcontainer(token)
-  return identities[token]
+  local id = identities[token]
+  if not id then return nil end
+  local caps = {}
+  for i, c in ipairs(id.capabilities) do caps[i] = c end
+  return { package = id.package, capabilities = caps, lpac = id.lpac, app = id.app }
 end
 
 -- The principal table of the binding (nl_wfp_classify.c).
@@ -110,7 +116,8 @@ local PROTOCOLS = { icmp = 1, igmp = 2, tcp = 6, udp = 17, icmpv6 = 58 }
 local PROFILES = { public = 1, private = 2, domain = 3 }
 
 -- FWP data types of the fields a flow can name by SDK name without a type
--- (FWPM_CONDITION_* field types, fwpmu.h / wfp_classify.md 4).
+-- (FWPM_CONDITION_* field types, fwpmu.h / wfp_classify.md 4). engine:classify
+-- reads its options in C with the same table (nl_wfp_classify_flow.c).
 local FIELD_TYPES = {
   FWPM_CONDITION_IP_PROTOCOL = "FWP_UINT8",
   FWPM_CONDITION_IP_LOCAL_PORT = "FWP_UINT16", FWPM_CONDITION_IP_REMOTE_PORT = "FWP_UINT16",
@@ -145,9 +152,8 @@ local FLOW_OPTS = {
   protocol = "string|integer", port = "integer", remote_port = "integer", local_port = "integer",
   profile = "string|integer", fields = "table",
 }
-local CLASSIFY_OPTS = { layer = "string", boot = "boolean", trace = "boolean" }
 local MATCH_OPTS = { layer = "string" }
-for k, v in pairs(FLOW_OPTS) do CLASSIFY_OPTS[k], MATCH_OPTS[k] = v, v end
+for k, v in pairs(FLOW_OPTS) do MATCH_OPTS[k] = v end
 
 -- The binding's field list from a flow table at a layer (nil: any).
 local function flow_fields(flow, layer)
@@ -177,15 +183,19 @@ local function flow_fields(flow, layer)
   return out
 end
 
--- Runs a binding call; a raised message becomes nil, err (a user's flow
--- with a bad address or an unknown layer is bad input, not a crash).
+-- nil, err for a message the binding raised (a user's flow with a bad
+-- address or an unknown layer is bad input, not a crash).
+local function invalid(op, msg)
+  local err = errors.new(core.STATUS_INVALID_PARAMETER, op)
+  err.detail = tostring(msg):gsub("^[^:]*:%d+: ", "")
+  return nil, err
+end
+
+-- Runs a binding call; a raised message becomes nil, err.
 local function call(op, fn, ...)
   local ok, res = pcall(fn, ...)
   if ok then return res end
-  local msg = tostring(res):gsub("^[^:]*:%d+: ", "")
-  local err = errors.new(core.STATUS_INVALID_PARAMETER, op)
-  err.detail = msg
-  return nil, err
+  return invalid(op, res)
 end
 
 --- engine:classify(opts) -> result, or nil, err.
@@ -205,21 +215,22 @@ end
 -- trace = {sublayers = {{key=, name=, weight=, total=, filters = {{key=,
 -- name=, id=, action=, match=, condition=, failed=, why=, roles=}}}}}}.
 -- A `failed` condition table is shared between results (built once per
--- filter set): read it, do not modify it.
+-- filter set): read it, do not modify it. `outcomes` and `trace` are built
+-- on first use (reading either, or pairs over the result, builds both and
+-- leaves a plain table); until then the result has a metatable and
+-- next/rawget do not see them.
 -- Errors: STATUS_INVALID_PARAMETER (unknown layer or field, a value not of
 -- its type) with err.detail. Option mistakes raise.
 -- Source: wfp_classify.md 2 (condition matching), 3 (arbitration), 4; docs/classify.md
 -- "Lua API" and the EMULATOR CHOICES there.
 -- @function engine:classify
+local classify = C.classify
 function M.classify(engine, opts)
-  options.check(opts, "classify", CLASSIFY_OPTS)
-  if not opts.layer then error("classify: option 'layer' is required", 2) end
-  local p = principal(opts.token, opts.app)
-  local fields = flow_fields(opts, opts.layer)
-  local res, err = call("classify", C.run, engine, opts.layer, p, fields, opts.boot or false,
-                        opts.trace == false)
-  if res then res.layer = opts.layer end
-  return res, err
+  local ok, res = pcall(classify, engine, opts)
+  if ok then return res end
+  -- an option mistake comes as {message}: raised at the caller
+  if type(res) == "table" then error(res[1], 2) end
+  return invalid("classify", res)
 end
 
 --- engine:filters_for(token[, layer]) -> list of {key=, name=, id=,

@@ -646,7 +646,9 @@ NTSTATUS ntsec_wfp_classify(ntsec_wfp_classifier *c, ntsec_wfp_filter_set *s,
     res->filters = c->tf;
     res->outcomes = c->outs;
     res->choices = c->choices;
+    res->choice_count = c->nchoices;
     res->steps = c->steps;
+    res->step_count = c->nsteps;
     *out = res;
     return STATUS_SUCCESS;
 }

@@ -228,7 +228,9 @@ typedef struct ntsec_wfp_result {
     const ntsec_wfp_outcome *outcomes;
     size_t outcome_count;
     const ntsec_wfp_choice *choices;
+    size_t choice_count;             /* entries of choices (every outcome's chain) */
     const ntsec_wfp_step *steps;
+    size_t step_count;               /* entries of steps */
 } ntsec_wfp_result;
 
 /* Options (zero = runtime mode: a running BFE, BOOTTIME filters disabled). */
