@@ -51,7 +51,7 @@ $(MODULE): $(LUA_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -shared $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(LUA_OBJ) $(LIB) $(LIBS)
 
-$(BUILD)/tests/%: tests/%.c tests/ctest.h $(LIB)
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INCS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 

@@ -21,34 +21,9 @@ local function sh(cmd)
   return ok and 0 or code
 end
 
--- Runs headless chromium on the page (file URL plus query); returns the
--- DOM after scripts ran. extra: more switches (screenshot); no_js: the
--- profile blocks JavaScript. (--blink-settings=scriptEnabled=false also
--- stops --dump-dom and --screenshot of chromium 156 from producing anything,
--- so the page's scripts are blocked by the profile's content setting
--- instead, which leaves the browser's own DOM dump working.)
-local CHROMIUM_FLAGS = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-  .. " --disable-background-networking --disable-component-update --disable-sync"
-local function chromium(url, extra, no_js)
-  local profile = os.tmpname()
-  os.remove(profile)
-  assert(sh("mkdir -p " .. profile .. "/Default") == 0)
-  if no_js then
-    local f = assert(io.open(profile .. "/Default/Preferences", "w"))
-    f:write('{"profile":{"default_content_setting_values":{"javascript":2}}}')
-    f:close()
-  end
-  local out = os.tmpname()
-  -- Under `make asan` the sanitizer runtime is preloaded for our module;
-  -- chromium hangs with it, and is not ours to check: its environment drops it.
-  local code = sh(("env -u LD_PRELOAD -u ASAN_OPTIONS -u UBSAN_OPTIONS timeout 120 chromium %s --user-data-dir=%s %s '%s' >%s 2>/dev/null")
-    :format(CHROMIUM_FLAGS, profile, extra or "--dump-dom", url, out))
-  sh("rm -rf " .. profile)
-  local dom = read(out)
-  os.remove(out)
-  assert(code == 0, "chromium failed (exit " .. tostring(code) .. "); .ci/install installs it")
-  return dom
-end
+-- Headless chromium on the page (file URL plus query): chromium.load(url,
+-- { no_js =, screenshot = }) -> the DOM after the page's scripts ran.
+local chromium = dofile("spec/support/chromium.lua")
 
 local function count(s, pattern)
   local n = 0
@@ -125,7 +100,7 @@ describe("the HTML report in headless chromium", function()
   end)
 
   it("renders the grid, named rights on hover and the explain traces", function()
-    local dom = chromium(url)
+    local dom = chromium.load(url)
     assert.equal(92, count(dom, "<tr data%-search=\"\">"))
     -- The callouts container row: SYSTEM and admin-elevated (both in BA) hold
     -- FWPM_GENERIC_ALL after the lockdown (docs/principals.md).
@@ -138,13 +113,13 @@ describe("the HTML report in headless chromium", function()
   end)
 
   it("filters rows with the search box (?q= pre-fills it)", function()
-    local dom = chromium(url .. "?q=WinDivert2.2_CalloutInboundNetworkIPv4")
+    local dom = chromium.load(url .. "?q=WinDivert2.2_CalloutInboundNetworkIPv4")
     assert.equal(1, count(dom, "<tr data%-search=\"\">"))
     assert.equal(91, count(dom, "<tr data%-search=\"\" class=\"hidden\">"))
   end)
 
   it("keeps the grid and details with JavaScript disabled (search stays hidden)", function()
-    local dom = chromium(url .. "?q=WinDivert2.2_CalloutInboundNetworkIPv4", "--dump-dom", true)
+    local dom = chromium.load(url .. "?q=WinDivert2.2_CalloutInboundNetworkIPv4", { no_js = true })
     assert.equal(92, count(dom, "<tr data%-search=\"\">"))
     assert.truthy(dom:find("<details id=\"sd-1\" data-search=\"\">", 1, true))
     assert.truthy(dom:find("<input id=\"search\" type=\"search\" placeholder=\"[^\"]*\" hidden=\"\">"))
@@ -153,7 +128,7 @@ describe("the HTML report in headless chromium", function()
   it("saves screenshots under build/ (with and without JavaScript)", function()
     for _, shot in ipairs({ { "build/report.png", false }, { "build/report-nojs.png", true } }) do
       os.remove(shot[1])
-      chromium(url, "--window-size=1400,1100 --screenshot=" .. shot[1], shot[2])
+      chromium.load(url, { screenshot = shot[1], no_js = shot[2] })
       assert.equal("\137PNG\r\n\26\n", read(shot[1]):sub(1, 8))
     end
   end)
@@ -167,7 +142,7 @@ describe("the HTML report in headless chromium", function()
     f:close()
     assert.equal(1, sh(("bin/ntsec diff %s %s --format html > build/diff.html"):format(DUMP, copy)))
     os.remove(copy)
-    local dom = chromium("file://" .. os.getenv("PWD") .. "/build/diff.html")
+    local dom = chromium.load("file://" .. os.getenv("PWD") .. "/build/diff.html")
     assert.truthy(dom:find("<td>weight.uint64</td><td class=\"sddl\">1966080001</td><td class=\"sddl\">1966080002</td>",
       1, true))
     assert.truthy(dom:find("<b>1</b> changed", 1, true))

@@ -14,12 +14,12 @@
 ** harness's checks (the harness sources are included here); a broken
 ** invariant aborts, which fails the test.
 */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctest.h"
+#include "fuzz_replay.h"
 #include "sddl.h"
 #include "acl.h"
 #include "sd.h"
@@ -243,39 +243,16 @@ static void test_ra_shared_values(void)
 
 /* ---- fuzz regressions ---- */
 
-typedef int (*harness_fn)(const uint8_t *, size_t);
-
-/* Run every file of dir whose name starts with prefix through one. */
+/* Run every file of dir whose name starts with prefix through one (a
+** broken invariant aborts); the directory and at least one input must be
+** there. */
 static void run_files(const char *dir, const char *prefix, harness_fn one)
 {
-    char path[1024];
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    unsigned n = 0;
-    CHECK(d != NULL);
-    if (!d) return;
-    while ((e = readdir(d)) != NULL) {
-        FILE *f;
-        long size;
-        uint8_t *b;
-        if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)) != 0) continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        f = fopen(path, "rb");
-        if (!f) continue;
-        fseek(f, 0, SEEK_END);
-        size = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        b = malloc((size_t)size + 1);
-        if (b && fread(b, 1, (size_t)size, f) == (size_t)size) {
-            one(b, (size_t)size);              /* aborts on a broken invariant */
-            n++;
-        }
-        free(b);
-        fclose(f);
-    }
-    closedir(d);
+    long n = fuzz_replay_dir(dir, prefix, one);
+    CHECK(n >= 0);                            /* the directory is there */
+    if (n < 0) return;
     CHECK(n > 0);
-    printf("  %s/%s*: %u inputs\n", dir, prefix, n);
+    printf("  %s/%s*: %ld inputs\n", dir, prefix, n);
 }
 
 static void run_dir(const char *dir, harness_fn one)

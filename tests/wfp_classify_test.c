@@ -9,7 +9,7 @@
 #include "ctest.h"
 #include "guid.h"
 #include "secdefs.h"
-#include "sid.h"
+#include "sid_pool.h"
 #include "status.h"
 #include "token.h"
 #include "token_appcontainer.h"
@@ -23,15 +23,6 @@ enum { PERMIT = NTSEC_WFP_ACTION_PERMIT, BLOCK = NTSEC_WFP_ACTION_BLOCK };
 static ntsec_wfp_filter_set *set;
 static ntsec_wfp_classifier *clf;
 static ntsec_guid LAYER;
-
-static const uint8_t *sid(const char *s)
-{
-    static uint8_t pool[32][68];
-    static int next;
-    uint8_t *out = pool[next++ % 32];
-    if (ntsec_sid_from_string(s, strlen(s), NULL, out) != STATUS_SUCCESS) abort();
-    return out;
-}
 
 static ntsec_guid guid_n(unsigned n)
 {

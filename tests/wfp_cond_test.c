@@ -9,7 +9,7 @@
 #include "ctest.h"
 #include "secdefs.h"
 #include "sddl.h"
-#include "sid.h"
+#include "sid_pool.h"
 #include "status.h"
 #include "token.h"
 #include "token_appcontainer.h"
@@ -21,15 +21,6 @@ enum { T = NTSEC_WFP_TRUE, F = NTSEC_WFP_FALSE, U = NTSEC_WFP_UNKNOWN };
 #define ON (SE_GROUP_ENABLED | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_MANDATORY)
 
 static ntsec_wfp_filter_set *set;
-
-static const uint8_t *sid(const char *s)
-{
-    static uint8_t pool[32][68];
-    static int next;
-    uint8_t *out = pool[next++ % 32];
-    if (ntsec_sid_from_string(s, strlen(s), NULL, out) != STATUS_SUCCESS) abort();
-    return out;
-}
 
 static uint16_t slot(const char *field)
 {

@@ -1,7 +1,9 @@
 -- spec/support/chromium.lua: Debian's chromium, headless, on a local page
 -- (.ci/install installs it). load(url, opts) -> the DOM after the page's
--- scripts ran (opts.no_js: the profile blocks JavaScript, the way
--- spec/html_spec.lua found that still lets chromium dump the DOM);
+-- scripts ran (opts.no_js: the profile blocks JavaScript; the switch
+-- --blink-settings=scriptEnabled=false also stops --dump-dom and
+-- --screenshot of chromium 156 from producing anything, the profile's
+-- content setting leaves the browser's own DOM dump working);
 -- opts.screenshot = PATH saves a 1400x1100 PNG instead.
 local M = {}
 
@@ -33,7 +35,7 @@ function M.load(url, opts)
   local dom = f:read("a")
   f:close()
   os.remove(out)
-  assert(code == 0, "chromium failed (exit " .. tostring(code) .. ")")
+  assert(code == 0, "chromium failed (exit " .. tostring(code) .. "); .ci/install installs it")
   return dom
 end
 

@@ -2,6 +2,7 @@
 -- under Lua 5.4 with ntsec on the module path (docs/cli.md). Every argument
 -- goes to busted unchanged; Debian's `busted` script would pick Lua 5.1.
 -- The exit code is busted's.
+-- @module ntsec.cli.test
 
 local M = {}
 
@@ -14,7 +15,8 @@ unchanged (see 'busted --help' for its options, e.g. -o TAP, --filter=PAT).
 ]]
 
 --- define(cmd): the `test` command takes every argument unparsed
--- (handle_options false), for busted.
+-- (handle_options false), for busted. cmd is the argparse command object;
+-- -> nothing (cmd is changed in place). Errors: none. Source: docs/cli.md.
 function M.define(cmd)
   cmd:description("Run busted specs under Lua 5.4 with ntsec on the path; every argument goes to busted.")
   cmd:handle_options(false)
@@ -30,9 +32,12 @@ local function busted_script()
   return os.getenv("NTSEC_BUSTED") or "/usr/bin/busted"
 end
 
---- command(argv, ctx) -> the shell command that runs busted (for the docs
--- and the spec): LUA_PATH_5_4 / LUA_CPATH_5_4 put ntsec first, `;;` keeps
--- the default paths.
+--- command(argv, ctx) -> the shell command that runs busted (a string, for
+-- the docs and the spec): LUA_PATH_5_4 / LUA_CPATH_5_4 put ntsec first, `;;`
+-- keeps the default paths. argv: the busted arguments (strings, each quoted
+-- for sh); ctx: { root = ntsec's directory (default "."), build = its build
+-- directory relative to root (default "build") }. Errors: none.
+-- Source: docs/cli.md.
 function M.command(argv, ctx)
   local root, build = ctx.root or ".", ctx.build or "build"
   local lpath = ("%s/lua/?.lua;%s/lua/?/init.lua;;"):format(root, root)
@@ -43,7 +48,11 @@ function M.command(argv, ctx)
   return table.concat(parts, " ")
 end
 
---- run(args, ctx) -> busted's exit code.
+--- run(args[, ctx]) -> busted's exit code: 0 after printing the usage for a
+-- first argument -h or its long form; 128 + N when busted died of signal N.
+-- args: argparse's result (args.busted_args) or { argv = {...} }; ctx as for
+-- command. Errors: none returned; a busted script that cannot be opened
+-- ($NTSEC_BUSTED) gives lua5.4's exit code 1. Source: docs/cli.md.
 function M.run(args, ctx)
   local argv = args.argv or args.busted_args or {}
   if argv[1] == "-h" or argv[1] == "--help" then
