@@ -131,7 +131,8 @@ describe("the HTML report in headless chromium", function()
     -- FWPM_GENERIC_ALL after the lockdown (docs/principals.md).
     local row = assert(dom:match("<tr data%-search=\"\"><td><a href=\"#sd%-%d+\">callouts container</a>.-</tr>"))
     assert.truthy(row:find("title=\"0xf07ff: FWPM_ACTRL_ADD | [^\"]*WRITE_DAC | WRITE_OWNER\"", 1))
-    assert.truthy(row:find("set by policy", 1, true))
+    -- its provenance badge: set by the policy's call #7 (the container is set last)
+    assert.truthy(row:find(">policy #7</span>", 1, true))
     assert.truthy(dom:find("<summary>Why admin-elevated gets what it gets</summary><pre>ntsec.explain:", 1, true))
     -- JavaScript ran: the search box is shown.
     assert.truthy(dom:find("<input id=\"search\" type=\"search\" placeholder=\"[^\"]*\">"))

@@ -22,6 +22,8 @@ local netsh = require("ntsec.netsh")
 local progress = require("ntsec.progress")
 local principals_mod = require("ntsec.principals")
 local errors = require("ntsec.errors")
+local options = require("ntsec.options")
+local provenance = require("ntsec.provenance")
 
 local M = {}
 
@@ -57,14 +59,27 @@ end
 -- Records every get/set-security call on the engine through its C observer
 -- (engine:observe): whichever path the policy takes (faithful function,
 -- version-less alias, idiomatic target, a saved function reference), the
--- engine reports it. Returns the undo function.
-local function install_recorder(calls, engine)
+-- engine reports it. A Set call is a write, listed with its descriptors
+-- before and after; a Get call is a read, counted per function (a policy
+-- that reads 200 filters adds one line, not 200). Returns the undo function.
+local function install_recorder(writes, reads, engine)
+  local read_of = {}
   engine:observe(function(ev)
-    calls[#calls + 1] = {
-      ["function"] = ev.name, target = target_label(ev), status = ev.status,
-      kernel = ev.kernel, before = ev.before and ev.before:sddl(),
-      after = ev.after and ev.after:sddl(),
-    }
+    if ev.name:find("SetSecurity", 1, true) then
+      writes[#writes + 1] = {
+        ["function"] = ev.name, target = target_label(ev), status = ev.status,
+        kernel = ev.kernel, before = ev.before and ev.before:sddl(),
+        after = ev.after and ev.after:sddl(), index = #writes + 1,
+      }
+      return
+    end
+    local r = read_of[ev.name]
+    if not r then
+      r = { ["function"] = ev.name, count = 0, failed = 0 }
+      read_of[ev.name], reads[#reads + 1] = r, r
+    end
+    r.count = r.count + 1
+    if ev.status ~= 0 then r.failed = r.failed + 1 end
   end)
   -- A policy may have closed the engine; the CLI then names that mistake.
   return function() if ntsec.type(engine) == "engine" then engine:observe(nil) end end
@@ -117,19 +132,62 @@ local function resolve_principals(list)
   return labels, tokens
 end
 
--- Objects whose access is reported: label and how to read their descriptor.
-local function access_objects(engine, observer)
-  local wfp = ntsec.wfp
-  local objects = {
-    { "callouts container", function() return wfp.FwpmCalloutGetSecurityInfoByKey0(observer, nil, ALL_SI) end },
-  }
-  for _, c in ipairs(engine:callouts()) do
-    objects[#objects + 1] = { "callout " .. c.key,
-      function() return wfp.FwpmCalloutGetSecurityInfoByKey0(observer, c.key, ALL_SI) end }
+-- The securable objects of the engine, in report order: the engine, then
+-- per keyed kind of the WFP kind table its container and its objects, then
+-- the keyless containers (connections, ALE endpoints). Each entry: {label=,
+-- kind=, key=, name=, container=bool, parent=label, get=function() -> code,
+-- sd}. Driven by the kind table, so a kind added there is covered.
+local KINDS = require("ntsec.core").wfp.kinds
+
+local function securable_objects(engine, observer)
+  local wfp, out, keyless = ntsec.wfp, {}, {}
+  for _, row in ipairs(KINDS) do
+    local stem = row.prefix .. row.stem
+    if row.ops.security_by_key and engine[row.plural] then
+      local get, container = wfp[stem .. "GetSecurityInfoByKey0"], row.label .. "s container"
+      out[#out + 1] = { label = container, kind = row.name, container = true, parent = "engine",
+                        get = function() return get(observer, nil, ALL_SI) end }
+      for _, o in ipairs(engine[row.plural](engine)) do
+        out[#out + 1] = { label = row.label .. " " .. o.key, kind = row.name, key = o.key, name = o.name,
+                          parent = container, get = function() return get(observer, o.key, ALL_SI) end }
+      end
+    elseif row.ops.security then
+      local get = wfp[stem .. "GetSecurityInfo0"]
+      local entry = { label = row.label, kind = row.name, container = true,
+                      parent = row.name ~= "engine" and "engine" or nil,
+                      get = function() return get(observer, ALL_SI) end }
+      if row.name == "engine" then table.insert(out, 1, entry) else keyless[#keyless + 1] = entry end
+    end
   end
-  objects[#objects + 1] = { "connections container", function() return wfp.FwpmConnectionGetSecurityInfo0(observer, ALL_SI) end }
-  objects[#objects + 1] = { "ALE endpoint container", function() return wfp.FwpsAleEndpointGetSecurityInfo0(observer, ALL_SI) end }
-  return objects
+  for _, e in ipairs(keyless) do out[#out + 1] = e end
+  return out
+end
+
+--- MATRIX_KINDS: the kinds whose objects (and container) form the access
+-- matrix: callouts, the connections container and the ALE endpoint
+-- container. Every securable object (all kinds) is compared before and
+-- after the policy for the "changed" list.
+M.MATRIX_KINDS = { callout = true, connection = true, endpoint = true }
+
+-- A snapshot of every securable object's descriptor: {list = {entry + bytes=
+-- | failed=}, by = {[label] = entry}, sds = {[bytes] = sd}}. Equal
+-- descriptors share their bytes string and one sd (the access cache key).
+local function snapshot(engine, observer, sds, on_object)
+  local list, by = securable_objects(engine, observer), {}
+  for i, o in ipairs(list) do
+    local code, sd = o.get()
+    o.get = nil
+    if code == 0 and sd then
+      local bytes = sd:bytes()
+      if not sds[bytes] then sds[bytes] = sd end
+      o.bytes = bytes
+    else
+      o.failed = read_failure(code)
+    end
+    by[o.label] = o
+    if on_object then on_object(i, #list) end
+  end
+  return { list = list, by = by }
 end
 
 --- The token a principal is evaluated with (a profile name, SID or token):
@@ -140,53 +198,24 @@ function M.principal_token(principal)
   return token
 end
 
--- Masks granted to each token by the descriptor a Get returned (code, sd),
--- memoised by the descriptor's bytes; a failed read grants no mask at all:
--- it returns nil, read_failure(code).
-local function granted_by(cache, tokens, code, sd)
-  if code ~= 0 or not sd then return nil, read_failure(code) end
-  local key = sd:bytes()
-  local granted = cache[key]
-  if granted then return granted end
-  granted = {}
-  for i, token in ipairs(tokens) do
-    granted[i] = ntsec.access_check(sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm")
-  end
-  cache[key] = granted
-  return granted
-end
-
--- The access matrix, principal-major like the report's rows (result.access):
--- rows {principal=, object=, granted=mask} or, for an object whose
--- descriptor could not be read, {principal=, object=, failed={status=,
--- status_name=}}; each failed object is also appended to failed_reads.
--- One descriptor read per object; each distinct descriptor (by its bytes:
--- the engine shares equal descriptors, and thousands of callouts carry the
--- default one) is checked once per principal token under the one mapping,
--- so the work is linear in objects x principals and the checks are
--- distinct descriptors x principals. make_progress(n_objects) (optional)
--- returns the display that is told the objects done.
-local function access_matrix(engine, observer, labels, tokens, failed_reads, make_progress)
-  local objects = access_objects(engine, observer)
-  local shown = make_progress and make_progress(#objects)
-  local cache, per_object, failed = {}, {}, {}
-  for o, obj in ipairs(objects) do
-    per_object[o], failed[o] = granted_by(cache, tokens, obj[2]())
-    if failed[o] then
-      failed_reads[#failed_reads + 1] = { object = obj[1], during = "access check",
-                                          status = failed[o].status, status_name = failed[o].status_name }
+-- granted(bytes) -> the masks MAXIMUM_ALLOWED grants each token under the
+-- FWPM mapping for the descriptor with these bytes (nil for no descriptor);
+-- memoised by the bytes: the engine shares equal descriptors, and thousands
+-- of callouts carry the default one, so the checks are distinct
+-- descriptors x principals.
+local function access_checker(tokens, sds)
+  local cache = {}
+  return function(bytes)
+    if not bytes then return nil end
+    local granted = cache[bytes]
+    if granted then return granted end
+    granted = {}
+    for i, token in ipairs(tokens) do
+      granted[i] = ntsec.access_check(sds[bytes], token, ntsec.MAXIMUM_ALLOWED, "fwpm")
     end
-    if shown then shown:update(o) end
+    cache[bytes] = granted
+    return granted
   end
-  local rows = {}
-  for i, p in ipairs(labels) do
-    for o, obj in ipairs(objects) do
-      rows[#rows + 1] = { principal = p, object = obj[1], granted = per_object[o] and per_object[o][i],
-                          failed = failed[o] }
-    end
-  end
-  if shown then shown:finish(#objects) end
-  return rows
 end
 
 -- Progress displays for a run (ntsec.progress): only for a large input when
@@ -204,39 +233,239 @@ local function progress_for(opts)
   }
 end
 
---- audit.run{state = path, policy = path[, progress = bool][, policy_output = file]}
--- -> result, or nil, message.
+-- The one error of audit.run: an ntsec.errors object with op "audit:PHASE"
+-- and the line the user sees in err.detail (docs/design.md "Result
+-- convention"; the CLI prints err.detail).
+local function fail(code, phase, detail)
+  local err = errors.new(code, "audit:" .. phase)
+  err.detail = tostring(detail)
+  return nil, err
+end
+
+-- The policy's `report` global: report:finding{...} (or report.finding{...})
+-- adds a finding of the shape ntsec.check gives (rule "policy" unless the
+-- spec names one; docs/check.md), which counts like a rule's finding.
+local function policy_report(findings)
+  local check = require("ntsec.check")
+  local report = {}
+  function report.finding(a, b)
+    local spec = b
+    if a ~= report then spec = a end
+    local f = check.finding("policy", spec)
+    findings[#findings + 1] = f
+    return f
+  end
+  return report
+end
+
+-- Applies opts.security (a security file path) to the engine: the overlay
+-- record {file=, applied=, index = {[label] = where}} and the snapshot
+-- taken before it (for provenance), or nil, err.
+local function apply_security(engine, observer, path, sds)
+  local security_file = require("ntsec.security_file")
+  local base = snapshot(engine, observer, sds)
+  local overlay, err = security_file.load(path)
+  local applied
+  if overlay then applied, err = security_file.apply(engine, overlay) end
+  if not applied then return nil, err end
+  local index = {}
+  for _, a in ipairs(applied.applied) do index[a.label] = a.where end
+  return { file = path, applied = #applied.applied, index = index }, base
+end
+
+-- The last successful write on each target label.
+local function last_writes(writes)
+  local last = {}
+  for _, w in ipairs(writes) do
+    if w.status == 0 then last[w.target] = w end
+  end
+  return last
+end
+
+local function sddl_of(sds, bytes)
+  return bytes and sds[bytes]:sddl() or nil
+end
+
+-- Per object: provenance before and after the policy; the descriptors; and
+-- the objects whose descriptor changed (or that were added or deleted),
+-- with each principal's access before -> after where it differs.
+local function compare(ctx, before, after)
+  local sds, granted, labels = ctx.sds, ctx.granted, ctx.labels
+  local last = last_writes(ctx.writes)
+  local changed, objects = {}, {}
+  local function entry_of(o, was)
+    local b = provenance.before_policy(was or o, ctx.base and ctx.base.by[o.label], before.by,
+      ctx.security and ctx.security.index, ctx.security and ctx.security.file)
+    local sddl = sddl_of(sds, o.bytes)
+    -- An object unreadable after the policy shows no descriptor, so no provenance.
+    local now = not o.failed and (provenance.after_policy(o, was, last, after.by, sddl) or b) or nil
+    return { object = o.label, kind = o.kind, key = o.key, name = o.name, container = o.container or nil,
+             sddl = sddl, provenance = now, before_sddl = was and sddl_of(sds, was.bytes),
+             before_provenance = was and b or nil }
+  end
+  local function access_changes(e, was, o)
+    local gb, ga = granted(was and was.bytes), granted(o and o.bytes)
+    e.access = {}
+    for i, p in ipairs(labels) do
+      local mb, ma = gb and gb[i], ga and ga[i]
+      if mb ~= ma then e.access[#e.access + 1] = { principal = p, before = mb, after = ma } end
+    end
+  end
+  for _, o in ipairs(after.list) do
+    local was = before.by[o.label]
+    local e = entry_of(o, was)
+    if M.MATRIX_KINDS[o.kind] then objects[#objects + 1] = e end
+    if not o.failed and (not was or was.bytes ~= o.bytes) then
+      access_changes(e, was, o)
+      changed[#changed + 1] = e
+    end
+  end
+  for _, was in ipairs(before.list) do
+    if not after.by[was.label] then
+      local e = { object = was.label, kind = was.kind, key = was.key, name = was.name, provenance = provenance.deleted(),
+                  before_sddl = sddl_of(sds, was.bytes), before_provenance = provenance.default(was) }
+      access_changes(e, was, nil)
+      changed[#changed + 1] = e
+    end
+  end
+  return objects, changed
+end
+
+-- The access matrix, principal-major like the report's rows: rows
+-- {principal=, object=, granted=mask, before=mask|nil} or, for an object
+-- whose descriptor could not be read, {principal=, object=, failed=
+-- {status=, status_name=}}. Failed reads after the policy go to
+-- failed_reads (during "access check" for a matrix object, "after the
+-- policy" for another).
+local function access_rows(ctx, before, after)
+  local rows, matrix = {}, {}
+  for _, o in ipairs(after.list) do
+    if o.failed then
+      ctx.failed_reads[#ctx.failed_reads + 1] = { object = o.label, status = o.failed.status,
+        status_name = o.failed.status_name, during = M.MATRIX_KINDS[o.kind] and "access check" or "after the policy" }
+    end
+    if M.MATRIX_KINDS[o.kind] then matrix[#matrix + 1] = o end
+  end
+  for i, p in ipairs(ctx.labels) do
+    for _, o in ipairs(matrix) do
+      local was = before.by[o.label]
+      local gb = was and ctx.granted(was.bytes)
+      local ga = ctx.granted(o.bytes)
+      rows[#rows + 1] = { principal = p, object = o.label, granted = ga and ga[i], failed = o.failed,
+                          before = gb and gb[i] }
+    end
+  end
+  return rows
+end
+
+-- Every FWP_SECURITY_DESCRIPTOR_TYPE condition value of the dump's filters,
+-- grouped by SDDL: {{sddl=, provenance=, filters = {{key=, name=,
+-- condition=, field=}}}} (the descriptors the dump itself holds).
+local function dump_descriptors(engine, state)
+  local groups, by = {}, {}
+  for _, f in ipairs(engine:filters()) do
+    for i, c in ipairs(f.conditions or {}) do
+      if c.type == "FWP_SECURITY_DESCRIPTOR_TYPE" then
+        local sddl = tostring(c.value)
+        local g = by[sddl]
+        if not g then
+          g = { sddl = sddl, provenance = provenance.dump(state, f, i, c.field), filters = {} }
+          by[sddl], groups[#groups + 1] = g, g
+        end
+        g.filters[#g.filters + 1] = { key = f.key, name = f.name, condition = i, field = c.field }
+      end
+    end
+  end
+  return groups
+end
+
+-- Imports the dump and applies the security file: engine, summary,
+-- security record, base snapshot; or nil, err.
+local function load_state(opts, shown, observer_opts, sds)
+  local engine = ntsec.wfp.engine()
+  local summary, ierr = netsh.import_file(engine, opts.state, {
+    on_bytes = shown and function(done) shown.import:update(done) end })
+  if shown then shown.import:finish() end
+  if not summary then
+    local msg = tostring(ierr)
+    return fail(ntsec.STATUS_INVALID_PARAMETER, "import", msg:sub(1, #opts.state) == opts.state and msg
+      or (opts.state .. ": " .. msg))
+  end
+  local observer = assert(engine:open(observer_opts))
+  local security, base
+  if opts.security then
+    security, base = apply_security(engine, observer, opts.security, sds)
+    if not security then
+      observer:close()
+      return fail(base.code, "security", base.detail or tostring(base))
+    end
+  end
+  return { engine = engine, summary = summary, observer = observer, security = security, base = base }
+end
+
+local RUN_OPTS = { state = "string", policy = "string", security = "string", progress = "boolean",
+                   policy_output = "userdata" }
+
+--- audit.run{state = path, policy = path[, security = path][, progress =
+-- bool][, policy_output = file]} -> result, or nil, err.
+-- security: a security file (docs/security-file.md) overlaid on the engine
+-- after the import and before the policy.
 -- progress: draw import and access-check progress on stderr (default: when
 -- stderr is a terminal and the dump is large, ntsec.progress.wanted).
 -- policy_output: where the policy's print and io.write go (default io.stderr).
--- result = {imported = {sessions=, providers=, sublayers=, callouts=, filters=,
--- endpoints=}, skipped = {{kind=, key=, line=, error=}}, provider_contexts = N,
--- calls = {{function=, target=, status=, kernel=, before=, after=}}, access = {{principal=, object=, granted=
--- | failed={status=, status_name=}}}, principals = {labels},
+-- The policy runs with globals ntsec, engine, import and report
+-- (report:finding{...}, docs/audit.md "Findings").
+-- result = {imported = {sessions=, providers=, sublayers=, callouts=,
+-- filters=, endpoints=}, skipped = {{kind=, key=, line=, error=}},
+-- provider_contexts = N, security = {file=, applied=N, index=} | nil,
+-- writes = {{index=, function=, target=, status=, kernel=, before=, after=}},
+-- reads = {{function=, count=, failed=}}, findings = {ntsec.check findings},
+-- access = {{principal=, object=, granted=, before= | failed={status=,
+-- status_name=}}}, objects = {{object=, kind=, key=, name=, sddl=,
+-- provenance={source=, detail=, call=}, before_sddl=, before_provenance=}}
+-- (the matrix objects), changed = {same fields + access = {{principal=,
+-- before=, after=}}} (every securable object whose descriptor the policy
+-- changed, added or deleted), dump_descriptors = {{sddl=, provenance=,
+-- filters={{key=, name=, condition=, field=}}}}, principals = {labels},
 -- tokens = {label = token}, failed_reads = {{object=, during=, status=,
 -- status_name=}}}.
+-- Errors: nil, err (ntsec.errors; err.op "audit:import" / "audit:security"
+-- STATUS_INVALID_PARAMETER, "audit:policy" / "audit:principals"
+-- STATUS_UNSUCCESSFUL / STATUS_INVALID_PARAMETER; err.detail is the one line
+-- naming the file and what is wrong). Bad option tables raise.
+-- Source: docs/audit.md.
 function M.run(opts)
-  local engine = ntsec.wfp.engine()
+  options.check(opts, "audit.run", RUN_OPTS)
   local shown = progress_for(opts)
-  local summary, err = netsh.import_file(engine, opts.state, {
-    on_bytes = shown and function(done) shown.import:update(done) end })
-  if shown then shown.import:finish() end
-  if not summary then return nil, err end
-  local observer = assert(engine:open { kernel_mode = true, name = "ntsec audit observer",
-    txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } })
-  local calls = {}
-  local restore = install_recorder(calls, engine)
-  local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary }, { __index = _G })
+  local sds = {}
+  local st, lerr = load_state(opts, shown, { kernel_mode = true, name = "ntsec audit observer",
+    txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } }, sds)
+  if not st then return nil, lerr end
+  local engine, summary, observer = st.engine, st.summary, st.observer
+  local before = snapshot(engine, observer, sds)
+  local writes, reads, findings = {}, {}, {}
+  local restore = install_recorder(writes, reads, engine)
+  local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary, report = policy_report(findings) },
+    { __index = _G })
   local policy, perr = run_policy(opts.policy, env, opts.policy_output)
   restore()
-  if not policy then return nil, "policy failed: " .. tostring(perr) end
+  if not policy then return fail(ntsec.STATUS_UNSUCCESSFUL, "policy", perr) end
   local labels, tokens = resolve_principals(policy.principals or default_principals(summary.records.sessions))
-  if not labels then return nil, "policy failed: " .. opts.policy .. ": " .. tokens end
-  local failed_reads = {}
+  if not labels then return fail(ntsec.STATUS_INVALID_PARAMETER, "principals", opts.policy .. ": " .. tokens) end
+  local progress_after = shown and shown.access(1)
+  local after = snapshot(engine, observer, sds, progress_after and function(i, n)
+    progress_after.total = n
+    progress_after:update(i)
+  end)
+  if progress_after then progress_after:finish() end
+  local ctx = { sds = sds, granted = access_checker(tokens, sds), labels = labels, writes = writes,
+                security = st.security, base = st.base, failed_reads = {} }
+  local objects, changed = compare(ctx, before, after)
   local result = {
     imported = summary.counts, skipped = summary.skipped, provider_contexts = summary.provider_contexts,
-    calls = calls, principals = labels, tokens = {}, failed_reads = failed_reads,
-    access = access_matrix(engine, observer, labels, tokens, failed_reads, shown and shown.access),
+    security = st.security, writes = writes, reads = reads, findings = findings, principals = labels,
+    tokens = {}, failed_reads = ctx.failed_reads, access = access_rows(ctx, before, after),
+    objects = objects, changed = changed, dump_descriptors = dump_descriptors(engine, opts.state),
   }
   for i, label in ipairs(labels) do result.tokens[label] = tokens[i] end
   observer:close()

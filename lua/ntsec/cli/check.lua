@@ -1,5 +1,5 @@
 --- ntsec.cli.check: `ntsec check STATE.xml --rules RULES.lua|builtin
--- [--policy POLICY.lua] [--format text|json|junit|sarif] [--output FILE]`
+-- [--security FILE.json] [--policy POLICY.lua] [--format text|json|junit|sarif] [--output FILE]`
 -- (docs/check.md). Exit 0 when every rule holds, 1 when a finding is
 -- reported, 2 on bad input (one line on stderr).
 
@@ -13,6 +13,7 @@ function M.define(cmd)
     .. " engine: exit 0 when every rule holds, 1 on a finding, 2 on bad input.")
   cmd:argument("state", "The netsh wfp show state XML file.")
   cmd:option("--rules", "The rule file (Lua), or 'builtin' for the built-in rules alone."):args(1):count(1)
+  cmd:option("--security", "Object descriptors exported on the machine (docs/security-file.md)."):args(1)
   cmd:option("--policy", "A policy script run on the engine before the rules (as for audit)."):args(1)
   cmd:option("--format", "Output format."):choices(FORMATS):default("text")
   cmd:option("--output", "Write the report to this file instead of stdout."):args(1)
@@ -26,7 +27,8 @@ function M.run(args)
     if not f then return nil, "rules: " .. tostring(err) end
     f:close()
   end
-  local result, err = check.run { state = args.state, rules = args.rules, policy = args.policy }
+  local result, err = check.run { state = args.state, rules = args.rules, policy = args.policy,
+                                    security = args.security }
   if not result then return nil, err end
   local text = formats[args.format](result)
   if args.output then

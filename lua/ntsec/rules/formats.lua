@@ -55,6 +55,9 @@ function M.text(result)
   return table.concat(out, "\n") .. "\n"
 end
 
+--- json_finding(finding) -> the finding as a table for dkjson (absent
+-- fields as json.null): the shape of `ntsec check --format json`, also used
+-- by `ntsec audit --format json` for a policy's findings.
 local function json_finding(f)
   return {
     rule = f.rule, object = { kind = f.object.kind, key = f.object.key or json.null, name = f.object.name or json.null },
@@ -68,6 +71,8 @@ local function json_finding(f)
     message = f.message or json.null,
   }
 end
+
+M.json_finding = json_finding
 
 --- json(result) -> {"state":..,"objects":N,"rules":[...],"findings":[...]}.
 function M.json(result)
