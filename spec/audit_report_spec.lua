@@ -177,6 +177,16 @@ return { principals = { "SYSTEM" } }
     assert.truthy(page:find("<b>callouts-locked</b>", 1, true) < page:find("id=\"access\"", 1, true))
   end)
 
+  it("count in `ntsec check --policy` too", function()
+    local out, _, code = cmd.run(("bin/ntsec check %s --rules builtin --policy %s --format json"):format(STATE, policy))
+    assert.equal(1, code)
+    local doc = json.decode(out, 1, json.null)
+    local rules = {}
+    for _, f in ipairs(doc.findings) do rules[#rules + 1] = f.rule end
+    -- the built-in rules hold on this dump (spec/check_cli_spec.lua); the policy's two findings remain
+    assert.same({ "callouts-locked", "policy" }, rules)
+  end)
+
   it("a malformed finding is the policy's mistake: one line, exit 2", function()
     local bad = cmd.tmpfile('report:finding { colour = "red" }\n', ".lua")
     local out, stderr, code = cmd.run(("bin/ntsec audit %s --policy %s"):format(STATE, bad))

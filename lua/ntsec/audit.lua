@@ -132,34 +132,125 @@ local function resolve_principals(list)
   return labels, tokens
 end
 
--- The securable objects of the engine, in report order: the engine, then
--- per keyed kind of the WFP kind table its container and its objects, then
--- the keyless containers (connections, ALE endpoints). Each entry: {label=,
--- kind=, key=, name=, container=bool, parent=label, get=function() -> code,
--- sd}. Driven by the kind table, so a kind added there is covered.
 local KINDS = require("ntsec.core").wfp.kinds
 
-local function securable_objects(engine, observer)
-  local wfp, out, keyless = ntsec.wfp, {}, {}
+-- The keys and names of a keyed kind's objects, fn(key, name) each:
+-- streamed through the observer's enumeration (one record at a time:
+-- 66,500 filters with their conditions would otherwise be one large table);
+-- when the enumeration cannot run (the policy stopped the engine or holds
+-- the transaction lock), the engine's own listing. skip: keys already read.
+local function each_object(engine, observer, row, skip, fn)
+  local enum = observer["enum_" .. row.plural]
+  local keys, names = {}, {}
+  local ok = enum and pcall(function()
+    for o in enum(observer) do
+      if not skip[o.key] then keys[#keys + 1], names[#names + 1] = o.key, o.name end
+    end
+  end)
+  if not ok then
+    keys, names = {}, {}
+    for _, o in ipairs(engine[row.plural](engine)) do
+      if not skip[o.key] then keys[#keys + 1], names[#names + 1] = o.key, o.name end
+    end
+  end
+  for i = 1, #keys do fn(keys[i], names[i]) end
+end
+
+-- A snapshot entry {label=, kind=, key=, name=, container=, parent=} with
+-- bytes= (the descriptor's self-relative bytes, interned: equal
+-- descriptors share one string, and sds[bytes] holds one sd for the access
+-- check) or failed= {status=, status_name=}.
+local function read_entry(snap, entry, code, sd)
+  if code == 0 and sd then
+    local bytes = sd:bytes()
+    local canon = snap.intern[bytes]
+    if not canon then
+      snap.intern[bytes], snap.sds[bytes], canon = bytes, sd, bytes
+    end
+    entry.bytes = canon
+  else
+    entry.failed = read_failure(code)
+  end
+  snap.list[#snap.list + 1], snap.by[entry.label] = entry, entry
+  if snap.on_object then snap.on_object(#snap.list) end
+end
+
+-- Every securable object's descriptor, in report order: the engine, then
+-- per keyed kind of the WFP kind table its container and its objects, then
+-- the keyless containers (connections, ALE endpoints). Driven by the kind
+-- table, so a kind added there is covered. store = {intern=, sds=} is shared
+-- by the snapshots of one audit. known (optional): {[plural] = {keys=,
+-- names=}} keys to read first (snapshot_keys of an earlier snapshot).
+-- Returns {list=, by = {[label] = entry}}.
+local function snapshot(engine, observer, store, on_object, known)
+  local wfp, counts = ntsec.wfp, engine:counts()
+  local snap = { list = {}, by = {}, intern = store.intern, sds = store.sds, on_object = on_object }
+  local keyless = {}
+  for _, row in ipairs(KINDS) do
+    if row.name == "engine" then
+      read_entry(snap, { label = row.label, kind = row.name, container = true },
+        wfp[row.prefix .. row.stem .. "GetSecurityInfo0"](observer, ALL_SI))
+    end
+  end
   for _, row in ipairs(KINDS) do
     local stem = row.prefix .. row.stem
     if row.ops.security_by_key and engine[row.plural] then
       local get, container = wfp[stem .. "GetSecurityInfoByKey0"], row.label .. "s container"
-      out[#out + 1] = { label = container, kind = row.name, container = true, parent = "engine",
-                        get = function() return get(observer, nil, ALL_SI) end }
-      for _, o in ipairs(engine[row.plural](engine)) do
-        out[#out + 1] = { label = row.label .. " " .. o.key, kind = row.name, key = o.key, name = o.name,
-                          parent = container, get = function() return get(observer, o.key, ALL_SI) end }
+      read_entry(snap, { label = container, kind = row.name, container = true, parent = "engine" },
+        get(observer, nil, ALL_SI))
+      local function read(key, name, code, sd)
+        read_entry(snap, { label = row.label .. " " .. key, kind = row.name, key = key, name = name,
+                           parent = container }, code, sd)
       end
-    elseif row.ops.security then
-      local get = wfp[stem .. "GetSecurityInfo0"]
-      local entry = { label = row.label, kind = row.name, container = true,
-                      parent = row.name ~= "engine" and "engine" or nil,
-                      get = function() return get(observer, ALL_SI) end }
-      if row.name == "engine" then table.insert(out, 1, entry) else keyless[#keyless + 1] = entry end
+      -- Known keys first (the previous snapshot's, or the dump's filters):
+      -- a key the kind's not-found status answers is gone; the listing is
+      -- walked only when the engine holds objects the known keys miss.
+      local hint, seen, found = known and known[row.plural], {}, 0
+      for i = 1, hint and #hint.keys or 0 do
+        local key = hint.keys[i]
+        local code, sd = get(observer, key, ALL_SI)
+        if code ~= row.not_found then
+          read(key, hint.names[i], code, sd)
+          seen[key], found = true, found + 1
+        end
+      end
+      if not hint or found ~= (counts[row.plural] or 0) then
+        each_object(engine, observer, row, seen, function(key, name) read(key, name, get(observer, key, ALL_SI)) end)
+      end
+    elseif row.ops.security and row.name ~= "engine" then   -- the engine is read first, above
+      keyless[#keyless + 1] = row
     end
   end
-  for _, e in ipairs(keyless) do out[#out + 1] = e end
+  for _, row in ipairs(keyless) do
+    read_entry(snap, { label = row.label, kind = row.name, container = true, parent = "engine" },
+      wfp[row.prefix .. row.stem .. "GetSecurityInfo0"](observer, ALL_SI))
+  end
+  snap.intern, snap.sds, snap.on_object = nil, nil, nil
+  return snap
+end
+
+-- How many objects a snapshot reads (for the progress display).
+local function securable_count(engine)
+  local counts, n = engine:counts(), 0
+  for _, row in ipairs(KINDS) do
+    if row.ops.security_by_key and engine[row.plural] then n = n + 1 + (counts[row.plural] or 0)
+    elseif row.ops.security then n = n + 1 end
+  end
+  return n
+end
+
+-- The keys a snapshot read, per kind plural: the known keys of the next one.
+local function snapshot_keys(snap)
+  local plural, out = {}, {}
+  for _, row in ipairs(KINDS) do plural[row.name] = row.plural end
+  for _, o in ipairs(snap.list) do
+    if o.key then
+      local p = plural[o.kind]
+      out[p] = out[p] or { keys = {}, names = {} }
+      local k = out[p]
+      k.keys[#k.keys + 1], k.names[#k.names + 1] = o.key, o.name
+    end
+  end
   return out
 end
 
@@ -168,27 +259,6 @@ end
 -- container. Every securable object (all kinds) is compared before and
 -- after the policy for the "changed" list.
 M.MATRIX_KINDS = { callout = true, connection = true, endpoint = true }
-
--- A snapshot of every securable object's descriptor: {list = {entry + bytes=
--- | failed=}, by = {[label] = entry}, sds = {[bytes] = sd}}. Equal
--- descriptors share their bytes string and one sd (the access cache key).
-local function snapshot(engine, observer, sds, on_object)
-  local list, by = securable_objects(engine, observer), {}
-  for i, o in ipairs(list) do
-    local code, sd = o.get()
-    o.get = nil
-    if code == 0 and sd then
-      local bytes = sd:bytes()
-      if not sds[bytes] then sds[bytes] = sd end
-      o.bytes = bytes
-    else
-      o.failed = read_failure(code)
-    end
-    by[o.label] = o
-    if on_object then on_object(i, #list) end
-  end
-  return { list = list, by = by }
-end
 
 --- The token a principal is evaluated with (a profile name, SID or token):
 -- ntsec.principals.resolve (docs/principals.md). Raises for anything else.
@@ -242,10 +312,13 @@ local function fail(code, phase, detail)
   return nil, err
 end
 
--- The policy's `report` global: report:finding{...} (or report.finding{...})
--- adds a finding of the shape ntsec.check gives (rule "policy" unless the
--- spec names one; docs/check.md), which counts like a rule's finding.
-local function policy_report(findings)
+--- audit.policy_report(findings) -> the policy's `report` global:
+-- report:finding{...} (or report.finding{...}) appends to the list findings
+-- a finding of the shape ntsec.check gives (check.finding: rule "policy"
+-- unless the spec names one; docs/check.md) and returns it; a bad spec
+-- raises (the policy's mistake). Used by audit.run and by check.run's
+-- --policy, so a policy's findings count like a rule's.
+function M.policy_report(findings)
   local check = require("ntsec.check")
   local report = {}
   function report.finding(a, b)
@@ -261,9 +334,9 @@ end
 -- Applies opts.security (a security file path) to the engine: the overlay
 -- record {file=, applied=, index = {[label] = where}} and the snapshot
 -- taken before it (for provenance), or nil, err.
-local function apply_security(engine, observer, path, sds)
+local function apply_security(engine, observer, path, store)
   local security_file = require("ntsec.security_file")
-  local base = snapshot(engine, observer, sds)
+  local base = snapshot(engine, observer, store)
   local overlay, err = security_file.load(path)
   local applied
   if overlay then applied, err = security_file.apply(engine, overlay) end
@@ -282,25 +355,32 @@ local function last_writes(writes)
   return last
 end
 
-local function sddl_of(sds, bytes)
-  return bytes and sds[bytes]:sddl() or nil
+-- The SDDL of interned descriptor bytes, converted once per distinct descriptor.
+local function sddl_of(store, bytes)
+  if not bytes then return nil end
+  local text = store.sddl[bytes]
+  if not text then
+    text = store.sds[bytes]:sddl()
+    store.sddl[bytes] = text
+  end
+  return text
 end
 
 -- Per object: provenance before and after the policy; the descriptors; and
 -- the objects whose descriptor changed (or that were added or deleted),
 -- with each principal's access before -> after where it differs.
 local function compare(ctx, before, after)
-  local sds, granted, labels = ctx.sds, ctx.granted, ctx.labels
+  local store, granted, labels = ctx.store, ctx.granted, ctx.labels
   local last = last_writes(ctx.writes)
   local changed, objects = {}, {}
   local function entry_of(o, was)
     local b = provenance.before_policy(was or o, ctx.base and ctx.base.by[o.label], before.by,
       ctx.security and ctx.security.index, ctx.security and ctx.security.file)
-    local sddl = sddl_of(sds, o.bytes)
+    local sddl = sddl_of(store, o.bytes)
     -- An object unreadable after the policy shows no descriptor, so no provenance.
     local now = not o.failed and (provenance.after_policy(o, was, last, after.by, sddl) or b) or nil
     return { object = o.label, kind = o.kind, key = o.key, name = o.name, container = o.container or nil,
-             sddl = sddl, provenance = now, before_sddl = was and sddl_of(sds, was.bytes),
+             sddl = sddl, provenance = now, before_sddl = was and sddl_of(store, was.bytes),
              before_provenance = was and b or nil }
   end
   local function access_changes(e, was, o)
@@ -311,19 +391,25 @@ local function compare(ctx, before, after)
       if mb ~= ma then e.access[#e.access + 1] = { principal = p, before = mb, after = ma } end
     end
   end
+  -- Provenance is worked out only for what the report shows: the matrix
+  -- objects and the changed ones (not for 66,500 unchanged filters).
   for _, o in ipairs(after.list) do
     local was = before.by[o.label]
-    local e = entry_of(o, was)
-    if M.MATRIX_KINDS[o.kind] then objects[#objects + 1] = e end
-    if not o.failed and (not was or was.bytes ~= o.bytes) then
-      access_changes(e, was, o)
-      changed[#changed + 1] = e
+    local is_changed = not o.failed and (not was or was.bytes ~= o.bytes)
+    local in_matrix = M.MATRIX_KINDS[o.kind]
+    if in_matrix or is_changed then
+      local e = entry_of(o, was)
+      if in_matrix then objects[#objects + 1] = e end
+      if is_changed then
+        access_changes(e, was, o)
+        changed[#changed + 1] = e
+      end
     end
   end
   for _, was in ipairs(before.list) do
     if not after.by[was.label] then
       local e = { object = was.label, kind = was.kind, key = was.key, name = was.name, provenance = provenance.deleted(),
-                  before_sddl = sddl_of(sds, was.bytes), before_provenance = provenance.default(was) }
+                  before_sddl = sddl_of(store, was.bytes), before_provenance = provenance.default(was) }
       access_changes(e, was, nil)
       changed[#changed + 1] = e
     end
@@ -358,32 +444,39 @@ local function access_rows(ctx, before, after)
   return rows
 end
 
--- Every FWP_SECURITY_DESCRIPTOR_TYPE condition value of the dump's filters,
--- grouped by SDDL: {{sddl=, provenance=, filters = {{key=, name=,
--- condition=, field=}}}} (the descriptors the dump itself holds).
-local function dump_descriptors(engine, state)
+-- Collects every FWP_SECURITY_DESCRIPTOR_TYPE condition value of the dump's
+-- filters while they are imported (netsh on_record), grouped by SDDL:
+-- {{sddl=, provenance=, filters = {{key=, name=, condition=, field=}}}}
+-- (the descriptors the dump itself holds); the filters' keys and names go
+-- to keys = {keys=, names=} (the first snapshot reads them without listing
+-- the engine). Returns the list and the hook.
+local function dump_descriptors(state, keys)
   local groups, by = {}, {}
-  for _, f in ipairs(engine:filters()) do
-    for i, c in ipairs(f.conditions or {}) do
+  return groups, function(kind, rec)
+    if kind ~= "filters" then return end
+    if rec.key then keys.keys[#keys.keys + 1], keys.names[#keys.names + 1] = rec.key, rec.name end
+    if not rec.conditions then return end
+    for i, c in ipairs(rec.conditions) do
       if c.type == "FWP_SECURITY_DESCRIPTOR_TYPE" then
         local sddl = tostring(c.value)
         local g = by[sddl]
         if not g then
-          g = { sddl = sddl, provenance = provenance.dump(state, f, i, c.field), filters = {} }
+          g = { sddl = sddl, provenance = provenance.dump(state, rec, i, c.field), filters = {} }
           by[sddl], groups[#groups + 1] = g, g
         end
-        g.filters[#g.filters + 1] = { key = f.key, name = f.name, condition = i, field = c.field }
+        g.filters[#g.filters + 1] = { key = rec.key, name = rec.name, condition = i, field = c.field }
       end
     end
   end
-  return groups
 end
 
 -- Imports the dump and applies the security file: engine, summary,
 -- security record, base snapshot; or nil, err.
-local function load_state(opts, shown, observer_opts, sds)
+local function load_state(opts, shown, observer_opts, store)
   local engine = ntsec.wfp.engine()
-  local summary, ierr = netsh.import_file(engine, opts.state, {
+  local dump_keys = { keys = {}, names = {} }
+  local dump_sds, on_record = dump_descriptors(opts.state, dump_keys)
+  local summary, ierr = netsh.import_file(engine, opts.state, { on_record = on_record,
     on_bytes = shown and function(done) shown.import:update(done) end })
   if shown then shown.import:finish() end
   if not summary then
@@ -394,13 +487,14 @@ local function load_state(opts, shown, observer_opts, sds)
   local observer = assert(engine:open(observer_opts))
   local security, base
   if opts.security then
-    security, base = apply_security(engine, observer, opts.security, sds)
+    security, base = apply_security(engine, observer, opts.security, store)
     if not security then
       observer:close()
       return fail(base.code, "security", base.detail or tostring(base))
     end
   end
-  return { engine = engine, summary = summary, observer = observer, security = security, base = base }
+  return { engine = engine, summary = summary, observer = observer, security = security, base = base,
+           dump_descriptors = dump_sds, dump_keys = { filters = dump_keys } }
 end
 
 local RUN_OPTS = { state = "string", policy = "string", security = "string", progress = "boolean",
@@ -437,35 +531,33 @@ local RUN_OPTS = { state = "string", policy = "string", security = "string", pro
 function M.run(opts)
   options.check(opts, "audit.run", RUN_OPTS)
   local shown = progress_for(opts)
-  local sds = {}
+  local store = { intern = {}, sds = {}, sddl = {} }
   local st, lerr = load_state(opts, shown, { kernel_mode = true, name = "ntsec audit observer",
-    txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } }, sds)
+    txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } }, store)
   if not st then return nil, lerr end
   local engine, summary, observer = st.engine, st.summary, st.observer
-  local before = snapshot(engine, observer, sds)
+  local before = snapshot(engine, observer, store, nil, st.dump_keys)
   local writes, reads, findings = {}, {}, {}
   local restore = install_recorder(writes, reads, engine)
-  local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary, report = policy_report(findings) },
-    { __index = _G })
+  local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary,
+                             report = M.policy_report(findings) }, { __index = _G })
   local policy, perr = run_policy(opts.policy, env, opts.policy_output)
   restore()
   if not policy then return fail(ntsec.STATUS_UNSUCCESSFUL, "policy", perr) end
   local labels, tokens = resolve_principals(policy.principals or default_principals(summary.records.sessions))
   if not labels then return fail(ntsec.STATUS_INVALID_PARAMETER, "principals", opts.policy .. ": " .. tokens) end
-  local progress_after = shown and shown.access(1)
-  local after = snapshot(engine, observer, sds, progress_after and function(i, n)
-    progress_after.total = n
-    progress_after:update(i)
-  end)
+  local progress_after = shown and shown.access(securable_count(engine))
+  local after = snapshot(engine, observer, store, progress_after and function(i) progress_after:update(i) end,
+    snapshot_keys(before))
   if progress_after then progress_after:finish() end
-  local ctx = { sds = sds, granted = access_checker(tokens, sds), labels = labels, writes = writes,
+  local ctx = { store = store, granted = access_checker(tokens, store.sds), labels = labels, writes = writes,
                 security = st.security, base = st.base, failed_reads = {} }
   local objects, changed = compare(ctx, before, after)
   local result = {
     imported = summary.counts, skipped = summary.skipped, provider_contexts = summary.provider_contexts,
     security = st.security, writes = writes, reads = reads, findings = findings, principals = labels,
     tokens = {}, failed_reads = ctx.failed_reads, access = access_rows(ctx, before, after),
-    objects = objects, changed = changed, dump_descriptors = dump_descriptors(engine, opts.state),
+    objects = objects, changed = changed, dump_descriptors = st.dump_descriptors,
   }
   for i, label in ipairs(labels) do result.tokens[label] = tokens[i] end
   observer:close()

@@ -207,14 +207,16 @@ function M.run(opts)
     local ok, err = require("ntsec.security_file").apply_file(engine, opts.security)
     if not ok then return nil, err.detail end
   end
+  local policy_findings = {}   -- a policy's report:finding{...} counts like a rule's (docs/audit.md)
   if opts.policy then
-    local env = setmetatable({ ntsec = ntsec, engine = engine }, { __index = _G })
+    local env = setmetatable({ ntsec = ntsec, engine = engine,
+                               report = require("ntsec.audit").policy_report(policy_findings) }, { __index = _G })
     local ok, err = run_file(opts.policy, env, "policy")
     if not ok then return nil, err end
   end
   local observer = objects.observer(engine)
   local state = { engine = engine, observer = observer, objects = objects.list(engine, observer),
-                  rules = {}, seen = {}, findings = {}, rules_path = opts.rules }
+                  rules = {}, seen = {}, findings = policy_findings, rules_path = opts.rules }
   local ok, err = true, nil
   if opts.rules == "builtin" then all_builtins(state)
   else ok, err = run_file(opts.rules, rules_env(state), "rules") end

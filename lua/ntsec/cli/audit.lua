@@ -14,9 +14,11 @@ local M = {}
 -- (`state`, `--policy FILE` required, `--security FILE`, `--format text|json|html`).
 function M.define(cmd)
   cmd:description("Load a `netsh wfp show state` dump into an emulated engine, run a policy script"
-    .. " against it and report the calls it made and who may do what afterwards.")
+    .. " against it and report what it wrote and read, who may do what before and after, every object"
+    .. " it changed (by a call or by inheritance propagation), where each descriptor comes from, and the"
+    .. " policy's findings (exit 1 on a finding).")
   cmd:argument("state", "The netsh wfp show state XML file.")
-  cmd:option("--policy", "The policy script (Lua; globals ntsec, engine, import).")
+  cmd:option("--policy", "The policy script (Lua; globals ntsec, engine, import, report).")
     :args(1):count(1)
   cmd:option("--security", "Object descriptors exported on the machine (JSON, docs/security-file.md),"
     .. " overlaid after the import and before the policy."):args(1)
