@@ -239,3 +239,31 @@ return { principals = { "SYSTEM", "everyone" } }
     assert.same({ { principal = "SYSTEM", after = 0xF07FF }, { principal = "everyone", after = 0 } }, c.access)
   end)
 end)
+
+describe("a policy that deletes one filter and adds another (the count stays 200)", function()
+  it("lists both: deleted with its descriptor before, added with none", function()
+    local policy = cmd.tmpfile([[
+local k = assert(engine:open { kernel_mode = true, token = ntsec.token { user = "SY" } })
+local first = engine:filters()[1]
+assert(k:delete_filter(first.key))
+assert(k:add_filter { key = "{22222222-3333-4444-5555-666666666666}", name = "new", layer = first.layer,
+                      action = "FWP_ACTION_BLOCK" })
+return { principals = { "SYSTEM" } }
+]], ".lua")
+    local result = assert(audit.run { state = STATE, policy = policy })
+    os.remove(policy)
+    local by = {}
+    for _, c in ipairs(result.changed) do by[c.object] = c end
+    assert.equal(2, #result.changed)
+    local added = assert(by["filter {22222222-3333-4444-5555-666666666666}"])
+    assert.equal("object added by the policy", added.provenance.detail)
+    assert.is_nil(added.before_sddl)
+    local deleted
+    for label, c in pairs(by) do if label ~= added.object then deleted = c end end
+    assert.equal("object deleted by the policy", deleted.provenance.detail)
+    assert.is_nil(deleted.sddl)
+    assert.matches("^O:", deleted.before_sddl)
+    -- the default filter descriptor gives SYSTEM (a BA member) FWPM_GENERIC_ALL; gone after
+    assert.same({ { principal = "SYSTEM", before = 0xF07FF } }, deleted.access)
+  end)
+end)
