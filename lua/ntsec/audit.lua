@@ -156,39 +156,50 @@ local function each_object(engine, observer, row, skip, fn)
   for i = 1, #keys do fn(keys[i], names[i]) end
 end
 
--- A snapshot entry {label=, kind=, key=, name=, container=, parent=} with
--- bytes= (the descriptor's self-relative bytes, interned: equal
--- descriptors share one string, and sds[bytes] holds one sd for the access
--- check) or failed= {status=, status_name=}.
-local function read_entry(snap, entry, code, sd)
+-- A snapshot records, per object label, the descriptor's self-relative
+-- bytes (interned: equal descriptors share one string, and store.sds[bytes]
+-- holds one sd for the access check) or false and a failure {status=,
+-- status_name=}. What does not change between snapshots (kind, key, name,
+-- container, parent) is kept once per label in store.meta: a large engine
+-- has 71,000 objects, and a table per object per snapshot was the audit's
+-- largest memory cost.
+local function read_entry(snap, label, kind, key, name, container, parent, code, sd)
+  local m = snap.meta[label]
+  if not m then
+    m = { label = label, kind = kind, key = key, name = name, container = container, parent = parent }
+    snap.meta[label] = m
+  end
+  label = m.label
   if code == 0 and sd then
     local bytes = sd:bytes()
     local canon = snap.intern[bytes]
     if not canon then
       snap.intern[bytes], snap.sds[bytes], canon = bytes, sd, bytes
     end
-    entry.bytes = canon
+    snap.bytes[label] = canon
   else
-    entry.failed = read_failure(code)
+    snap.bytes[label], snap.failed[label] = false, read_failure(code)
   end
-  snap.list[#snap.list + 1], snap.by[entry.label] = entry, entry
-  if snap.on_object then snap.on_object(#snap.list) end
+  snap.labels[#snap.labels + 1] = label
+  if snap.on_object then snap.on_object(#snap.labels) end
 end
 
 -- Every securable object's descriptor, in report order: the engine, then
 -- per keyed kind of the WFP kind table its container and its objects, then
 -- the keyless containers (connections, ALE endpoints). Driven by the kind
--- table, so a kind added there is covered. store = {intern=, sds=} is shared
--- by the snapshots of one audit. known (optional): {[plural] = {keys=,
--- names=}} keys to read first (snapshot_keys of an earlier snapshot).
--- Returns {list=, by = {[label] = entry}}.
+-- table, so a kind added there is covered. store = {intern=, sds=, meta=}
+-- is shared by the snapshots of one audit. known (optional): {[plural] =
+-- {keys=, names=, labels=}} keys to read first (snapshot_keys of an earlier
+-- snapshot). Returns {labels = {...}, bytes = {[label] = bytes | false},
+-- failed = {[label] = failure}}.
 local function snapshot(engine, observer, store, on_object, known)
   local wfp, counts = ntsec.wfp, engine:counts()
-  local snap = { list = {}, by = {}, intern = store.intern, sds = store.sds, on_object = on_object }
+  local snap = { labels = {}, bytes = {}, failed = {}, meta = store.meta, intern = store.intern, sds = store.sds,
+                 on_object = on_object }
   local keyless = {}
   for _, row in ipairs(KINDS) do
     if row.name == "engine" then
-      read_entry(snap, { label = row.label, kind = row.name, container = true },
+      read_entry(snap, row.label, row.name, nil, nil, true, nil,
         wfp[row.prefix .. row.stem .. "GetSecurityInfo0"](observer, ALL_SI))
     end
   end
@@ -196,11 +207,9 @@ local function snapshot(engine, observer, store, on_object, known)
     local stem = row.prefix .. row.stem
     if row.ops.security_by_key and engine[row.plural] then
       local get, container = wfp[stem .. "GetSecurityInfoByKey0"], row.label .. "s container"
-      read_entry(snap, { label = container, kind = row.name, container = true, parent = "engine" },
-        get(observer, nil, ALL_SI))
-      local function read(key, name, code, sd)
-        read_entry(snap, { label = row.label .. " " .. key, kind = row.name, key = key, name = name,
-                           parent = container }, code, sd)
+      read_entry(snap, container, row.name, nil, nil, true, "engine", get(observer, nil, ALL_SI))
+      local function read(key, name, code, sd, label)
+        read_entry(snap, label or (row.label .. " " .. key), row.name, key, name, nil, container, code, sd)
       end
       -- Known keys first (the previous snapshot's, or the dump's filters):
       -- a key the kind's not-found status answers is gone; the listing is
@@ -210,7 +219,7 @@ local function snapshot(engine, observer, store, on_object, known)
         local key = hint.keys[i]
         local code, sd = get(observer, key, ALL_SI)
         if code ~= row.not_found then
-          read(key, hint.names[i], code, sd)
+          read(key, hint.names[i], code, sd, hint.labels and hint.labels[i])
           seen[key], found = true, found + 1
         end
       end
@@ -222,11 +231,21 @@ local function snapshot(engine, observer, store, on_object, known)
     end
   end
   for _, row in ipairs(keyless) do
-    read_entry(snap, { label = row.label, kind = row.name, container = true, parent = "engine" },
+    read_entry(snap, row.label, row.name, nil, nil, true, "engine",
       wfp[row.prefix .. row.stem .. "GetSecurityInfo0"](observer, ALL_SI))
   end
-  snap.intern, snap.sds, snap.on_object = nil, nil, nil
+  snap.meta, snap.intern, snap.sds, snap.on_object = nil, nil, nil, nil
   return snap
+end
+
+-- An object of a snapshot as a table {label=, kind=, key=, name=,
+-- container=, parent=, bytes=, failed=}, or nil when the snapshot has no
+-- such object: made only for the objects the report shows.
+local function view(store, snap, label)
+  if not snap or snap.bytes[label] == nil then return nil end
+  local m = store.meta[label]
+  return { label = m.label, kind = m.kind, key = m.key, name = m.name, container = m.container,
+           parent = m.parent, bytes = snap.bytes[label] or nil, failed = snap.failed[label] }
 end
 
 -- How many objects a snapshot reads (for the progress display).
@@ -240,15 +259,16 @@ local function securable_count(engine)
 end
 
 -- The keys a snapshot read, per kind plural: the known keys of the next one.
-local function snapshot_keys(snap)
+local function snapshot_keys(store, snap)
   local plural, out = {}, {}
   for _, row in ipairs(KINDS) do plural[row.name] = row.plural end
-  for _, o in ipairs(snap.list) do
-    if o.key then
-      local p = plural[o.kind]
-      out[p] = out[p] or { keys = {}, names = {} }
+  for _, label in ipairs(snap.labels) do
+    local m = store.meta[label]
+    if m.key then
+      local p = plural[m.kind]
+      out[p] = out[p] or { keys = {}, names = {}, labels = {} }
       local k = out[p]
-      k.keys[#k.keys + 1], k.names[#k.names + 1] = o.key, o.name
+      k.keys[#k.keys + 1], k.names[#k.names + 1], k.labels[#k.labels + 1] = m.key, m.name, label
     end
   end
   return out
@@ -370,15 +390,15 @@ end
 -- the objects whose descriptor changed (or that were added or deleted),
 -- with each principal's access before -> after where it differs.
 local function compare(ctx, before, after)
-  local store, granted, labels = ctx.store, ctx.granted, ctx.labels
+  local store, granted, labels, meta = ctx.store, ctx.granted, ctx.labels, ctx.store.meta
   local last = last_writes(ctx.writes)
   local changed, objects = {}, {}
   local function entry_of(o, was)
-    local b = provenance.before_policy(was or o, ctx.base and ctx.base.by[o.label], before.by,
+    local b = provenance.before_policy(was or o, view(store, ctx.base, o.label), meta,
       ctx.security and ctx.security.index, ctx.security and ctx.security.file)
     local sddl = sddl_of(store, o.bytes)
     -- An object unreadable after the policy shows no descriptor, so no provenance.
-    local now = not o.failed and (provenance.after_policy(o, was, last, after.by, sddl) or b) or nil
+    local now = not o.failed and (provenance.after_policy(o, was, last, meta, sddl) or b) or nil
     return { object = o.label, kind = o.kind, key = o.key, name = o.name, container = o.container or nil,
              sddl = sddl, provenance = now, before_sddl = was and sddl_of(store, was.bytes),
              before_provenance = was and b or nil }
@@ -393,22 +413,24 @@ local function compare(ctx, before, after)
   end
   -- Provenance is worked out only for what the report shows: the matrix
   -- objects and the changed ones (not for 66,500 unchanged filters).
-  for _, o in ipairs(after.list) do
-    local was = before.by[o.label]
-    local is_changed = not o.failed and (not was or was.bytes ~= o.bytes)
-    local in_matrix = M.MATRIX_KINDS[o.kind]
+  for _, label in ipairs(after.labels) do
+    local now, was = after.bytes[label], before.bytes[label]
+    local is_changed = now ~= false and was ~= now
+    local in_matrix = M.MATRIX_KINDS[meta[label].kind]
     if in_matrix or is_changed then
-      local e = entry_of(o, was)
+      local o, w = view(store, after, label), view(store, before, label)
+      local e = entry_of(o, w)
       if in_matrix then objects[#objects + 1] = e end
       if is_changed then
-        access_changes(e, was, o)
+        access_changes(e, w, o)
         changed[#changed + 1] = e
       end
     end
   end
-  for _, was in ipairs(before.list) do
-    if not after.by[was.label] then
-      local e = { object = was.label, kind = was.kind, key = was.key, name = was.name, provenance = provenance.deleted(),
+  for _, label in ipairs(before.labels) do
+    if after.bytes[label] == nil then
+      local was = view(store, before, label)
+      local e = { object = label, kind = was.kind, key = was.key, name = was.name, provenance = provenance.deleted(),
                   before_sddl = sddl_of(store, was.bytes), before_provenance = provenance.default(was) }
       access_changes(e, was, nil)
       changed[#changed + 1] = e
@@ -424,20 +446,20 @@ end
 -- failed_reads (during "access check" for a matrix object, "after the
 -- policy" for another).
 local function access_rows(ctx, before, after)
-  local rows, matrix = {}, {}
-  for _, o in ipairs(after.list) do
-    if o.failed then
-      ctx.failed_reads[#ctx.failed_reads + 1] = { object = o.label, status = o.failed.status,
-        status_name = o.failed.status_name, during = M.MATRIX_KINDS[o.kind] and "access check" or "after the policy" }
+  local rows, matrix, meta = {}, {}, ctx.store.meta
+  for _, label in ipairs(after.labels) do
+    local failed, in_matrix = after.failed[label], M.MATRIX_KINDS[meta[label].kind]
+    if failed then
+      ctx.failed_reads[#ctx.failed_reads + 1] = { object = label, status = failed.status,
+        status_name = failed.status_name, during = in_matrix and "access check" or "after the policy" }
     end
-    if M.MATRIX_KINDS[o.kind] then matrix[#matrix + 1] = o end
+    if in_matrix then matrix[#matrix + 1] = label end
   end
   for i, p in ipairs(ctx.labels) do
-    for _, o in ipairs(matrix) do
-      local was = before.by[o.label]
-      local gb = was and ctx.granted(was.bytes)
-      local ga = ctx.granted(o.bytes)
-      rows[#rows + 1] = { principal = p, object = o.label, granted = ga and ga[i], failed = o.failed,
+    for _, label in ipairs(matrix) do
+      local gb = ctx.granted(before.bytes[label] or nil)
+      local ga = ctx.granted(after.bytes[label] or nil)
+      rows[#rows + 1] = { principal = p, object = label, granted = ga and ga[i], failed = after.failed[label],
                           before = gb and gb[i] }
     end
   end
@@ -531,7 +553,7 @@ local RUN_OPTS = { state = "string", policy = "string", security = "string", pro
 function M.run(opts)
   options.check(opts, "audit.run", RUN_OPTS)
   local shown = progress_for(opts)
-  local store = { intern = {}, sds = {}, sddl = {} }
+  local store = { intern = {}, sds = {}, sddl = {}, meta = {} }
   local st, lerr = load_state(opts, shown, { kernel_mode = true, name = "ntsec audit observer",
     txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } }, store)
   if not st then return nil, lerr end
@@ -548,7 +570,7 @@ function M.run(opts)
   if not labels then return fail(ntsec.STATUS_INVALID_PARAMETER, "principals", opts.policy .. ": " .. tokens) end
   local progress_after = shown and shown.access(securable_count(engine))
   local after = snapshot(engine, observer, store, progress_after and function(i) progress_after:update(i) end,
-    snapshot_keys(before))
+    snapshot_keys(store, before))
   if progress_after then progress_after:finish() end
   local ctx = { store = store, granted = access_checker(tokens, store.sds), labels = labels, writes = writes,
                 security = st.security, base = st.base, failed_reads = {} }
