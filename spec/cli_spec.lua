@@ -122,7 +122,7 @@ describe("bin/ntsec audit", function()
     assert.equal(0, code)
     local doc = assert(json.decode(out))
     assert.equal(89, doc.imported.callouts)
-    assert.is_table(doc.calls)
+    assert.is_table(doc.writes)
     assert.is_table(doc.access)
   end)
 

@@ -106,8 +106,16 @@ describe("the HTML report in headless chromium", function()
     -- FWPM_GENERIC_ALL after the lockdown (docs/principals.md).
     local row = assert(dom:match("<tr data%-search=\"\"><td><a href=\"#sd%-%d+\">callouts container</a>.-</tr>"))
     assert.truthy(row:find("title=\"0xf07ff: FWPM_ACTRL_ADD | [^\"]*WRITE_DAC | WRITE_OWNER\"", 1))
-    assert.truthy(row:find("set by policy", 1, true))
+    -- its provenance badge: set by the policy's call #7 (the container is set last)
+    assert.truthy(row:find(">policy #7</span>", 1, true))
     assert.truthy(dom:find("<summary>Why admin-elevated gets what it gets</summary><pre>ntsec.explain:", 1, true))
+    -- a callout re-inherited after call #7: SYSTEM's cell shows before -> after
+    -- (0xf07ff -> 0x60000, the owner's READ_CONTROL | WRITE_DAC), and the
+    -- changed section holds 1 container + 6 NDU callouts + 89 - 6 = 83
+    -- propagated callouts = 90 objects
+    local changed_row = assert(dom:match("<tr data%-search=\"\"><td><a href=\"#sd%-%d+\">callout [^<]*</a>.-propagated #7.-</tr>"))
+    assert.truthy(changed_row:find("0xf07ff&nbsp;\226\134\146&nbsp;0x60000", 1, true))   -- "&nbsp;→&nbsp;"
+    assert.truthy(dom:find("<section id=\"changed\"><h2>Changed by the policy (90 objects)</h2>", 1, true))
     -- JavaScript ran: the search box is shown.
     assert.truthy(dom:find("<input id=\"search\" type=\"search\" placeholder=\"[^\"]*\">"))
   end)

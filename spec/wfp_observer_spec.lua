@@ -83,8 +83,8 @@ return { principals = { "SY" } }
     f:close()
     local result = assert(audit.run { state = "../shared/data/wfpstate/netsh-wfpstate-1.xml", policy = policy })
     os.remove(policy)
-    assert.are.equal(1, #result.calls)
-    local call = result.calls[1]
+    assert.are.equal(1, #result.writes)
+    local call = result.writes[1]
     assert.are.equal("FwpmCalloutSetSecurityInfoByKey0", call["function"])
     assert.are.equal("callouts container", call.target)
     assert.are.equal(0, call.status)

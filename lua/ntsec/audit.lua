@@ -22,6 +22,8 @@ local netsh = require("ntsec.netsh")
 local progress = require("ntsec.progress")
 local principals_mod = require("ntsec.principals")
 local errors = require("ntsec.errors")
+local options = require("ntsec.options")
+local provenance = require("ntsec.provenance")
 
 local M = {}
 
@@ -57,14 +59,27 @@ end
 -- Records every get/set-security call on the engine through its C observer
 -- (engine:observe): whichever path the policy takes (faithful function,
 -- version-less alias, idiomatic target, a saved function reference), the
--- engine reports it. Returns the undo function.
-local function install_recorder(calls, engine)
+-- engine reports it. A Set call is a write, listed with its descriptors
+-- before and after; a Get call is a read, counted per function (a policy
+-- that reads 200 filters adds one line, not 200). Returns the undo function.
+local function install_recorder(writes, reads, engine)
+  local read_of = {}
   engine:observe(function(ev)
-    calls[#calls + 1] = {
-      ["function"] = ev.name, target = target_label(ev), status = ev.status,
-      kernel = ev.kernel, before = ev.before and ev.before:sddl(),
-      after = ev.after and ev.after:sddl(),
-    }
+    if ev.name:find("SetSecurity", 1, true) then
+      writes[#writes + 1] = {
+        ["function"] = ev.name, target = target_label(ev), status = ev.status,
+        kernel = ev.kernel, before = ev.before and ev.before:sddl(),
+        after = ev.after and ev.after:sddl(), index = #writes + 1,
+      }
+      return
+    end
+    local r = read_of[ev.name]
+    if not r then
+      r = { ["function"] = ev.name, count = 0, failed = 0 }
+      read_of[ev.name], reads[#reads + 1] = r, r
+    end
+    r.count = r.count + 1
+    if ev.status ~= 0 then r.failed = r.failed + 1 end
   end)
   -- A policy may have closed the engine; the CLI then names that mistake.
   return function() if ntsec.type(engine) == "engine" then engine:observe(nil) end end
@@ -117,20 +132,153 @@ local function resolve_principals(list)
   return labels, tokens
 end
 
--- Objects whose access is reported: label and how to read their descriptor.
-local function access_objects(engine, observer)
-  local wfp = ntsec.wfp
-  local objects = {
-    { "callouts container", function() return wfp.FwpmCalloutGetSecurityInfoByKey0(observer, nil, ALL_SI) end },
-  }
-  for _, c in ipairs(engine:callouts()) do
-    objects[#objects + 1] = { "callout " .. c.key,
-      function() return wfp.FwpmCalloutGetSecurityInfoByKey0(observer, c.key, ALL_SI) end }
+local KINDS = require("ntsec.core").wfp.kinds
+
+-- The keys and names of a keyed kind's objects, fn(key, name) each:
+-- streamed through the observer's enumeration (one record at a time:
+-- 66,500 filters with their conditions would otherwise be one large table);
+-- when the enumeration cannot run (the policy stopped the engine or holds
+-- the transaction lock), the engine's own listing. skip: keys already read.
+local function each_object(engine, observer, row, skip, fn)
+  local enum = observer["enum_" .. row.plural]
+  local keys, names = {}, {}
+  local ok = enum and pcall(function()
+    for o in enum(observer) do
+      if not skip[o.key] then keys[#keys + 1], names[#names + 1] = o.key, o.name end
+    end
+  end)
+  if not ok then
+    keys, names = {}, {}
+    for _, o in ipairs(engine[row.plural](engine)) do
+      if not skip[o.key] then keys[#keys + 1], names[#names + 1] = o.key, o.name end
+    end
   end
-  objects[#objects + 1] = { "connections container", function() return wfp.FwpmConnectionGetSecurityInfo0(observer, ALL_SI) end }
-  objects[#objects + 1] = { "ALE endpoint container", function() return wfp.FwpsAleEndpointGetSecurityInfo0(observer, ALL_SI) end }
-  return objects
+  for i = 1, #keys do fn(keys[i], names[i]) end
 end
+
+-- A snapshot records, per object label, the descriptor's self-relative
+-- bytes (interned: equal descriptors share one string, and store.sds[bytes]
+-- holds one sd for the access check) or false and a failure {status=,
+-- status_name=}. What does not change between snapshots (kind, key, name,
+-- container, parent) is kept once per label in store.meta: a large engine
+-- has 71,000 objects, and a table per object per snapshot was the audit's
+-- largest memory cost.
+local function read_entry(snap, label, kind, key, name, container, parent, code, sd)
+  local m = snap.meta[label]
+  if not m then
+    m = { label = label, kind = kind, key = key, name = name, container = container, parent = parent }
+    snap.meta[label] = m
+  end
+  label = m.label
+  if code == 0 and sd then
+    local bytes = sd:bytes()
+    local canon = snap.intern[bytes]
+    if not canon then
+      snap.intern[bytes], snap.sds[bytes], canon = bytes, sd, bytes
+    end
+    snap.bytes[label] = canon
+  else
+    snap.bytes[label], snap.failed[label] = false, read_failure(code)
+  end
+  snap.labels[#snap.labels + 1] = label
+  if snap.on_object then snap.on_object(#snap.labels) end
+end
+
+-- Every securable object's descriptor, in report order: the engine, then
+-- per keyed kind of the WFP kind table its container and its objects, then
+-- the keyless containers (connections, ALE endpoints). Driven by the kind
+-- table, so a kind added there is covered. store = {intern=, sds=, meta=}
+-- is shared by the snapshots of one audit. known (optional): {[plural] =
+-- {keys=, names=, labels=}} keys to read first (snapshot_keys of an earlier
+-- snapshot). Returns {labels = {...}, bytes = {[label] = bytes | false},
+-- failed = {[label] = failure}}.
+local function snapshot(engine, observer, store, on_object, known)
+  local wfp, counts = ntsec.wfp, engine:counts()
+  local snap = { labels = {}, bytes = {}, failed = {}, meta = store.meta, intern = store.intern, sds = store.sds,
+                 on_object = on_object }
+  local keyless = {}
+  for _, row in ipairs(KINDS) do
+    if row.name == "engine" then
+      read_entry(snap, row.label, row.name, nil, nil, true, nil,
+        wfp[row.prefix .. row.stem .. "GetSecurityInfo0"](observer, ALL_SI))
+    end
+  end
+  for _, row in ipairs(KINDS) do
+    local stem = row.prefix .. row.stem
+    if row.ops.security_by_key and engine[row.plural] then
+      local get, container = wfp[stem .. "GetSecurityInfoByKey0"], row.label .. "s container"
+      read_entry(snap, container, row.name, nil, nil, true, "engine", get(observer, nil, ALL_SI))
+      local function read(key, name, code, sd, label)
+        read_entry(snap, label or (row.label .. " " .. key), row.name, key, name, nil, container, code, sd)
+      end
+      -- Known keys first (the previous snapshot's, or the dump's filters):
+      -- a key the kind's not-found status answers is gone; the listing is
+      -- walked only when the engine holds objects the known keys miss.
+      local hint, seen, found = known and known[row.plural], {}, 0
+      for i = 1, hint and #hint.keys or 0 do
+        local key = hint.keys[i]
+        local code, sd = get(observer, key, ALL_SI)
+        if code ~= row.not_found then
+          read(key, hint.names[i], code, sd, hint.labels and hint.labels[i])
+          seen[key], found = true, found + 1
+        end
+      end
+      if not hint or found ~= (counts[row.plural] or 0) then
+        each_object(engine, observer, row, seen, function(key, name) read(key, name, get(observer, key, ALL_SI)) end)
+      end
+    elseif row.ops.security and row.name ~= "engine" then   -- the engine is read first, above
+      keyless[#keyless + 1] = row
+    end
+  end
+  for _, row in ipairs(keyless) do
+    read_entry(snap, row.label, row.name, nil, nil, true, "engine",
+      wfp[row.prefix .. row.stem .. "GetSecurityInfo0"](observer, ALL_SI))
+  end
+  snap.meta, snap.intern, snap.sds, snap.on_object = nil, nil, nil, nil
+  return snap
+end
+
+-- An object of a snapshot as a table {label=, kind=, key=, name=,
+-- container=, parent=, bytes=, failed=}, or nil when the snapshot has no
+-- such object: made only for the objects the report shows.
+local function view(store, snap, label)
+  if not snap or snap.bytes[label] == nil then return nil end
+  local m = store.meta[label]
+  return { label = m.label, kind = m.kind, key = m.key, name = m.name, container = m.container,
+           parent = m.parent, bytes = snap.bytes[label] or nil, failed = snap.failed[label] }
+end
+
+-- How many objects a snapshot reads (for the progress display).
+local function securable_count(engine)
+  local counts, n = engine:counts(), 0
+  for _, row in ipairs(KINDS) do
+    if row.ops.security_by_key and engine[row.plural] then n = n + 1 + (counts[row.plural] or 0)
+    elseif row.ops.security then n = n + 1 end
+  end
+  return n
+end
+
+-- The keys a snapshot read, per kind plural: the known keys of the next one.
+local function snapshot_keys(store, snap)
+  local plural, out = {}, {}
+  for _, row in ipairs(KINDS) do plural[row.name] = row.plural end
+  for _, label in ipairs(snap.labels) do
+    local m = store.meta[label]
+    if m.key then
+      local p = plural[m.kind]
+      out[p] = out[p] or { keys = {}, names = {}, labels = {} }
+      local k = out[p]
+      k.keys[#k.keys + 1], k.names[#k.names + 1], k.labels[#k.labels + 1] = m.key, m.name, label
+    end
+  end
+  return out
+end
+
+--- MATRIX_KINDS: the kinds whose objects (and container) form the access
+-- matrix: callouts, the connections container and the ALE endpoint
+-- container. Every securable object (all kinds) is compared before and
+-- after the policy for the "changed" list.
+M.MATRIX_KINDS = { callout = true, connection = true, endpoint = true }
 
 --- The token a principal is evaluated with (a profile name, SID or token):
 -- ntsec.principals.resolve (docs/principals.md). Raises for anything else.
@@ -140,53 +288,24 @@ function M.principal_token(principal)
   return token
 end
 
--- Masks granted to each token by the descriptor a Get returned (code, sd),
--- memoised by the descriptor's bytes; a failed read grants no mask at all:
--- it returns nil, read_failure(code).
-local function granted_by(cache, tokens, code, sd)
-  if code ~= 0 or not sd then return nil, read_failure(code) end
-  local key = sd:bytes()
-  local granted = cache[key]
-  if granted then return granted end
-  granted = {}
-  for i, token in ipairs(tokens) do
-    granted[i] = ntsec.access_check(sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm")
-  end
-  cache[key] = granted
-  return granted
-end
-
--- The access matrix, principal-major like the report's rows (result.access):
--- rows {principal=, object=, granted=mask} or, for an object whose
--- descriptor could not be read, {principal=, object=, failed={status=,
--- status_name=}}; each failed object is also appended to failed_reads.
--- One descriptor read per object; each distinct descriptor (by its bytes:
--- the engine shares equal descriptors, and thousands of callouts carry the
--- default one) is checked once per principal token under the one mapping,
--- so the work is linear in objects x principals and the checks are
--- distinct descriptors x principals. make_progress(n_objects) (optional)
--- returns the display that is told the objects done.
-local function access_matrix(engine, observer, labels, tokens, failed_reads, make_progress)
-  local objects = access_objects(engine, observer)
-  local shown = make_progress and make_progress(#objects)
-  local cache, per_object, failed = {}, {}, {}
-  for o, obj in ipairs(objects) do
-    per_object[o], failed[o] = granted_by(cache, tokens, obj[2]())
-    if failed[o] then
-      failed_reads[#failed_reads + 1] = { object = obj[1], during = "access check",
-                                          status = failed[o].status, status_name = failed[o].status_name }
+-- granted(bytes) -> the masks MAXIMUM_ALLOWED grants each token under the
+-- FWPM mapping for the descriptor with these bytes (nil for no descriptor);
+-- memoised by the bytes: the engine shares equal descriptors, and thousands
+-- of callouts carry the default one, so the checks are distinct
+-- descriptors x principals.
+local function access_checker(tokens, sds)
+  local cache = {}
+  return function(bytes)
+    if not bytes then return nil end
+    local granted = cache[bytes]
+    if granted then return granted end
+    granted = {}
+    for i, token in ipairs(tokens) do
+      granted[i] = ntsec.access_check(sds[bytes], token, ntsec.MAXIMUM_ALLOWED, "fwpm")
     end
-    if shown then shown:update(o) end
+    cache[bytes] = granted
+    return granted
   end
-  local rows = {}
-  for i, p in ipairs(labels) do
-    for o, obj in ipairs(objects) do
-      rows[#rows + 1] = { principal = p, object = obj[1], granted = per_object[o] and per_object[o][i],
-                          failed = failed[o] }
-    end
-  end
-  if shown then shown:finish(#objects) end
-  return rows
 end
 
 -- Progress displays for a run (ntsec.progress): only for a large input when
@@ -204,39 +323,263 @@ local function progress_for(opts)
   }
 end
 
---- audit.run{state = path, policy = path[, progress = bool][, policy_output = file]}
--- -> result, or nil, message.
+-- The one error of audit.run: an ntsec.errors object with op "audit:PHASE"
+-- and the line the user sees in err.detail (docs/design.md "Result
+-- convention"; the CLI prints err.detail).
+local function fail(code, phase, detail)
+  local err = errors.new(code, "audit:" .. phase)
+  err.detail = tostring(detail)
+  return nil, err
+end
+
+--- audit.policy_report(findings) -> the policy's `report` global:
+-- report:finding{...} (or report.finding{...}) appends to the list findings
+-- a finding of the shape ntsec.check gives (check.finding: rule "policy"
+-- unless the spec names one; docs/check.md) and returns it; a bad spec
+-- raises (the policy's mistake). Used by audit.run and by check.run's
+-- --policy, so a policy's findings count like a rule's.
+function M.policy_report(findings)
+  local check = require("ntsec.check")
+  local report = {}
+  function report.finding(a, b)
+    local spec = b
+    if a ~= report then spec = a end
+    local f = check.finding("policy", spec)
+    findings[#findings + 1] = f
+    return f
+  end
+  return report
+end
+
+-- Applies opts.security (a security file path) to the engine: the overlay
+-- record {file=, applied=, index = {[label] = where}} and the snapshot
+-- taken before it (for provenance), or nil, err.
+local function apply_security(engine, observer, path, store)
+  local security_file = require("ntsec.security_file")
+  local base = snapshot(engine, observer, store)
+  local overlay, err = security_file.load(path)
+  local applied
+  if overlay then applied, err = security_file.apply(engine, overlay) end
+  if not applied then return nil, err end
+  local index = {}
+  for _, a in ipairs(applied.applied) do index[a.label] = a.where end
+  return { file = path, applied = #applied.applied, index = index }, base
+end
+
+-- The last successful write on each target label.
+local function last_writes(writes)
+  local last = {}
+  for _, w in ipairs(writes) do
+    if w.status == 0 then last[w.target] = w end
+  end
+  return last
+end
+
+-- The SDDL of interned descriptor bytes, converted once per distinct descriptor.
+local function sddl_of(store, bytes)
+  if not bytes then return nil end
+  local text = store.sddl[bytes]
+  if not text then
+    text = store.sds[bytes]:sddl()
+    store.sddl[bytes] = text
+  end
+  return text
+end
+
+-- Per object: provenance before and after the policy; the descriptors; and
+-- the objects whose descriptor changed (or that were added or deleted),
+-- with each principal's access before -> after where it differs.
+local function compare(ctx, before, after)
+  local store, granted, labels, meta = ctx.store, ctx.granted, ctx.labels, ctx.store.meta
+  local last = last_writes(ctx.writes)
+  local changed, objects = {}, {}
+  local function entry_of(o, was)
+    local b = provenance.before_policy(was or o, view(store, ctx.base, o.label), meta,
+      ctx.security and ctx.security.index, ctx.security and ctx.security.file)
+    local sddl = sddl_of(store, o.bytes)
+    -- An object unreadable after the policy shows no descriptor, so no provenance.
+    local now = not o.failed and (provenance.after_policy(o, was, last, meta, sddl) or b) or nil
+    return { object = o.label, kind = o.kind, key = o.key, name = o.name, container = o.container or nil,
+             sddl = sddl, provenance = now, before_sddl = was and sddl_of(store, was.bytes),
+             before_provenance = was and b or nil }
+  end
+  local function access_changes(e, was, o)
+    local gb, ga = granted(was and was.bytes), granted(o and o.bytes)
+    e.access = {}
+    for i, p in ipairs(labels) do
+      local mb, ma = gb and gb[i], ga and ga[i]
+      if mb ~= ma then e.access[#e.access + 1] = { principal = p, before = mb, after = ma } end
+    end
+  end
+  -- Provenance is worked out only for what the report shows: the matrix
+  -- objects and the changed ones (not for 66,500 unchanged filters).
+  for _, label in ipairs(after.labels) do
+    local now, was = after.bytes[label], before.bytes[label]
+    local is_changed = now ~= false and was ~= now
+    local in_matrix = M.MATRIX_KINDS[meta[label].kind]
+    if in_matrix or is_changed then
+      local o, w = view(store, after, label), view(store, before, label)
+      local e = entry_of(o, w)
+      if in_matrix then objects[#objects + 1] = e end
+      if is_changed then
+        access_changes(e, w, o)
+        changed[#changed + 1] = e
+      end
+    end
+  end
+  for _, label in ipairs(before.labels) do
+    if after.bytes[label] == nil then
+      local was = view(store, before, label)
+      local e = { object = label, kind = was.kind, key = was.key, name = was.name, provenance = provenance.deleted(),
+                  before_sddl = sddl_of(store, was.bytes), before_provenance = provenance.default(was) }
+      access_changes(e, was, nil)
+      changed[#changed + 1] = e
+    end
+  end
+  return objects, changed
+end
+
+-- The access matrix, principal-major like the report's rows: rows
+-- {principal=, object=, granted=mask, before=mask|nil} or, for an object
+-- whose descriptor could not be read, {principal=, object=, failed=
+-- {status=, status_name=}}. Failed reads after the policy go to
+-- failed_reads (during "access check" for a matrix object, "after the
+-- policy" for another).
+local function access_rows(ctx, before, after)
+  local rows, matrix, meta = {}, {}, ctx.store.meta
+  for _, label in ipairs(after.labels) do
+    local failed, in_matrix = after.failed[label], M.MATRIX_KINDS[meta[label].kind]
+    if failed then
+      ctx.failed_reads[#ctx.failed_reads + 1] = { object = label, status = failed.status,
+        status_name = failed.status_name, during = in_matrix and "access check" or "after the policy" }
+    end
+    if in_matrix then matrix[#matrix + 1] = label end
+  end
+  for i, p in ipairs(ctx.labels) do
+    for _, label in ipairs(matrix) do
+      local gb = ctx.granted(before.bytes[label] or nil)
+      local ga = ctx.granted(after.bytes[label] or nil)
+      rows[#rows + 1] = { principal = p, object = label, granted = ga and ga[i], failed = after.failed[label],
+                          before = gb and gb[i] }
+    end
+  end
+  return rows
+end
+
+-- Collects every FWP_SECURITY_DESCRIPTOR_TYPE condition value of the dump's
+-- filters while they are imported (netsh on_record), grouped by SDDL:
+-- {{sddl=, provenance=, filters = {{key=, name=, condition=, field=}}}}
+-- (the descriptors the dump itself holds); the filters' keys and names go
+-- to keys = {keys=, names=} (the first snapshot reads them without listing
+-- the engine). Returns the list and the hook.
+local function dump_descriptors(state, keys)
+  local groups, by = {}, {}
+  return groups, function(kind, rec)
+    if kind ~= "filters" then return end
+    if rec.key then keys.keys[#keys.keys + 1], keys.names[#keys.names + 1] = rec.key, rec.name end
+    if not rec.conditions then return end
+    for i, c in ipairs(rec.conditions) do
+      if c.type == "FWP_SECURITY_DESCRIPTOR_TYPE" then
+        local sddl = tostring(c.value)
+        local g = by[sddl]
+        if not g then
+          g = { sddl = sddl, provenance = provenance.dump(state, rec, i, c.field), filters = {} }
+          by[sddl], groups[#groups + 1] = g, g
+        end
+        g.filters[#g.filters + 1] = { key = rec.key, name = rec.name, condition = i, field = c.field }
+      end
+    end
+  end
+end
+
+-- Imports the dump and applies the security file: engine, summary,
+-- security record, base snapshot; or nil, err.
+local function load_state(opts, shown, observer_opts, store)
+  local engine = ntsec.wfp.engine()
+  local dump_keys = { keys = {}, names = {} }
+  local dump_sds, on_record = dump_descriptors(opts.state, dump_keys)
+  local summary, ierr = netsh.import_file(engine, opts.state, { on_record = on_record,
+    on_bytes = shown and function(done) shown.import:update(done) end })
+  if shown then shown.import:finish() end
+  if not summary then
+    local msg = tostring(ierr)
+    return fail(ntsec.STATUS_INVALID_PARAMETER, "import", msg:sub(1, #opts.state) == opts.state and msg
+      or (opts.state .. ": " .. msg))
+  end
+  local observer = assert(engine:open(observer_opts))
+  local security, base
+  if opts.security then
+    security, base = apply_security(engine, observer, opts.security, store)
+    if not security then
+      observer:close()
+      return fail(base.code, "security", base.detail or tostring(base))
+    end
+  end
+  return { engine = engine, summary = summary, observer = observer, security = security, base = base,
+           dump_descriptors = dump_sds, dump_keys = { filters = dump_keys } }
+end
+
+local RUN_OPTS = { state = "string", policy = "string", security = "string", progress = "boolean",
+                   policy_output = "userdata" }
+
+--- audit.run{state = path, policy = path[, security = path][, progress =
+-- bool][, policy_output = file]} -> result, or nil, err.
+-- security: a security file (docs/security-file.md) overlaid on the engine
+-- after the import and before the policy.
 -- progress: draw import and access-check progress on stderr (default: when
 -- stderr is a terminal and the dump is large, ntsec.progress.wanted).
 -- policy_output: where the policy's print and io.write go (default io.stderr).
--- result = {imported = {sessions=, providers=, sublayers=, callouts=, filters=,
--- endpoints=}, skipped = {{kind=, key=, line=, error=}}, provider_contexts = N,
--- calls = {{function=, target=, status=, kernel=, before=, after=}}, access = {{principal=, object=, granted=
--- | failed={status=, status_name=}}}, principals = {labels},
+-- The policy runs with globals ntsec, engine, import and report
+-- (report:finding{...}, docs/audit.md "Findings").
+-- result = {imported = {sessions=, providers=, sublayers=, callouts=,
+-- filters=, endpoints=}, skipped = {{kind=, key=, line=, error=}},
+-- provider_contexts = N, security = {file=, applied=N, index=} | nil,
+-- writes = {{index=, function=, target=, status=, kernel=, before=, after=}},
+-- reads = {{function=, count=, failed=}}, findings = {ntsec.check findings},
+-- access = {{principal=, object=, granted=, before= | failed={status=,
+-- status_name=}}}, objects = {{object=, kind=, key=, name=, sddl=,
+-- provenance={source=, detail=, call=}, before_sddl=, before_provenance=}}
+-- (the matrix objects), changed = {same fields + access = {{principal=,
+-- before=, after=}}} (every securable object whose descriptor the policy
+-- changed, added or deleted), dump_descriptors = {{sddl=, provenance=,
+-- filters={{key=, name=, condition=, field=}}}}, principals = {labels},
 -- tokens = {label = token}, failed_reads = {{object=, during=, status=,
 -- status_name=}}}.
+-- Errors: nil, err (ntsec.errors; err.op "audit:import" / "audit:security"
+-- STATUS_INVALID_PARAMETER, "audit:policy" / "audit:principals"
+-- STATUS_UNSUCCESSFUL / STATUS_INVALID_PARAMETER; err.detail is the one line
+-- naming the file and what is wrong). Bad option tables raise.
+-- Source: docs/audit.md.
 function M.run(opts)
-  local engine = ntsec.wfp.engine()
+  options.check(opts, "audit.run", RUN_OPTS)
   local shown = progress_for(opts)
-  local summary, err = netsh.import_file(engine, opts.state, {
-    on_bytes = shown and function(done) shown.import:update(done) end })
-  if shown then shown.import:finish() end
-  if not summary then return nil, err end
-  local observer = assert(engine:open { kernel_mode = true, name = "ntsec audit observer",
-    txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } })
-  local calls = {}
-  local restore = install_recorder(calls, engine)
-  local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary }, { __index = _G })
+  local store = { intern = {}, sds = {}, sddl = {}, meta = {} }
+  local st, lerr = load_state(opts, shown, { kernel_mode = true, name = "ntsec audit observer",
+    txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } }, store)
+  if not st then return nil, lerr end
+  local engine, summary, observer = st.engine, st.summary, st.observer
+  local before = snapshot(engine, observer, store, nil, st.dump_keys)
+  local writes, reads, findings = {}, {}, {}
+  local restore = install_recorder(writes, reads, engine)
+  local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary,
+                             report = M.policy_report(findings) }, { __index = _G })
   local policy, perr = run_policy(opts.policy, env, opts.policy_output)
   restore()
-  if not policy then return nil, "policy failed: " .. tostring(perr) end
+  if not policy then return fail(ntsec.STATUS_UNSUCCESSFUL, "policy", perr) end
   local labels, tokens = resolve_principals(policy.principals or default_principals(summary.records.sessions))
-  if not labels then return nil, "policy failed: " .. opts.policy .. ": " .. tokens end
-  local failed_reads = {}
+  if not labels then return fail(ntsec.STATUS_INVALID_PARAMETER, "principals", opts.policy .. ": " .. tokens) end
+  local progress_after = shown and shown.access(securable_count(engine))
+  local after = snapshot(engine, observer, store, progress_after and function(i) progress_after:update(i) end,
+    snapshot_keys(store, before))
+  if progress_after then progress_after:finish() end
+  local ctx = { store = store, granted = access_checker(tokens, store.sds), labels = labels, writes = writes,
+                security = st.security, base = st.base, failed_reads = {} }
+  local objects, changed = compare(ctx, before, after)
   local result = {
     imported = summary.counts, skipped = summary.skipped, provider_contexts = summary.provider_contexts,
-    calls = calls, principals = labels, tokens = {}, failed_reads = failed_reads,
-    access = access_matrix(engine, observer, labels, tokens, failed_reads, shown and shown.access),
+    security = st.security, writes = writes, reads = reads, findings = findings, principals = labels,
+    tokens = {}, failed_reads = ctx.failed_reads, access = access_rows(ctx, before, after),
+    objects = objects, changed = changed, dump_descriptors = st.dump_descriptors,
   }
   for i, label in ipairs(labels) do result.tokens[label] = tokens[i] end
   observer:close()

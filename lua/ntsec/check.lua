@@ -204,28 +204,35 @@ local function import(engine, path)
   return summary
 end
 
---- run{state=, rules=[, policy=][, engine=]} -> result | nil, message.
+--- run{state=, rules=[, policy=][, engine=][, security=]} -> result | nil, message.
+-- security: a security file (docs/security-file.md) overlaid after the import.
 -- state: dump path (or engine: an engine already loaded); rules: a rule
 -- file path or "builtin"; policy: a policy script run before the rules
 -- (globals ntsec, engine). result = {state=, rules={{id=, description=,
 -- source=, findings=N}}, findings={...}, objects=N}. A message names the
 -- file and what is wrong (exit 2 in the CLI).
 function M.run(opts)
-  strict(opts, { state = true, rules = true, policy = true, engine = true }, "check.run")
+  strict(opts, { state = true, rules = true, policy = true, engine = true, security = true }, "check.run")
   local engine = opts.engine
   if not engine then
     engine = ntsec.wfp.engine()
     local ok, err = import(engine, opts.state)
     if not ok then return nil, err end
   end
+  if opts.security then   -- docs/security-file.md: overlaid before the policy
+    local ok, err = require("ntsec.security_file").apply_file(engine, opts.security)
+    if not ok then return nil, err.detail end
+  end
+  local policy_findings = {}   -- a policy's report:finding{...} counts like a rule's (docs/audit.md)
   if opts.policy then
-    local env = setmetatable({ ntsec = ntsec, engine = engine }, { __index = _G })
+    local env = setmetatable({ ntsec = ntsec, engine = engine,
+                               report = require("ntsec.audit").policy_report(policy_findings) }, { __index = _G })
     local ok, err = run_file(opts.policy, env, "policy")
     if not ok then return nil, err end
   end
   local observer = objects.observer(engine)
   local state = { engine = engine, observer = observer, objects = objects.list(engine, observer),
-                  rules = {}, seen = {}, findings = {}, rules_path = opts.rules }
+                  rules = {}, seen = {}, findings = policy_findings, rules_path = opts.rules }
   local ok, err = true, nil
   if opts.rules == "builtin" then all_builtins(state)
   else ok, err = run_file(opts.rules, rules_env(state), "rules") end

@@ -246,11 +246,12 @@ function M.engines(a, b, opts)
   return M.compare(M.snapshot(a), M.snapshot(b), opts)
 end
 
---- diff.import_file(path) -> engine, details, or nil, err (ntsec.netsh's
--- error object; tostring(err) is the one line to print): the dump
--- imported (ntsec.netsh.import_file) with each object's own fields kept
--- as the dump states them (details for diff.snapshot).
-function M.import_file(path)
+--- diff.import_file(path[, security]) -> engine, details, or nil, err (tostring(err)
+-- is the one line to print):
+-- the dump imported (ntsec.netsh.import_file) with each object's own fields
+-- kept as the dump states them (details for diff.snapshot), then the
+-- security file at path security overlaid (docs/security-file.md).
+function M.import_file(path, security)
   local engine = ntsec.wfp.engine()
   local by_kind = {}
   for _, k in ipairs(M.KINDS) do by_kind[k.dump] = k end
@@ -263,18 +264,25 @@ function M.import_file(path)
       details[kind][tostring(rec[k.id])] = flatten(item:tree(), "", {})
     end })
   if not summary then return nil, err end
+  if security then
+    local ok, serr = require("ntsec.security_file").apply_file(engine, security)
+    if not ok then return nil, serr end
+  end
   return engine, details
 end
 
 --- diff.files(path_a, path_b[, opts]) -> result (diff.compare), or nil,
 -- err naming the dump that failed to import (tostring(err): "PATH: ...").
+-- opts.security = {A.json[, B.json]}: security files overlaid on A and B
+-- (one file: on both).
 function M.files(path_a, path_b, opts)
-  options.check(opts, "diff.files", COMPARE_OPTS)
-  local ea, da = M.import_file(path_a)
+  options.check(opts, "diff.files", { principals = "table", security = "table" })
+  local sec = opts and opts.security or {}
+  local ea, da = M.import_file(path_a, sec[1])
   if not ea then return nil, da end
-  local eb, db = M.import_file(path_b)
+  local eb, db = M.import_file(path_b, sec[2] or sec[1])
   if not eb then return nil, db end
-  return M.compare(M.snapshot(ea, da), M.snapshot(eb, db), opts)
+  return M.compare(M.snapshot(ea, da), M.snapshot(eb, db), opts and { principals = opts.principals })
 end
 
 local function mask_text(m)

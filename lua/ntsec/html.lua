@@ -9,15 +9,14 @@ local ntsec = require("ntsec")
 
 local M = {}
 
+local rights = require("ntsec.rules.rights")
+local provenance = require("ntsec.provenance")
+
 --- Named rights, low bit first: FWPM_ACTRL_* (fwpmu.h) then the standard
--- rights ([MS-DTYP] 2.4.3). The values come from the binding's constants.
+-- rights ([MS-DTYP] 2.4.3): the one table of ntsec.rules.rights, as
+-- {name=, mask=} entries.
 M.RIGHTS = {}
-for _, name in ipairs({ "FWPM_ACTRL_ADD", "FWPM_ACTRL_ADD_LINK", "FWPM_ACTRL_BEGIN_READ_TXN",
-  "FWPM_ACTRL_BEGIN_WRITE_TXN", "FWPM_ACTRL_CLASSIFY", "FWPM_ACTRL_ENUM", "FWPM_ACTRL_OPEN",
-  "FWPM_ACTRL_READ", "FWPM_ACTRL_READ_STATS", "FWPM_ACTRL_SUBSCRIBE", "FWPM_ACTRL_WRITE", "DELETE",
-  "READ_CONTROL", "WRITE_DAC", "WRITE_OWNER", "SYNCHRONIZE", "ACCESS_SYSTEM_SECURITY" }) do
-  M.RIGHTS[#M.RIGHTS + 1] = { name = name, mask = assert(ntsec[name], name) }
-end
+for _, n in ipairs(rights.NAMES) do M.RIGHTS[#M.RIGHTS + 1] = { name = n[2], mask = n[1] } end
 
 local ESCAPES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }
 
@@ -31,11 +30,7 @@ local esc = M.escape
 -- (bits without a name are listed as hex).
 function M.rights_text(mask)
   if not mask then return "object absent" end
-  local names, rest = {}, mask
-  for _, r in ipairs(M.RIGHTS) do
-    if mask & r.mask ~= 0 then names[#names + 1], rest = r.name, rest & ~r.mask end
-  end
-  if rest ~= 0 then names[#names + 1] = ("0x%x"):format(rest) end
+  local names = rights.names(mask)
   return ("0x%x: %s"):format(mask, #names > 0 and table.concat(names, " | ") or "no access")
 end
 
@@ -75,7 +70,7 @@ details{margin:4px 0}summary{cursor:pointer;color:#1f4f8a}
 pre{background:#f6f8fa;border:1px solid #e2e7ee;padding:8px;overflow-x:auto;font-size:11.5px}
 .finding{border-left:4px solid #c0392b;padding:4px 10px;margin:6px 0;background:#fdf2f1}
 .prov{display:inline-block;white-space:nowrap;padding:1px 7px;border-radius:10px;font-size:11.5px;background:#e6ecf5}
-.prov.policy{background:#ffe3b3}.prov.propagation{background:#f6c9c9}
+.prov.policy{background:#ffe3b3}.prov.propagation{background:#f6c9c9}.prov.file{background:#d4ecd9}.prov.dump{background:#e0d9f2}
 .failed{background:#5c1f1f;color:#fff}.hidden{display:none}.name{display:block;color:#5b6675;font-size:11.5px}a{color:#1f4f8a}
 ]]
 
@@ -195,27 +190,46 @@ local function tracer(tokens)
   end
 end
 
-local PROVENANCE = {
-  default = { class = "", text = "as imported (emulated default)", short = "as imported" },
-  policy = { class = "policy", text = "set by the policy", short = "set by policy" },
-  propagation = { class = "propagation", text = "changed by inheritance propagation", short = "propagated" },
-}
+-- A provenance badge (ntsec.provenance.SOURCES; the call number when one).
+local function badge(p, long)
+  if not p then return "" end
+  local src = provenance.SOURCES[p.source] or provenance.SOURCES.default
+  local text = long and p.detail or (p.call and ("%s #%d"):format(src.short, p.call) or src.short)
+  return ("<span class=\"prov %s\" title=\"%s\">%s</span>"):format(src.class, esc(p.detail or src.text), esc(text))
+end
 
--- Descriptor blocks: one per distinct (descriptor, provenance), listing its
--- objects, the SDDL (and the one before the policy) and per principal the
--- explain trace in <details>.
+-- Descriptor blocks: one per distinct (descriptor, provenance) of the
+-- matrix objects, listing its objects, the SDDL (and the one before the
+-- policy) and per principal the explain trace in <details>.
+local function descriptor_blocks(objects)
+  local blocks, by, block_of = {}, {}, {}
+  for _, o in ipairs(objects or {}) do
+    local p = o.provenance or {}
+    local key = table.concat({ p.detail or "", o.sddl or "", o.before_sddl or "" }, "\0")
+    if not by[key] then
+      by[key] = #blocks + 1
+      blocks[#blocks + 1] = { provenance = o.provenance, sddl = o.sddl, before = o.before_sddl,
+                              before_provenance = o.before_provenance, objects = {} }
+    end
+    local bl = blocks[by[key]]
+    bl.objects[#bl.objects + 1] = o.object
+    block_of[o.object] = by[key]
+  end
+  return blocks, block_of
+end
+
 local function descriptors_section(blocks, principals, tokens)
   local trace = tracer(tokens)
-  local out = { "<section id=\"descriptors\"><h2>Descriptors</h2>" }
+  local out = { "<section id=\"descriptors\"><h2>Descriptors and where they come from</h2>" }
   for i, b in ipairs(blocks) do
-    local prov = PROVENANCE[b.provenance] or PROVENANCE.default
-    out[#out + 1] = ("<details id=\"sd-%d\" data-search><summary>%d object%s &middot; <span class=\"prov %s\">%s</span></summary>")
-      :format(i, #b.objects, #b.objects == 1 and "" or "s", prov.class, esc(prov.text))
+    out[#out + 1] = ("<details id=\"sd-%d\" data-search><summary>%d object%s &middot; %s</summary>")
+      :format(i, #b.objects, #b.objects == 1 and "" or "s", badge(b.provenance, true))
     out[#out + 1] = "<p>" .. esc(table.concat(b.objects, ", ")) .. "</p>"
     if b.before and b.before ~= b.sddl then
-      out[#out + 1] = "<p>Before the policy: <span class=\"sddl\">" .. esc(b.before) .. "</span></p>"
+      out[#out + 1] = "<p>Before the policy: <span class=\"sddl\">" .. esc(b.before) .. "</span> "
+        .. badge(b.before_provenance, true) .. "</p>"
     end
-    out[#out + 1] = "<p>Descriptor: <span class=\"sddl\">" .. esc(b.sddl or b.error or "(none)") .. "</span></p>"
+    out[#out + 1] = "<p>Descriptor: <span class=\"sddl\">" .. esc(b.sddl or "(unreadable)") .. "</span></p>"
     if b.sddl then
       for _, p in ipairs(principals) do
         out[#out + 1] = ("<details><summary>Why %s gets what it gets</summary><pre>%s</pre></details>")
@@ -229,7 +243,8 @@ local function descriptors_section(blocks, principals, tokens)
 end
 
 -- The grid: rows = objects ({label=, name=, href=, provenance=}),
--- columns = principals; a row links to its descriptor block.
+-- columns = principals (full labels: a header is never cut); a row links
+-- to its descriptor block.
 local function grid_section(title, rows, principals, cell_of)
   local out = { "<section id=\"access\"><h2>", esc(title), "</h2>", legend(),
     "<table class=\"grid\"><thead><tr><th>object</th><th>descriptor</th>" }
@@ -238,9 +253,7 @@ local function grid_section(title, rows, principals, cell_of)
   for _, r in ipairs(rows) do
     local label = r.href and ("<a href=\"%s\">%s</a>"):format(r.href, esc(r.label)) or esc(r.label)
     if r.name then label = label .. " <span class=\"name\">" .. esc(r.name) .. "</span>" end
-    local prov = PROVENANCE[r.provenance]
-    out[#out + 1] = "<tr data-search><td>" .. label .. "</td><td>"
-      .. (prov and ("<span class=\"prov %s\">%s</span>"):format(prov.class, esc(prov.short)) or "") .. "</td>"
+    out[#out + 1] = "<tr data-search><td>" .. label .. "</td><td>" .. badge(r.provenance) .. "</td>"
     for _, p in ipairs(principals) do out[#out + 1] = cell_of(r.label, p) end
     out[#out + 1] = "</tr>"
   end
@@ -248,87 +261,89 @@ local function grid_section(title, rows, principals, cell_of)
   return table.concat(out)
 end
 
--- Provenance of an object's descriptor: "policy" when a successful Set
--- call targeted it, "propagation" when it changed otherwise, else "default".
-local function provenance(label, set_targets, before, after)
-  if set_targets[label] then return "policy" end
-  if before and after and before ~= after then return "propagation" end
-  return "default"
+-- An audit grid cell: the mask after the policy, "before -> after" when
+-- the policy changed it.
+local function audit_cell(a)
+  if not a then return cell(nil) end
+  if a.failed then return cell({ failed = a.failed }) end
+  if a.before == a.granted then return cell(a.granted) end
+  local function m(x) return x and ("0x%x"):format(x) or "&ndash;" end
+  return ("<td class=\"m %s\" title=\"%s\">%s&nbsp;&rarr;&nbsp;%s</td>"):format(M.level(a.granted),
+    esc("before " .. M.rights_text(a.before) .. "\nafter " .. M.rights_text(a.granted)), m(a.before), m(a.granted))
 end
 
--- The descriptor a diff snapshot holds for an audit object label
--- ("callout {key}", "callouts container"): {sddl=, error=} or nil.
-local function snapshot_entry(snap, label)
-  if not snap then return nil end
-  local kind, key = label:match("^(%S+) ({.*})$")
-  local o = kind and (snap.objects[kind] or {})[key] or snap.containers[label]
-  return o and { sddl = o.sd, error = o.sd_error, name = o.name ~= label and o.name or nil }
-end
-
---- html.audit_descriptors(result, before, after) -> {[object label] =
--- {sddl=, before=, error=}} for html.audit's opts.descriptors, from two
--- ntsec.diff snapshots of the audited engine (before and after the policy;
--- before may be nil).
-function M.audit_descriptors(result, before, after)
-  local out = {}
-  for _, a in ipairs(result.access or {}) do
-    local now = snapshot_entry(after, a.object)
-    if now and not out[a.object] then
-      local was = snapshot_entry(before, a.object)
-      now.before = was and was.sddl
-      out[a.object] = now
-    end
+-- The objects the policy changed (every kind), grouped as in the text
+-- report: the change once, the objects listed.
+local function audit_changed_section(result)
+  local changed = result.changed or {}
+  if #changed == 0 then return "" end
+  local groups, by = {}, {}
+  for _, c in ipairs(changed) do
+    local key = table.concat({ c.kind, c.provenance.detail, c.before_sddl or "", c.sddl or "" }, "\0")
+    if not by[key] then by[key] = { first = c, objects = {} }; groups[#groups + 1] = by[key] end
+    table.insert(by[key].objects, c)
   end
-  return out
+  local out = { ("<section id=\"changed\"><h2>Changed by the policy (%d objects)</h2>"):format(#changed) }
+  for _, g in ipairs(groups) do
+    local c = g.first
+    out[#out + 1] = ("<details open data-search><summary>%d %s%s &middot; %s</summary><ul>")
+      :format(#g.objects, esc(c.kind), #g.objects == 1 and "" or "s", badge(c.provenance, true))
+    for _, o in ipairs(g.objects) do
+      out[#out + 1] = "<li>" .. esc(o.object) .. (o.name and (" <span class=\"name\">" .. esc(o.name) .. "</span>") or "")
+        .. "</li>"
+    end
+    out[#out + 1] = "</ul><table><thead><tr><th>principal</th><th>before</th><th>after</th></tr></thead><tbody>"
+    for _, a in ipairs(c.access or {}) do
+      out[#out + 1] = ("<tr><td>%s</td><td class=\"m %s\" title=\"%s\">%s</td><td class=\"m %s\" title=\"%s\">%s</td></tr>")
+        :format(esc(a.principal), M.level(a.before), esc(M.rights_text(a.before)), a.before and ("0x%x"):format(a.before) or "&ndash;",
+          M.level(a.after), esc(M.rights_text(a.after)), a.after and ("0x%x"):format(a.after) or "&ndash;")
+    end
+    out[#out + 1] = ("</tbody></table><p>Before: <span class=\"sddl\">%s</span></p><p>After: <span class=\"sddl\">%s</span></p></details>")
+      :format(esc(c.before_sddl or "(absent)"), esc(c.sddl or "(absent)"))
+  end
+  out[#out + 1] = "</section>"
+  return table.concat(out)
 end
 
 --- html.audit(result, opts) -> the audit report as one HTML document.
--- result: ntsec.audit.run's result (findings, when present, come first).
--- opts = {state=, policy=, descriptors = {[object label] = {sddl=,
--- before=, error=}}}: descriptors after (and before) the policy, by the
--- labels of result.access; without them the page shows the grid alone.
+-- result: ntsec.audit.run's result: findings come first, then the counts,
+-- the access grid (after the policy; "before -> after" where the policy
+-- changed a cell), the objects the policy changed, and the descriptors of
+-- result.objects with their provenance (ntsec.provenance) and explain
+-- traces. opts = {state=, policy=} name the inputs.
 function M.audit(result, opts)
   opts = opts or {}
-  local masks, objects = {}, {}
+  local cells, objects = {}, {}
   for _, a in ipairs(result.access or {}) do
-    if not masks[a.object] then masks[a.object], objects[#objects + 1] = {}, a.object end
-    masks[a.object][a.principal] = a.failed and { failed = a.failed } or a.granted
+    if not cells[a.object] then cells[a.object], objects[#objects + 1] = {}, a.object end
+    cells[a.object][a.principal] = a
   end
-  local set_targets = {}
-  for _, c in ipairs(result.calls or {}) do
-    if c["function"]:find("SetSecurity") and c.status == 0 then set_targets[c.target] = true end
-  end
-  local blocks, block_of, by_key = {}, {}, {}
-  for _, o in ipairs(objects) do
-    local d = (opts.descriptors or {})[o]
-    if d then
-      local prov = provenance(o, set_targets, d.before, d.sddl)
-      local key = table.concat({ prov, d.sddl or d.error or "", d.before or "" }, "\0")
-      if not by_key[key] then
-        by_key[key] = #blocks + 1
-        blocks[#blocks + 1] = { provenance = prov, sddl = d.sddl, before = d.before, error = d.error, objects = {} }
-      end
-      local b = blocks[by_key[key]]
-      b.objects[#b.objects + 1] = o
-      block_of[o] = by_key[key]
-    end
-  end
+  local blocks, block_of = descriptor_blocks(result.objects)
+  local info = {}
+  for _, o in ipairs(result.objects or {}) do info[o.object] = o end
   local rows = {}
   for i, o in ipairs(objects) do
-    local d, b = (opts.descriptors or {})[o], block_of[o]
-    rows[i] = { label = o, name = d and d.name, href = b and ("#sd-%d"):format(b),
-                provenance = b and blocks[b].provenance }
+    local b = block_of[o]
+    rows[i] = { label = o, name = info[o] and info[o].name, href = b and ("#sd-%d"):format(b),
+                provenance = info[o] and info[o].provenance }
   end
   local imported = {}
   for _, k in ipairs({ "sessions", "providers", "sublayers", "callouts", "filters", "endpoints" }) do
     imported[#imported + 1] = ("<span><b>%d</b> %s</span>"):format((result.imported or {})[k] or 0, k)
   end
+  local nreads = 0
+  for _, r in ipairs(result.reads or {}) do nreads = nreads + r.count end
   local body = {
     findings_section(result.findings),
     "<section class=\"stats\"><h2>Imported</h2>", table.concat(imported),
-    ("<span><b>%d</b> security calls by the policy</span></section>"):format(#(result.calls or {})),
-    grid_section("Access after the policy (MAXIMUM_ALLOWED, FWPM generic mapping)", rows,
-      result.principals or {}, function(o, p) return cell(masks[o][p]) end),
+    ("<span><b>%d</b> writes by the policy</span><span><b>%d</b> reads by the policy</span>"):format(
+      #(result.writes or {}), nreads),
+    result.security and ("<span>security file <b>%s</b>: %d descriptors</span>"):format(esc(result.security.file),
+      result.security.applied) or "",
+    "</section>",
+    grid_section("Access after the policy (MAXIMUM_ALLOWED, FWPM generic mapping; before \u{2192} after where it changed)",
+      rows, result.principals or {}, function(o, p) return audit_cell(cells[o][p]) end),
+    audit_changed_section(result),
     #blocks > 0 and descriptors_section(blocks, result.principals or {}, result.tokens) or "",
   }
   return page("ntsec audit", ("%s with policy %s"):format(opts.state or "?", opts.policy or "?"), table.concat(body))

@@ -1,4 +1,5 @@
---- ntsec.cli.audit: `ntsec audit STATE.xml --policy POLICY.lua [--format text|json]`
+--- ntsec.cli.audit: `ntsec audit STATE.xml --policy POLICY.lua [--security FILE.json]
+-- [--format text|json|html]`
 -- (docs/audit.md for the report, docs/cli.md for the errors).
 --
 -- The audit itself is ntsec.audit and ntsec.report; this module only turns
@@ -10,13 +11,17 @@
 local M = {}
 
 --- define(cmd): adds the audit arguments to an argparse command
--- (`state`, `--policy FILE` required, `--format text|json`).
+-- (`state`, `--policy FILE` required, `--security FILE`, `--format text|json|html`).
 function M.define(cmd)
   cmd:description("Load a `netsh wfp show state` dump into an emulated engine, run a policy script"
-    .. " against it and report the calls it made and who may do what afterwards.")
+    .. " against it and report what it wrote and read, who may do what before and after, every object"
+    .. " it changed (by a call or by inheritance propagation), where each descriptor comes from, and the"
+    .. " policy's findings (exit 1 on a finding).")
   cmd:argument("state", "The netsh wfp show state XML file.")
-  cmd:option("--policy", "The policy script (Lua; globals ntsec, engine, import).")
+  cmd:option("--policy", "The policy script (Lua; globals ntsec, engine, import, report).")
     :args(1):count(1)
+  cmd:option("--security", "Object descriptors exported on the machine (JSON, docs/security-file.md),"
+    .. " overlaid after the import and before the policy."):args(1)
   cmd:option("--format", "Report format (html: one self-contained page, docs/audit.md)."):choices({ "text", "json", "html" })
     :default("text")
 end
@@ -72,14 +77,12 @@ end
 
 -- A loadfile that wraps the policy chunk so that its mistakes surface as
 -- one message naming the policy: installed for the duration of the audit
--- only, because ntsec.audit loads the policy itself. capture (optional,
--- --format html) receives the audited engine.
-local function guarded_loadfile(policy, plain_loadfile, capture)
+-- only, because ntsec.audit loads the policy itself.
+local function guarded_loadfile(policy, plain_loadfile)
   return function(path, mode, env)
     local chunk, err = plain_loadfile(path, mode, env)
     if not chunk or path ~= policy then return chunk, err end
     return function(...)
-      if capture then capture.engine = rawget(env, "engine") end
       local ok, result = xpcall(chunk, function(e)
         if type(e) == "string" then return debug.traceback(e, 2) end
         local mt = getmetatable(e)
@@ -96,61 +99,40 @@ local function guarded_loadfile(policy, plain_loadfile, capture)
   end
 end
 
--- The one line for a failed audit.
-local function clean(msg, args)
+-- The one line for a failed policy (err.detail of an "audit:policy" or
+-- "audit:principals" error): naming the policy, the traceback only with --debug.
+local function policy_line(msg, args)
   msg = tostring(msg)
   if args.debug then return msg end
-  local rest = msg:match("^policy failed: (.*)$")
-  if rest then
-    msg = rest:sub(1, #args.policy) == args.policy and rest or ("policy " .. args.policy .. ": " .. rest)
-  end
+  if msg:sub(1, #args.policy) ~= args.policy then msg = "policy " .. args.policy .. ": " .. msg end
   return (msg:match("^[^\n]*"))
 end
 
--- Names the dump in an import error (XML errors carry no file name).
-local function name_file(msg, path)
-  msg = tostring(msg)
-  if msg:sub(1, #path) == path then return msg end
-  return path .. ": " .. msg
-end
-
--- The HTML page, with each object's descriptor after the policy (read once
--- the audit's recorder is gone) and before it (the dump imported afresh).
-local function html_report(result, args, capture)
-  local html, diff = require("ntsec.html"), require("ntsec.diff")
-  local ok, after = pcall(diff.snapshot, capture.engine)
-  local fresh = diff.import_file(args.state)
-  local before = fresh and diff.snapshot(fresh)
-  local descriptors = ok and capture.engine and html.audit_descriptors(result, before, after) or nil
-  return html.audit(result, { state = args.state, policy = args.policy, descriptors = descriptors })
-end
-
---- run(args) -> 0 after printing the report, or nil, message: one line
--- naming the dump or policy and what is wrong (docs/cli.md table).
+--- run(args) -> the exit code after printing the report (report.exit_code:
+-- 1 for a finding or an incomplete report), or nil, message: one line
+-- naming the dump, security file or policy and what is wrong (docs/cli.md).
 function M.run(args)
   local audit, report = require("ntsec.audit"), require("ntsec.report")
   local f, oerr = io.open(args.state, "rb")
   if not f then return nil, oerr end
   f:close()
   local plain = loadfile
-  local capture = args.format == "html" and {} or nil
-  _G.loadfile = guarded_loadfile(args.policy, plain, capture)
-  local ok, result, err = pcall(audit.run, { state = args.state, policy = args.policy })
+  _G.loadfile = guarded_loadfile(args.policy, plain)
+  local ok, result, err = pcall(audit.run, { state = args.state, policy = args.policy, security = args.security })
   _G.loadfile = plain
   if not ok then
-    return nil, ("audit of %s with policy %s failed: %s"):format(args.state, args.policy, clean(result, args))
+    return nil, ("audit of %s with policy %s failed: %s"):format(args.state, args.policy, policy_line(result, args))
   end
   if not result then
-    if tostring(err):find("^policy failed: ") then return nil, clean(err, args) end
-    return nil, name_file(clean(err, args), args.state)
+    local detail = err.detail or tostring(err)
+    if err.op == "audit:policy" or err.op == "audit:principals" then return nil, policy_line(detail, args) end
+    return nil, (detail:match("^[^\n]*"))
   end
-  if capture then io.write(html_report(result, args, capture))
+  if args.format == "html" then
+    io.write(require("ntsec.html").audit(result, { state = args.state, policy = args.policy }))
   elseif args.format == "json" then io.write(report.json(result), "\n")
   else io.write(report.text(result, { state = args.state, policy = args.policy })) end
-  -- An incomplete report (failed reads, skipped records) exits non-zero; the
-  -- report module decides when it provides report.exit_code(result) -> 0 | 1.
-  if type(report.exit_code) == "function" then return report.exit_code(result) end
-  return 0
+  return report.exit_code(result)
 end
 
 return M

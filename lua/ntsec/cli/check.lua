@@ -1,5 +1,5 @@
 --- ntsec.cli.check: `ntsec check STATE.xml... --rules RULES.lua|builtin
--- [--policy POLICY.lua] [--format text|json|junit|sarif|html] [--output FILE]
+-- [--security FILE.json] [--policy POLICY.lua] [--format text|json|junit|sarif|html] [--output FILE]
 -- [-j N]` (docs/check.md). Exit 0 when every rule holds, 1 when a finding is
 -- reported, 2 on bad input (one line on stderr). Several dumps: each is
 -- checked in its own process, N at a time (ntsec.fleet), and the report ends
@@ -16,6 +16,7 @@ function M.define(cmd)
     .. " engine: exit 0 when every rule holds, 1 on a finding, 2 on bad input.")
   cmd:argument("state", "The netsh wfp show state XML file(s); several: one machine each."):args("+")
   cmd:option("--rules", "The rule file (Lua), or 'builtin' for the built-in rules alone."):args(1):count(1)
+  cmd:option("--security", "Object descriptors exported on the machine (docs/security-file.md)."):args(1)
   cmd:option("--policy", "A policy script run on the engine before the rules (as for audit)."):args(1)
   cmd:option("--format", "Output format."):choices(FORMATS):default("text")
   cmd:option("--output", "Write the report to this file instead of stdout."):args(1)
@@ -52,8 +53,12 @@ function M.run(args, ctx)
     if not f then return nil, "rules: " .. tostring(err) end
     f:close()
   end
-  if #args.state > 1 then return run_fleet(args, ctx) end
-  local result, err = check.run { state = args.state[1], rules = args.rules, policy = args.policy }
+  if #args.state > 1 then
+    if args.security then return nil, "--security applies to one dump (each machine has its own exported descriptors)" end
+    return run_fleet(args, ctx)
+  end
+  local result, err = check.run { state = args.state[1], rules = args.rules, policy = args.policy,
+                                    security = args.security }
   if not result then return nil, err end
   local ok, werr = write_report(formats[args.format](result), args.output)
   if not ok then return nil, werr end

@@ -1,4 +1,4 @@
---- ntsec.cli.diff: `ntsec diff A.xml B.xml [--format text|json|html]`
+--- ntsec.cli.diff: `ntsec diff A.xml B.xml [--security FILE.json]... [--format text|json|html]`
 -- (docs/diff.md). Exit 0 when the two states are identical, 1 when they
 -- differ, 2 (nil, message) when a dump cannot be read or imported.
 
@@ -11,6 +11,8 @@ function M.define(cmd)
     .. " Exit 0 when identical, 1 when they differ.")
   cmd:argument("a", "The first (baseline) netsh wfp show state XML file.")
   cmd:argument("b", "The second netsh wfp show state XML file.")
+  cmd:option("--security", "Object descriptors exported on the machine (docs/security-file.md): once for"
+    .. " both states, twice for A then B."):args(1):count("0-2")
   cmd:option("--format", "Report format."):choices({ "text", "json", "html" }):default("text")
 end
 
@@ -22,7 +24,7 @@ function M.run(args)
     if not f then return nil, err end
     f:close()
   end
-  local result, err = diff.files(args.a, args.b)
+  local result, err = diff.files(args.a, args.b, { security = args.security })
   if not result then return nil, err end
   if args.format == "json" then io.write(diff.json(result), "\n")
   elseif args.format == "html" then io.write(require("ntsec.html").diff(result, { a = args.a, b = args.b }))

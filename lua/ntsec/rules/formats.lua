@@ -57,6 +57,9 @@ function M.text(result)
   return table.concat(out, "\n") .. "\n"
 end
 
+--- json_finding(finding) -> the finding as a table for dkjson (absent
+-- fields as json.null): the shape of `ntsec check --format json`, also used
+-- by `ntsec audit --format json` for a policy's findings.
 local function json_finding(f)
   return {
     rule = f.rule, object = { kind = f.object.kind, key = f.object.key or json.null, name = f.object.name or json.null },
@@ -71,6 +74,8 @@ local function json_finding(f)
     trace = f.trace and array(f.trace) or json.null,
   }
 end
+
+M.json_finding = json_finding
 
 local JSON_ORDER = { "state", "status", "exit", "error", "objects", "rules", "findings", "id", "rule", "description",
   "source", "object", "kind", "key", "name", "principal", "sid", "alias", "rights", "mask", "names", "aces", "sddl",
