@@ -282,9 +282,9 @@ static int walk_normal_traced(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK 
 ** 0 when the SID does not fit (malformed). */
 static inline int plain_ace(const uint8_t *p, uint16_t size, const ac_ctx *c, ACCESS_MASK *mask)
 {
-    /* RtlValidSid in two tests: revision 1 and a count of at most 15 (one
-    ** 16-bit read), and the sub-authorities inside the ACE */
-    if ((ntsec_rd16(p + 8) & 0xF0FFu) != SID_REVISION || 16u + 4u * p[9] > size) return 0;
+    /* RtlValidSid: a SID header inside the ACE, revision 1 and a count of
+    ** at most 15 (one 16-bit read), the sub-authorities inside the ACE */
+    if (size < 16 || (ntsec_rd16(p + 8) & 0xF0FFu) != SID_REVISION || 16u + 4u * p[9] > size) return 0;
     *mask = ntsec_rd32(p + 4);
     if (*mask & GENERIC_MASK) *mask = ntsec_map_generic(*mask, c->map);
     *mask &= ~AC_NOT_FROM_DACL;
