@@ -19,6 +19,8 @@ local M = {}
 -- token -> {package=, capabilities=, lpac=, app=}; weak keys: a token's
 -- AppContainer identity lives as long as the token.
 local identities = setmetatable({}, { __mode = "k" })
+-- read by ntsec.access_check's C part: a token found here takes the Lua path
+M.identities = identities
 
 M.TOKEN_OPTS = {
   package = "string|sid", capabilities = "table", lpac = "boolean", app = "string",
