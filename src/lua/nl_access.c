@@ -170,7 +170,7 @@ static int lean_access_check(lua_State *L)
     int n = lua_gettop(L);
     if (n >= 3 && n <= 4 && lean_try(L, &r)) {
         lua_pushinteger(L, r.granted);
-        nl_push_code(L, r.access_status);
+        lua_pushinteger(L, (lua_Integer)r.access_status);   /* nl_push_code, inline */
         return 2;
     }
     lua_pushvalue(L, lua_upvalueindex(UP_FALLBACK));
@@ -229,7 +229,7 @@ static int many_chunk(lua_State *L, const ntsec_token *t, ACCESS_MASK want, cons
     for (j = 0; j < n; j++) {
         if (done[j]) {
             lua_pushinteger(L, r[j].granted);
-            nl_push_code(L, r[j].access_status);
+            lua_pushinteger(L, (lua_Integer)r[j].access_status);   /* nl_push_code, inline */
         } else {
             lua_rawgeti(L, 1, first + j);
             if (!many_fallback(L, lua_gettop(L), first + j)) return 0;
