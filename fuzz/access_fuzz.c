@@ -19,7 +19,9 @@
 **   2. a successful normal request grants exactly what was asked; a
 **      MAXIMUM_ALLOWED grant never holds generic bits, MAXIMUM_ALLOWED, or
 **      ACCESS_SYSTEM_SECURITY unless it was asked for;
-**   3. ntsec_explain decides exactly as ntsec_access_check;
+**   3. ntsec_explain decides exactly as ntsec_access_check, and a call
+**      without options (access.c's quick path for plain tokens) exactly as
+**      the same call with zeroed options (the general path);
 **   4. merge and inheritance output are valid self-relative descriptors
 **      and the old descriptor is never modified.
 ** Findings live in fuzz/regress/access/, replayed by
@@ -123,7 +125,16 @@ static void check_once(const ntsec_sd *sd, const ntsec_token *t, ACCESS_MASK wan
                        const ntsec_access_opts *o, NTSTATUS *call, ntsec_access_result *r)
 {
     ntsec_explanation e;
+    ntsec_access_opts zero;
+    ntsec_access_result quick, general;
+    NTSTATUS quick_call;
     *call = ntsec_access_check(sd, t, want, &ntsec_file_mapping, o, r);
+    memset(&zero, 0, sizeof zero);
+    memset(&quick, 0xAB, sizeof quick);
+    memset(&general, 0xAB, sizeof general);
+    quick_call = ntsec_access_check(sd, t, want, &ntsec_file_mapping, NULL, &quick);
+    FUZZ_CHECK(quick_call == ntsec_access_check(sd, t, want, &ntsec_file_mapping, &zero, &general));
+    FUZZ_CHECK(memcmp(&quick, &general, sizeof quick) == 0);
     if (ntsec_explain(sd, t, want, &ntsec_file_mapping, o, &e) != STATUS_SUCCESS) return;
     FUZZ_CHECK(e.call_status == *call);
     if (*call == STATUS_SUCCESS) {

@@ -72,6 +72,11 @@ C["ntsec.access_check"] = { "idiomatic",
   function(g, st) return g == 0x00120089 and st == ntsec.STATUS_SUCCESS end,
   function() return ntsec.access_check("D:(A;;GA;;;SY)", admin, ntsec.GENERIC_READ) end,
   "STATUS_INVALID_SECURITY_DESCR" }
+C["ntsec.access_check_many"] = { "idiomatic",
+  function() return ntsec.access_check_many({ SD_TEXT, ntsec.sd(SD_TEXT) }, admin, ntsec.GENERIC_READ) end,
+  function(g, st) return g[1] == 0x00120089 and g[2] == 0x00120089 and st[2] == ntsec.STATUS_SUCCESS end,
+  function() return ntsec.access_check_many({ SD_TEXT, "D:(A;;GA;;;SY)" }, admin, ntsec.GENERIC_READ) end,
+  "STATUS_INVALID_SECURITY_DESCR" }
 C["ntsec.explain"] = { "idiomatic", function() return ntsec.explain(SD_TEXT, admin, "FR") end,
   function(e) return e.allowed == true end,
   function() return ntsec.explain("D:(A;;GA;;;SY)", admin, "FR") end, "STATUS_INVALID_SECURITY_DESCR" }

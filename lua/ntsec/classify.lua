@@ -20,6 +20,8 @@ local M = {}
 -- AppContainer identity lives as long as the token.
 local identities = setmetatable({}, { __mode = "k" })
 C.identities(identities)   -- engine:classify reads a token's identity in C
+-- read by ntsec.access_check's C part: a token found here takes the Lua path
+M.identities = identities
 
 M.TOKEN_OPTS = {
   package = "string|sid", capabilities = "table", lpac = "boolean", app = "string",

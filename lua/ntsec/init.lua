@@ -181,7 +181,7 @@ end
 local core_access_check, map_generic, SUCCESS = core.access_check, core.map_generic, core.STATUS_SUCCESS
 local classify = require("ntsec.classify")
 local appcontainer_of = classify.appcontainer
-function M.access_check(sd, token, desired, mapping)
+local function access_check(sd, token, desired, mapping)
   mapping = mapping or "file"
   if appcontainer_of(token) then return classify.access_check(sd, token, map_generic(desired, mapping), mapping) end
   local call, granted, status = core_access_check(sd, token, map_generic(desired, mapping), mapping)
@@ -191,6 +191,30 @@ function M.access_check(sd, token, desired, mapping)
   end
   return granted, status
 end
+-- The common call (descriptor and token objects, an integer mask, no or a
+-- named mapping, a plain token) runs in one C function; everything else
+-- goes to access_check above (src/lua/nl_access.c, lean_access_check).
+M.access_check = core.lean_access_check(classify.identities, access_check)
+
+--- `ntsec.access_check_many(sds, token, desired[, mapping])` -> granted_list,
+-- status_list, or nil, err.
+-- `ntsec.access_check(sds[i], token, desired, mapping)` for every entry of
+-- the array `sds` (descriptors or SDDL), in one call: the form for an access
+-- matrix (one principal against many objects). `granted_list[i]` and
+-- `status_list[i]` are what that call returns (the granted mask, 0 unless
+-- allowed, and STATUS_SUCCESS, STATUS_ACCESS_DENIED or
+-- STATUS_PRIVILEGE_NOT_HELD).
+-- Errors: the first entry whose call fails returns nil and its `ntsec.errors`
+-- object with `err.index` = i (e.g. STATUS_INVALID_SECURITY_DESCR, or SDDL
+-- that does not parse, with `err.offset`); raises when `sds` is not a table,
+-- `desired` not an integer or the mapping is bad.
+-- Source: as ntsec.access_check (sd_semantics.md 3.2-3.5); docs/performance.md.
+-- @param sds array of descriptors or SDDL strings
+-- @param token the client token
+-- @param desired access mask (generic bits mapped)
+-- @param mapping optional "file" (default), "fwpm" or a table
+-- @function access_check_many
+M.access_check_many = core.lean_access_check_many(classify.identities, access_check)
 
 --- `ntsec.type(x)` -> kind name (string) | nil.
 -- "sid", "acl", "sd", "token", "error", "engine", "session", "enum",

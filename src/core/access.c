@@ -17,11 +17,16 @@
 **      owner; the passes' grants are intersected;
 **   5. result: the request (normal mode) or the maximum (MAXIMUM_ALLOWED),
 **      masked by the integrity set.
-** The check never allocates; the trace costs nothing when absent.
+** The check never allocates; the trace costs nothing when absent. A call
+** without options whose steps 2-3 and second pass would be idle (plain
+** token, no privilege that acts on the request) takes quick_check: the
+** same owner rule and DACL walks without the run state (fuzz/access_fuzz.c
+** compares it with the general path on every input).
 */
 #include <string.h>
 
 #include "access_internal.h"
+#include "token_internal.h"
 #include "acl.h"
 #include "secdefs.h"
 #include "sid.h"
@@ -93,7 +98,7 @@ static void trace_privilege(const run *r, uint32_t luid, ACCESS_MASK granted, in
 static void grant_by(run *r, uint32_t luid, ACCESS_MASK rights, int slot)
 {
     ACCESS_MASK g = (r->max_mode ? rights : r->want & rights) & ~r->pre;
-    if (!g || !ntsec_token_privilege_enabled(r->c.token, luid)) return;
+    if (!g || !token_privilege_on(r->c.token, luid)) return;
     r->pre |= g;
     r->by_priv[slot] |= g;
     trace_privilege(r, luid, g, 0);
@@ -112,7 +117,7 @@ static int apply_privileges(run *r)
         }
     }
     if ((r->want & ACCESS_SYSTEM_SECURITY) && !(r->pre & ACCESS_SYSTEM_SECURITY)) {
-        if (!ntsec_token_privilege_enabled(r->c.token, SE_SECURITY_PRIVILEGE)) {
+        if (!token_privilege_on(r->c.token, SE_SECURITY_PRIVILEGE)) {
             trace_privilege(r, SE_SECURITY_PRIVILEGE, 0, 1);
             return 0;
         }
@@ -126,22 +131,24 @@ static int apply_privileges(run *r)
 
 /* ---- step 4: one pass ---- */
 
-/* The owner's READ_CONTROL | WRITE_DAC (3.3 step 4), matched like an allow
-** ACE with the pass's SIDs, unless the DACL has OWNER RIGHTS ACEs. */
+/* Whether the owner's implicit READ_CONTROL | WRITE_DAC (3.3 step 4) hold:
+** NTSEC_WHY_APPLIED, or why not (the owner matched like an allow ACE with
+** the pass's SIDs; OWNER RIGHTS ACEs in the DACL speak for the owner). */
+static int owner_implicit(const ac_ctx *c, const uint8_t *dacl)
+{
+    if (!ac_sid_applies(c, c->owner, 0)) return NTSEC_WHY_NOT_OWNER;
+    if (dacl && ac_dacl_has_owner_rights(dacl)) return NTSEC_WHY_OWNER_RIGHTS_ACE;
+    return NTSEC_WHY_APPLIED;
+}
+
 static ACCESS_MASK owner_rights(const run *r)
 {
     const ACCESS_MASK rights = READ_CONTROL | WRITE_DAC;
+    int why;
     if (!r->max_mode && !(r->want & rights & ~r->pre)) return 0;
-    if (!ac_sid_applies(&r->c, r->c.owner, 0)) {
-        trace_simple(r, NTSEC_TRACE_OWNER, NTSEC_WHY_NOT_OWNER, rights, 0, 0);
-        return 0;
-    }
-    if (r->dacl && ac_dacl_has_owner_rights(r->dacl)) {
-        trace_simple(r, NTSEC_TRACE_OWNER, NTSEC_WHY_OWNER_RIGHTS_ACE, rights, 0, 0);
-        return 0;
-    }
-    trace_simple(r, NTSEC_TRACE_OWNER, NTSEC_WHY_APPLIED, rights, rights, 0);
-    return rights;
+    why = owner_implicit(&r->c, r->dacl);
+    trace_simple(r, NTSEC_TRACE_OWNER, why, rights, why == NTSEC_WHY_APPLIED ? rights : 0, 0);
+    return why == NTSEC_WHY_APPLIED ? rights : 0;
 }
 
 /* What a NULL or absent DACL gives in MAXIMUM_ALLOWED mode: GenericAll and
@@ -265,7 +272,7 @@ static int run_flat(run *r, ntsec_access_result *res)
     r->c.pass = 0;
     if (!r->max_mode) {
         ok = pass_normal(r, &bad);
-        if (ok && !bad && ntsec_token_is_restricted(r->c.token)) {
+        if (ok && !bad && r->c.token->restricted.n) {
             r->c.pass = 1;
             ok = pass_normal(r, &bad);
         }
@@ -273,7 +280,7 @@ static int run_flat(run *r, ntsec_access_result *res)
         return !bad;
     }
     g = pass_max(r, &bad);
-    if (ntsec_token_is_restricted(r->c.token)) {
+    if (r->c.token->restricted.n) {
         r->c.pass = 1;
         g &= pass_max(r, &bad);
     }
@@ -314,7 +321,7 @@ static void tree_max_result(run *r, const ac_nodes *a, const ac_nodes *b, ntsec_
 static int run_tree(run *r, ntsec_access_result *res)
 {
     ac_nodes a, b;
-    int bad = 0, restricted = ntsec_token_is_restricted(r->c.token);
+    int bad = 0, restricted = r->c.token->restricted.n != 0;
     r->c.pass = 0;
     if (r->max_mode) pass_tree_max(r, &a, &bad);
     else pass_tree_normal(r, &a, &bad);
@@ -334,7 +341,8 @@ static int run_tree(run *r, ntsec_access_result *res)
 static void run_init(run *r, const ntsec_token *t, ACCESS_MASK desired, const ntsec_sd_parts *p,
                      const ntsec_generic_mapping *map, const ntsec_access_opts *o)
 {
-    memset(r, 0, sizeof *r);
+    /* field by field: a memset of the whole struct costs more than the
+    ** check of a short DACL */
     r->c.token = t;
     r->c.owner = p->owner;
     r->c.self = o ? o->principal_self : NULL;
@@ -343,9 +351,14 @@ static void run_init(run *r, const ntsec_token *t, ACCESS_MASK desired, const nt
     r->c.trace = o ? o->trace : NULL;
     r->c.types = (o && o->object_types) ? o->object_types : NULL;
     r->c.ntypes = r->c.types ? o->object_type_count : 0;
+    r->c.pass = 0;
     r->opts = o;
     r->want = desired & ~MAXIMUM_ALLOWED;
     r->max_mode = (desired & MAXIMUM_ALLOWED) != 0;
+    r->pre = 0;
+    r->mic = ~(ACCESS_MASK)0;
+    memset(r->by_priv, 0, sizeof r->by_priv);
+    r->relabel = 0;
     r->dacl = (p->control & SE_DACL_PRESENT) ? p->dacl : NULL;
     if (!(p->control & SE_DACL_PRESENT)) r->dacl_state = NTSEC_WHY_DACL_ABSENT;
     else if (!p->dacl) r->dacl_state = NTSEC_WHY_DACL_NULL;
@@ -368,7 +381,11 @@ static void decided(run *r, ntsec_access_result *res, NTSTATUS st)
 /* Steps 2-3; 0 when the outcome is already decided (res filled). */
 static int before_dacl(run *r, ntsec_access_result *res)
 {
-    r->mic = ac_integrity_allowed(r->c.token, r->c.sacl, r->c.map, &r->relabel, r->c.trace);
+    const ntsec_token *t = r->c.token;
+    /* a token without an integrity SID or NO_WRITE_UP is never restricted
+    ** (access_integrity.c); only the trace wants to hear it */
+    if (r->c.trace || (t->integrity_index >= 0 && (t->mandatory_policy & TOKEN_MANDATORY_POLICY_NO_WRITE_UP)))
+        r->mic = ac_integrity_allowed(t, r->c.sacl, r->c.map, &r->relabel, r->c.trace);
     if (!r->max_mode && (r->want == 0 || (r->want & ~r->mic))) {
         decided(r, res, STATUS_ACCESS_DENIED);     /* nothing asked (docs) or label refuses */
         return 0;
@@ -380,12 +397,55 @@ static int before_dacl(run *r, ntsec_access_result *res)
     return 1;
 }
 
+/* ---- the common call ---- */
+
+/* A call the general path would run with every step but the owner's rights
+** and the DACL walk idle: no options (no trace, list or privilege flags),
+** a token with no restricting SIDs and no integrity restriction (the
+** condition before_dacl tests), and no privilege that could act on the
+** request (SeSecurity needs ACCESS_SYSTEM_SECURITY, SeTakeOwnership an
+** enabled privilege and WRITE_OWNER wanted or MAXIMUM_ALLOWED). */
+static int quick_eligible(const ntsec_token *t, ACCESS_MASK desired)
+{
+    if (t->restricted.n || (desired & ACCESS_SYSTEM_SECURITY)) return 0;
+    if (t->integrity_index >= 0 && (t->mandatory_policy & TOKEN_MANDATORY_POLICY_NO_WRITE_UP)) return 0;
+    return !(desired & (MAXIMUM_ALLOWED | WRITE_OWNER)) || !token_privilege_on(t, SE_TAKE_OWNERSHIP_PRIVILEGE);
+}
+
+/* That call: the same steps as run_flat with one pass and nothing granted
+** before the DACL (pass_normal / pass_max, max_status, result_set with no
+** privilege used), without the run state. 0 for a bad ACL. */
+static int quick_check(const ntsec_sd_parts *p, const ntsec_token *t, ACCESS_MASK desired,
+                       const ntsec_generic_mapping *map, ntsec_access_result *res)
+{
+    const ACCESS_MASK rights = READ_CONTROL | WRITE_DAC, want = desired & ~MAXIMUM_ALLOWED;
+    const uint8_t *dacl = (p->control & SE_DACL_PRESENT) ? p->dacl : NULL;
+    ACCESS_MASK g = 0;
+    int ok = 1;
+    ac_ctx c = { t, p->owner, NULL, (p->control & SE_SACL_PRESENT) ? p->sacl : NULL, map, NULL, NULL, 0, 0 };
+    if (!(desired & MAXIMUM_ALLOWED)) {
+        ACCESS_MASK remaining = want;
+        if (!want) ok = 0;                                   /* nothing asked (docs) */
+        else if ((want & rights) && owner_implicit(&c, dacl) == NTSEC_WHY_APPLIED) remaining &= ~rights;
+        if (ok && dacl && remaining && (ok = ac_walk_normal(&c, dacl, &remaining)) < 0) return 0;
+        g = ok ? want : 0;
+    } else {
+        if (owner_implicit(&c, dacl) == NTSEC_WHY_APPLIED) g = rights;
+        if (!dacl) g |= (map ? map->all : 0) | want;        /* everything(): no ACCESS_SYSTEM_SECURITY here */
+        else if (ac_walk_max(&c, dacl, &g) < 0) return 0;
+        ok = g && !(want & ~g);
+    }
+    res->granted = ok ? g : 0;
+    res->access_status = ok ? STATUS_SUCCESS : STATUS_ACCESS_DENIED;
+    res->privileges_used = 0;
+    return 1;
+}
+
 NTSTATUS ntsec_access_check(const ntsec_sd *sd, const ntsec_token *token,
                             ACCESS_MASK desired, const ntsec_generic_mapping *mapping,
                             const ntsec_access_opts *opts, ntsec_access_result *res)
 {
     ntsec_sd_parts parts;
-    ntsec_access_result out;
     run r;
     NTSTATUS st;
     if (sd) ntsec_sd_get_parts(sd, &parts);
@@ -393,11 +453,14 @@ NTSTATUS ntsec_access_check(const ntsec_sd *sd, const ntsec_token *token,
         /* the entry point's checks (access_entry.c); without opts a valid
         ** call skips them: the hot path */
         if ((st = ac_call_checks(token, desired, sd ? &parts : NULL, opts)) != STATUS_SUCCESS) return st;
+    } else if (quick_eligible(token, desired)) {
+        return quick_check(&parts, token, desired, mapping, res) ? STATUS_SUCCESS : STATUS_INVALID_ACL;
     }
     run_init(&r, token, desired, &parts, mapping, opts);
     trace_simple(&r, NTSEC_TRACE_START, 0, desired, 0, r.max_mode);
-    if (before_dacl(&r, &out) && !(r.c.types ? run_tree(&r, &out) : run_flat(&r, &out)))
+    /* res is written only with a final result (result_set), never on
+    ** STATUS_INVALID_ACL: no copy through a local (a stalled load) */
+    if (before_dacl(&r, res) && !(r.c.types ? run_tree(&r, res) : run_flat(&r, res)))
         return STATUS_INVALID_ACL;
-    *res = out;
     return STATUS_SUCCESS;
 }

@@ -7,8 +7,11 @@
 #ifndef NTSEC_ACCESS_INTERNAL_H
 #define NTSEC_ACCESS_INTERNAL_H
 
+#include <string.h>
+
 #include "access.h"
 #include "cond.h"
+#include "token_internal.h"
 
 /* One DACL evaluation (a "pass": the token's SIDs, or its restricting SIDs). */
 typedef struct ac_ctx {
@@ -66,9 +69,31 @@ void ac_event_init(ntsec_trace_event *ev, ntsec_trace_kind kind, uint8_t pass);
 
 /* 3.3 step 4: the DACL has a non-inherit-only ACE naming OWNER RIGHTS. */
 int ac_dacl_has_owner_rights(const uint8_t *dacl);
+/* S-1-3-4 OWNER RIGHTS and S-1-5-10 PRINCIPAL SELF (access_walk.c). */
+extern const uint8_t ac_sid_owner_rights[12];
+extern const uint8_t ac_sid_principal_self[12];
+
+static inline int ac_is_sid12(const uint8_t *sid, const uint8_t well_known[12])
+{
+    return sid[1] == 1 && sid[7] == well_known[7] && memcmp(sid, well_known, 12) == 0;
+}
+
+/* The SID an ACE is tested with, after the 3.1 / 3.3 step 4 substitutions. */
+static inline const uint8_t *ac_effective_sid(const ac_ctx *c, const uint8_t *sid)
+{
+    if (sid[1] != 1) return sid;             /* both well-known SIDs have one sub-authority */
+    if (ac_is_sid12(sid, ac_sid_owner_rights)) return c->owner;
+    if (c->self && ac_is_sid12(sid, ac_sid_principal_self)) return c->self;
+    return sid;
+}
+
 /* SidInToken for the pass with the OWNER RIGHTS / PRINCIPAL SELF
-** substitutions (3.1, 3.3 step 4). */
-int ac_sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny);
+** substitutions (3.1, 3.3 step 4); inline, so that the common miss (the
+** token's Bloom filter, token_internal.h) costs no call. */
+static inline int ac_sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny)
+{
+    return token_sid_in(c->token, ac_effective_sid(c, sid), c->pass, for_deny);
+}
 
 /* Flat walks (no object-type list). Normal: 1 when every bit of
 ** *remaining was allowed before a deny hit it (*remaining keeps what is

@@ -16,9 +16,8 @@
 #include "sid.h"
 #include "status.h"
 
-/* S-1-3-4 OWNER RIGHTS and S-1-5-10 PRINCIPAL SELF. */
-static const uint8_t sid_owner_rights[12] = { 1, 1, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0 };
-static const uint8_t sid_principal_self[12] = { 1, 1, 0, 0, 0, 0, 0, 5, 10, 0, 0, 0 };
+const uint8_t ac_sid_owner_rights[12] = { 1, 1, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0 };
+const uint8_t ac_sid_principal_self[12] = { 1, 1, 0, 0, 0, 0, 0, 5, 10, 0, 0, 0 };
 
 /* ACE type -> AC_* class (3.3 step 6, 3.7); other types are ignored. */
 static const uint8_t ace_class[0x16] = {
@@ -31,11 +30,6 @@ static const uint8_t ace_class[0x16] = {
     [ACCESS_ALLOWED_CALLBACK_OBJECT_ACE_TYPE] = AC_ALLOW | AC_OBJECT | AC_CALLBACK,
     [ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE] = AC_DENY | AC_OBJECT | AC_CALLBACK,
 };
-
-static inline int is_sid12(const uint8_t *sid, const uint8_t well_known[12])
-{
-    return sid[1] == 1 && sid[7] == well_known[7] && memcmp(sid, well_known, 12) == 0;
-}
 
 /* ---- trace helpers ---- */
 
@@ -53,15 +47,6 @@ void ac_emit(const ac_ctx *c, const ntsec_trace_event *ev)
     c->trace->emit(c->trace->ctx, ev);
 }
 
-/* The SID an ACE is tested with, after the 3.1 / 3.3 step 4 substitutions. */
-static inline const uint8_t *effective_sid(const ac_ctx *c, const uint8_t *sid)
-{
-    if (sid[1] != 1) return sid;             /* both well-known SIDs have one sub-authority */
-    if (is_sid12(sid, sid_owner_rights)) return c->owner;
-    if (c->self && is_sid12(sid, sid_principal_self)) return c->self;
-    return sid;
-}
-
 void ac_trace_ace(const ac_ctx *c, const ac_ace *w, int reason, int cond, int node,
                   ACCESS_MASK granted, ACCESS_MASK denied, ACCESS_MASK remaining)
 {
@@ -72,7 +57,7 @@ void ac_trace_ace(const ac_ctx *c, const ac_ace *w, int reason, int cond, int no
     ev.index = w->index;
     ev.node = node;
     ev.ace = w->raw;
-    ev.sid = w->sid ? effective_sid(c, w->sid) : NULL;
+    ev.sid = w->sid ? ac_effective_sid(c, w->sid) : NULL;
     ev.mask = w->mask;
     ev.granted = granted;
     ev.denied = denied;
@@ -106,11 +91,12 @@ void ac_cursor_init(ac_cursor *cur, const uint8_t *acl)
 ** -1 when the ACE runs past AclSize. */
 static inline int cursor_step(ac_cursor *cur, const uint8_t **p, uint16_t *size)
 {
+    size_t avail = cur->size - cur->off;
     if (cur->left == 0) return 0;
-    if (cur->size - cur->off < 4) return -1;
+    if (avail < 4) return -1;
     *p = cur->acl + cur->off;
     *size = ntsec_rd16(*p + 2);
-    if (*size < 4 || *size > cur->size - cur->off) return -1;
+    if ((size_t)*size - 4 > avail - 4) return -1;      /* size < 4 wraps: one test for both bounds */
     cur->off += *size;
     cur->left--;
     cur->index++;
@@ -182,26 +168,12 @@ int ac_next(ac_cursor *cur, const ac_ctx *c, ac_ace *w)
 
 /* ---- matching ---- */
 
-/* SidInToken for the pass; the token's Bloom filter is read here so that
-** the common miss costs no call (token_internal.h). */
-static inline int sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny)
-{
-    sid = effective_sid(c, sid);
-    if (c->pass) return ntsec_token_has_restricted_sid(c->token, sid, for_deny);
-    return ntsec_token_has_sid(c->token, sid, for_deny);
-}
-
-int ac_sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny)
-{
-    return sid_applies(c, sid, for_deny);
-}
-
 /* Why the ACE's SID does not match (trace mode only). */
 static int sid_miss_reason(const ac_ctx *c, const uint8_t *sid, int for_deny)
 {
     unsigned st;
-    if (is_sid12(sid, sid_owner_rights)) return NTSEC_WHY_NOT_OWNER;
-    st = ntsec_token_sid_state(c->token, effective_sid(c, sid), c->pass);
+    if (ac_is_sid12(sid, ac_sid_owner_rights)) return NTSEC_WHY_NOT_OWNER;
+    st = ntsec_token_sid_state(c->token, ac_effective_sid(c, sid), c->pass);
     if (!(st & NTSEC_SID_PRESENT)) return NTSEC_WHY_SID_ABSENT;
     if (!for_deny && (st & NTSEC_SID_DENY)) return NTSEC_WHY_SID_DENY_ONLY;
     return NTSEC_WHY_SID_DISABLED;
@@ -221,7 +193,7 @@ static inline int applies(const ac_ctx *c, const ac_ace *w, int *cond)
 {
     int for_deny = (w->cls & AC_DENY) != 0;
     *cond = NTSEC_COND_NONE;
-    if (!sid_applies(c, w->sid, for_deny))
+    if (!ac_sid_applies(c, w->sid, for_deny))
         return c->trace ? sid_miss_reason(c, w->sid, for_deny) : NTSEC_WHY_SID_ABSENT;
     if (!w->cond) return NTSEC_WHY_APPLIED;
     /* 2.4.4.17.3: allow applies on TRUE only, deny on TRUE or UNKNOWN */
@@ -245,9 +217,15 @@ int ac_dacl_has_owner_rights(const uint8_t *dacl)
     ac_cursor_init(&cur, dacl);
     while (cursor_step(&cur, &p, &size) > 0) {
         ntsec_ace a;
+        const uint8_t *sid = NULL;
         if (p[1] & INHERIT_ONLY_ACE) continue;
-        if (ntsec_ace_decode(p, size, &a) == STATUS_SUCCESS && a.sid && is_sid12(a.sid, sid_owner_rights))
-            return 1;
+        if (p[0] <= ACCESS_DENIED_ACE_TYPE) {
+            /* read in place: this runs on every check by the owner */
+            if (size >= 20) sid = p + 8;
+        } else if (ntsec_ace_decode(p, size, &a) == STATUS_SUCCESS) {
+            sid = a.sid;
+        }
+        if (sid && ac_is_sid12(sid, ac_sid_owner_rights)) return 1;
     }
     return 0;
 }
@@ -304,12 +282,31 @@ static int walk_normal_traced(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK 
 ** 0 when the SID does not fit (malformed). */
 static inline int plain_ace(const uint8_t *p, uint16_t size, const ac_ctx *c, ACCESS_MASK *mask)
 {
-    if (size < 16 || p[8] != SID_REVISION || p[9] > SID_MAX_SUB_AUTHORITIES || 16u + 4u * p[9] > size)
-        return 0;
+    /* RtlValidSid: a SID header inside the ACE, revision 1 and a count of
+    ** at most 15 (one 16-bit read), the sub-authorities inside the ACE */
+    if (size < 16 || (ntsec_rd16(p + 8) & 0xF0FFu) != SID_REVISION || 16u + 4u * p[9] > size) return 0;
     *mask = ntsec_rd32(p + 4);
     if (*mask & GENERIC_MASK) *mask = ntsec_map_generic(*mask, c->map);
     *mask &= ~AC_NOT_FROM_DACL;
     return 1;
+}
+
+/* A non-plain ACE of the untraced walks (object, callback and ignored
+** types), kept out of line so that the plain-ACE loops keep their state in
+** registers. live: the bits the ACE can still decide. Returns AC_SKIP when
+** it has no effect (ignored type, no live bit, does not apply), -1 when
+** malformed, else AC_ALLOW or AC_DENY with *mask its evaluated mask. */
+static __attribute__((noinline)) int other_ace(const ac_ctx *c, const uint8_t *p, uint16_t size,
+                                                unsigned index, ACCESS_MASK live, ACCESS_MASK *mask)
+{
+    ac_ace w;
+    int cond;
+    unsigned cls = p[0] < sizeof ace_class ? ace_class[p[0]] : AC_SKIP;
+    if (cls == AC_SKIP) return AC_SKIP;
+    if (!general_ace(p, size, c, cls, index, &w)) return -1;
+    if (!(live & w.mask) || applies(c, &w, &cond) != NTSEC_WHY_APPLIED) return AC_SKIP;
+    *mask = w.mask;
+    return (cls & AC_DENY) ? AC_DENY : AC_ALLOW;
 }
 
 /* Normal mode (3.3 step 6): first match per bit wins; a matching deny on a
@@ -321,7 +318,7 @@ int ac_walk_normal(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *remaining)
     ACCESS_MASK want = *remaining, mask;
     const uint8_t *p;
     uint16_t size;
-    int r, cond;
+    int r;
     if (c->trace) return walk_normal_traced(c, dacl, remaining);
     ac_cursor_init(&cur, dacl);
     while (want && (r = cursor_step(&cur, &p, &size)) != 0) {
@@ -329,18 +326,14 @@ int ac_walk_normal(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *remaining)
         if (p[1] & INHERIT_ONLY_ACE) continue;
         if (p[0] <= ACCESS_DENIED_ACE_TYPE) {
             if (!plain_ace(p, size, c, &mask)) return -1;
-            if (!(want & mask) || !sid_applies(c, p + 8, p[0])) continue;
-            if (p[0] == ACCESS_DENIED_ACE_TYPE) return 0;
-            want &= ~mask;
-        } else {
-            ac_ace w;
-            unsigned cls = p[0] < sizeof ace_class ? ace_class[p[0]] : AC_SKIP;
-            if (cls == AC_SKIP) continue;
-            if (!general_ace(p, size, c, cls, cur.index - 1, &w)) return -1;
-            if (!(want & w.mask) || applies(c, &w, &cond) != NTSEC_WHY_APPLIED) continue;
-            if (cls & AC_DENY) return 0;
-            want &= ~w.mask;
+            if (!(want & mask) || !ac_sid_applies(c, p + 8, p[0])) continue;
+            r = p[0] ? AC_DENY : AC_ALLOW;
+        } else if ((r = other_ace(c, p, size, cur.index - 1, want, &mask)) <= 0) {
+            if (r < 0) return -1;
+            continue;
         }
+        if (r == AC_DENY) return 0;
+        want &= ~mask;
     }
     *remaining = want;
     return want == 0;
@@ -381,7 +374,7 @@ int ac_walk_max(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *granted)
     ACCESS_MASK g = *granted, denied = 0, mask, fresh;
     const uint8_t *p;
     uint16_t size;
-    int r, cond, deny;
+    int r;
     if (c->trace) return walk_max_traced(c, dacl, granted);
     ac_cursor_init(&cur, dacl);
     while ((r = cursor_step(&cur, &p, &size)) != 0) {
@@ -389,17 +382,15 @@ int ac_walk_max(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *granted)
         if (p[1] & INHERIT_ONLY_ACE) continue;
         if (p[0] <= ACCESS_DENIED_ACE_TYPE) {
             if (!plain_ace(p, size, c, &mask)) return -1;
-            deny = p[0];
-            if (!(fresh = mask & ~(g | denied)) || !sid_applies(c, p + 8, deny)) continue;
+            if (!(fresh = mask & ~(g | denied)) || !ac_sid_applies(c, p + 8, p[0])) continue;
+            r = p[0] ? AC_DENY : AC_ALLOW;
+        } else if ((r = other_ace(c, p, size, cur.index - 1, ~(g | denied), &mask)) <= 0) {
+            if (r < 0) return -1;
+            continue;
         } else {
-            ac_ace w;
-            unsigned cls = p[0] < sizeof ace_class ? ace_class[p[0]] : AC_SKIP;
-            if (cls == AC_SKIP) continue;
-            if (!general_ace(p, size, c, cls, cur.index - 1, &w)) return -1;
-            deny = (cls & AC_DENY) != 0;
-            if (!(fresh = w.mask & ~(g | denied)) || applies(c, &w, &cond) != NTSEC_WHY_APPLIED) continue;
+            fresh = mask & ~(g | denied);
         }
-        if (deny) denied |= fresh;
+        if (r == AC_DENY) denied |= fresh;
         else g |= fresh;
     }
     *granted = g;

@@ -7,6 +7,7 @@
 
 #include "token.h"
 #include "secdefs.h"
+#include "buf.h"
 
 /* What a SID may match, OR-ed over every occurrence in one list. */
 enum { MATCH_ALLOW = 1, MATCH_DENY = 2, MATCH_OWNER = 4 };
@@ -23,8 +24,12 @@ typedef struct tok_slot {
     uint16_t match;
 } tok_slot;
 
+/* Bloom filter size: 2048 bits (256 bytes) keep the false-positive rate
+** near 1.5% for a 30-group token with one probe per SID. */
+#define SID_BLOOM_WORDS 32
+
 /* A list of SIDs with attributes and an open-addressing hash index over
-** them (load under 1/4) plus a 256-bit Bloom filter for quick misses.
+** them (load under 1/4) plus a 2048-bit Bloom filter for quick misses.
 ** Every SID gets a slot, disabled ones too (match 0), so "present but
 ** disabled" can be told apart from "absent". */
 typedef struct sid_list {
@@ -32,7 +37,7 @@ typedef struct sid_list {
     size_t n, cap;
     tok_slot *slots;
     size_t nslots;                 /* power of two, > 4 * n */
-    uint64_t bloom[4];
+    uint64_t bloom[SID_BLOOM_WORDS];
     unsigned (*match_of)(size_t index, uint32_t attributes);
 } sid_list;
 
@@ -68,23 +73,56 @@ struct ntsec_token {
     uint8_t *default_dacl;                         /* NULL: none */
 };
 
-/* ---- the Bloom filter, inline for callers on the hot path ---- */
+/* ---- the Bloom filter and lookups, inline for the access check ---- */
 
-/* Bloom index of a SID: a few shifts over its last sub-authority, count and
-** last authority byte - cheaper than the hash, so most misses never hash. */
-static inline unsigned sid_bloom_key(const uint8_t *sid)
+/* Hash of a SID for the Bloom filter and the table: one multiplication over
+** its last sub-authority (for a SID without one, bytes 4-7 of the
+** authority), count and last authority byte. SIDs of one token nearly
+** always differ there; SIDs that do not are told apart by the compare. */
+static inline uint32_t sid_key_hash(const uint8_t *sid)
 {
-    uint32_t n = sid[1], last = 0;
-    if (n) last = (uint32_t)sid[4 + 4 * n] | ((uint32_t)sid[5 + 4 * n] << 8)
-                  | ((uint32_t)sid[6 + 4 * n] << 16) | ((uint32_t)sid[7 + 4 * n] << 24);
-    return (last ^ (last >> 8) ^ (last >> 16) ^ (n << 5) ^ sid[7]) & 255u;
+    uint32_t n = sid[1], last = ntsec_rd32(sid + 4 + 4 * n);
+    return (last ^ (n << 27) ^ ((uint32_t)sid[7] << 20)) * 0x9E3779B1u;
 }
 
-/* 0 when sid is certainly not in the list; 1 when it may be. */
-static inline int sid_list_maybe(const sid_list *l, const uint8_t *sid)
+/* Bloom bit of a hash: its top 11 bits (2048 bits). */
+static inline unsigned sid_bloom_bit(uint32_t h)
 {
-    unsigned k = sid_bloom_key(sid);
+    return h >> 21;
+}
+
+/* 0 when a SID of hash h is certainly not in the list; 1 when it may be. */
+static inline int sid_list_maybe(const sid_list *l, uint32_t h)
+{
+    unsigned k = sid_bloom_bit(h);
     return (int)((l->bloom[k >> 6] >> (k & 63)) & 1);
+}
+
+/* The table probe after a Bloom hit (token_sids.c), h = sid_key_hash(sid):
+** MATCH_* bits, 0 when absent; *present (may be NULL) = 1 when the SID is
+** in the list. */
+unsigned sid_list_probe(const sid_list *l, const uint8_t *sid, uint32_t h, int *present);
+
+/* MATCH_* bits of sid in l, with no call on a Bloom miss. */
+static inline unsigned sid_list_lookup(const sid_list *l, const uint8_t *sid)
+{
+    uint32_t h = sid_key_hash(sid);
+    return sid_list_maybe(l, h) ? sid_list_probe(l, sid, h, NULL) : 0;
+}
+
+/* SidInToken over the user and groups (pass 0) or the restricting SIDs
+** (pass 1): ntsec_token_has_sid / _has_restricted_sid, inline. */
+static inline int token_sid_in(const ntsec_token *t, const uint8_t *sid, int restricted, int for_deny)
+{
+    return (sid_list_lookup(restricted ? &t->restricted : &t->main, sid)
+            & (for_deny ? MATCH_DENY : MATCH_ALLOW)) != 0;
+}
+
+/* ntsec_token_privilege_enabled with the LUID < 64 case inline. */
+static inline int token_privilege_on(const ntsec_token *t, uint32_t luid)
+{
+    if (luid < 64) return (int)((t->enabled_privs >> luid) & 1);
+    return ntsec_token_privilege_enabled(t, luid);
 }
 
 /* ---- sid lists (token_sids.c) ---- */

@@ -111,6 +111,194 @@ static int m_access_check_at(lua_State *L)
     return 6;
 }
 
+/* ---- ntsec.access_check: the common call in one C function ---- */
+
+/* Upvalues of the lean closure. */
+enum { UP_SD_MT = 1, UP_TOKEN_MT, UP_IDENTITIES, UP_FALLBACK };
+
+/* Userdata at idx when its metatable is the upvalue mt, else NULL. */
+static void *udata_of(lua_State *L, int idx, int mt)
+{
+    void *u = lua_touserdata(L, idx);
+    int same;
+    if (!u || !lua_getmetatable(L, idx)) return NULL;
+    same = lua_rawequal(L, -1, lua_upvalueindex(mt));
+    lua_pop(L, 1);
+    return same ? u : NULL;
+}
+
+/* Mapping at idx when it is absent, "file" or "fwpm" (1), else 0. */
+static int named_mapping(lua_State *L, int idx, ntsec_generic_mapping *m)
+{
+    const char *name;
+    if (lua_isnoneornil(L, idx)) {
+        *m = ntsec_file_mapping;
+        return 1;
+    }
+    if (lua_type(L, idx) != LUA_TSTRING) return 0;
+    name = lua_tostring(L, idx);
+    if (strcmp(name, "file") == 0) *m = ntsec_file_mapping;
+    else if (strcmp(name, "fwpm") == 0) *m = ntsec_fwpm_mapping;
+    else return 0;
+    return 1;
+}
+
+/* The check of (sd, token, desired[, mapping]) when every argument is of
+** the common kind (SD and token objects, an integer, no or a named
+** mapping), the token has no AppContainer part and the call succeeds:
+** 1 with *r filled. 0 leaves the stack as it was. */
+static int lean_try(lua_State *L, ntsec_access_result *r)
+{
+    nl_sd *s = udata_of(L, 1, UP_SD_MT);
+    nl_token *t = udata_of(L, 2, UP_TOKEN_MT);
+    ntsec_generic_mapping m;
+    int plain;
+    if (!s || !t || !t->t || !lua_isinteger(L, 3) || !named_mapping(L, 4, &m)) return 0;
+    lua_pushvalue(L, 2);
+    plain = lua_rawget(L, lua_upvalueindex(UP_IDENTITIES)) == LUA_TNIL;
+    lua_pop(L, 1);
+    return plain && ntsec_access_check(s->sd, t->t, ntsec_map_generic((ACCESS_MASK)lua_tointeger(L, 3), &m),
+                                       &m, NULL, r) == STATUS_SUCCESS;
+}
+
+/* The closure ntsec.access_check is: lean_try, else the Lua function (its
+** upvalue) with the same arguments, which handles SDDL text, mapping
+** tables, AppContainer tokens, failures and argument errors. */
+static int lean_access_check(lua_State *L)
+{
+    ntsec_access_result r;
+    int n = lua_gettop(L);
+    if (n >= 3 && n <= 4 && lean_try(L, &r)) {
+        lua_pushinteger(L, r.granted);
+        lua_pushinteger(L, (lua_Integer)r.access_status);   /* nl_push_code, inline */
+        return 2;
+    }
+    lua_pushvalue(L, lua_upvalueindex(UP_FALLBACK));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* One entry of a batch through the Lua function (upvalue): the item at
+** item with arguments 2-4. 1 with granted and status pushed; 0 with nil,
+** err pushed (err.index = i). */
+static int many_fallback(lua_State *L, int item, lua_Integer i)
+{
+    lua_pushvalue(L, lua_upvalueindex(UP_FALLBACK));
+    lua_pushvalue(L, item);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_pushvalue(L, 4);
+    lua_call(L, 4, 2);
+    if (!lua_isnil(L, -2)) return 1;
+    if (lua_istable(L, -1)) {
+        lua_pushinteger(L, i);
+        lua_setfield(L, -2, "index");
+    }
+    return 0;
+}
+
+/* Entries per chunk of a batch: their descriptors are collected first,
+** then checked in one tight loop (no Lua API call between two checks keeps
+** the check as fast as from C), then stored. */
+#define MANY_CHUNK 64
+
+/* One chunk of a batch, entries first .. first + n - 1 (t NULL: none
+** qualifies for the C path). Returns 0 with nil, err pushed on a failure. */
+static int many_chunk(lua_State *L, const ntsec_token *t, ACCESS_MASK want, const ntsec_generic_mapping *m,
+                      lua_Integer first, int n)
+{
+    const ntsec_sd *sd[MANY_CHUNK];
+    ntsec_access_result r[MANY_CHUNK];
+    const void *sd_mt = lua_topointer(L, lua_upvalueindex(UP_SD_MT));
+    int j, done[MANY_CHUNK];
+    for (j = 0; j < n; j++) {
+        /* udata_of by the metatable's address: one Lua API call less per entry */
+        nl_sd *s = NULL, *u;
+        int pushed = 1;
+        lua_rawgeti(L, 1, first + j);
+        if (t && (u = lua_touserdata(L, -1)) != NULL && lua_getmetatable(L, -1)) {
+            pushed = 2;
+            if (lua_topointer(L, -1) == sd_mt) s = u;
+        }
+        lua_pop(L, pushed);
+        sd[j] = s ? s->sd : NULL;
+    }
+    for (j = 0; j < n; j++)
+        done[j] = sd[j] && ntsec_access_check(sd[j], t, want, m, NULL, &r[j]) == STATUS_SUCCESS;
+    for (j = 0; j < n; j++) {
+        if (done[j]) {
+            lua_pushinteger(L, r[j].granted);
+            lua_pushinteger(L, (lua_Integer)r[j].access_status);   /* nl_push_code, inline */
+        } else {
+            lua_rawgeti(L, 1, first + j);
+            if (!many_fallback(L, lua_gettop(L), first + j)) return 0;
+            lua_remove(L, -3);
+        }
+        lua_rawseti(L, 6, first + j);
+        lua_rawseti(L, 5, first + j);
+    }
+    return 1;
+}
+
+/* ntsec.access_check_many(sds, token, desired[, mapping]) -> granted_list,
+** status_list | nil, err: lean_access_check over each sds[i]; entries
+** that are not SD objects, an AppContainer token or a failed call go
+** through the Lua function one by one. */
+static int lean_access_check_many(lua_State *L)
+{
+    ntsec_generic_mapping m;
+    nl_token *t;
+    lua_Integer i, n;
+    ACCESS_MASK want;
+    int plain;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    want = (ACCESS_MASK)luaL_checkinteger(L, 3);
+    lua_settop(L, 4);
+    if (!named_mapping(L, 4, &m)) nl_check_mapping(L, 4, &m);
+    t = udata_of(L, 2, UP_TOKEN_MT);
+    lua_pushvalue(L, 2);
+    plain = t && t->t && lua_rawget(L, lua_upvalueindex(UP_IDENTITIES)) == LUA_TNIL;
+    lua_settop(L, 4);
+    want = ntsec_map_generic(want, &m);
+    n = (lua_Integer)lua_rawlen(L, 1);
+    lua_createtable(L, (int)n, 0);                 /* 5: granted */
+    lua_createtable(L, (int)n, 0);                 /* 6: status */
+    for (i = 1; i <= n; i += MANY_CHUNK) {
+        int k = n - i + 1 < MANY_CHUNK ? (int)(n - i + 1) : MANY_CHUNK;
+        if (!many_chunk(L, plain ? t->t : NULL, want, &m, i, k)) return 2;
+    }
+    return 2;
+}
+
+/* A lean closure f over (identities, fallback) at 1-2. */
+static int make_lean(lua_State *L, lua_CFunction f)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    luaL_getmetatable(L, NL_SD);
+    luaL_getmetatable(L, NL_TOKEN);
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, f, 4);
+    return 1;
+}
+
+/* ntsec.core.lean_access_check(identities, fallback) -> function: builds
+** ntsec.access_check (lua/ntsec/init.lua) over the token -> AppContainer
+** identity table and the general Lua implementation. */
+static int m_lean_access_check(lua_State *L)
+{
+    return make_lean(L, lean_access_check);
+}
+
+/* ntsec.core.lean_access_check_many(identities, fallback) -> function:
+** ntsec.access_check_many over the same upvalues. */
+static int m_lean_access_check_many(lua_State *L)
+{
+    return make_lean(L, lean_access_check_many);
+}
+
 /* ntsec.core.upcase(code_point) -> code point: the case folding of
 ** condition strings (ntsec_cond_upcase); outside the BMP unchanged. */
 static int m_upcase(lua_State *L)
@@ -123,6 +311,8 @@ static int m_upcase(lua_State *L)
 void nl_open_access(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        {"access_check_at", m_access_check_at}, {"upcase", m_upcase}, {NULL, NULL}};
+        {"access_check_at", m_access_check_at}, {"upcase", m_upcase},
+        {"lean_access_check", m_lean_access_check},
+        {"lean_access_check_many", m_lean_access_check_many}, {NULL, NULL}};
     luaL_setfuncs(L, funcs, 0);
 }
