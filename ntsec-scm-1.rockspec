@@ -58,6 +58,7 @@ build = {
         "src/core/wfp/wfp_classify_engine.c",
         "src/core/wfp/wfp_classify_set.c",
         "src/core/wfp/wfp_cond.c",
+        "src/core/wfp/wfp_cond_codec.c",
         "src/core/wfp/wfp_cond_fields.c",
         "src/core/wfp/wfp_engine.c",
         "src/core/wfp/wfp_enum.c",

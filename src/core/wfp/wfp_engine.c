@@ -60,8 +60,12 @@ static void report(const ntsec_wfp_engine_opts *o, const char *msg)
 static NTSTATUS open_store(ntsec_wfp_engine *e, const ntsec_wfp_engine_opts *o)
 {
     char msg[512] = "";
+    char why[400] = "";
     NTSTATUS s = wfp_store_open(o->path, o->sync_normal, &e->db, msg, sizeof msg);
-    if (NT_SUCCESS(s)) s = wfp_persist_load(e, msg, sizeof msg);
+    if (NT_SUCCESS(s)) {
+        s = wfp_persist_load(e, why, sizeof why);
+        if (!NT_SUCCESS(s)) snprintf(msg, sizeof msg, "%s: %s", o->path, why);
+    }
     if (!NT_SUCCESS(s)) report(o, msg);
     return s;
 }

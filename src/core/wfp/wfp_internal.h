@@ -201,6 +201,7 @@ struct ntsec_wfp_engine {
     wfp_store *db;                /* NULL: in memory only */
     uint64_t db_seq;              /* last store change applied to memory */
     uint64_t db_conflicts;        /* store rows skipped: key or id taken by a local object */
+    char db_error[160];           /* the last corrupt stored row, for messages ("" = none) */
 };
 
 /* Well-known SIDs (binary). */

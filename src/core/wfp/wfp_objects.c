@@ -70,17 +70,6 @@ static int new_lifetime(const wfp_session *s, ntsec_wfp_kind kind, uint32_t flag
                                                              : NTSEC_WFP_LIFE_STATIC;
 }
 
-/* The store does not keep conditions yet (docs/wfp.md): a persistent filter
-** with conditions in an engine with a store is refused rather than stored
-** without them. */
-static NTSTATUS check_storable(const ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_kind kind,
-                               const ntsec_wfp_add_spec *spec)
-{
-    if (kind != NTSEC_WFP_FILTER || !spec->condition_count || !e->db) return STATUS_SUCCESS;
-    return new_lifetime(s, kind, spec->flags) == NTSEC_WFP_LIFE_PERSISTENT ? STATUS_NOT_SUPPORTED
-                                                                            : STATUS_SUCCESS;
-}
-
 /* ---- add: references ---- */
 
 /* One reference of a new object: exists, ADD_LINK granted (3.2), lifetimes
@@ -237,7 +226,6 @@ NTSTATUS ntsec_wfp_object_add(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp
     NTSTATUS st = wfp_session_enter(e, h, &s);
     if (NT_SUCCESS(st) && !ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_ADD)) st = STATUS_INVALID_PARAMETER;
     if (NT_SUCCESS(st)) st = check_spec(s, kind, spec);
-    if (NT_SUCCESS(st)) st = check_storable(e, s, kind, spec);
     if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
     if (!NT_SUCCESS(st)) return st;
     st = wfp_call_end(e, &call, add_in_call(e, s, kind, spec, sd, &o));

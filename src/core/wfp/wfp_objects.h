@@ -46,8 +46,7 @@ typedef struct ntsec_wfp_add_spec {
 ** NULL name (STATUS_FWP_NULL_DISPLAY_NAME), flags (STATUS_FWP_INVALID_FLAGS;
 ** provider-context flags STATUS_NOT_SUPPORTED), filter action type
 ** (STATUS_FWP_INVALID_ACTION_TYPE) and weight (STATUS_FWP_INVALID_WEIGHT),
-** conditions on a persistent filter of an engine with a store
-** (STATUS_NOT_SUPPORTED: conditions are not persisted yet, docs/wfp.md), lock, ADD on the container
+** lock, ADD on the container
 ** (STATUS_ACCESS_DENIED), key in use (STATUS_FWP_ALREADY_EXISTS), each
 ** reference in the order provider, layer, sublayer, callout: exists
 ** (STATUS_FWP_{PROVIDER,LAYER,SUBLAYER,CALLOUT}_NOT_FOUND), ADD_LINK

@@ -9,12 +9,15 @@
 ** write lock, and each process applies what the others committed
 ** (wfp_persist_refresh) before every call.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wfp_internal.h"
 #include "wfp_kinds.h"
 #include "wfp_store.h"
+#include "wfp_cond_codec.h"
+#include "buf.h"
 #include "guid.h"
 #include "status.h"
 
@@ -48,13 +51,35 @@ static void row_of(const wfp_obj *o, wfp_store_row *r)
     r->weight = k->weight;
 }
 
+/* A filter's dump-only fields and its conditions (encoded into buf). */
+static NTSTATUS filter_row(const wfp_keyed *k, wfp_store_row *r, ntsec_buf *buf)
+{
+    NTSTATUS st;
+    r->has_effective_weight = k->f.has_effective_weight;
+    r->effective_weight = k->f.effective_weight;
+    r->has_context = k->f.has_provider_context;
+    r->context = k->f.provider_context;
+    if (!k->f.condition_count) return STATUS_SUCCESS;
+    st = wfp_conds_encode(k->f.conditions, k->f.condition_count, buf);
+    if (NT_SUCCESS(st)) st = ntsec_buf_status(buf);
+    r->payload = buf->data;
+    r->payload_len = buf->len;
+    return st;
+}
+
 static NTSTATUS put_object(ntsec_wfp_engine *e, const wfp_obj *o)
 {
     wfp_store_row r;
-    NTSTATUS st;
+    uint8_t local[512];
+    ntsec_buf buf;
+    NTSTATUS st = STATUS_SUCCESS;
+    ntsec_buf_init_on(&buf, local, sizeof local);
     row_of(o, &r);
-    st = wfp_store_sd_id(e->db, o->sd, &r.sd_id);
-    return NT_SUCCESS(st) ? wfp_store_put(e->db, &r) : st;
+    if (o->kind == NTSEC_WFP_FILTER) st = filter_row((const wfp_keyed *)o, &r, &buf);
+    if (NT_SUCCESS(st)) st = wfp_store_sd_id(e->db, o->sd, &r.sd_id);
+    if (NT_SUCCESS(st)) st = wfp_store_put(e->db, &r);
+    ntsec_buf_free(&buf);
+    return st;
 }
 
 static NTSTATUS put_container(ntsec_wfp_engine *e, int c)
@@ -118,6 +143,36 @@ static void resolve_ref(ntsec_wfp_engine *e, int ref, const wfp_store_row *r, wf
     out->target = wfp_find_or_builtin(e, wfp_ref_kind(ref), &r->ref[ref], &st);
 }
 
+/* Say which stored row failed and why (kept for wfp_persist_load's message). */
+static void row_error(ntsec_wfp_engine *e, const wfp_store_row *r, const char *what, size_t off,
+                      const char *why)
+{
+    char key[40];
+    ntsec_guid_format(&r->key, key);
+    snprintf(e->db_error, sizeof e->db_error, "stored %s %s: %s corrupt at byte %zu (%s)",
+             ntsec_wfp_kind_row((ntsec_wfp_kind)r->kind)->name, key, what, off, why);
+}
+
+/* A stored filter's conditions and dump-only fields. */
+static NTSTATUS filter_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_keyed *k)
+{
+    wfp_conds_decoded d;
+    size_t off = 0;
+    const char *why = NULL;
+    NTSTATUS st;
+    k->f.has_effective_weight = r->has_effective_weight;
+    k->f.effective_weight = r->effective_weight;
+    k->f.has_provider_context = r->has_context;
+    k->f.provider_context = r->context;
+    if (!r->payload) return STATUS_SUCCESS;
+    st = wfp_conds_decode(r->payload, r->payload_len, &d, &off, &why);
+    if (st == STATUS_FILE_CORRUPT_ERROR) row_error(e, r, "conditions", off, why);
+    if (!NT_SUCCESS(st)) return st;
+    st = wfp_filter_set_conditions(e, k, d.conds, d.count);
+    wfp_conds_decoded_free(&d);
+    return st;
+}
+
 static NTSTATUS fill_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_keyed *k)
 {
     ntsec_sd *sd;
@@ -136,7 +191,8 @@ static NTSTATUS fill_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_k
     k->has_weight = r->has_weight;
     k->weight = r->weight;
     for (i = 0; i < WFP_REF_COUNT; i++) resolve_ref(e, i, r, &k->refs[i]);
-    return ok ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    if (!ok) return STATUS_NO_MEMORY;
+    return r->kind == NTSEC_WFP_FILTER ? filter_from_row(e, r, k) : STATUS_SUCCESS;
 }
 
 /* A stored object's descriptor changed (the only change an object gets). */
@@ -287,7 +343,9 @@ NTSTATUS wfp_persist_load(ntsec_wfp_engine *e, char *msg, size_t cap)
     if (NT_SUCCESS(st)) st = wfp_store_seq(e->db, &seq, &del_seq);
     if (NT_SUCCESS(st)) st = catch_up(e, 0, seq, del_seq);
     if (!NT_SUCCESS(st) && msg && cap) {
-        strncpy(msg, "the store could not be read (locked too long, corrupt rows or out of memory)", cap - 1);
+        strncpy(msg, e->db_error[0] ? e->db_error
+                                    : "the store could not be read (locked too long, corrupt rows or out of memory)",
+                cap - 1);
         msg[cap - 1] = 0;
     }
     wfp_store_changed(e->db);

@@ -35,6 +35,13 @@ typedef struct wfp_store_row {
     int64_t sd_id;
     const uint8_t *sd;
     size_t sd_len;
+    const uint8_t *payload;         /* filter: conditions (wfp_cond_codec.h); provider
+                                       context: its data as kept; NULL: none */
+    size_t payload_len;
+    int has_effective_weight;       /* filter: effectiveWeight from a dump */
+    uint64_t effective_weight;
+    int has_context;                /* filter: providerContextKey */
+    ntsec_guid context;
 } wfp_store_row;
 
 /* Open (or initialise) the store at path. A missing or empty file becomes a
