@@ -137,6 +137,7 @@ build = {
     ["ntsec.ks"] = "lua/ntsec/ks.lua",
     ["ntsec.merge"] = "lua/ntsec/merge.lua",
     ["ntsec.netsh"] = "lua/ntsec/netsh.lua",
+    ["ntsec.ntpath"] = "lua/ntsec/ntpath.lua",
     ["ntsec.options"] = "lua/ntsec/options.lua",
     ["ntsec.principals"] = "lua/ntsec/principals.lua",
     ["ntsec.progress"] = "lua/ntsec/progress.lua",
