@@ -349,7 +349,7 @@ static void test_codec_limits(void)
 }
 
 /* A format-1 store (before conditions were kept): made from a format-2
-** one by dropping the three columns and setting user_version 1. It opens
+** one by dropping the four new columns and setting user_version 1. It opens
 ** (migrated in place, user_version 2 again), its filter comes back without
 ** conditions (format 1 never had them), and conditions added now are kept. */
 static int64_t user_version(void)
@@ -377,7 +377,7 @@ static void test_migration(ntsec_wfp_condition *conds)
     ntsec_wfp_handle h;
     if (sqlite3_open(path, &db) != SQLITE_OK) abort();
     CHECK_EQ_U(sqlite3_exec(db, "ALTER TABLE objects DROP COLUMN payload; ALTER TABLE objects DROP COLUMN"
-                                " effective_weight; ALTER TABLE objects DROP COLUMN context;"
+                                " effective_weight; ALTER TABLE objects DROP COLUMN context; ALTER TABLE objects DROP COLUMN flag_names;"
                                 " PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     CHECK_EQ_U(user_version(), 1);

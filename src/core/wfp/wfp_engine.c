@@ -39,6 +39,7 @@ static void apply_opts(ntsec_wfp_engine *e, const ntsec_wfp_engine_opts *o)
     e->next_callout_id = 1;
     e->next_filter_id = 1;
     e->next_layer_id = 1;
+    e->next_provider_context_id = UINT64_C(1) << 63;   /* the dumps' first providerContextId */
     e->clock_base = 0;
     e->clock_base = wfp_now(e);
 }

@@ -46,9 +46,10 @@ static void row_of(const wfp_obj *o, wfp_store_row *r)
         r->has_ref[i] = k->refs[i].present;
         r->ref[i] = k->refs[i].key;
     }
-    r->action = k->action;
+    r->action = o->kind == NTSEC_WFP_PROVIDER_CONTEXT ? k->context_type : k->action;
     r->has_weight = k->has_weight;
     r->weight = k->weight;
+    r->flag_names = k->flag_names;
 }
 
 /* A filter's dump-only fields and its conditions (encoded into buf). */
@@ -57,14 +58,23 @@ static NTSTATUS filter_row(const wfp_keyed *k, wfp_store_row *r, ntsec_buf *buf)
     NTSTATUS st;
     r->has_effective_weight = k->f.has_effective_weight;
     r->effective_weight = k->f.effective_weight;
-    r->has_context = k->f.has_provider_context;
-    r->context = k->f.provider_context;
     if (!k->f.condition_count) return STATUS_SUCCESS;
     st = wfp_conds_encode(k->f.conditions, k->f.condition_count, buf);
     if (NT_SUCCESS(st)) st = ntsec_buf_status(buf);
     r->payload = buf->data;
     r->payload_len = buf->len;
     return st;
+}
+
+/* A provider context's data: one form byte (0 bytes, 1 the dump's text),
+** then the data. */
+static NTSTATUS context_row(const wfp_keyed *k, wfp_store_row *r, ntsec_buf *buf)
+{
+    ntsec_buf_putc(buf, (uint8_t)k->data_is_text);
+    ntsec_buf_put(buf, k->data, k->data_len);
+    r->payload = buf->data;
+    r->payload_len = buf->len;
+    return ntsec_buf_status(buf);
 }
 
 static NTSTATUS put_object(ntsec_wfp_engine *e, const wfp_obj *o)
@@ -76,6 +86,7 @@ static NTSTATUS put_object(ntsec_wfp_engine *e, const wfp_obj *o)
     ntsec_buf_init_on(&buf, local, sizeof local);
     row_of(o, &r);
     if (o->kind == NTSEC_WFP_FILTER) st = filter_row((const wfp_keyed *)o, &r, &buf);
+    if (o->kind == NTSEC_WFP_PROVIDER_CONTEXT) st = context_row((const wfp_keyed *)o, &r, &buf);
     if (NT_SUCCESS(st)) st = wfp_store_sd_id(e->db, o->sd, &r.sd_id);
     if (NT_SUCCESS(st)) st = wfp_store_put(e->db, &r);
     ntsec_buf_free(&buf);
@@ -162,14 +173,30 @@ static NTSTATUS filter_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp
     NTSTATUS st;
     k->f.has_effective_weight = r->has_effective_weight;
     k->f.effective_weight = r->effective_weight;
-    k->f.has_provider_context = r->has_context;
-    k->f.provider_context = r->context;
+    k->f.has_provider_context = r->has_ref[WFP_REF_CONTEXT];
+    k->f.provider_context = r->ref[WFP_REF_CONTEXT];
     if (!r->payload) return STATUS_SUCCESS;
     st = wfp_conds_decode(r->payload, r->payload_len, &d, &off, &why);
     if (st == STATUS_FILE_CORRUPT_ERROR) row_error(e, r, "conditions", off, why);
     if (!NT_SUCCESS(st)) return st;
     st = wfp_filter_set_conditions(e, k, d.conds, d.count);
     wfp_conds_decoded_free(&d);
+    return st;
+}
+
+/* A stored provider context's type (the action column) and data. */
+static NTSTATUS context_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_keyed *k)
+{
+    NTSTATUS st;
+    if (!r->payload || !r->payload_len || r->payload[0] > 1) {
+        row_error(e, r, "data", 0, "a form byte of 0 or 1");
+        return STATUS_FILE_CORRUPT_ERROR;
+    }
+    st = wfp_context_set_data(k, r->action, r->payload + 1, r->payload_len - 1, r->payload[0]);
+    if (st == STATUS_FWP_INVALID_ENUMERATOR) {
+        row_error(e, r, "type", 0, "a FWPM_PROVIDER_CONTEXT_TYPE");
+        return STATUS_FILE_CORRUPT_ERROR;
+    }
     return st;
 }
 
@@ -191,7 +218,9 @@ static NTSTATUS fill_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_k
     k->has_weight = r->has_weight;
     k->weight = r->weight;
     for (i = 0; i < WFP_REF_COUNT; i++) resolve_ref(e, i, r, &k->refs[i]);
+    k->flag_names = wfp_strdup(r->flag_names, &ok);
     if (!ok) return STATUS_NO_MEMORY;
+    if (r->kind == NTSEC_WFP_PROVIDER_CONTEXT) return context_from_row(e, r, k);
     return r->kind == NTSEC_WFP_FILTER ? filter_from_row(e, r, k) : STATUS_SUCCESS;
 }
 
@@ -263,9 +292,9 @@ static void mark_key(void *ctx, uint8_t kind, const ntsec_guid *key)
 ** (their referrers keep the key without a target). */
 static void sweep_unmarked(ntsec_wfp_engine *e)
 {
-    int k;
-    for (k = NTSEC_WFP_FILTER; k >= 0; k--) {
-        wfp_table *t = &e->tables[k];
+    int i;
+    for (i = WFP_KEYED_KINDS - 1; i >= 0; i--) {
+        wfp_table *t = &e->tables[wfp_keyed_order[i]];
         size_t cur = 0;
         wfp_obj *o;
         t->pinned++;
@@ -281,12 +310,12 @@ static void sweep_unmarked(ntsec_wfp_engine *e)
 
 static NTSTATUS apply_deletions(ntsec_wfp_engine *e)
 {
-    int k;
+    int i;
     NTSTATUS st;
-    for (k = 0; k <= NTSEC_WFP_FILTER; k++) {
+    for (i = 0; i < WFP_KEYED_KINDS; i++) {
         size_t cur = 0;
         wfp_obj *o;
-        while ((o = wfp_table_next(&e->tables[k], &cur)) != NULL) o->mark = 0;
+        while ((o = wfp_table_next(&e->tables[wfp_keyed_order[i]], &cur)) != NULL) o->mark = 0;
     }
     st = wfp_store_each_key(e->db, mark_key, e);
     if (NT_SUCCESS(st)) sweep_unmarked(e);

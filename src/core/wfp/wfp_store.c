@@ -32,14 +32,15 @@ static const char *const query_text[Q_COUNT] = {
     "SELECT id FROM sds WHERE bytes = ?1",
     "INSERT INTO sds(bytes) VALUES (?1)",
     "INSERT INTO objects(kind, key, id, lifetime, flags, name, description, service, provider,"
-    " layer, sublayer, callout, action, weight, sd_id, ver, payload, effective_weight, context)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+    " layer, sublayer, callout, action, weight, sd_id, ver, payload, effective_weight, context, flag_names)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
     " ON CONFLICT(kind, key) DO UPDATE SET id = excluded.id, lifetime = excluded.lifetime,"
     " flags = excluded.flags, name = excluded.name, description = excluded.description,"
     " service = excluded.service, provider = excluded.provider, layer = excluded.layer,"
     " sublayer = excluded.sublayer, callout = excluded.callout, action = excluded.action,"
     " weight = excluded.weight, sd_id = excluded.sd_id, ver = excluded.ver, payload = excluded.payload,"
-    " effective_weight = excluded.effective_weight, context = excluded.context",
+    " effective_weight = excluded.effective_weight, context = excluded.context,"
+    " flag_names = excluded.flag_names",
     "DELETE FROM objects WHERE kind = ?1 AND key = ?2",
     "INSERT INTO containers(id, sd_id, ver) VALUES (?1, ?2, ?3)"
     " ON CONFLICT(id) DO UPDATE SET sd_id = excluded.sd_id, ver = excluded.ver",
@@ -47,8 +48,9 @@ static const char *const query_text[Q_COUNT] = {
     "INSERT INTO meta(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
     "SELECT o.kind, o.key, o.id, o.lifetime, o.flags, o.name, o.description, o.service,"
     " o.provider, o.layer, o.sublayer, o.callout, o.action, o.weight, s.bytes, o.payload,"
-    " o.effective_weight, o.context"
-    " FROM objects o JOIN sds s ON s.id = o.sd_id WHERE o.ver > ?1 ORDER BY o.kind, o.rowid",
+    " o.effective_weight, o.context, o.flag_names"
+    " FROM objects o JOIN sds s ON s.id = o.sd_id WHERE o.ver > ?1"
+    " ORDER BY CASE o.kind WHEN 5 THEN 0.5 ELSE o.kind END, o.rowid",
     "SELECT c.id, s.bytes FROM containers c JOIN sds s ON s.id = c.sd_id WHERE c.ver > ?1 ORDER BY c.id",
     "SELECT kind, key FROM objects",
     "PRAGMA data_version",
@@ -62,6 +64,7 @@ static const char schema[] =
     " lifetime INTEGER NOT NULL, flags INTEGER NOT NULL, name TEXT, description TEXT, service TEXT,"
     " provider BLOB, layer BLOB, sublayer BLOB, callout BLOB, action INTEGER NOT NULL, weight INTEGER,"
     " sd_id INTEGER NOT NULL, ver INTEGER NOT NULL, payload BLOB, effective_weight INTEGER, context BLOB,"
+    " flag_names TEXT,"
     " UNIQUE(kind, key));"
     "CREATE INDEX objects_ver ON objects(ver);"
     "INSERT INTO meta(name, value) VALUES ('seq', 0), ('del_seq', 0), ('callout', 1), ('filter', 1),"
@@ -70,11 +73,13 @@ static const char schema[] =
     "PRAGMA user_version = 2;";
 
 /* Format 1 -> 2: the kind-specific bytes (a filter's conditions, a provider
-** context's data), a filter's effective weight and provider context key. */
+** context's data), a filter's effective weight and provider context key, and
+** flag names kept without bits. */
 static const char migrate_1_2[] =
     "ALTER TABLE objects ADD COLUMN payload BLOB;"
     "ALTER TABLE objects ADD COLUMN effective_weight INTEGER;"
     "ALTER TABLE objects ADD COLUMN context BLOB;"
+    "ALTER TABLE objects ADD COLUMN flag_names TEXT;"
     "PRAGMA user_version = 2;";
 
 /* Descriptor -> row id cache entry (holds one reference to sd). */
@@ -466,7 +471,8 @@ NTSTATUS wfp_store_put(wfp_store *st, const wfp_store_row *r)
     else sqlite3_bind_null(q, 17);
     if (r->has_effective_weight) sqlite3_bind_int64(q, 18, (sqlite3_int64)r->effective_weight);
     else sqlite3_bind_null(q, 18);
-    bind_key(q, 19, r->has_context, &r->context);
+    bind_key(q, 19, r->has_ref[4], &r->ref[4]);
+    bind_text(q, 20, r->flag_names);
     rc = run(q);
     sqlite3_clear_bindings(q);
     return status_of(rc);
@@ -587,7 +593,8 @@ static void read_row(sqlite3_stmt *q, wfp_store_row *r)
     }
     r->has_effective_weight = sqlite3_column_type(q, 16) != SQLITE_NULL;
     r->effective_weight = (uint64_t)sqlite3_column_int64(q, 16);
-    column_key(q, 17, &r->has_context, &r->context);
+    column_key(q, 17, &r->has_ref[4], &r->ref[4]);
+    r->flag_names = (const char *)sqlite3_column_text(q, 18);
 }
 
 NTSTATUS wfp_store_each_object(wfp_store *st, uint64_t since,
