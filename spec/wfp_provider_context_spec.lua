@@ -7,7 +7,7 @@
 -- provider contexts imported (counts from an independent LuaExpat reader in
 -- this file), unknown filter flags kept by name, and persistence.
 
-local lxp = require("lxp")
+local reader = require("spec.support.dump_reader")
 local ntsec = require("ntsec")
 local netsh = require("ntsec.netsh")
 local helper = require("spec.helper")
@@ -23,41 +23,19 @@ local HAS_PROVIDER_CONTEXT = "FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT"
 -- providerContextKey, and filters flagged HAS_FILTER_ORIGIN.
 local function xml_counts(path)
   local want = { contexts = 0, types = {}, filter_contexts = 0, origin = 0, general_data = {} }
-  local stack, text, done = {}, {}, false
   local CTX = "wfpstate/providerContexts/item"
   local FILTER = "wfpstate/layers/item/filters/item"
   local key
-  local parser = lxp.new({
-    StartElement = function(_, name)
-      if done then return end
-      stack[#stack + 1] = name
-      text[#stack] = {}
-    end,
-    CharacterData = function(_, s)
-      if not done and #stack > 0 then local t = text[#stack]; t[#t + 1] = s end
-    end,
-    EndElement = function(_, name)
-      if done then return end
-      local p = table.concat(stack, "/")
-      local s = table.concat(text[#stack])
-      if p == CTX then want.contexts = want.contexts + 1
-      elseif p == CTX .. "/providerContextKey" then key = s
-      elseif p == CTX .. "/type" then want.types[s] = (want.types[s] or 0) + 1
-      elseif p == CTX .. "/dataBuffer/data" then want.general_data[key] = s
-      elseif p == FILTER .. "/providerContextKey" then want.filter_contexts = want.filter_contexts + 1
-      elseif p == FILTER .. "/flags/item" and s == "FWPM_FILTER_FLAG_HAS_FILTER_ORIGIN" then
-        want.origin = want.origin + 1
-      end
-      stack[#stack], text[#stack] = nil, nil
-      if name == "wfpstate" and #stack == 0 then done = true end
-    end,
-  })
-  local f = assert(io.open(path, "rb"))
-  local data = f:read("a")
-  f:close()
-  local _, stop = data:find("</wfpstate>", 1, true)
-  assert(parser:parse(data:sub(1, stop)))
-  assert(parser:close())
+  reader.read(path, function(p, s)
+    if p == CTX then want.contexts = want.contexts + 1
+    elseif p == CTX .. "/providerContextKey" then key = s
+    elseif p == CTX .. "/type" then want.types[s] = (want.types[s] or 0) + 1
+    elseif p == CTX .. "/dataBuffer/data" then want.general_data[key] = s
+    elseif p == FILTER .. "/providerContextKey" then want.filter_contexts = want.filter_contexts + 1
+    elseif p == FILTER .. "/flags/item" and s == "FWPM_FILTER_FLAG_HAS_FILTER_ORIGIN" then
+      want.origin = want.origin + 1
+    end
+  end)
   return want
 end
 
