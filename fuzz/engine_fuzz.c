@@ -6,8 +6,9 @@
 ** (an SQLite file on tmpfs) when the first byte says so:
 ** open/close of sessions (user or kernel mode, dynamic or not, one of three
 ** tokens), transaction begin (read-only or not) / commit / abort, add and
-** delete (by key and by id) of providers, sublayers, layers, callouts and
-** filters, get/set security on objects and containers (every container's
+** delete (by key and by id) of providers, sublayers, layers, callouts,
+** filters (with conditions, stored in persistent engines, and provider
+** context links) and provider contexts, get/set security on objects and containers (every container's
 ** own functions included), object gets and enumerations, connection
 ** add/delete with subscriptions, clock advances past the one-hour hold
 ** limit, and (persistent engines) a reopen of the store.
@@ -399,7 +400,10 @@ static void ef_add_spec(ef_world *w, fuzz_in *in, int kind, ntsec_wfp_add_spec *
                                        NTSEC_FWP_ACTION_CALLOUT_TERMINATING, NTSEC_FWP_ACTION_CALLOUT_INSPECTION,
                                        NTSEC_FWP_ACTION_CALLOUT_UNKNOWN, 0x1234};
     static const uint32_t persist[] = {NTSEC_FWPM_PROVIDER_FLAG_PERSISTENT, NTSEC_FWPM_SUBLAYER_FLAG_PERSISTENT, 0,
-                                       NTSEC_FWPM_CALLOUT_FLAG_PERSISTENT, NTSEC_FWPM_FILTER_FLAG_PERSISTENT};
+                                       NTSEC_FWPM_CALLOUT_FLAG_PERSISTENT, NTSEC_FWPM_FILTER_FLAG_PERSISTENT,
+                                       NTSEC_FWPM_PROVIDER_CONTEXT_FLAG_PERSISTENT};
+    static const uint8_t data[4] = {1, 2, 3, 4};
+    static ntsec_guid context;
     unsigned f = fuzz_pick(in, 4);
     memset(a, 0, sizeof *a);
     if (fuzz_u8(in) & 1) a->key = ef_key(w, in);
@@ -417,7 +421,15 @@ static void ef_add_spec(ef_world *w, fuzz_in *in, int kind, ntsec_wfp_add_spec *
     a->weight_type = fuzz_pick(in, 4);
     a->weight = fuzz_u8(in) & 1 ? fuzz_u32(in) : fuzz_u8(in);
     a->service = fuzz_u8(in) & 1 ? "svc" : NULL;
-    if ((fuzz_u8(in) & 31) == 0) {
+    a->context_type = fuzz_pick(in, 15);          /* 13 and 14: out of range */
+    a->data = data;
+    a->data_len = fuzz_pick(in, 5);
+    if (kind == NTSEC_WFP_FILTER && (fuzz_u8(in) & 3) == 0) {
+        a->flags |= NTSEC_FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT;
+        context = ef_key(w, in);
+        a->provider_context = &context;
+    }
+    if ((fuzz_u8(in) & 7) == 0) {
         static ntsec_wfp_condition proto;   /* IP_PROTOCOL EQUAL UINT8 6 */
         proto.slot = ntsec_wfp_field_slot_by_name("FWPM_CONDITION_IP_PROTOCOL", 26);
         ntsec_wfp_field_guid(proto.slot, &proto.field);
@@ -433,7 +445,7 @@ static void ef_step_add(ef_world *w, fuzz_in *in, ef_result *r)
 {
     ef_session *s;
     ntsec_wfp_handle h = ef_handle(w, in, &s);
-    int kind = (int)fuzz_pick(in, 5);
+    int kind = (int)fuzz_pick(in, 6);   /* the keyed kinds, provider contexts included */
     ntsec_wfp_add_spec a;
     ntsec_guid prov, key_out;
     uint64_t id = 0;
@@ -451,7 +463,7 @@ static void ef_step_delete(ef_world *w, fuzz_in *in, ef_result *r)
 {
     ef_session *s;
     ntsec_wfp_handle h = ef_handle(w, in, &s);
-    int kind = (int)fuzz_pick(in, 5);
+    int kind = (int)fuzz_pick(in, 6);   /* the keyed kinds, provider contexts included */
     ntsec_wfp_object_info o;
     r->effect = EF_DELETE;
     r->kind = kind;
@@ -544,7 +556,7 @@ static void ef_step_read(ef_world *w, fuzz_in *in, ef_result *r)
 {
     ef_session *s;
     ntsec_wfp_handle h = ef_handle(w, in, &s);
-    int kind = (int)fuzz_pick(in, 5);
+    int kind = (int)fuzz_pick(in, 6);   /* the keyed kinds, provider contexts included */
     ntsec_guid key = ef_key(w, in);
     ntsec_sd *out = NULL;
     ntsec_wfp_object_info o;
@@ -568,7 +580,7 @@ static void ef_step_enum(ef_world *w, fuzz_in *in, ef_result *r)
 {
     ef_session *s;
     ntsec_wfp_handle h = ef_handle(w, in, &s);
-    int kind = (int)fuzz_pick(in, 5);
+    int kind = (int)fuzz_pick(in, 6);   /* the keyed kinds, provider contexts included */
     uint64_t eh = 0;
     size_t total = 0, got;
     const void *items;

@@ -18,7 +18,9 @@
 #include "buf.h"
 #include "fuzz_input.h"
 #include "wfp.h"
+#include "status.h"
 #include "wfp_ale.h"
+#include "wfp_cond_codec.h"
 #include "wfp_import.h"
 
 #define ES_CONTAINER_KIND 100     /* container records: kind 100 + container */
@@ -75,6 +77,24 @@ static void es_take(es_rec *r, ntsec_buf *b, const ntsec_sd *sd)
     ntsec_buf_free(b);
 }
 
+/* What a filter and a provider context carry beyond the common fields:
+** the conditions (their stored form, wfp_cond_codec.h: a reopen must give
+** them back byte for byte), the provider context link, a context's type and
+** data, kept flag names. */
+static void es_object_extra(ntsec_buf *b, const ntsec_wfp_object_info *o)
+{
+    ntsec_buf_put(b, &o->filter.condition_count, sizeof o->filter.condition_count);
+    if (o->filter.condition_count)
+        FUZZ_CHECK(wfp_conds_encode(o->filter.conditions, o->filter.condition_count, b) == STATUS_SUCCESS);
+    ntsec_buf_put(b, &o->filter.has_provider_context, sizeof(int));
+    if (o->filter.has_provider_context) ntsec_buf_put(b, &o->filter.provider_context, sizeof(ntsec_guid));
+    ntsec_buf_put(b, &o->context_type, sizeof o->context_type);
+    ntsec_buf_put(b, &o->data_is_text, sizeof o->data_is_text);
+    ntsec_buf_put(b, &o->data_len, sizeof o->data_len);
+    if (o->data_len) ntsec_buf_put(b, o->data, o->data_len);
+    es_put_str(b, o->flag_names);
+}
+
 static void es_object(es_state *s, const ntsec_wfp_object_info *o)
 {
     es_rec *r = es_push(s);
@@ -104,6 +124,7 @@ static void es_object(es_state *s, const ntsec_wfp_object_info *o)
     ntsec_buf_put(&b, &o->action, sizeof o->action);
     ntsec_buf_put(&b, &o->has_weight, sizeof o->has_weight);
     if (o->has_weight) ntsec_buf_put(&b, &o->weight, sizeof o->weight);
+    es_object_extra(&b, o);
     es_take(r, &b, o->sd);
 }
 
@@ -139,7 +160,7 @@ static void es_capture(const ntsec_wfp_engine *e, es_state *s)
         ntsec_buf_put(&b, &k, sizeof k);
         es_take(r, &b, ntsec_wfp_container_sd(e, (ntsec_wfp_container)k));
     }
-    for (k = NTSEC_WFP_PROVIDER; k <= NTSEC_WFP_FILTER; k++) {
+    for (k = NTSEC_WFP_PROVIDER; k <= NTSEC_WFP_PROVIDER_CONTEXT; k++) {   /* the keyed kinds */
         size_t n = 0;
         cur = 0;
         while (ntsec_wfp_object_next(e, (ntsec_wfp_kind)k, &cur, &o)) {

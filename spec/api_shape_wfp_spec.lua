@@ -28,6 +28,7 @@ local NOT_FOUND = {
   layer = { FWP_E.LAYER_NOT_FOUND, "FWP_E_LAYER_NOT_FOUND" },
   callout = { FWP_E.CALLOUT_NOT_FOUND, "FWP_E_CALLOUT_NOT_FOUND" },
   filter = { FWP_E.FILTER_NOT_FOUND, "FWP_E_FILTER_NOT_FOUND" },
+  provider_context = { 0x80320006, "FWP_E_PROVIDER_CONTEXT_NOT_FOUND" },
   endpoint = { FWP_E.NOT_FOUND, "FWP_E_NOT_FOUND" },
   connection = { FWP_E.NOT_FOUND, "FWP_E_NOT_FOUND" },
 }
@@ -55,7 +56,7 @@ local function world()
   local e = wfp.engine { clock = "virtual" }
   local t = { e = e, k = assert(e:open { kernel_mode = true }), u = assert(e:open { token = ADMIN }),
               keys = {}, ids = {} }
-  for _, kind in ipairs { "provider", "sublayer", "callout", "filter" } do
+  for _, kind in ipairs { "provider", "sublayer", "callout", "filter", "provider_context" } do
     t.keys[kind] = new_key()
     local key, id = assert(t.k["add_" .. kind](t.k, object(kind, t.keys[kind])))
     assert.are.equal(t.keys[kind], key)
@@ -328,9 +329,11 @@ local IMPORTS = {
     action = "FWP_ACTION_PERMIT" } end,
   import_layer = function() return { key = "FWPM_LAYER_ALE_AUTH_LISTEN_V4", name = "l" } end,
   import_session = function(key) return { key = key, sid = "S-1-5-19" } end,
+  import_provider_context = function(key) return { key = key, name = "pc", type = "FWPM_GENERAL_CONTEXT",
+    data = "00" } end,
 }
 for i, m in ipairs({ "import_provider", "import_sublayer", "import_callout", "import_filter", "import_layer",
-                     "import_session" }) do
+                     "import_session", "import_provider_context" }) do
   ENGINE[m] = { success = function() return w.e[m](w.e, IMPORTS[m](fresh_key(i))) end, value = "boolean",
     failure = function() return w.e[m](w.e, { key = "FWPM_NO_SUCH_KEY", name = "x" }) end,
     err = "STATUS_INVALID_PARAMETER" }

@@ -5,63 +5,37 @@
 -- and the text of every <sd> condition value, which must come back from the
 -- engine as the same SDDL (wfp_classify.md 1.3, 1.4).
 
-local lxp = require("lxp")
+local reader = require("spec.support.dump_reader")
 local ntsec = require("ntsec")
 local netsh = require("ntsec.netsh")
 local helper = require("spec.helper")
 
 local DUMPS = { "netsh-wfpstate-1.xml", "netsh-wfpstate-2.xml" }
 
--- The independent count: a path stack of element names; text collected for
--- the elements it needs. Paths are below <wfpstate>; parsing stops caring
--- once </wfpstate> closes (the dump's trailing <firewallState>).
+-- The independent count (spec/support/dump_reader.lua): element paths below
+-- <wfpstate> with their text.
 local function xml_counts(path)
   local want = {
     filters = 0, per_layer = {}, per_field = {}, per_type = {}, sds = {}, conditions = 0,
   }
-  local stack, text, done = {}, {}, false
   local cur = {}   -- the filter being read: layer, field of the current condition
   local FILTER = "wfpstate/layers/item/filters/item"
   local COND = FILTER .. "/filterCondition/item"
   local function bump(t, k) t[k] = (t[k] or 0) + 1 end
-  local parser = lxp.new({
-    StartElement = function(_, name)
-      if done then return end
-      stack[#stack + 1] = name
-      text[#stack] = {}
-    end,
-    CharacterData = function(_, s)
-      if not done and #stack > 0 then local t = text[#stack]; t[#t + 1] = s end
-    end,
-    EndElement = function(_, name)
-      if done then return end
-      local p = table.concat(stack, "/")
-      local s = table.concat(text[#stack])
-      if p == FILTER .. "/layerKey" then cur.layer = s:lower()
-      elseif p == FILTER then
-        want.filters = want.filters + 1
-        bump(want.per_layer, cur.layer)
-        cur = {}
-      elseif p == COND .. "/fieldKey" then cur.field = s
-      elseif p == COND .. "/conditionValue/type" then
-        want.conditions = want.conditions + 1
-        bump(want.per_field, cur.field)
-        bump(want.per_type, s)
-      elseif p == COND .. "/conditionValue/sd" then want.sds[#want.sds + 1] = s
-      end
-      stack[#stack], text[#stack] = nil, nil
-      if name == "wfpstate" and #stack == 0 then done = true end
-    end,
-  })
-  local f = assert(io.open(path, "rb"))
-  local data = f:read("a")
-  f:close()
-  -- netsh writes a second top-level element after </wfpstate>
-  -- (shared/data/README.md): the reader takes the document up to there
-  local _, stop = data:find("</wfpstate>", 1, true)
-  assert(parser:parse(data:sub(1, stop)))
-  assert(parser:close())
-  assert(done, "the reader did not reach </wfpstate>")
+  reader.read(path, function(p, s)
+    if p == FILTER .. "/layerKey" then cur.layer = s:lower()
+    elseif p == FILTER then
+      want.filters = want.filters + 1
+      bump(want.per_layer, cur.layer)
+      cur = {}
+    elseif p == COND .. "/fieldKey" then cur.field = s
+    elseif p == COND .. "/conditionValue/type" then
+      want.conditions = want.conditions + 1
+      bump(want.per_field, cur.field)
+      bump(want.per_type, s)
+    elseif p == COND .. "/conditionValue/sd" then want.sds[#want.sds + 1] = s
+    end
+  end)
   return want
 end
 

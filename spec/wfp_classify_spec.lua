@@ -5,11 +5,9 @@
 
 local ntsec = require("ntsec")
 local wfp = ntsec.wfp
-local rcode = require("spec.support.wfp_result").code
 
 local LAYER = "FWPM_LAYER_ALE_AUTH_CONNECT_V4"
 local ADMIN = ntsec.token { user = "S-1-5-21-1-2-3-500", groups = { "BA", "WD" } }
-local NOT_SUPPORTED = 50   -- ERROR_NOT_SUPPORTED (STATUS_NOT_SUPPORTED as Win32)
 
 -- A condition of every value shape the dumps use (1.4) and the two mask
 -- types whose element names are an EMULATOR CHOICE (docs/classify.md).
@@ -98,17 +96,13 @@ describe("filter conditions on engine objects (FwpmFilterAdd0 / GetByKey0)", fun
     assert.are.equal(0, n)
   end)
 
-  it("conditions are not persisted yet: a persistent filter with conditions in a stored engine is NOT_SUPPORTED", function()
+  it("a persistent filter with conditions in a stored engine is accepted (issue 12; round trips: wfp_store_spec)", function()
     local path = os.tmpname()
     os.remove(path)
     local pe = wfp.engine { clock = "virtual", path = path }
     local ps = assert(pe:open { token = ADMIN })
-    local _, err = ps:add_filter { name = "p", layer = LAYER, action = "FWP_ACTION_BLOCK",
-                                   flags = { "FWPM_FILTER_FLAG_PERSISTENT" }, conditions = { CONDITIONS[1] } }
-    assert.are.equal(NOT_SUPPORTED, rcode(nil, err))
-    -- without conditions, or not persistent: accepted
-    assert(ps:add_filter { name = "p", layer = LAYER, action = "FWP_ACTION_BLOCK", flags = { "FWPM_FILTER_FLAG_PERSISTENT" } })
-    assert(ps:add_filter { name = "s", layer = LAYER, action = "FWP_ACTION_BLOCK", conditions = { CONDITIONS[1] } })
+    assert(ps:add_filter { name = "p", layer = LAYER, action = "FWP_ACTION_BLOCK",
+                           flags = { "FWPM_FILTER_FLAG_PERSISTENT" }, conditions = { CONDITIONS[1] } })
     pe:close()
     os.remove(path)
     os.remove(path .. "-wal")

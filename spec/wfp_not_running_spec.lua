@@ -29,6 +29,7 @@ local K = {
   FwpmSubLayer = "{cccccccc-0000-4000-8000-000000000002}",
   FwpmCallout = "{cccccccc-0000-4000-8000-000000000003}",
   FwpmFilter = "{cccccccc-0000-4000-8000-000000000004}",
+  FwpmProviderContext = "{cccccccc-0000-4000-8000-000000000005}",
   FwpmLayer = LAYER,
 }
 local function fresh(family, n)
@@ -46,6 +47,9 @@ local function new_object(family, key)
   if family == "FwpmFilter" then
     return { filterKey = key, displayData = name, layerKey = LAYER,
              action = { type = "FWP_ACTION_BLOCK" } }
+  end
+  if family == "FwpmProviderContext" then
+    return { providerContextKey = key, displayData = name, type = "FWPM_GENERAL_CONTEXT" }
   end
   return nil
 end
@@ -97,7 +101,7 @@ local function world()
   local w = { engine = e, enum = {}, subscription = {}, counter = 0 }
   w.user = assert(e:open { token = admin() })
   w.kernel = assert(e:open { kernel_mode = true })
-  for _, family in ipairs({ "FwpmProvider", "FwpmSubLayer", "FwpmCallout", "FwpmFilter" }) do
+  for _, family in ipairs({ "FwpmProvider", "FwpmSubLayer", "FwpmCallout", "FwpmFilter", "FwpmProviderContext" }) do
     local add = wfp[family .. "Add0"]
     if add then add(w.kernel, new_object(family, K[family]), nil) end
   end

@@ -30,6 +30,8 @@ M.KINDS = {
   { kind = "layer", list = "layers", dump = "layers", id = "key", target = "layer" },
   { kind = "callout", list = "callouts", dump = "callouts", id = "key", target = "callout" },
   { kind = "filter", list = "filters", dump = "filters", id = "key", target = "filter" },
+  { kind = "provider_context", list = "provider_contexts", dump = "provider_contexts", id = "key",
+    target = "provider_context" },
   { kind = "session", list = "sessions", dump = "sessions", id = "key" },
   { kind = "endpoint", list = "endpoints", dump = "endpoints", id = "id" },
 }
@@ -42,6 +44,7 @@ M.CONTAINERS = {
   { label = "layers container", target = "layers_container" },
   { label = "callouts container", target = "callouts_container" },
   { label = "filters container", target = "filters_container" },
+  { label = "provider contexts container", target = "provider_contexts_container" },
   { label = "connections container", target = "connections" },
   { label = "ALE endpoint container", target = "endpoints" },
 }

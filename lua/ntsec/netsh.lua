@@ -169,22 +169,62 @@ local function endpoint_record(it)
   }
 end
 
+-- An element and its subtree as compact XML text (tags and texts in document
+-- order, texts escaped): how a provider context's IKE/IPsec policy or
+-- classify options are kept (not modelled; docs/wfp.md).
+local function escape(s)
+  return (s:gsub("[<>&]", { ["<"] = "&lt;", [">"] = "&gt;", ["&"] = "&amp;" }))
+end
+
+local function xml_text(it, e, out)
+  local tag = it:tag(e)
+  local kids = it:children(e)
+  if #kids == 0 then
+    local t = it:text(e)
+    out[#out + 1] = t == "" and ("<%s/>"):format(tag) or ("<%s>%s</%s>"):format(tag, escape(t), tag)
+    return out
+  end
+  out[#out + 1] = "<" .. tag .. ">"
+  for _, k in ipairs(kids) do xml_text(it, k, out) end
+  out[#out + 1] = "</" .. tag .. ">"
+  return out
+end
+
+-- The elements of FWPM_PROVIDER_CONTEXT0 that are not its data.
+local CONTEXT_FIELDS = { providerContextKey = true, displayData = true, flags = true, providerKey = true,
+                         providerData = true, type = true, providerContextId = true }
+
+-- FWPM_PROVIDER_CONTEXT0: a general context keeps its dataBuffer bytes
+-- (hex, as <data> prints them); any other type keeps the element beside
+-- <type> as XML text (data_text).
 local function provider_context_record(it)
-  return { key = text(it, "providerContextKey") }
+  local rec = {
+    key = text(it, "providerContextKey"), name = text(it, "displayData", "name"),
+    description = text(it, "displayData", "description"), flags = flags(it),
+    provider = text(it, "providerKey"), type = text(it, "type"),
+    id = text(it, "providerContextId"),
+  }
+  for _, e in ipairs(it:children(1)) do
+    local tag = it:tag(e)
+    if tag == "dataBuffer" and rec.type == "FWPM_GENERAL_CONTEXT" then rec.data = it:text(e, "data") or ""
+    elseif not CONTEXT_FIELDS[tag] then rec.data_text = table.concat(xml_text(it, e, {})) end
+  end
+  return rec
 end
 
 --- The element handlers: one per element (path below <wfpstate>) whose
 -- close imports an object. kind: the summary's name; record(item) -> engine
 -- record; method: the engine's import method (nil: counted, not modelled).
--- Extending the importer (provider contexts) means reading more of the
--- item in record() or adding a row here.
+-- Extending the importer means reading more of the item in record() or
+-- adding a row here.
 M.HANDLERS = {
   { path = "sessions/item", kind = "sessions", record = session_record, method = "import_session" },
   { path = "layers/item/layer", kind = "layers", record = layer_record, method = "import_layer" },
   { path = "layers/item/callouts/item", kind = "callouts", record = callout_record, method = "import_callout" },
   { path = "layers/item/filters/item", kind = "filters", record = filter_record, method = "import_filter" },
   { path = "providers/item", kind = "providers", record = provider_record, method = "import_provider" },
-  { path = "providerContexts/item", kind = "provider_contexts", record = provider_context_record },
+  { path = "providerContexts/item", kind = "provider_contexts", record = provider_context_record,
+    method = "import_provider_context" },
   { path = "subLayers/item", kind = "sublayers", record = sublayer_record, method = "import_sublayer" },
   { path = "aleConnectedEndpoints/item", kind = "endpoints", record = endpoint_record, method = "import_endpoint" },
 }

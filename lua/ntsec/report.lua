@@ -203,7 +203,7 @@ end
 local function imported_text(out, result)
   out[#out + 1] = "Imported objects"
   for _, k in ipairs(KINDS) do out[#out + 1] = ("  %-10s %6d"):format(k, result.imported[k] or 0) end
-  out[#out + 1] = ("  (provider contexts in the dump: %d, not modelled)"):format(result.provider_contexts or 0)
+  out[#out + 1] = ("  (provider contexts imported: %d; not in the access matrix)"):format(result.provider_contexts or 0)
   for _, s in ipairs(result.skipped or {}) do
     out[#out + 1] = ("  skipped %s %s%s: %s"):format(s.kind, tostring(s.key),
       s.line and (" (line %d)"):format(s.line) or "", tostring(s.error))

@@ -153,6 +153,42 @@ static int read_filter(lua_State *L, const char *op, ntsec_wfp_object_spec *s, i
     return 1;
 }
 
+static int read_context(lua_State *L, const char *op, ntsec_wfp_object_spec *s, int *failed);
+
+/* Flag names the flag table does not have (kept by name, docs/wfp.md):
+** joined with " | " and left on the stack (NULL when there are none). */
+static const char *push_flag_names(lua_State *L)
+{
+    luaL_Buffer b;
+    lua_Integer i, n;
+    size_t len;
+    int any = 0, t;
+    uint32_t v;
+    lua_getfield(L, 2, "flags");
+    t = lua_gettop(L);
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        return NULL;
+    }
+    n = (lua_Integer)lua_rawlen(L, -1);
+    luaL_buffinit(L, &b);
+    for (i = 1; i <= n; i++) {
+        const char *name;
+        lua_rawgeti(L, t, i);
+        name = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        lua_pop(L, 1);
+        if (!name || ntsec_wfp_flag_parse(name, len, &v)) continue;
+        if (any) luaL_addstring(&b, " | ");
+        luaL_addlstring(&b, name, len);
+        any = 1;
+    }
+    luaL_pushresult(&b);
+    lua_remove(L, -2);
+    if (any) return lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return NULL;
+}
+
 static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
 {
     ntsec_wfp_engine *e = nlw_open_engine(L, 1);
@@ -170,6 +206,8 @@ static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
     s.has_weight = present;
     if (kind == NTSEC_WFP_FILTER && !read_action(L, op, &s, &failed)) return failed;
     if (kind == NTSEC_WFP_FILTER && !read_filter(L, op, &s, &failed)) return failed;
+    if (kind == NTSEC_WFP_PROVIDER_CONTEXT && !read_context(L, op, &s, &failed)) return failed;
+    s.flag_names = push_flag_names(L);
     st = ntsec_wfp_import_object(e, kind, &s);
     if (!NT_SUCCESS(st)) return fail_status(L, op, st);
     lua_pushboolean(L, 1);
@@ -181,6 +219,10 @@ static int e_import_sublayer(lua_State *L) { return import_kind(L, NTSEC_WFP_SUB
 static int e_import_layer(lua_State *L) { return import_kind(L, NTSEC_WFP_LAYER, "import_layer"); }
 static int e_import_callout(lua_State *L) { return import_kind(L, NTSEC_WFP_CALLOUT, "import_callout"); }
 static int e_import_filter(lua_State *L) { return import_kind(L, NTSEC_WFP_FILTER, "import_filter"); }
+static int e_import_provider_context(lua_State *L)
+{
+    return import_kind(L, NTSEC_WFP_PROVIDER_CONTEXT, "import_provider_context");
+}
 
 /* sid field: SID userdata or S-... / alias string. 0 = absent, 1 = ok, -1 bad. */
 static int read_sid(lua_State *L, uint8_t out[68], const char **text)
@@ -258,14 +300,14 @@ static int hexval(int c)
     return -1;
 }
 
-/* app_id: hex text as netsh prints <appId><data>; pushes the bytes (or "").
-** Returns 0 when the text is not hex. */
-static int push_app_id(lua_State *L)
+/* Field k: hex text as netsh prints <appId><data> or <dataBuffer><data>;
+** pushes the bytes (or ""). Returns 0 when the text is not hex. */
+static int push_hex(lua_State *L, const char *k)
 {
     size_t len, i;
     const char *s;
     luaL_Buffer b;
-    lua_getfield(L, 2, "app_id");
+    lua_getfield(L, 2, k);
     s = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, &len);
     if (lua_isnil(L, -1)) len = 0;
     if (len % 2) return 0;
@@ -277,6 +319,34 @@ static int push_app_id(lua_State *L)
     }
     luaL_pushresult(&b);
     lua_remove(L, -2);
+    return 1;
+}
+
+/* A provider context's type (an FWPM_*_CONTEXT name or an integer) and its
+** data: `data` = a general context's dataBuffer as hex, or `data_text` = the
+** dump's element for the other types as text (kept, not modelled). The
+** bytes are left on the stack until the import returns. */
+static int read_context(lua_State *L, const char *op, ntsec_wfp_object_spec *s, int *failed)
+{
+    size_t len;
+    lua_getfield(L, 2, "type");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *name = lua_tolstring(L, -1, &len);
+        if (!ntsec_wfp_context_type_parse(name, len, &s->context_type))
+            return (*failed = fail(L, op, "unknown provider context type '%s'", name)), 0;
+    } else {
+        s->context_type = nlw_field_u32_value(L, -1, "type");
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 2, "data_text");
+    if (!lua_isnil(L, -1)) {
+        s->data = (const uint8_t *)luaL_checklstring(L, -1, &s->data_len);
+        s->data_is_text = 1;
+        return 1;
+    }
+    lua_pop(L, 1);
+    if (!push_hex(L, "data")) return (*failed = fail(L, op, "%s", "data is not hex")), 0;
+    s->data = (const uint8_t *)lua_tolstring(L, -1, &s->data_len);
     return 1;
 }
 
@@ -326,7 +396,7 @@ static int e_import_endpoint(lua_State *L)
     if (!read_addresses(L, &ep, &bad)) return fail(L, "import_endpoint", "malformed address '%s'", bad);
     read_endpoint_numbers(L, &ep);
     if (!nlw_field_flags(L, 2, "flags", 1, &ep.flags, &bad)) return fail(L, "import_endpoint", "unknown flag '%s'", bad);
-    if (!push_app_id(L)) return fail(L, "import_endpoint", "%s", "app_id is not hex");
+    if (!push_hex(L, "app_id")) return fail(L, "import_endpoint", "%s", "app_id is not hex");
     ep.app_id = (const uint8_t *)lua_tolstring(L, -1, &ep.app_id_len);
     st = ntsec_wfp_import_endpoint(e, &ep);
     if (!NT_SUCCESS(st)) return fail_status(L, "import_endpoint", st);
@@ -382,6 +452,7 @@ static const luaL_Reg import_methods[] = {
     {"import_provider", e_import_provider}, {"import_sublayer", e_import_sublayer},
     {"import_layer", e_import_layer}, {"import_callout", e_import_callout},
     {"import_filter", e_import_filter}, {"import_session", e_import_session},
+    {"import_provider_context", e_import_provider_context},
     {"import_endpoint", e_import_endpoint}, {NULL, NULL}
 };
 

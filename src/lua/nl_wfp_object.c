@@ -141,8 +141,29 @@ static const char *const add_keys[] = {
     "key", "providerKey", "subLayerKey", "layerKey", "calloutKey", "filterKey",
     "name", "description", "displayData", "flags", "provider", "layer", "applicableLayer",
     "sublayer", "callout", "action", "weight", "service", "serviceName", "conditions",
-    "filterCondition", "sd", NULL
+    "filterCondition", "sd", "providerContextKey", "provider_context", "type", "data", NULL
 };
+
+/* A provider context's type (an FWPM_*_CONTEXT name or an integer) and data
+** (a general context's dataBuffer: bytes as a Lua string). */
+static void read_context(lua_State *L, int t, ntsec_wfp_add_spec *a)
+{
+    size_t len;
+    lua_getfield(L, t, "type");
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *name = lua_tolstring(L, -1, &len);
+        if (!ntsec_wfp_context_type_parse(name, len, &a->context_type))
+            luaL_error(L, "unknown provider context type '%s'", name);
+    } else if (!lua_isnil(L, -1)) {
+        a->context_type = nlw_field_u32_value(L, -1, "type");
+    } else {
+        a->context_type = NTSEC_FWPM_GENERAL_CONTEXT;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, t, "data");
+    if (!lua_isnil(L, -1)) a->data = (const uint8_t *)luaL_checklstring(L, -1, &a->data_len);
+    lua_pop(L, 1);   /* the argument table keeps the string */
+}
 
 void nlw_read_add_spec(lua_State *L, int t, ntsec_wfp_kind kind, ntsec_wfp_add_spec *a,
                        ntsec_guid keys[4])
@@ -164,6 +185,9 @@ void nlw_read_add_spec(lua_State *L, int t, ntsec_wfp_kind kind, ntsec_wfp_add_s
     a->service = lua_isnil(L, -1) ? NULL : luaL_checkstring(L, -1);
     lua_pop(L, 1);
     if (!nlw_field_flags(L, t, "flags", 0, &a->flags, &bad)) luaL_error(L, "unknown flag '%s'", bad);
+    if (kind == NTSEC_WFP_PROVIDER_CONTEXT) read_context(L, t, a);
+    if (kind == NTSEC_WFP_FILTER && read_key(L, t, "provider_context", "providerContextKey", &keys[3]))
+        a->provider_context = &keys[3];
     if (kind == NTSEC_WFP_FILTER) read_conditions(L, t, a);
 }
 

@@ -319,8 +319,40 @@ static void set_key(lua_State *L, const char *k, int present, const ntsec_guid *
     lua_setfield(L, -2, k);
 }
 
-/* {key=, key_name=, name=, description=, id=, flags=, lifetime=, provider=,
-**  layer=, sublayer=, callout=, service=, action=, weight=, owner_session=} */
+/* Flag names kept without bits ("A | B") as unknown_flags = {"A", "B"}. */
+static void set_flag_names(lua_State *L, const char *names)
+{
+    const char *p = names, *bar;
+    lua_Integer n = 0;
+    if (!names) return;
+    lua_newtable(L);
+    for (;;) {
+        bar = strstr(p, " | ");
+        lua_pushlstring(L, p, bar ? (size_t)(bar - p) : strlen(p));
+        lua_rawseti(L, -2, ++n);
+        if (!bar) break;
+        p = bar + 3;
+    }
+    lua_setfield(L, -2, "unknown_flags");
+}
+
+/* A provider context's type (its FWPM_*_CONTEXT name) and data: data = hex
+** of a general context's dataBuffer, data_text = the dump's element. */
+static void set_context(lua_State *L, const ntsec_wfp_object_info *o)
+{
+    const char *name = ntsec_wfp_context_type_name(o->context_type);
+    if (name) lua_pushstring(L, name);
+    else lua_pushinteger(L, (lua_Integer)o->context_type);
+    lua_setfield(L, -2, "type");
+    if (o->data_is_text) lua_pushlstring(L, (const char *)o->data, o->data_len);
+    else nlw_push_hex(L, o->data, o->data_len);
+    lua_setfield(L, -2, o->data_is_text ? "data_text" : "data");
+}
+
+/* {key=, key_name=, name=, description=, id=, flags=, unknown_flags=,
+**  lifetime=, provider=, layer=, sublayer=, callout=, service=, action=,
+**  weight=, owner_session=}; filters also conditions=, effective_weight=,
+**  provider_context=; provider contexts type=, data= | data_text=. */
 void nlw_push_object(lua_State *L, const ntsec_wfp_object_info *o)
 {
     lua_createtable(L, 0, 12);
@@ -344,6 +376,8 @@ void nlw_push_object(lua_State *L, const ntsec_wfp_object_info *o)
         if (o->filter.has_effective_weight) set_int(L, "effective_weight", o->filter.effective_weight);
         set_key(L, "provider_context", o->filter.has_provider_context, &o->filter.provider_context);
     }
+    if (o->kind == NTSEC_WFP_PROVIDER_CONTEXT) set_context(L, o);
+    set_flag_names(L, o->flag_names);
     set_key(L, "owner_session", !ntsec_guid_is_null(&o->owner_session), &o->owner_session);
 }
 

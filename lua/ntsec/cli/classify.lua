@@ -26,7 +26,8 @@ function M.define(cmd)
     .. " (internetClient, privateNetworkClientServer, ...). Repeatable."):args(1):count("*")
   cmd:flag("--lpac", "Less-privileged AppContainer (S-1-15-2-2 instead of S-1-15-2-1).")
   cmd:option("--sysappid", "A WIN://SYSAPPID claim value (package full name). Repeatable."):args(1):count("*")
-  cmd:option("--app", "The program as an NT path (\\device\\harddiskvolume1\\windows\\system32\\svchost.exe).")
+  cmd:option("--app", "The program: an NT path (\\device\\harddiskvolume3\\windows\\system32\\svchost.exe) or"
+    .. " a DOS path (C:\\Windows\\System32\\svchost.exe; C: is the dump's Windows volume, ntsec.ntpath).")
     :args(1)
   cmd:option("--remote", "Remote address (IPv4 dotted quad; IPv6 at *_V6 layers)."):args(1)
   cmd:option("--local", "Local address."):args(1)
@@ -162,6 +163,15 @@ function M.run(args)
   if not summary then
     engine:close()
     return nil, tostring(ierr)
+  end
+  if flow.app then
+    local ntpath = require("ntsec.ntpath")
+    local app, perr = ntpath.to_nt(flow.app, ntpath.volume_map(engine))
+    if not app then
+      engine:close()
+      return nil, "--app: " .. perr.detail
+    end
+    flow.app = app
   end
   local called, res, err = pcall(engine.classify, engine, flow)
   engine:close()

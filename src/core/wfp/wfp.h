@@ -34,6 +34,12 @@ typedef uint64_t ntsec_wfp_handle;
 #define NTSEC_FWPM_TXN_READ_ONLY                 0x00000001u
 #define NTSEC_FWPM_PROVIDER_FLAG_PERSISTENT      0x00000001u
 #define NTSEC_FWPM_PROVIDER_FLAG_DISABLED        0x00000010u
+#define NTSEC_FWPM_PROVIDER_CONTEXT_FLAG_PERSISTENT 0x00000001u
+#define NTSEC_FWPM_PROVIDER_CONTEXT_FLAG_DOWNLEVEL  0x00000002u
+/* FWPM_PROVIDER_CONTEXT_TYPE (fwpmtypes.h): FWPM_IPSEC_KEYING_CONTEXT 0 ..
+** FWPM_IPSEC_IKEV2_QM_TRANSPORT_CONTEXT 12; FWPM_GENERAL_CONTEXT is 8. */
+#define NTSEC_FWPM_GENERAL_CONTEXT               8u
+#define NTSEC_FWPM_PROVIDER_CONTEXT_TYPE_MAX     13u
 #define NTSEC_FWPM_SUBLAYER_FLAG_PERSISTENT      0x00000001u
 #define NTSEC_FWPM_LAYER_FLAG_KERNEL             0x00000001u
 #define NTSEC_FWPM_LAYER_FLAG_BUILTIN            0x00000002u
@@ -78,17 +84,21 @@ typedef enum ntsec_wfp_container {
     NTSEC_WFP_FILTERS,
     NTSEC_WFP_CONNECTIONS,
     NTSEC_WFP_ALE_ENDPOINTS,
+    NTSEC_WFP_PROVIDER_CONTEXTS,   /* appended: stored container numbers stay */
     NTSEC_WFP_CONTAINER_COUNT
 } ntsec_wfp_container;
 
-/* Object kinds held by an engine. The first five are keyed by GUID. Every
-** per-kind fact is a row of the kind table (wfp_kinds.h). */
+/* Object kinds held by an engine. The first five and PROVIDER_CONTEXT are
+** keyed by GUID (PROVIDER_CONTEXT comes after FILTER so that the kind numbers
+** a store holds stay what they were). Every per-kind fact is a row of the
+** kind table (wfp_kinds.h). */
 typedef enum ntsec_wfp_kind {
     NTSEC_WFP_PROVIDER = 0,
     NTSEC_WFP_SUBLAYER,
     NTSEC_WFP_LAYER,
     NTSEC_WFP_CALLOUT,
     NTSEC_WFP_FILTER,
+    NTSEC_WFP_PROVIDER_CONTEXT, /* FWPM_PROVIDER_CONTEXT0 (issue 12) */
     NTSEC_WFP_ENDPOINT,
     NTSEC_WFP_CONNECTION,
     NTSEC_WFP_SESSION_RECORD,   /* imported FWPM_SESSION0 records */
@@ -128,6 +138,13 @@ typedef struct ntsec_wfp_object_info {
     uint64_t weight;              /* sublayer / filter weight */
     const ntsec_sd *sd;           /* the object's descriptor (borrowed) */
     ntsec_wfp_filter_fields filter;   /* filters only */
+    uint32_t context_type;        /* provider context: FWPM_PROVIDER_CONTEXT_TYPE */
+    const uint8_t *data;          /* provider context: its data as kept (data_len bytes): a
+                                     general context's dataBuffer, else (data_is_text) the
+                                     dump's element as text (docs/wfp.md) */
+    size_t data_len;
+    int data_is_text;
+    const char *flag_names;       /* flag names kept without bits ("A | B"), NULL if none */
 } ntsec_wfp_object_info;
 
 /* The engine root descriptor used when none is given: Windows 10 1909 as

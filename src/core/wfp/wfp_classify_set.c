@@ -207,10 +207,13 @@ size_t ntsec_wfp_set_sd_count(const ntsec_wfp_filter_set *s) { return s->nsds; }
 
 /* ---- filters ---- */
 
+/* Types whose bytes (p, len) a stored condition owns a copy of (TOKEN_*:
+** the bytes a stored filter was given; a flow's principal is never kept). */
 static int value_needs_bytes(uint32_t type)
 {
     return type == NTSEC_FWP_BYTE_BLOB_TYPE || type == NTSEC_FWP_SID
-        || type == NTSEC_FWP_UNICODE_STRING_TYPE || type == NTSEC_FWP_TYPE_UNKNOWN;
+        || type == NTSEC_FWP_UNICODE_STRING_TYPE || type == NTSEC_FWP_TYPE_UNKNOWN
+        || type == NTSEC_FWP_TOKEN_INFORMATION_TYPE || type == NTSEC_FWP_TOKEN_ACCESS_INFORMATION_TYPE;
 }
 
 static NTSTATUS copy_value(ntsec_wfp_filter_set *s, ntsec_fwp_value *v, int *oom)

@@ -39,6 +39,7 @@ static void apply_opts(ntsec_wfp_engine *e, const ntsec_wfp_engine_opts *o)
     e->next_callout_id = 1;
     e->next_filter_id = 1;
     e->next_layer_id = 1;
+    e->next_provider_context_id = UINT64_C(1) << 63;   /* the dumps' first providerContextId */
     e->clock_base = 0;
     e->clock_base = wfp_now(e);
 }
@@ -60,8 +61,12 @@ static void report(const ntsec_wfp_engine_opts *o, const char *msg)
 static NTSTATUS open_store(ntsec_wfp_engine *e, const ntsec_wfp_engine_opts *o)
 {
     char msg[512] = "";
+    char why[400] = "";
     NTSTATUS s = wfp_store_open(o->path, o->sync_normal, &e->db, msg, sizeof msg);
-    if (NT_SUCCESS(s)) s = wfp_persist_load(e, msg, sizeof msg);
+    if (NT_SUCCESS(s)) {
+        s = wfp_persist_load(e, why, sizeof why);
+        if (!NT_SUCCESS(s)) snprintf(msg, sizeof msg, "%s: %s", o->path, why);
+    }
     if (!NT_SUCCESS(s)) report(o, msg);
     return s;
 }

@@ -76,6 +76,24 @@ static const wfp_named action_names[] = {
     {NULL, 0}
 };
 
+/* FWPM_PROVIDER_CONTEXT_TYPE (fwpmtypes.h), in value order from 0. */
+static const wfp_named context_type_names[] = {
+    {"FWPM_IPSEC_KEYING_CONTEXT", 0},
+    {"FWPM_IPSEC_IKE_QM_TRANSPORT_CONTEXT", 1},
+    {"FWPM_IPSEC_IKE_QM_TUNNEL_CONTEXT", 2},
+    {"FWPM_IPSEC_AUTHIP_QM_TRANSPORT_CONTEXT", 3},
+    {"FWPM_IPSEC_AUTHIP_QM_TUNNEL_CONTEXT", 4},
+    {"FWPM_IPSEC_IKE_MM_CONTEXT", 5},
+    {"FWPM_IPSEC_AUTHIP_MM_CONTEXT", 6},
+    {"FWPM_CLASSIFY_OPTIONS_CONTEXT", 7},
+    {"FWPM_GENERAL_CONTEXT", 8},
+    {"FWPM_IPSEC_IKEV2_QM_TUNNEL_CONTEXT", 9},
+    {"FWPM_IPSEC_IKEV2_MM_CONTEXT", 10},
+    {"FWPM_IPSEC_DOSP_CONTEXT", 11},
+    {"FWPM_IPSEC_IKEV2_QM_TRANSPORT_CONTEXT", 12},
+    {NULL, 0}
+};
+
 static const wfp_named ip_version_names[] = {
     {"FWP_IP_VERSION_V4", 0},
     {"FWP_IP_VERSION_V6", 1},
@@ -119,6 +137,17 @@ int ntsec_wfp_flag_parse(const char *s, size_t len, uint32_t *value)
 int ntsec_wfp_action_parse(const char *s, size_t len, uint32_t *value)
 {
     return lookup(action_names, s, len, value);
+}
+
+int ntsec_wfp_context_type_parse(const char *s, size_t len, uint32_t *value)
+{
+    return lookup(context_type_names, s, len, value);
+}
+
+const char *ntsec_wfp_context_type_name(uint32_t type)
+{
+    return type < sizeof context_type_names / sizeof context_type_names[0] - 1 ? context_type_names[type].name
+                                                                                : NULL;
 }
 
 int ntsec_wfp_ip_version_parse(const char *s, size_t len, uint32_t *value)

@@ -16,6 +16,11 @@ int ntsec_wfp_flag_parse(const char *s, size_t len, uint32_t *value);
 ** Returns 1 and sets *value, or 0. */
 int ntsec_wfp_action_parse(const char *s, size_t len, uint32_t *value);
 
+/* FWPM_PROVIDER_CONTEXT_TYPE name ("FWPM_GENERAL_CONTEXT" -> 8) and back
+** (NULL for a value out of range). Returns 1 and sets *value, or 0. */
+int ntsec_wfp_context_type_parse(const char *s, size_t len, uint32_t *value);
+const char *ntsec_wfp_context_type_name(uint32_t type);
+
 /* FWP_IP_VERSION_V4 / _V6 / _NONE -> 0 / 1 / 2. Returns 1 or 0. */
 int ntsec_wfp_ip_version_parse(const char *s, size_t len, uint32_t *value);
 

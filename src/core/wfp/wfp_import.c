@@ -51,6 +51,8 @@ static NTSTATUS import_refs(ntsec_wfp_engine *e, const ntsec_wfp_object_spec *s,
     if (NT_SUCCESS(st)) st = import_ref(e, NTSEC_WFP_LAYER, s->layer, &k->refs[WFP_REF_LAYER]);
     if (NT_SUCCESS(st)) st = import_ref(e, NTSEC_WFP_SUBLAYER, s->sublayer, &k->refs[WFP_REF_SUBLAYER]);
     if (NT_SUCCESS(st)) st = import_ref(e, NTSEC_WFP_CALLOUT, s->callout, &k->refs[WFP_REF_CALLOUT]);
+    if (NT_SUCCESS(st) && s->filter.has_provider_context)
+        st = import_ref(e, NTSEC_WFP_PROVIDER_CONTEXT, &s->filter.provider_context, &k->refs[WFP_REF_CONTEXT]);
     return st;
 }
 
@@ -58,15 +60,15 @@ static NTSTATUS import_refs(ntsec_wfp_engine *e, const ntsec_wfp_object_spec *s,
 static uint64_t take_id(ntsec_wfp_engine *e, ntsec_wfp_kind kind, int given, uint64_t wanted)
 {
     const wfp_table *st = &e->tables[kind];
+    uint64_t *counter = wfp_id_counter(e, kind);
     uint64_t id = wanted;
     if (!given) {
-        id = kind == NTSEC_WFP_CALLOUT ? e->next_callout_id
-           : kind == NTSEC_WFP_FILTER ? e->next_filter_id : e->next_layer_id;
+        id = *counter;
         while (!id || wfp_table_by_id(st, id)) id++;
     }
-    if (kind == NTSEC_WFP_CALLOUT && id >= e->next_callout_id) e->next_callout_id = (uint32_t)(id + 1);
-    if (kind == NTSEC_WFP_FILTER && id >= e->next_filter_id) e->next_filter_id = id + 1;
-    if (kind == NTSEC_WFP_LAYER && id >= e->next_layer_id) e->next_layer_id = (uint16_t)(id + 1);
+    if (id >= *counter) *counter = id + 1;
+    if (kind == NTSEC_WFP_CALLOUT) *counter = (uint32_t)*counter;   /* calloutId is a UINT32 */
+    if (kind == NTSEC_WFP_LAYER) *counter = (uint16_t)*counter;     /* layerId a UINT16 */
     return id;
 }
 
@@ -74,7 +76,7 @@ static NTSTATUS check_unique(const ntsec_wfp_engine *e, ntsec_wfp_kind kind,
                              const ntsec_wfp_object_spec *s)
 {
     const wfp_table *st = &e->tables[kind];
-    if (kind > NTSEC_WFP_FILTER || ntsec_guid_is_null(&s->key)) return STATUS_INVALID_PARAMETER;
+    if (!wfp_kind_is_keyed(kind) || ntsec_guid_is_null(&s->key)) return STATUS_INVALID_PARAMETER;
     if (wfp_table_by_key(st, &s->key)) return STATUS_FWP_ALREADY_EXISTS;
     if (s->has_id && st->ided && wfp_table_by_id(st, s->id)) return STATUS_FWP_ALREADY_EXISTS;
     return STATUS_SUCCESS;
@@ -92,10 +94,15 @@ static NTSTATUS fill_imported(ntsec_wfp_engine *e, ntsec_wfp_kind kind,
     k->h.name = wfp_strdup(s->name, &ok);
     k->h.description = wfp_strdup(s->description, &ok);
     k->service = wfp_strdup(s->service, &ok);
+    k->flag_names = wfp_strdup(s->flag_names, &ok);
     k->action = s->action;
     k->has_weight = s->has_weight;
     k->weight = s->weight;
     if (!ok) return STATUS_NO_MEMORY;
+    if (kind == NTSEC_WFP_PROVIDER_CONTEXT) {
+        NTSTATUS st = wfp_context_set_data(k, s->context_type, s->data, s->data_len, s->data_is_text);
+        if (!NT_SUCCESS(st)) return st;
+    }
     if (kind == NTSEC_WFP_FILTER) {
         NTSTATUS st;
         k->f = s->filter;
@@ -173,6 +180,7 @@ NTSTATUS ntsec_wfp_import_begin(ntsec_wfp_engine *e, ntsec_wfp_import_batch *b)
     b->next_callout_id = e->next_callout_id;
     b->next_filter_id = e->next_filter_id;
     b->next_layer_id = e->next_layer_id;
+    b->next_provider_context_id = e->next_provider_context_id;
     e->system->txn = WFP_TXN_WRITE;
     pin_all(e, 1);
     return STATUS_SUCCESS;
@@ -214,6 +222,7 @@ static void batch_rollback(ntsec_wfp_engine *e, const ntsec_wfp_import_batch *b)
     e->next_callout_id = b->next_callout_id;
     e->next_filter_id = b->next_filter_id;
     e->next_layer_id = b->next_layer_id;
+    e->next_provider_context_id = b->next_provider_context_id;
 }
 
 /* Commit links the late references only once the store has committed: a
@@ -312,7 +321,7 @@ int ntsec_wfp_object_next(const ntsec_wfp_engine *e, ntsec_wfp_kind kind, size_t
                           ntsec_wfp_object_info *out)
 {
     const wfp_obj *o;
-    if ((unsigned)kind > NTSEC_WFP_FILTER) return 0;
+    if (!wfp_kind_is_keyed(kind)) return 0;
     o = wfp_table_next(&e->tables[kind], cursor);
     if (!o) return 0;
     wfp_obj_info(e, o, out);

@@ -26,10 +26,16 @@ typedef struct ntsec_wfp_object_spec {
     uint32_t action;              /* filter action type (FWP_ACTION_*) */
     int has_weight;
     uint64_t weight;
-    ntsec_wfp_filter_fields filter;   /* filters: conditions (copied), dump-only fields */
+    ntsec_wfp_filter_fields filter;   /* filters: conditions (copied), dump-only fields; a
+                                         provider_context key is also linked (FWP_E_IN_USE) */
+    uint32_t context_type;        /* provider context: FWPM_PROVIDER_CONTEXT_TYPE */
+    const uint8_t *data;          /* provider context: data as kept (copied), data_len bytes */
+    size_t data_len;
+    int data_is_text;             /* data is the dump's element as text (not a dataBuffer) */
+    const char *flag_names;       /* flag names without known bits ("A | B"), kept; NULL */
 } ntsec_wfp_object_spec;
 
-/* Import a provider, sublayer, layer, callout or filter. References resolve
+/* Import a provider, sublayer, layer, callout, filter or provider context. References resolve
 ** by key; an unknown key is kept as a key without a link (docs/wfp.md).
 ** Errors: STATUS_INVALID_PARAMETER (kind not keyed, GUID_NULL key),
 ** STATUS_FWP_ALREADY_EXISTS (key or id in use), STATUS_FWP_LIFETIME_MISMATCH
@@ -71,6 +77,7 @@ typedef struct ntsec_wfp_import_batch {
     uint32_t next_callout_id;     /* id counters at begin */
     uint64_t next_filter_id;
     uint16_t next_layer_id;
+    uint64_t next_provider_context_id;
 } ntsec_wfp_import_batch;
 
 NTSTATUS ntsec_wfp_import_begin(ntsec_wfp_engine *e, ntsec_wfp_import_batch *b);

@@ -30,14 +30,15 @@ typedef struct wfp_obj {
 } wfp_obj;
 
 /* References of a keyed object: the key always, the target when resolved. */
-enum { WFP_REF_PROVIDER, WFP_REF_LAYER, WFP_REF_SUBLAYER, WFP_REF_CALLOUT, WFP_REF_COUNT };
+enum { WFP_REF_PROVIDER, WFP_REF_LAYER, WFP_REF_SUBLAYER, WFP_REF_CALLOUT, WFP_REF_CONTEXT,
+       WFP_REF_COUNT };
 typedef struct wfp_ref {
     wfp_obj *target;              /* NULL when absent or unresolved */
     ntsec_guid key;
     int present;
 } wfp_ref;
 
-/* Providers, sublayers, layers, callouts, filters. */
+/* Providers, sublayers, layers, callouts, filters, provider contexts. */
 typedef struct wfp_keyed {
     wfp_obj h;
     wfp_ref refs[WFP_REF_COUNT];
@@ -47,6 +48,11 @@ typedef struct wfp_keyed {
     uint64_t weight;              /* sublayer / filter weight */
     ntsec_wfp_filter_fields f;    /* filter; conditions live in e->conditions (freed
                                      with the engine) */
+    uint32_t context_type;        /* provider context */
+    uint8_t *data;                /* provider context data (owned), data_len bytes */
+    size_t data_len;
+    int data_is_text;
+    char *flag_names;             /* flag names without known bits, kept (owned) */
 } wfp_keyed;
 
 typedef struct wfp_endpoint_obj {
@@ -181,6 +187,7 @@ struct ntsec_wfp_engine {
     uint64_t next_callout_id;     /* id counters, found through the kind table (id_field) */
     uint64_t next_filter_id;
     uint64_t next_layer_id;
+    uint64_t next_provider_context_id;
     int explicit_txns;            /* explicit transactions open in this engine */
     ntsec_sd *containers[NTSEC_WFP_CONTAINER_COUNT];
     wfp_sd_cache cache[NTSEC_WFP_CONTAINER_COUNT];
@@ -201,6 +208,7 @@ struct ntsec_wfp_engine {
     wfp_store *db;                /* NULL: in memory only */
     uint64_t db_seq;              /* last store change applied to memory */
     uint64_t db_conflicts;        /* store rows skipped: key or id taken by a local object */
+    char db_error[160];           /* the last corrupt stored row, for messages ("" = none) */
 };
 
 /* Well-known SIDs (binary). */
@@ -234,6 +242,13 @@ void wfp_obj_free(wfp_obj *o);
 ** Errors: STATUS_INVALID_PARAMETER, STATUS_NO_MEMORY. */
 NTSTATUS wfp_filter_set_conditions(ntsec_wfp_engine *e, wfp_keyed *k,
                                    const ntsec_wfp_condition *c, uint32_t n);
+/* A provider context's type and a copy of its data (k->data owned).
+** Errors: STATUS_FWP_INVALID_ENUMERATOR (type out of range), STATUS_NO_MEMORY. */
+NTSTATUS wfp_context_set_data(wfp_keyed *k, uint32_t type, const uint8_t *data, size_t len, int is_text);
+/* The keyed kinds in reference order: a kind refers only to kinds before it
+** (providers <- provider contexts <- sublayers <- layers <- callouts <- filters). */
+extern const ntsec_wfp_kind wfp_keyed_order[6];
+#define WFP_KEYED_KINDS 6
 /* strdup that accepts NULL; *ok cleared on allocation failure. */
 char *wfp_strdup(const char *s, int *ok);
 /* 1 for providers, sublayers, layers, callouts, filters. */

@@ -13,7 +13,8 @@
 ntsec_wfp_kind wfp_ref_kind(int ref)
 {
     static const ntsec_wfp_kind kinds[WFP_REF_COUNT] = {
-        NTSEC_WFP_PROVIDER, NTSEC_WFP_LAYER, NTSEC_WFP_SUBLAYER, NTSEC_WFP_CALLOUT
+        NTSEC_WFP_PROVIDER, NTSEC_WFP_LAYER, NTSEC_WFP_SUBLAYER, NTSEC_WFP_CALLOUT,
+        NTSEC_WFP_PROVIDER_CONTEXT
     };
     return kinds[ref];
 }

@@ -56,7 +56,11 @@ static void free_extras(wfp_obj *o)
         free(((wfp_session *)o)->undo);
         break;
     case NTSEC_WFP_CONNECTION: break;
-    default: free(((wfp_keyed *)o)->service); break;
+    default:
+        free(((wfp_keyed *)o)->service);
+        free(((wfp_keyed *)o)->data);
+        free(((wfp_keyed *)o)->flag_names);
+        break;
     }
 }
 
@@ -107,14 +111,20 @@ void wfp_obj_unlink(ntsec_wfp_engine *e, wfp_obj *o)
     adjust_refs(o, -1);
 }
 
-/* Referrers of o are of kinds after o's (providers <- sublayers <- ...). */
+const ntsec_wfp_kind wfp_keyed_order[WFP_KEYED_KINDS] = {
+    NTSEC_WFP_PROVIDER, NTSEC_WFP_PROVIDER_CONTEXT, NTSEC_WFP_SUBLAYER, NTSEC_WFP_LAYER,
+    NTSEC_WFP_CALLOUT, NTSEC_WFP_FILTER
+};
+
+/* Referrers of o are of the keyed kinds (wfp_keyed_order) after o's. */
 void wfp_obj_orphan_referrers(ntsec_wfp_engine *e, wfp_obj *o)
 {
-    int k, r;
-    for (k = o->kind + 1; o->refs_in && k <= NTSEC_WFP_FILTER; k++) {
+    int i, r;
+    for (i = 0; o->refs_in && i < WFP_KEYED_KINDS; i++) {
         size_t cur = 0;
         wfp_obj *x;
-        while ((x = wfp_table_next(&e->tables[k], &cur)) != NULL) {
+        if (wfp_keyed_order[i] == o->kind) continue;
+        while ((x = wfp_table_next(&e->tables[wfp_keyed_order[i]], &cur)) != NULL) {
             wfp_keyed *kx = (wfp_keyed *)x;
             for (r = 0; r < WFP_REF_COUNT; r++) {
                 if (kx->refs[r].target != o) continue;
@@ -162,6 +172,25 @@ void wfp_obj_info(const ntsec_wfp_engine *e, const wfp_obj *o, ntsec_wfp_object_
     out->has_weight = k->has_weight;
     out->weight = k->weight;
     out->filter = k->f;
+    out->context_type = k->context_type;
+    out->data = k->data;
+    out->data_len = k->data_len;
+    out->data_is_text = k->data_is_text;
+    out->flag_names = k->flag_names;
+}
+
+NTSTATUS wfp_context_set_data(wfp_keyed *k, uint32_t type, const uint8_t *data, size_t len, int is_text)
+{
+    if (type >= NTSEC_FWPM_PROVIDER_CONTEXT_TYPE_MAX) return STATUS_FWP_INVALID_ENUMERATOR;
+    k->context_type = type;
+    k->data_is_text = is_text != 0;
+    if (!len) return STATUS_SUCCESS;
+    if (!data) return STATUS_FWP_NULL_POINTER;
+    k->data = malloc(len);
+    if (!k->data) return STATUS_NO_MEMORY;
+    memcpy(k->data, data, len);
+    k->data_len = len;
+    return STATUS_SUCCESS;
 }
 
 NTSTATUS wfp_filter_set_conditions(ntsec_wfp_engine *e, wfp_keyed *k,

@@ -44,9 +44,8 @@ static int valid_weight(const ntsec_wfp_add_spec *spec)
 
 static NTSTATUS check_filter(const ntsec_wfp_add_spec *spec)
 {
-    const uint32_t contexts = NTSEC_FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT
-                            | NTSEC_FWPM_FILTER_FLAG_HAS_SECURITY_REALM_PROVIDER_CONTEXT;
-    if (spec->flags & contexts) return STATUS_NOT_SUPPORTED;   /* provider contexts: not modelled */
+    /* security realm provider contexts: not modelled (docs/wfp.md) */
+    if (spec->flags & NTSEC_FWPM_FILTER_FLAG_HAS_SECURITY_REALM_PROVIDER_CONTEXT) return STATUS_NOT_SUPPORTED;
     if (!valid_action(spec->action)) return STATUS_FWP_INVALID_ACTION_TYPE;
     if (!valid_weight(spec)) return STATUS_FWP_INVALID_WEIGHT;
     return spec->condition_count && !spec->conditions ? STATUS_FWP_NULL_POINTER : STATUS_SUCCESS;
@@ -57,6 +56,9 @@ static NTSTATUS check_spec(const wfp_session *s, ntsec_wfp_kind kind, const ntse
     if (s->txn == WFP_TXN_READ) return STATUS_FWP_INCOMPATIBLE_TXN;
     if (!spec->name) return STATUS_FWP_NULL_DISPLAY_NAME;
     if (spec->flags & ~ntsec_wfp_kind_row(kind)->add_flags) return STATUS_FWP_INVALID_FLAGS;
+    if (kind == NTSEC_WFP_PROVIDER_CONTEXT && spec->context_type >= NTSEC_FWPM_PROVIDER_CONTEXT_TYPE_MAX)
+        return STATUS_FWP_INVALID_ENUMERATOR;
+    if (kind == NTSEC_WFP_PROVIDER_CONTEXT && spec->data_len && !spec->data) return STATUS_FWP_NULL_POINTER;
     return kind == NTSEC_WFP_FILTER ? check_filter(spec) : STATUS_SUCCESS;
 }
 
@@ -68,17 +70,6 @@ static int new_lifetime(const wfp_session *s, ntsec_wfp_kind kind, uint32_t flag
     if (s->dynamic) return NTSEC_WFP_LIFE_DYNAMIC;
     return (flags & ntsec_wfp_kind_row(kind)->persistent_flag) ? NTSEC_WFP_LIFE_PERSISTENT
                                                              : NTSEC_WFP_LIFE_STATIC;
-}
-
-/* The store does not keep conditions yet (docs/wfp.md): a persistent filter
-** with conditions in an engine with a store is refused rather than stored
-** without them. */
-static NTSTATUS check_storable(const ntsec_wfp_engine *e, const wfp_session *s, ntsec_wfp_kind kind,
-                               const ntsec_wfp_add_spec *spec)
-{
-    if (kind != NTSEC_WFP_FILTER || !spec->condition_count || !e->db) return STATUS_SUCCESS;
-    return new_lifetime(s, kind, spec->flags) == NTSEC_WFP_LIFE_PERSISTENT ? STATUS_NOT_SUPPORTED
-                                                                            : STATUS_SUCCESS;
 }
 
 /* ---- add: references ---- */
@@ -125,6 +116,23 @@ static NTSTATUS callout_fits(const wfp_keyed *f)
     return STATUS_FWP_INCOMPATIBLE_LAYER;
 }
 
+/* providerContextKey of a filter flagged HAS_PROVIDER_CONTEXT (FWPM_FILTER0:
+** the union member the flag selects); a zero or missing key is not found. */
+static NTSTATUS link_context(ntsec_wfp_engine *e, const wfp_session *s, const ntsec_wfp_add_spec *spec,
+                             wfp_keyed *o)
+{
+    NTSTATUS st;
+    if (!(spec->flags & NTSEC_FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT)) return STATUS_SUCCESS;
+    if (!spec->provider_context || ntsec_guid_is_null(spec->provider_context))
+        return STATUS_FWP_PROVIDER_CONTEXT_NOT_FOUND;
+    st = link_ref(e, s, o, WFP_REF_CONTEXT, spec->provider_context);
+    if (NT_SUCCESS(st)) {
+        o->f.has_provider_context = 1;
+        o->f.provider_context = *spec->provider_context;
+    }
+    return st;
+}
+
 static NTSTATUS link_filter(ntsec_wfp_engine *e, const wfp_session *s, const ntsec_wfp_add_spec *spec,
                             wfp_keyed *o)
 {
@@ -134,10 +142,12 @@ static NTSTATUS link_filter(ntsec_wfp_engine *e, const wfp_session *s, const nts
     st = link_ref(e, s, o, WFP_REF_LAYER, &spec->layer);
     filter_sublayer(spec, &sublayer);
     if (NT_SUCCESS(st)) st = link_ref(e, s, o, WFP_REF_SUBLAYER, &sublayer);
-    if (!NT_SUCCESS(st) || !(spec->action & NTSEC_FWP_ACTION_FLAG_CALLOUT)) return st;
-    if (ntsec_guid_is_null(&spec->callout)) return STATUS_FWP_CALLOUT_NOT_FOUND;
-    st = link_ref(e, s, o, WFP_REF_CALLOUT, &spec->callout);
-    return NT_SUCCESS(st) ? callout_fits(o) : st;
+    if (NT_SUCCESS(st) && (spec->action & NTSEC_FWP_ACTION_FLAG_CALLOUT)) {
+        if (ntsec_guid_is_null(&spec->callout)) return STATUS_FWP_CALLOUT_NOT_FOUND;
+        st = link_ref(e, s, o, WFP_REF_CALLOUT, &spec->callout);
+        if (NT_SUCCESS(st)) st = callout_fits(o);
+    }
+    return NT_SUCCESS(st) ? link_context(e, s, spec, o) : st;
 }
 
 /* References in the order provider, layer, sublayer, callout. The provider
@@ -175,6 +185,9 @@ static void fill_fields(ntsec_wfp_kind kind, const ntsec_wfp_add_spec *spec, wfp
     o->h.description = wfp_strdup(spec->description, ok);
     if (kind == NTSEC_WFP_PROVIDER) o->service = wfp_strdup(spec->service, ok);
     if (kind == NTSEC_WFP_FILTER) o->action = spec->action;
+    if (kind == NTSEC_WFP_PROVIDER_CONTEXT
+        && wfp_context_set_data(o, spec->context_type, spec->data, spec->data_len, 0) != STATUS_SUCCESS)
+        *ok = 0;
     if (kind == NTSEC_WFP_SUBLAYER || kind == NTSEC_WFP_FILTER) {
         o->has_weight = spec->weight_type != 0;
         o->weight = spec->weight;
@@ -237,7 +250,6 @@ NTSTATUS ntsec_wfp_object_add(ntsec_wfp_engine *e, ntsec_wfp_handle h, ntsec_wfp
     NTSTATUS st = wfp_session_enter(e, h, &s);
     if (NT_SUCCESS(st) && !ntsec_wfp_kind_has(kind, NTSEC_WFP_OP_ADD)) st = STATUS_INVALID_PARAMETER;
     if (NT_SUCCESS(st)) st = check_spec(s, kind, spec);
-    if (NT_SUCCESS(st)) st = check_storable(e, s, kind, spec);
     if (NT_SUCCESS(st)) st = wfp_call_begin(e, s, WFP_OP_WRITE, &call);
     if (!NT_SUCCESS(st)) return st;
     st = wfp_call_end(e, &call, add_in_call(e, s, kind, spec, sd, &o));

@@ -36,9 +36,15 @@ typedef struct ntsec_wfp_add_spec {
     const char *service;            /* provider: serviceName */
     const struct ntsec_wfp_condition *conditions;   /* filter: filterCondition (copied) */
     uint32_t condition_count;       /* numFilterConditions */
+    const ntsec_guid *provider_context;   /* filter: providerContextKey (with the flag
+                                       FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT), NULL = none */
+    uint32_t context_type;          /* provider context: type (FWPM_PROVIDER_CONTEXT_TYPE) */
+    const uint8_t *data;            /* provider context: the data (copied): a general
+                                       context's dataBuffer bytes */
+    size_t data_len;
 } ntsec_wfp_add_spec;
 
-/* Fwpm{Provider,SubLayer,Callout,Filter}Add0. sd NULL: inherit from the
+/* Fwpm{Provider,SubLayer,Callout,Filter,ProviderContext}Add0. sd NULL: inherit from the
 ** kind's container (owner = the session's user); otherwise the descriptor is
 ** used as given. key_out / id_out (either may be NULL) receive the key and
 ** the id (calloutId / filterId; 0 for providers and sublayers).
@@ -46,11 +52,13 @@ typedef struct ntsec_wfp_add_spec {
 ** NULL name (STATUS_FWP_NULL_DISPLAY_NAME), flags (STATUS_FWP_INVALID_FLAGS;
 ** provider-context flags STATUS_NOT_SUPPORTED), filter action type
 ** (STATUS_FWP_INVALID_ACTION_TYPE) and weight (STATUS_FWP_INVALID_WEIGHT),
-** conditions on a persistent filter of an engine with a store
-** (STATUS_NOT_SUPPORTED: conditions are not persisted yet, docs/wfp.md), lock, ADD on the container
+** HAS_SECURITY_REALM_PROVIDER_CONTEXT (STATUS_NOT_SUPPORTED: security realms
+** are not modelled), a provider context's type (STATUS_FWP_INVALID_ENUMERATOR),
+** lock, ADD on the container
 ** (STATUS_ACCESS_DENIED), key in use (STATUS_FWP_ALREADY_EXISTS), each
-** reference in the order provider, layer, sublayer, callout: exists
-** (STATUS_FWP_{PROVIDER,LAYER,SUBLAYER,CALLOUT}_NOT_FOUND), ADD_LINK
+** reference in the order provider, layer, sublayer, callout, provider context
+** (a filter with HAS_PROVIDER_CONTEXT; a zero key is not found): exists
+** (STATUS_FWP_{PROVIDER,LAYER,SUBLAYER,CALLOUT,PROVIDER_CONTEXT}_NOT_FOUND), ADD_LINK
 ** (STATUS_ACCESS_DENIED), lifetimes (STATUS_FWP_LIFETIME_MISMATCH), a filter's
 ** callout applicable to its layer (STATUS_FWP_INCOMPATIBLE_LAYER), then the
 ** callout limit (STATUS_FWP_TOO_MANY_CALLOUTS). */

@@ -9,12 +9,15 @@
 ** write lock, and each process applies what the others committed
 ** (wfp_persist_refresh) before every call.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wfp_internal.h"
 #include "wfp_kinds.h"
 #include "wfp_store.h"
+#include "wfp_cond_codec.h"
+#include "buf.h"
 #include "guid.h"
 #include "status.h"
 
@@ -43,18 +46,51 @@ static void row_of(const wfp_obj *o, wfp_store_row *r)
         r->has_ref[i] = k->refs[i].present;
         r->ref[i] = k->refs[i].key;
     }
-    r->action = k->action;
+    r->action = o->kind == NTSEC_WFP_PROVIDER_CONTEXT ? k->context_type : k->action;
     r->has_weight = k->has_weight;
     r->weight = k->weight;
+    r->flag_names = k->flag_names;
+}
+
+/* A filter's dump-only fields and its conditions (encoded into buf). */
+static NTSTATUS filter_row(const wfp_keyed *k, wfp_store_row *r, ntsec_buf *buf)
+{
+    NTSTATUS st;
+    r->has_effective_weight = k->f.has_effective_weight;
+    r->effective_weight = k->f.effective_weight;
+    if (!k->f.condition_count) return STATUS_SUCCESS;
+    st = wfp_conds_encode(k->f.conditions, k->f.condition_count, buf);
+    if (NT_SUCCESS(st)) st = ntsec_buf_status(buf);
+    r->payload = buf->data;
+    r->payload_len = buf->len;
+    return st;
+}
+
+/* A provider context's data: one form byte (0 bytes, 1 the dump's text),
+** then the data. */
+static NTSTATUS context_row(const wfp_keyed *k, wfp_store_row *r, ntsec_buf *buf)
+{
+    ntsec_buf_putc(buf, (uint8_t)k->data_is_text);
+    ntsec_buf_put(buf, k->data, k->data_len);
+    r->payload = buf->data;
+    r->payload_len = buf->len;
+    return ntsec_buf_status(buf);
 }
 
 static NTSTATUS put_object(ntsec_wfp_engine *e, const wfp_obj *o)
 {
     wfp_store_row r;
-    NTSTATUS st;
+    uint8_t local[512];
+    ntsec_buf buf;
+    NTSTATUS st = STATUS_SUCCESS;
+    ntsec_buf_init_on(&buf, local, sizeof local);
     row_of(o, &r);
-    st = wfp_store_sd_id(e->db, o->sd, &r.sd_id);
-    return NT_SUCCESS(st) ? wfp_store_put(e->db, &r) : st;
+    if (o->kind == NTSEC_WFP_FILTER) st = filter_row((const wfp_keyed *)o, &r, &buf);
+    if (o->kind == NTSEC_WFP_PROVIDER_CONTEXT) st = context_row((const wfp_keyed *)o, &r, &buf);
+    if (NT_SUCCESS(st)) st = wfp_store_sd_id(e->db, o->sd, &r.sd_id);
+    if (NT_SUCCESS(st)) st = wfp_store_put(e->db, &r);
+    ntsec_buf_free(&buf);
+    return st;
 }
 
 static NTSTATUS put_container(ntsec_wfp_engine *e, int c)
@@ -118,6 +154,52 @@ static void resolve_ref(ntsec_wfp_engine *e, int ref, const wfp_store_row *r, wf
     out->target = wfp_find_or_builtin(e, wfp_ref_kind(ref), &r->ref[ref], &st);
 }
 
+/* Say which stored row failed and why (kept for wfp_persist_load's message). */
+static void row_error(ntsec_wfp_engine *e, const wfp_store_row *r, const char *what, size_t off,
+                      const char *why)
+{
+    char key[40];
+    ntsec_guid_format(&r->key, key);
+    snprintf(e->db_error, sizeof e->db_error, "stored %s %s: %s corrupt at byte %zu (%s)",
+             ntsec_wfp_kind_row((ntsec_wfp_kind)r->kind)->name, key, what, off, why);
+}
+
+/* A stored filter's conditions and dump-only fields. */
+static NTSTATUS filter_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_keyed *k)
+{
+    wfp_conds_decoded d;
+    size_t off = 0;
+    const char *why = NULL;
+    NTSTATUS st;
+    k->f.has_effective_weight = r->has_effective_weight;
+    k->f.effective_weight = r->effective_weight;
+    k->f.has_provider_context = r->has_ref[WFP_REF_CONTEXT];
+    k->f.provider_context = r->ref[WFP_REF_CONTEXT];
+    if (!r->payload) return STATUS_SUCCESS;
+    st = wfp_conds_decode(r->payload, r->payload_len, &d, &off, &why);
+    if (st == STATUS_FILE_CORRUPT_ERROR) row_error(e, r, "conditions", off, why);
+    if (!NT_SUCCESS(st)) return st;
+    st = wfp_filter_set_conditions(e, k, d.conds, d.count);
+    wfp_conds_decoded_free(&d);
+    return st;
+}
+
+/* A stored provider context's type (the action column) and data. */
+static NTSTATUS context_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_keyed *k)
+{
+    NTSTATUS st;
+    if (!r->payload || !r->payload_len || r->payload[0] > 1) {
+        row_error(e, r, "data", 0, "a form byte of 0 or 1");
+        return STATUS_FILE_CORRUPT_ERROR;
+    }
+    st = wfp_context_set_data(k, r->action, r->payload + 1, r->payload_len - 1, r->payload[0]);
+    if (st == STATUS_FWP_INVALID_ENUMERATOR) {
+        row_error(e, r, "type", 0, "a FWPM_PROVIDER_CONTEXT_TYPE");
+        return STATUS_FILE_CORRUPT_ERROR;
+    }
+    return st;
+}
+
 static NTSTATUS fill_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_keyed *k)
 {
     ntsec_sd *sd;
@@ -136,7 +218,10 @@ static NTSTATUS fill_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_k
     k->has_weight = r->has_weight;
     k->weight = r->weight;
     for (i = 0; i < WFP_REF_COUNT; i++) resolve_ref(e, i, r, &k->refs[i]);
-    return ok ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+    k->flag_names = wfp_strdup(r->flag_names, &ok);
+    if (!ok) return STATUS_NO_MEMORY;
+    if (r->kind == NTSEC_WFP_PROVIDER_CONTEXT) return context_from_row(e, r, k);
+    return r->kind == NTSEC_WFP_FILTER ? filter_from_row(e, r, k) : STATUS_SUCCESS;
 }
 
 /* A stored object's descriptor changed (the only change an object gets). */
@@ -207,9 +292,9 @@ static void mark_key(void *ctx, uint8_t kind, const ntsec_guid *key)
 ** (their referrers keep the key without a target). */
 static void sweep_unmarked(ntsec_wfp_engine *e)
 {
-    int k;
-    for (k = NTSEC_WFP_FILTER; k >= 0; k--) {
-        wfp_table *t = &e->tables[k];
+    int i;
+    for (i = WFP_KEYED_KINDS - 1; i >= 0; i--) {
+        wfp_table *t = &e->tables[wfp_keyed_order[i]];
         size_t cur = 0;
         wfp_obj *o;
         t->pinned++;
@@ -225,12 +310,12 @@ static void sweep_unmarked(ntsec_wfp_engine *e)
 
 static NTSTATUS apply_deletions(ntsec_wfp_engine *e)
 {
-    int k;
+    int i;
     NTSTATUS st;
-    for (k = 0; k <= NTSEC_WFP_FILTER; k++) {
+    for (i = 0; i < WFP_KEYED_KINDS; i++) {
         size_t cur = 0;
         wfp_obj *o;
-        while ((o = wfp_table_next(&e->tables[k], &cur)) != NULL) o->mark = 0;
+        while ((o = wfp_table_next(&e->tables[wfp_keyed_order[i]], &cur)) != NULL) o->mark = 0;
     }
     st = wfp_store_each_key(e->db, mark_key, e);
     if (NT_SUCCESS(st)) sweep_unmarked(e);
@@ -287,7 +372,9 @@ NTSTATUS wfp_persist_load(ntsec_wfp_engine *e, char *msg, size_t cap)
     if (NT_SUCCESS(st)) st = wfp_store_seq(e->db, &seq, &del_seq);
     if (NT_SUCCESS(st)) st = catch_up(e, 0, seq, del_seq);
     if (!NT_SUCCESS(st) && msg && cap) {
-        strncpy(msg, "the store could not be read (locked too long, corrupt rows or out of memory)", cap - 1);
+        strncpy(msg, e->db_error[0] ? e->db_error
+                                    : "the store could not be read (locked too long, corrupt rows or out of memory)",
+                cap - 1);
         msg[cap - 1] = 0;
     }
     wfp_store_changed(e->db);

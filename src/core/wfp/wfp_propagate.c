@@ -125,8 +125,8 @@ static NTSTATUS reinherit_children(ntsec_wfp_engine *e, wfp_session *s, ntsec_wf
     memo m = {NULL, 0, 0};
     NTSTATUS st = STATUS_SUCCESS;
     int k;
-    for (k = 0; NT_SUCCESS(st) && k <= NTSEC_WFP_FILTER; k++)
-        if (wfp_container_of((ntsec_wfp_kind)k) == c) st = reinherit_kind(e, s, c, (ntsec_wfp_kind)k, &m);
+    for (k = 0; NT_SUCCESS(st) && k < WFP_KEYED_KINDS; k++)
+        if (wfp_container_of(wfp_keyed_order[k]) == c) st = reinherit_kind(e, s, c, wfp_keyed_order[k], &m);
     memo_free(&m);
     return st;
 }

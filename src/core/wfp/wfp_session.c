@@ -118,14 +118,14 @@ NTSTATUS ntsec_wfp_engine_open(ntsec_wfp_engine *e, const ntsec_wfp_session_opts
 }
 
 /* Dynamic objects die with their session (2.1, 2.3). Referrers come after
-** their targets in kind order (filters -> callouts -> ... -> providers), and a
+** their targets in reference order (wfp_keyed_order), and a
 ** dynamic object is referenced only by its own session's dynamic objects, so
 ** deleting kinds from the last to the first never frees a referenced target. */
 static void delete_dynamic_objects(ntsec_wfp_engine *e, ntsec_wfp_handle h)
 {
-    int k;
-    for (k = NTSEC_WFP_FILTER; k >= 0; k--) {
-        wfp_table *st = &e->tables[k];
+    int i;
+    for (i = WFP_KEYED_KINDS - 1; i >= 0; i--) {
+        wfp_table *st = &e->tables[wfp_keyed_order[i]];
         size_t cur = 0;
         wfp_obj *o;
         st->pinned++;

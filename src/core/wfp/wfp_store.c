@@ -15,7 +15,7 @@
 #include "status.h"
 
 #define STORE_APP_ID  0x4E545746   /* "NTWF" */
-#define STORE_VERSION 1
+#define STORE_VERSION 2   /* 1: before payload, effective_weight, context (migrated) */
 
 enum {
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
@@ -32,21 +32,25 @@ static const char *const query_text[Q_COUNT] = {
     "SELECT id FROM sds WHERE bytes = ?1",
     "INSERT INTO sds(bytes) VALUES (?1)",
     "INSERT INTO objects(kind, key, id, lifetime, flags, name, description, service, provider,"
-    " layer, sublayer, callout, action, weight, sd_id, ver)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    " layer, sublayer, callout, action, weight, sd_id, ver, payload, effective_weight, context, flag_names)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
     " ON CONFLICT(kind, key) DO UPDATE SET id = excluded.id, lifetime = excluded.lifetime,"
     " flags = excluded.flags, name = excluded.name, description = excluded.description,"
     " service = excluded.service, provider = excluded.provider, layer = excluded.layer,"
     " sublayer = excluded.sublayer, callout = excluded.callout, action = excluded.action,"
-    " weight = excluded.weight, sd_id = excluded.sd_id, ver = excluded.ver",
+    " weight = excluded.weight, sd_id = excluded.sd_id, ver = excluded.ver, payload = excluded.payload,"
+    " effective_weight = excluded.effective_weight, context = excluded.context,"
+    " flag_names = excluded.flag_names",
     "DELETE FROM objects WHERE kind = ?1 AND key = ?2",
     "INSERT INTO containers(id, sd_id, ver) VALUES (?1, ?2, ?3)"
     " ON CONFLICT(id) DO UPDATE SET sd_id = excluded.sd_id, ver = excluded.ver",
     "SELECT value FROM meta WHERE name = ?1",
     "INSERT INTO meta(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
     "SELECT o.kind, o.key, o.id, o.lifetime, o.flags, o.name, o.description, o.service,"
-    " o.provider, o.layer, o.sublayer, o.callout, o.action, o.weight, s.bytes"
-    " FROM objects o JOIN sds s ON s.id = o.sd_id WHERE o.ver > ?1 ORDER BY o.kind, o.rowid",
+    " o.provider, o.layer, o.sublayer, o.callout, o.action, o.weight, s.bytes, o.payload,"
+    " o.effective_weight, o.context, o.flag_names"
+    " FROM objects o JOIN sds s ON s.id = o.sd_id WHERE o.ver > ?1"
+    " ORDER BY CASE o.kind WHEN 5 THEN 0.5 ELSE o.kind END, o.rowid",
     "SELECT c.id, s.bytes FROM containers c JOIN sds s ON s.id = c.sd_id WHERE c.ver > ?1 ORDER BY c.id",
     "SELECT kind, key FROM objects",
     "PRAGMA data_version",
@@ -59,12 +63,24 @@ static const char schema[] =
     "CREATE TABLE objects(kind INTEGER NOT NULL, key BLOB NOT NULL, id INTEGER NOT NULL,"
     " lifetime INTEGER NOT NULL, flags INTEGER NOT NULL, name TEXT, description TEXT, service TEXT,"
     " provider BLOB, layer BLOB, sublayer BLOB, callout BLOB, action INTEGER NOT NULL, weight INTEGER,"
-    " sd_id INTEGER NOT NULL, ver INTEGER NOT NULL, UNIQUE(kind, key));"
+    " sd_id INTEGER NOT NULL, ver INTEGER NOT NULL, payload BLOB, effective_weight INTEGER, context BLOB,"
+    " flag_names TEXT,"
+    " UNIQUE(kind, key));"
     "CREATE INDEX objects_ver ON objects(ver);"
     "INSERT INTO meta(name, value) VALUES ('seq', 0), ('del_seq', 0), ('callout', 1), ('filter', 1),"
     " ('layer', 1);"
     "PRAGMA application_id = 1314150214;"   /* STORE_APP_ID */
-    "PRAGMA user_version = 1;";
+    "PRAGMA user_version = 2;";
+
+/* Format 1 -> 2: the kind-specific bytes (a filter's conditions, a provider
+** context's data), a filter's effective weight and provider context key, and
+** flag names kept without bits. */
+static const char migrate_1_2[] =
+    "ALTER TABLE objects ADD COLUMN payload BLOB;"
+    "ALTER TABLE objects ADD COLUMN effective_weight INTEGER;"
+    "ALTER TABLE objects ADD COLUMN context BLOB;"
+    "ALTER TABLE objects ADD COLUMN flag_names TEXT;"
+    "PRAGMA user_version = 2;";
 
 /* Descriptor -> row id cache entry (holds one reference to sd). */
 typedef struct sd_slot {
@@ -201,19 +217,21 @@ static int64_t single_int(sqlite3 *db, const char *sql, int *rc)
 
 /* ---- open ---- */
 
-/* An empty file (no schema) is initialised inside one write transaction. */
-static int initialise(sqlite3 *db)
+/* Run sql inside one write transaction when the single value of check is
+** still want (another process may have done it meanwhile): initialising an
+** empty file (no schema), migrating a format-1 store (its new columns). */
+static int exec_when(sqlite3 *db, const char *check, int64_t want, const char *sql)
 {
     int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), rc2;
     if (rc != SQLITE_OK) return rc;
-    if (single_int(db, "SELECT count(*) FROM sqlite_master", &rc2) == 0 && rc2 == SQLITE_OK)
-        rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
+    if (single_int(db, check, &rc2) == want && rc2 == SQLITE_OK) rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
     rc2 = sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     return rc != SQLITE_OK ? rc : rc2;
 }
 
-/* Identify the file without writing to it. Returns a refusal reason or NULL. */
-static const char *identify(sqlite3 *db, int *empty, int *rc)
+/* Identify the file without writing to it. Returns a refusal reason or NULL;
+** *old is set for a format-1 store (migrated after the integrity check). */
+static const char *identify(sqlite3 *db, int *empty, int *old, int *rc)
 {
     int64_t app = single_int(db, "PRAGMA application_id", rc), n, ver;
     if (*rc != SQLITE_OK) return sqlite3_errstr(*rc);
@@ -223,7 +241,8 @@ static const char *identify(sqlite3 *db, int *empty, int *rc)
     if (*empty) return NULL;
     if (app != STORE_APP_ID) return "not an ntsec engine store (foreign SQLite database)";
     ver = single_int(db, "PRAGMA user_version", rc);
-    if (ver != STORE_VERSION) return "unsupported ntsec store format version";
+    *old = ver == 1;
+    if (ver != STORE_VERSION && !*old) return "unsupported ntsec store format version";
     return NULL;
 }
 
@@ -251,18 +270,22 @@ static int prepare_all(wfp_store *st)
 /* Validate (read only), initialise if empty, then switch to WAL. */
 static NTSTATUS setup(wfp_store *st, const char *path, int sync_normal, char *msg, size_t cap)
 {
-    int empty = 0, rc;
+    int empty = 0, old = 0, rc;
     const char *why;
     sqlite3_busy_timeout(st->db, 15000);
-    why = identify(st->db, &empty, &rc);
+    why = identify(st->db, &empty, &old, &rc);
     if (!why && !empty) why = check_integrity(st->db);
     if (why) {
         set_msg(msg, cap, path, "refused", why);
         return rc == SQLITE_OK || rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT ? STATUS_OBJECT_TYPE_MISMATCH
                                                                              : STATUS_UNSUCCESSFUL;
     }
-    if (empty && (rc = initialise(st->db)) != SQLITE_OK) {
+    if (empty && (rc = exec_when(st->db, "SELECT count(*) FROM sqlite_master", 0, schema)) != SQLITE_OK) {
         set_msg(msg, cap, path, "cannot initialise the store", sqlite3_errstr(rc));
+        return STATUS_UNSUCCESSFUL;
+    }
+    if (old && (rc = exec_when(st->db, "PRAGMA user_version", 1, migrate_1_2)) != SQLITE_OK) {
+        set_msg(msg, cap, path, "cannot migrate the store from format 1", sqlite3_errstr(rc));
         return STATUS_UNSUCCESSFUL;
     }
     rc = sqlite3_exec(st->db, sync_normal ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
@@ -444,6 +467,12 @@ NTSTATUS wfp_store_put(wfp_store *st, const wfp_store_row *r)
     else sqlite3_bind_null(q, 14);
     sqlite3_bind_int64(q, 15, r->sd_id);
     sqlite3_bind_int64(q, 16, (sqlite3_int64)st->txn_seq);
+    if (r->payload) sqlite3_bind_blob64(q, 17, r->payload, r->payload_len, SQLITE_STATIC);
+    else sqlite3_bind_null(q, 17);
+    if (r->has_effective_weight) sqlite3_bind_int64(q, 18, (sqlite3_int64)r->effective_weight);
+    else sqlite3_bind_null(q, 18);
+    bind_key(q, 19, r->has_ref[4], &r->ref[4]);
+    bind_text(q, 20, r->flag_names);
     rc = run(q);
     sqlite3_clear_bindings(q);
     return status_of(rc);
@@ -557,6 +586,15 @@ static void read_row(sqlite3_stmt *q, wfp_store_row *r)
     r->weight = (uint64_t)sqlite3_column_int64(q, 13);
     r->sd = sqlite3_column_blob(q, 14);
     r->sd_len = (size_t)sqlite3_column_bytes(q, 14);
+    if (sqlite3_column_type(q, 15) != SQLITE_NULL) {
+        r->payload = sqlite3_column_blob(q, 15);
+        r->payload_len = (size_t)sqlite3_column_bytes(q, 15);
+        if (!r->payload) r->payload = (const uint8_t *)"";   /* an empty blob */
+    }
+    r->has_effective_weight = sqlite3_column_type(q, 16) != SQLITE_NULL;
+    r->effective_weight = (uint64_t)sqlite3_column_int64(q, 16);
+    column_key(q, 17, &r->has_ref[4], &r->ref[4]);
+    r->flag_names = (const char *)sqlite3_column_text(q, 18);
 }
 
 NTSTATUS wfp_store_each_object(wfp_store *st, uint64_t since,

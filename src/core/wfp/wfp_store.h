@@ -27,14 +27,21 @@ typedef struct wfp_store_row {
     uint64_t id;
     uint32_t flags;
     const char *name, *description, *service;
-    int has_ref[4];
-    ntsec_guid ref[4];              /* provider, layer, sublayer, callout */
+    int has_ref[5];
+    ntsec_guid ref[5];              /* provider, layer, sublayer, callout, provider context */
     uint32_t action;
     int has_weight;
     uint64_t weight;
     int64_t sd_id;
     const uint8_t *sd;
     size_t sd_len;
+    const uint8_t *payload;         /* filter: conditions (wfp_cond_codec.h); provider
+                                       context: form byte (0 bytes, 1 text) and its data;
+                                       NULL: none */
+    size_t payload_len;
+    int has_effective_weight;       /* filter: effectiveWeight from a dump */
+    uint64_t effective_weight;
+    const char *flag_names;         /* flag names kept without bits, NULL: none */
 } wfp_store_row;
 
 /* Open (or initialise) the store at path. A missing or empty file becomes a
@@ -80,7 +87,8 @@ NTSTATUS wfp_store_each_container(wfp_store *st, uint64_t since,
                                                  size_t len),
                                   void *ctx);
 /* Call fn for each object row changed after since, providers first, then
-** sublayers, layers, callouts, filters, each in insertion order. */
+** provider contexts, sublayers, layers, callouts, filters (reference
+** order), each in insertion order. */
 NTSTATUS wfp_store_each_object(wfp_store *st, uint64_t since,
                                NTSTATUS (*fn)(void *ctx, const wfp_store_row *r), void *ctx);
 /* Call fn for the kind and key of every object row. */
