@@ -189,8 +189,9 @@ describe("--security on the command line", function()
     local doc = json.decode(out, 1, json.null)
     -- The overlaid engine DACL drops the default's NO and service-SID ACEs,
     -- so every descriptor changes: 12 providers, 20 sublayers, 99 layers,
-    -- 82 callouts, 200 filters and the 8 containers (engine included) = 421.
-    assert.equal(421, #doc.changed)
+    -- 82 callouts, 200 filters and the 8 containers (engine included) = 421,
+    -- and the 354 provider contexts with their container = 776.
+    assert.equal(776, #doc.changed)
     assert.equal(0, #doc.added + #doc.removed)
   end)
 end)
