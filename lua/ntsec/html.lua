@@ -322,6 +322,7 @@ function M.audit(result, opts)
     grid_section("Access after the policy (MAXIMUM_ALLOWED, FWPM generic mapping)", rows,
       result.principals or {}, function(o, p) return cell(masks[o][p]) end),
     #blocks > 0 and descriptors_section(blocks, result.principals or {}, result.tokens) or "",
+    require("ntsec.audit_flows").html(result),
   }
   return page("ntsec audit", ("%s with policy %s"):format(opts.state or "?", opts.policy or "?"), table.concat(body))
 end

@@ -97,6 +97,7 @@ function M.json(result)
     complete = M.exit_code(result) == 0, imported = imported, provider_contexts = result.provider_contexts or 0,
     skipped = skipped_json(result), principals = principals_json(result), calls = calls_json(result),
     failed_reads = failed_json(result), access = access_json(result),
+    classification = require("ntsec.audit_flows").json(result),
   }, {
     keyorder = { "complete", "imported", "provider_contexts", "skipped", "principals", "calls", "failed_reads",
                  "access", "sessions", "providers", "sublayers", "callouts", "filters", "endpoints",
@@ -282,6 +283,7 @@ function M.text(result, opts)
   imported_text(out, result)
   calls_text(out, result)
   access_text(out, result)
+  require("ntsec.audit_flows").text(out, result)
   integrity_text(out, result)
   return table.concat(out, "\n") .. "\n"
 end
