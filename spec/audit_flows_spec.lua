@@ -165,6 +165,33 @@ describe("audit_flows.run on a hand-built engine", function()
                     { f.action, f.layer, f.sublayer_name })
   end)
 
+  it("keeps apart principal conditions that form one OR-ed run and two AND-ed runs (2.1)", function()
+    local sd1 = sd_cond("O:SYG:SYD:(A;;CC;;;" .. DHCP .. ")")
+    local sd2 = sd_cond("O:SYG:SYD:(A;;CC;;;" .. USER .. ")")
+    -- the same principal conditions, other network conditions: one group
+    assert(s:add_filter { name = "or-run tcp", layer = ACCEPT, action = "FWP_ACTION_PERMIT", conditions = { sd1, sd2, TCP } })
+    assert(s:add_filter { name = "or-run", layer = ACCEPT, action = "FWP_ACTION_PERMIT", conditions = { sd1, sd2 } })
+    -- the same conditions, a network condition between: two runs, AND
+    assert(s:add_filter { name = "and-runs", layer = ACCEPT, action = "FWP_ACTION_PERMIT", conditions = { sd1, TCP, sd2 } })
+    local section = assert(flows.run(e, {}, {}, nil))
+    -- the Dhcp service is granted by sd1 only, USER by sd2 only
+    assert.are.same({ "or-run", "or-run tcp" }, names_at(section, "NT SERVICE\\Dhcp", ACCEPT))
+    assert.are.same({ "or-run", "or-run tcp", "user in" }, names_at(section, USER, ACCEPT))
+    -- and what the audited engine's own filters_for says, filter by filter
+    local direct = {}
+    for _, f in ipairs(e:filters_for(flows.dump_principals(e)[1].token, ACCEPT)) do direct[#direct + 1] = f.name end
+    table.sort(direct)
+    assert.are.same(direct, names_at(section, "NT SERVICE\\Dhcp", ACCEPT))
+  end)
+
+  it("gives the same section when the policy stopped the engine (engine:filters() instead of a session)", function()
+    local json = require("dkjson")
+    local a = assert(flows.run(e, { "user" }, { principals.profile("user") }, nil))
+    e:set_running(false)
+    local b = assert(flows.run(e, { "user" }, { principals.profile("user") }, nil))
+    assert.are.equal(json.encode(flows.json { classification = a }), json.encode(flows.json { classification = b }))
+  end)
+
   it("classifies each declared flow for its principals", function()
     local section = assert(flows.run(e, { "user" }, { principals.profile("user") }, {
       { name = "web", layer = CONNECT, protocol = "tcp", remote = "10.0.0.1", port = 443,
@@ -443,6 +470,16 @@ describe("examples/classify_policy.lua", function()
     assert.matches('PERMIT by 68201 {9ddfec61-82b6-4485-b818-2b5d0e624348} "InternetClient Default Rule": appcontainer',
       out, 1, true)
     assert.matches("NT SERVICE\\Dhcp *", out, 1, true)
+  end)
+
+  it("adds a self-contained section to the HTML report", function()
+    local out, _, code = cmd.run("bin/ntsec audit ../shared/data/wfpstate/netsh-wfpstate-2.xml"
+      .. " --policy examples/classify_policy.lua --format html")
+    assert.are.equal(0, code)
+    assert.matches('<section id="classification">', out, 1, true)
+    assert.matches("InternetClient Default Rule", out, 1, true)
+    assert.matches("NT SERVICE\\Dhcp", out, 1, true)
+    assert.is_nil(out:find("<script[^>]+src=") or out:find("<link[^>]+href=\"http"))
   end)
 
   it("gives one clean line for a policy whose flow is not of the shape", function()

@@ -28,188 +28,15 @@
 local ntsec = require("ntsec")
 local principals_mod = require("ntsec.principals")
 local service_sids = require("ntsec.service_sids")
-local classify = require("ntsec.classify")
+local dump_principals = require("ntsec.audit_flows_principals")
 
 local M = {}
 
--- More principals than this with one result share a line in the text.
-local LIST_MAX = 3
-
 local ALE_PREFIX = "FWPM_LAYER_ALE_"
 
--- Condition fields whose descriptor names the flow's principal (2.4, 2.7).
-local SD_FIELDS = {
-  FWPM_CONDITION_ALE_USER_ID = true, FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME = true,
-}
-local PACKAGE_FIELD = "FWPM_CONDITION_ALE_PACKAGE_ID"
-
-local ALL_APP_PACKAGES = "S-1-15-2-1"
-local CAPABILITY_NAMES = {}
-for name, sid in pairs(classify.CAPABILITIES) do CAPABILITY_NAMES[sid] = name end
-
--- ====
--- Principals the dump names
-
--- A copy of a profile's token spec with some fields replaced.
-local function spec_from(profile, changes)
-  local spec = {}
-  for k, v in pairs(principals_mod.describe(profile).spec) do spec[k] = v end
-  for k, v in pairs(changes) do spec[k] = v end
-  return spec
-end
-
-local function with_group(groups, entry)
-  local out = {}
-  for i, g in ipairs(groups) do out[i] = g end
-  out[#out + 1] = entry
-  return out
-end
-
--- The kind of principal a SID of a condition stands for, or nil (groups such
--- as Everyone, SYSTEM, ALL SERVICES: not principals of their own).
-local function sid_kind(sid)
-  if sid:match("^S%-1%-5%-80%-%d+%-%d+%-%d+%-%d+%-%d+$") then return "service" end
-  if sid:match("^S%-1%-5%-21%-") then return "user" end
-  if sid:match("^S%-1%-15%-3%-") then return "capability" end
-  if sid == ALL_APP_PACKAGES then return "appcontainer" end
-  if sid:match("^S%-1%-15%-2%-") and sid ~= "S-1-15-2-2" then return "package" end
-  return nil
-end
-
--- label and token spec per kind (docs/principals.md "Principals taken from
--- the dump"): a service runs as LocalService with its service SID as an
--- enabled owner group (SERVICE_SID_TYPE_UNRESTRICTED, 2.8); a user SID gets
--- the interactive standard user's token; a capability, the AppContainer
--- profile's token with that one capability; ALL APPLICATION PACKAGES, that
--- token with no capability; a package SID, that token with that package.
-local MAKERS = {
-  service = function(sid)
-    local name = service_sids.name_of(sid)
-    local spec = spec_from("LocalService", {})
-    spec.groups = with_group(spec.groups, { sid = sid, owner = true })
-    return name and ("NT SERVICE\\" .. name) or ("service " .. sid), spec, name
-  end,
-  user = function(sid)
-    return sid, spec_from("user", { user = sid }), nil
-  end,
-  capability = function(sid)
-    local name = CAPABILITY_NAMES[sid]
-    return "AppContainer+" .. (name or sid), spec_from("appcontainer", { capabilities = { sid } }), name
-  end,
-  appcontainer = function()
-    return "AppContainer (no capability)", spec_from("appcontainer", { capabilities = {} }), nil
-  end,
-  package = function(sid)
-    return "AppContainer " .. sid, spec_from("appcontainer", { package = sid, capabilities = {} }), nil
-  end,
-}
-local KIND_ORDER = { service = 1, user = 2, capability = 3, appcontainer = 4, package = 5 }
-
--- SIDs of the descriptor in SDDL text (parsed once per distinct text).
-local function descriptor_sids(cache, sddl)
-  local sids = cache[sddl]
-  if sids then return sids end
-  sids = {}
-  local sd = ntsec.sd(sddl)
-  local dacl = sd and sd.dacl
-  for i = 1, dacl and #dacl or 0 do sids[#sids + 1] = tostring(dacl[i].sid) end
-  cache[sddl] = sids
-  return sids
-end
-
---- dump_principals(engine) -> list of {label=, kind=, sid=, name=, token=}:
--- one per distinct service, user, capability or package SID named by a
--- filter condition (ALE_USER_ID / ALE_PACKAGE_FAMILY_NAME descriptors,
--- ALE_PACKAGE_ID SIDs; "AppContainer (no capability)" for ALL APPLICATION
--- PACKAGES), ordered by kind (services, users, capabilities, AppContainer,
--- packages) then label. name: the service or capability name when known
--- (ntsec.service_sids, ntsec.classify.CAPABILITIES), else nil.
--- Source: wfp_classify.md 2.4-2.8; choices in docs/principals.md.
--- A collector of dump principals: add(filter) for each filter, done() ->
--- the sorted list.
-local function principal_collector()
-  local seen, list, cache = {}, {}, {}
-  local function add_sid(sid)
-    local kind = sid_kind(sid)
-    if not kind or seen[sid] then return end
-    seen[sid] = true
-    local label, spec, name = MAKERS[kind](sid)
-    list[#list + 1] = { label = label, kind = kind, sid = sid, name = name, token = ntsec.token(spec) }
-  end
-  local function add(f)
-    for _, c in ipairs(f.conditions or {}) do
-      if SD_FIELDS[c.field] and c.type == "FWP_SECURITY_DESCRIPTOR_TYPE" then
-        for _, sid in ipairs(descriptor_sids(cache, c.value)) do add_sid(sid) end
-      elseif c.field == PACKAGE_FIELD and c.type == "FWP_SID" then
-        add_sid(tostring(ntsec.sid(c.value) or c.value))
-      end
-    end
-  end
-  local function done()
-    table.sort(list, function(a, b)
-      if a.kind ~= b.kind then return KIND_ORDER[a.kind] < KIND_ORDER[b.kind] end
-      return a.label < b.label
-    end)
-    return list
-  end
-  return add, done
-end
-
-function M.dump_principals(engine)
-  local add, done = principal_collector()
-  for _, f in ipairs(engine:filters()) do add(f) end
-  return done()
-end
-
--- What a token stands for among the dump principals: its identity key
--- ("user:SID", "service:SID", "capability:SID", "appcontainer",
--- "package:SID"); two principals with one key are one principal here.
-local function identity_keys(token)
-  local keys = {}
-  local ac = classify.appcontainer(token)
-  if ac then
-    if #ac.capabilities == 1 and ac.package == principals_mod.APPCONTAINER_PACKAGE_SID then
-      keys[#keys + 1] = "capability:" .. ac.capabilities[1]
-    elseif #ac.capabilities == 0 then
-      keys[#keys + 1] = ac.package == principals_mod.APPCONTAINER_PACKAGE_SID and "appcontainer"
-        or ("package:" .. ac.package)
-    end
-    return keys
-  end
-  keys[#keys + 1] = "user:" .. tostring(token:user())
-  for _, g in ipairs(token:groups()) do
-    local sid = tostring(g.sid)
-    if sid_kind(sid) == "service" then keys[#keys + 1] = "service:" .. sid end
-  end
-  return keys
-end
-
-local function dump_key(p)
-  if p.kind == "appcontainer" then return "appcontainer" end
-  return p.kind .. ":" .. p.sid
-end
-
--- The section's principals: the audit's (source "audit"), then the dump's
--- that none of them already stands for (source "dump").
-local function section_principals(dump, labels, tokens)
-  local list, taken = {}, {}
-  for i, label in ipairs(labels) do
-    list[#list + 1] = { label = label, source = "audit", token = tokens[i] }
-    for _, k in ipairs(identity_keys(tokens[i])) do taken[k] = label end
-  end
-  local merged = {}
-  for _, p in ipairs(dump) do
-    local same = taken[dump_key(p)]
-    if same then
-      merged[#merged + 1] = { sid = p.sid, kind = p.kind, principal = same }
-    else
-      list[#list + 1] = { label = p.label, source = "dump", kind = p.kind, sid = p.sid, name = p.name,
-                          token = p.token }
-      taken[dump_key(p)] = p.label
-    end
-  end
-  return list, merged
-end
+--- dump_principals(engine) -> list of {label=, kind=, sid=, name=, token=}
+-- (ntsec.audit_flows_principals.dump_principals).
+M.dump_principals = dump_principals.dump_principals
 
 -- ====
 -- Filters per principal and ALE layer
@@ -507,8 +334,8 @@ local function flow_principals(i, flow, section, by_label)
     local p = type(x) == "string" and by_label[x]
     local service = type(x) == "string" and service_sids.sid_of(x:match("^NT SERVICE\\(.+)$") or "")
     if not p and service then
-      local label, spec = MAKERS.service(service)
-      p = { label = label, token = ntsec.token(spec) }
+      local label, token = dump_principals.service(service)
+      p = { label = label, token = token }
     end
     if not p then
       local label, token = principals_mod.resolve(x)
@@ -577,12 +404,12 @@ function M.run(engine, labels, tokens, flows)
     local ok, why = check_flow(i, flow)
     if not ok then return nil, why end
   end
-  local add_principals, dump_done = principal_collector()
+  local add_principals, dump_done = dump_principals.collector()
   local add_row, index_done = filter_indexer(engine)
   -- the principals a filter names depend on its conditions only: once per group
   local walked, werr = each_filter(engine, function(f) if add_row(f) then add_principals(f) end end)
   if not walked then return nil, werr end
-  local list, merged = section_principals(dump_done(), labels, tokens)
+  local list, merged = dump_principals.section(dump_done(), labels, tokens)
   local layers, rows, groups = index_done()
   local ctx = { engine = engine, layers = layers, group_of = {} }
   for _, g in ipairs(groups) do
@@ -664,229 +491,21 @@ function M.applying(section, principal, layer)
 end
 
 -- ====
--- Rendering
+-- Rendering: lua/ntsec/audit_flows_render.lua
 
-local function short_layer(name)
-  return name:sub(#ALE_PREFIX + 1)
-end
-
-local function decision_text(r)
-  local head = r.decision:upper()
-  if r.filter then
-    return ("%s by %d %s %q"):format(head, r.filter.id, r.filter.key, r.filter.name or "")
-  end
-  if r.decision == "permit" and r.reason == "no_match" then return head .. " (no filter decides: no_match)" end
-  return ("%s (%d outcomes: --format json or bin/ntsec classify shows them)"):format(head, r.outcomes)
-end
-
-local function flow_head(f)
-  local parts = { f.layer }
-  if f.protocol then parts[#parts + 1] = tostring(f.protocol) end
-  local remote = f.remote and (f.remote .. (f.port and (":" .. f.port) or "")) or (f.port and ("port " .. f.port))
-  if f.local_port then parts[#parts + 1] = "local port " .. f.local_port end
-  if remote then parts[#parts + 1] = "to " .. remote end
-  if f.app then parts[#parts + 1] = "app " .. f.app end
-  if f.profile then parts[#parts + 1] = "profile " .. tostring(f.profile) end
-  return ("  flow %q: %s"):format(f.name, table.concat(parts, " "))
-end
-
--- Results of one flow grouped by identical decision text, first-seen order.
-local function result_groups(f)
-  local groups, order = {}, {}
-  for _, r in ipairs(f.results) do
-    local text = decision_text(r)
-    if not groups[text] then groups[text] = {}; order[#order + 1] = text end
-    table.insert(groups[text], r.principal)
-  end
-  return groups, order
-end
-
-local function who_text(list)
-  if #list <= LIST_MAX then return table.concat(list, ", ") end
-  return ("%d principals (%s, ...)"):format(#list, table.concat(list, ", ", 1, LIST_MAX))
-end
-
-local function filters_text(out, s)
-  local from_dump = 0
-  for _, p in ipairs(s.principals) do
-    if p.source == "dump" then from_dump = from_dump + 1 end
-  end
-  out[#out + 1] = ""
-  out[#out + 1] = ("Filters that apply per principal at the ALE layers (%d principals: %d from the audit, %d named"
-    .. " by the dump's conditions; --format json lists each filter)"):format(#s.principals,
-    #s.principals - from_dump, from_dump)
-  if #s.layers == 0 then
-    out[#out + 1] = "  (the engine holds no filter at an ALE layer)"
-    return
-  end
-  for i, l in ipairs(s.layers) do out[#out + 1] = ("  L%-2d %s"):format(i, l) end
-  local head = { " " }
-  for i = 1, #s.layers do head[#head + 1] = (" %5s"):format("L" .. i) end
-  head[#head + 1] = "  principal (count of filters that apply per layer)"
-  out[#out + 1] = table.concat(head)
-  local common = { " " }
-  for _, c in ipairs(s.common) do common[#common + 1] = (" %5d"):format(c.count) end
-  out[#out + 1] = table.concat(common) .. "  (the filters among these that apply to every principal)"
-  for _, p in ipairs(s.principals) do
-    local line = { " " }
-    for _, l in ipairs(p.layers) do line[#line + 1] = (" %5d"):format(l.count) end
-    line[#line + 1] = "  " .. p.name .. (p.source == "dump" and " *" or "")
-    out[#out + 1] = table.concat(line)
-  end
-  out[#out + 1] = "  (* named by the dump's filter conditions, docs/principals.md)"
-  for _, m in ipairs(s.merged) do
-    out[#out + 1] = ("  (%s %s of the dump is the audit's principal %s)"):format(m.kind, m.sid, m.principal)
-  end
-end
-
-local function flows_text(out, s)
-  if #s.flows == 0 then return end
-  out[#out + 1] = ""
-  out[#out + 1] = ("Classification of the policy's flows: %d"):format(#s.flows)
-  for _, f in ipairs(s.flows) do
-    out[#out + 1] = flow_head(f)
-    local groups, order = result_groups(f)
-    for _, text in ipairs(order) do
-      out[#out + 1] = ("    %s: %s"):format(text, who_text(groups[text]))
-    end
-  end
-end
+local render = require("ntsec.audit_flows_render")
 
 --- text(out, result): appends the section's lines to `out` (a list of
--- lines, as ntsec.report builds) when result.classification is present:
--- a matrix of filter counts (principals x ALE layers) and, per flow, the
--- decisions grouped by result (more than 3 principals with one result
--- share a line). Returns out.
-function M.text(out, result)
-  local s = result and result.classification
-  if not s then return out end
-  filters_text(out, s)
-  flows_text(out, s)
-  return out
-end
+-- lines, as ntsec.report builds) when result.classification is present;
+-- returns out (ntsec.audit_flows_render.text).
+M.text = render.text
 
-local function array(t)
-  return setmetatable(t, { __jsontype = "array" })
-end
+--- json(result) -> the JSON value of the `classification` field, or nil
+-- without a section (ntsec.audit_flows_render.json).
+M.json = render.json
 
-local function ids_array(ids)
-  local out = array({})
-  for i, id in ipairs(ids) do out[i] = id end
-  return out
-end
-
-local function json_filters(s)
-  local out = array({})
-  for _, name in ipairs(s.layers) do
-    for _, f in ipairs(s.filters[name]) do
-      out[#out + 1] = { key = f.key, name = f.name, id = f.id, action = f.action, callout = f.callout,
-                        weight = f.weight, sublayer = f.sublayer, sublayer_name = f.sublayer_name, layer = f.layer }
-    end
-  end
-  return out
-end
-
---- json(result) -> the JSON value of the `classification` field
--- (docs/audit.schema.json), or nil when result has no section. Lists are
--- marked as arrays for dkjson. Each filter is listed once (`filters`);
--- `common` and each principal's `specific` refer to filters by id.
-function M.json(result)
-  local s = result and result.classification
-  if not s then return nil end
-  local principals = array({})
-  for i, p in ipairs(s.principals) do
-    local layers = array({})
-    for j, l in ipairs(p.layers) do
-      layers[j] = { layer = l.layer, count = l.count, permit = l.permit, block = l.block, callout = l.callout,
-                    specific = ids_array(l.specific) }
-    end
-    principals[i] = { name = p.name, source = p.source, kind = p.kind, sid = p.sid, service = p.service,
-                      capability = p.capability, layers = layers }
-  end
-  local common = array({})
-  for i, c in ipairs(s.common) do common[i] = { layer = c.layer, count = c.count, ids = ids_array(c.ids) } end
-  local merged = array({})
-  for i, m in ipairs(s.merged) do merged[i] = { sid = m.sid, kind = m.kind, principal = m.principal } end
-  local flows = array({})
-  for i, f in ipairs(s.flows) do
-    local results = array({})
-    for j, r in ipairs(f.results) do
-      results[j] = { principal = r.principal, decision = r.decision, reason = r.reason, filter = r.filter,
-                     outcomes = r.outcomes }
-    end
-    flows[i] = { name = f.name, layer = f.layer, app = f.app, remote = f.remote, ["local"] = f["local"],
-                 protocol = f.protocol, port = f.port, local_port = f.local_port, profile = f.profile,
-                 results = results }
-  end
-  return { layers = ids_array(s.layers), filters = json_filters(s), common = common, principals = principals,
-           merged = merged, flows = flows }
-end
-
--- A table of filter rows (ids of one layer, in the layer's order).
-local function html_rows(esc, s, layer, ids)
-  local want = {}
-  for _, id in ipairs(ids) do want[id] = true end
-  local out = {}
-  for _, f in ipairs(s.filters[layer] or {}) do
-    if want[f.id] then
-      out[#out + 1] = ("<tr><td>%s</td><td title=\"%s\">%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
-        :format(esc(short_layer(layer)), esc(f.key), f.id, esc(f.name), esc(f.action), esc(f.weight or ""),
-          esc(f.sublayer_name or f.sublayer or ""))
-    end
-  end
-  return table.concat(out)
-end
-
-local HTML_HEAD = "<table><thead><tr><th>layer</th><th>id</th><th>name</th><th>action</th>"
-  .. "<th>weight</th><th>sublayer</th></tr></thead><tbody>"
-
-local function html_principal(esc, s, p)
-  local out = { ("<details data-search=\"%s\"><summary>%s%s: its own filters</summary>"):format(esc(p.name:lower()),
-    esc(p.name), p.source == "dump" and (" <small>(%s %s, named by the dump)</small>"):format(esc(p.kind), esc(p.sid))
-    or ""), HTML_HEAD }
-  for _, l in ipairs(p.layers) do out[#out + 1] = html_rows(esc, s, l.layer, l.specific) end
-  out[#out + 1] = "</tbody></table></details>"
-  return table.concat(out)
-end
-
---- html(result) -> an HTML <section> (self-contained, no network; text
--- escaped with ntsec.html.escape): the count matrix, the filters that
--- apply to every principal, one <details> per principal listing its own
--- filters, and the flows' decisions; "" when result
--- has no section.
-function M.html(result)
-  local s = result and result.classification
-  if not s then return "" end
-  local esc = require("ntsec.html").escape
-  local out = { ("<section id=\"classification\"><h2>Filters per principal at the ALE layers (%d principals)</h2>")
-    :format(#s.principals), "<table><thead><tr><th>principal</th>" }
-  for _, l in ipairs(s.layers) do out[#out + 1] = ("<th title=\"%s\">%s</th>"):format(esc(l), esc(short_layer(l))) end
-  out[#out + 1] = "</tr></thead><tbody>"
-  for _, p in ipairs(s.principals) do
-    out[#out + 1] = ("<tr data-search=\"%s\"><td>%s</td>"):format(esc(p.name:lower()), esc(p.name))
-    for _, l in ipairs(p.layers) do
-      out[#out + 1] = ("<td title=\"permit %d, block %d, callout %d\">%d</td>"):format(l.permit, l.block, l.callout,
-        l.count)
-    end
-    out[#out + 1] = "</tr>"
-  end
-  out[#out + 1] = "</tbody></table><details><summary>Filters that apply to every principal</summary>" .. HTML_HEAD
-  for _, c in ipairs(s.common) do out[#out + 1] = html_rows(esc, s, c.layer, c.ids) end
-  out[#out + 1] = "</tbody></table></details>"
-  for _, p in ipairs(s.principals) do out[#out + 1] = html_principal(esc, s, p) end
-  if #s.flows > 0 then
-    out[#out + 1] = ("<h2>Classification of the policy's flows (%d)</h2>"):format(#s.flows)
-    for _, f in ipairs(s.flows) do
-      out[#out + 1] = ("<h3>%s</h3><ul>"):format(esc(flow_head(f):gsub("^%s+", "")))
-      local groups, order = result_groups(f)
-      for _, text in ipairs(order) do
-        out[#out + 1] = ("<li><b>%s</b>: %s</li>"):format(esc(text), esc(table.concat(groups[text], ", ")))
-      end
-      out[#out + 1] = "</ul>"
-    end
-  end
-  out[#out + 1] = "</section>"
-  return table.concat(out)
-end
+--- html(result) -> the section as one self-contained HTML <section>, ""
+-- without a section (ntsec.audit_flows_render.html).
+M.html = render.html
 
 return M
