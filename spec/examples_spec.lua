@@ -36,4 +36,11 @@ describe("examples", function()
     assert.is_true(ok, out)
     assert.matches("Writes by the policy %(Set security calls%): 7", out)
   end)
+
+  it("classify_policy.lua classifies its flows through bin/ntsec audit (spec/audit_flows_spec.lua checks each)", function()
+    local ok, out = run("bin/ntsec audit ../shared/data/wfpstate/netsh-wfpstate-2.xml --policy examples/classify_policy.lua")
+    assert.is_true(ok, out)
+    assert.matches('BLOCK by 67654 {bcb1ada3-40e1-4654-961e-9fcf8bc88677} "UWP Default Outbound Block Rule": '
+      .. "AppContainer (no capability)", out, 1, true)
+  end)
 end)

@@ -345,6 +345,7 @@ function M.audit(result, opts)
       rows, result.principals or {}, function(o, p) return audit_cell(cells[o][p]) end),
     audit_changed_section(result),
     #blocks > 0 and descriptors_section(blocks, result.principals or {}, result.tokens) or "",
+    require("ntsec.audit_flows").html(result),
   }
   return page("ntsec audit", ("%s with policy %s"):format(opts.state or "?", opts.policy or "?"), table.concat(body))
 end

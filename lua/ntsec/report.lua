@@ -185,6 +185,7 @@ function M.json(result)
     principals = principals_json(result), writes = writes_json(result), reads = reads_json(result),
     failed_reads = failed_json(result), access = access_json(result), objects = objects_json(result.objects),
     changed = objects_json(result.changed), dump_descriptors = dump_json(result),
+    classification = require("ntsec.audit_flows").json(result),
   }, { keyorder = KEYORDER })
 end
 
@@ -576,6 +577,7 @@ function M.text(result, opts)
   rights_legend(out, masks)
   changed_text(out, result)
   descriptors_text(out, result)
+  require("ntsec.audit_flows").text(out, result)
   integrity_text(out, result)
   return table.concat(out, "\n") .. "\n"
 end

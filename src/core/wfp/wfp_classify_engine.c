@@ -11,6 +11,7 @@
 #include "wfp_internal.h"
 #include "wfp_import.h"
 #include "wfp_classify.h"
+#include "wfp_classify_internal.h"
 #include "status.h"
 
 uint64_t ntsec_wfp_engine_generation(const ntsec_wfp_engine *e)
@@ -61,6 +62,7 @@ static NTSTATUS fill(const ntsec_wfp_engine *e, ntsec_wfp_filter_set *s)
     while (st == STATUS_SUCCESS && ntsec_wfp_object_next(e, NTSEC_WFP_CALLOUT, &cur, &o))
         st = ntsec_wfp_set_add_callout(s, &o.key, (o.flags & NTSEC_FWPM_CALLOUT_FLAG_REGISTERED) != 0, o.name);
     cur = 0;
+    s->unique_keys = 1;   /* an engine's filter keys are unique: the set skips its O(n) scan per add */
     while (st == STATUS_SUCCESS && ntsec_wfp_object_next(e, NTSEC_WFP_FILTER, &cur, &o))
         st = add_filter(s, &o);
     return st;

@@ -60,6 +60,7 @@ struct ntsec_wfp_filter_set {
     size_t nlayers;
     set_quick *quick;          /* per filter, built with the index */
     int indexed;               /* layers are current */
+    int unique_keys;           /* filled from an engine: keys are unique, no duplicate scan */
     uint64_t version;          /* bumped by every change */
 };
 

@@ -275,7 +275,7 @@ NTSTATUS ntsec_wfp_set_add_filter(ntsec_wfp_filter_set *s, const ntsec_wfp_filte
     int oom = 0;
     size_t i;
     NTSTATUS st;
-    for (i = 0; i < s->nfilters; i++)
+    for (i = 0; !s->unique_keys && i < s->nfilters; i++)
         if (memcmp(s->filters[i].key.b, def->key.b, 16) == 0) return STATUS_FWP_ALREADY_EXISTS;
     if (!grow((void **)&s->filters, &s->cap_filters, s->nfilters, sizeof *s->filters))
         return STATUS_NO_MEMORY;

@@ -1,0 +1,511 @@
+--- ntsec.audit_flows: the audit's per-principal classification section
+-- (issue 12, "In the main job"; docs/audit.md "Filters and flows per
+-- principal"). Given the audited engine, the audit's principals and the
+-- flows the policy declares, it gathers:
+--   * the principals the dump's own filter conditions name (service SIDs,
+--     user SIDs, AppContainer package and capability SIDs), each with the
+--     token Windows would build for it (docs/principals.md "Principals taken
+--     from the dump"), added after the audit's principals without repeats;
+--   * per principal and per ALE layer of the engine (FWPM_LAYER_ALE_* holding
+--     filters), the filters that apply (engine:filters_for, wfp_classify.md
+--     4) with key, name, id, action, weight and sublayer, and their counts;
+--   * per declared flow and principal, engine:classify's decision and the
+--     deciding filter.
+-- It also renders the section: text(out, result) for ntsec.report,
+-- json(result) for the JSON document, html(result) for ntsec.html.
+--
+-- Flow shape (strict; a mistake is one message naming flows[i]):
+--   {name = "text" (required), layer = "FWPM_LAYER_..." (required),
+--    principals = label | {label, ...} (default: every principal of the
+--    section), app =, remote =, ["local"] =, protocol =, port =,
+--    local_port =, profile =, fields = {...}}
+-- where a label is a principal of the section (an audit principal or a
+-- dump principal such as "NT SERVICE\\Dhcp"), "NT SERVICE\\<name>" of a
+-- service ntsec.service_sids knows, or anything ntsec.principals.resolve
+-- accepts (profile name, SID, token); the other
+-- keys are engine:classify's flow options (docs/classify.md "Lua API").
+
+local ntsec = require("ntsec")
+local principals_mod = require("ntsec.principals")
+local service_sids = require("ntsec.service_sids")
+local dump_principals = require("ntsec.audit_flows_principals")
+
+local M = {}
+
+local ALE_PREFIX = "FWPM_LAYER_ALE_"
+
+--- dump_principals(engine) -> list of {label=, kind=, sid=, name=, token=}
+-- (ntsec.audit_flows_principals.dump_principals).
+M.dump_principals = dump_principals.dump_principals
+
+-- ====
+-- Filters per principal and ALE layer
+
+-- Unsigned decimal text of a 64-bit weight (UINT64 weights above 2^63 are
+-- negative Lua integers, docs/classify.md "Importer").
+local function u64(w)
+  return w and ("%u"):format(w) or nil
+end
+
+-- The condition fields a principal gives a value to when nothing else is
+-- known (wfp_classify.md 4; the PRINCIPAL role of wfp_cond_fields.c).
+local PRINCIPAL_FIELDS = {
+  FWPM_CONDITION_ALE_APP_ID = true, FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME = true,
+  FWPM_CONDITION_ALE_PACKAGE_ID = true, FWPM_CONDITION_ALE_USER_ID = true,
+}
+
+-- A filter's principal conditions as one string. Whom a filter applies to
+-- depends on nothing else: every other condition is unknown for a flow
+-- that carries only a principal, so it never makes the filter false; each
+-- such condition stays a placeholder, which keeps which principal
+-- conditions are adjacent (one OR-ed run) or not (2.1). Filters of one
+-- layer with equal strings apply to the same principals.
+local function principal_signature(conditions)
+  local sig = ""
+  for _, c in ipairs(conditions or {}) do
+    if PRINCIPAL_FIELDS[c.field] then
+      sig = sig .. c.field .. "\1" .. tostring(c.match) .. "\1" .. tostring(c.type) .. "\1" .. tostring(c.value) .. "\2"
+    else
+      sig = sig .. "\4"
+    end
+  end
+  return sig
+end
+
+local ACTION_COUNT = { permit = "permit", block = "block" }
+
+-- FWP_ACTION_* values (the enumeration's) to the names classify uses.
+local ACTION_NAMES = {}
+for name, text in pairs({ FWP_ACTION_BLOCK = "block", FWP_ACTION_PERMIT = "permit",
+  FWP_ACTION_CALLOUT_TERMINATING = "callout_terminating", FWP_ACTION_CALLOUT_INSPECTION = "callout_inspection",
+  FWP_ACTION_CALLOUT_UNKNOWN = "callout_unknown" }) do
+  ACTION_NAMES[ntsec.wfp[name]] = text
+end
+
+-- Rows in arbitration order (wfp_classify.md 3.2, 3.3): sublayer weight,
+-- then the effective weight (unsigned 64-bit), higher first; then filter
+-- id. Each row gets a byte key whose plain string order is that order (the
+-- weights complemented, big-endian), so the sort needs no Lua comparator;
+-- row.rank is the position.
+local function arbitration_sorted(list)
+  local keys, of = {}, {}
+  for i, row in ipairs(list) do
+    local k = string.pack(">I2I8I4", 0xFFFF - (row.sublayer_weight & 0xFFFF), ~(row.weight or 0), row.id)
+    keys[i], of[k] = k, row
+  end
+  table.sort(keys)
+  local out = {}
+  for i, k in ipairs(keys) do
+    out[i] = of[k]
+    out[i].rank = i
+  end
+  return out
+end
+
+-- The engine's filters at its ALE layers (named by the engine's layer
+-- objects): layers = sorted names; rows[layer] = filter rows in arbitration
+-- order; groups = {{layer_key=, conditions=, rows={...}}}, one per distinct
+-- (layer, conditions).
+local function filter_indexer(engine)
+  local layer_name, sublayer = {}, {}
+  for _, l in ipairs(engine:layers()) do layer_name[l.key] = l.key_name or l.key end
+  for _, sl in ipairs(engine:sublayers()) do sublayer[sl.key] = sl end
+  local rows, groups, by_sig = {}, {}, {}
+  local function add(f)
+    local name = layer_name[f.layer] or f.layer
+    if name:sub(1, #ALE_PREFIX) == ALE_PREFIX then
+      local sig = f.layer .. "\3" .. principal_signature(f.conditions)
+      local g = by_sig[sig]
+      local new = not g
+      if new then
+        g = { layer_key = f.layer, layer = name, conditions = f.conditions, rows = {}, permit = 0, block = 0,
+              callout = 0 }
+        by_sig[sig], groups[#groups + 1] = g, g
+      end
+      local sl = sublayer[f.sublayer] or {}
+      local action = ACTION_NAMES[f.action] or tostring(f.action)
+      local row = { key = f.key, name = f.name or "", id = f.id, action = action, callout = f.callout,
+                    weight = f.effective_weight or f.weight, sublayer = f.sublayer, sublayer_name = sl.name,
+                    sublayer_weight = sl.weight or 0, layer = name, group = g }
+      g.rows[#g.rows + 1] = row
+      local counter = ACTION_COUNT[row.action] or "callout"
+      g[counter] = g[counter] + 1
+      rows[name] = rows[name] or {}
+      table.insert(rows[name], row)
+      return new
+    end
+    return true
+  end
+  local function done()
+    local layers = {}
+    for name, list in pairs(rows) do
+      layers[#layers + 1] = name
+      rows[name] = arbitration_sorted(list)
+    end
+    table.sort(layers)
+    return layers, rows, groups
+  end
+  return add, done
+end
+
+local ENUM_CHUNK = 2048
+
+-- Calls each(filter) for every filter of the engine, a chunk at a time
+-- through a session's FwpmFilterEnum0 (a dump of tens of thousands of
+-- filters is never one table of them); engine:filters() when no session
+-- can enumerate (the policy stopped the engine or holds a transaction).
+-- true, or nil, err for an enumeration that failed after its first chunk.
+local function each_filter(engine, each)
+  local wfp = ntsec.wfp
+  local ok, s = pcall(engine.open, engine, { token = ntsec.token { user = "SY", groups = { "BA" } },
+                                              name = "ntsec audit: filters per principal" })
+  local st, h = -1, nil
+  if ok and s then st, h = wfp.FwpmFilterCreateEnumHandle0(s, nil) end
+  local first = true
+  while st == 0 do
+    local est, list, n = wfp.FwpmFilterEnum0(s, h, ENUM_CHUNK)
+    if est ~= 0 then
+      if not first then s:close() return nil, ("FwpmFilterEnum0: 0x%08X"):format(est) end
+      break
+    end
+    first = false
+    for _, f in ipairs(list) do each(f) end
+    if n < ENUM_CHUNK then
+      wfp.FwpmFilterDestroyEnumHandle0(s, h)
+      s:close()
+      return true
+    end
+  end
+  if ok and s then s:close() end
+  for _, f in ipairs(engine:filters()) do each(f) end
+  return true
+end
+
+-- An engine holding one filter per group, with the group's layer and
+-- conditions: whether a filter applies to a principal depends on nothing
+-- else (wfp_classify.md 4), so engine:filters_for on it answers for every
+-- filter of the group at once. nil, err when a group's conditions cannot be
+-- added back (the caller then asks the audited engine itself).
+local function group_engine(groups)
+  local e = ntsec.wfp.engine()
+  local s = assert(e:open { token = ntsec.token { user = "S-1-5-21-1-2-3-500", groups = { "BA", "WD" } } })
+  local of = {}
+  for i, g in ipairs(groups) do
+    local ok, key, err = pcall(s.add_filter, s, { name = tostring(i), layer = g.layer_key,
+                                                  action = "FWP_ACTION_PERMIT", conditions = g.conditions })
+    if not ok or not key then
+      e:close()
+      return nil, ok and err or key
+    end
+    of[key] = g
+  end
+  return e, of
+end
+
+-- The groups that apply to token: through the group engine, or (without
+-- one) through the audited engine's filters_for, mapped back by filter key.
+local function applying_groups(ctx, token)
+  local list, err = (ctx.group_engine or ctx.engine):filters_for(token)
+  if not list then return nil, err end
+  local out = {}
+  for _, f in ipairs(list) do
+    local g = ctx.group_of[f.key]
+    if g then out[g] = true end
+  end
+  return out
+end
+
+-- Per ALE layer: {layer=, count=, permit=, block=, callout=} over the
+-- filters of the groups that apply (counts only: a big dump has tens of
+-- thousands per principal).
+local function layer_counts(ctx, applies)
+  local per, out = {}, {}
+  for i, name in ipairs(ctx.layers) do
+    out[i] = { layer = name, count = 0, permit = 0, block = 0, callout = 0 }
+    per[name] = out[i]
+  end
+  for g in pairs(applies) do
+    local entry = per[g.layer]
+    entry.count = entry.count + #g.rows
+    entry.permit, entry.block, entry.callout = entry.permit + g.permit, entry.block + g.block, entry.callout + g.callout
+  end
+  return out
+end
+
+-- Ids of the rows of `groups` (a set) at each layer, in arbitration order.
+local function ids_by_layer(groups)
+  local rows = {}
+  for g in pairs(groups) do
+    for _, row in ipairs(g.rows) do
+      rows[row.layer] = rows[row.layer] or {}
+      table.insert(rows[row.layer], row)
+    end
+  end
+  local out = {}
+  for layer, list in pairs(rows) do
+    table.sort(list, function(a, b) return a.rank < b.rank end)
+    local ids = {}
+    for i, row in ipairs(list) do ids[i] = row.id end
+    out[layer] = ids
+  end
+  return out
+end
+
+-- The filters that apply to every principal (section.common, listed once)
+-- and each principal's own (`specific`, filter ids) beyond them.
+local function split_common(section, applies_list, groups)
+  local everyone = {}
+  for _, g in ipairs(groups) do
+    local all = #applies_list > 0
+    for _, applies in ipairs(applies_list) do
+      if not applies[g] then all = false break end
+    end
+    if all then everyone[g] = true end
+  end
+  section.common = {}
+  for i, c in ipairs(layer_counts(section.ctx, everyone)) do
+    local ids = {}
+    for _, row in ipairs(section.filters[c.layer]) do
+      if everyone[row.group] then ids[#ids + 1] = row.id end
+    end
+    section.common[i] = { layer = c.layer, count = c.count, ids = ids }
+  end
+  for i, p in ipairs(section.principals) do
+    local own = {}
+    for g in pairs(applies_list[i]) do
+      if not everyone[g] then own[g] = true end
+    end
+    local ids = ids_by_layer(own)
+    for _, l in ipairs(p.layers) do l.specific = ids[l.layer] or {} end
+  end
+end
+
+-- ====
+-- Flows
+
+local FLOW_KEYS = {
+  name = "string", layer = "string", principals = "principals", app = "string", remote = "string",
+  ["local"] = "string", protocol = "string|number", port = "number", local_port = "number",
+  profile = "string|number", fields = "table",
+}
+local CLASSIFY_KEYS = { "app", "remote", "local", "protocol", "port", "local_port", "profile", "fields" }
+
+local function type_ok(want, v)
+  if want == "principals" then
+    return type(v) == "string" or type(v) == "table" or ntsec.type(v) == "token"
+  end
+  for t in want:gmatch("[^|]+") do
+    if type(v) == t then return true end
+  end
+  return false
+end
+
+-- nil, message for a flow that is not of the documented shape.
+local function check_flow(i, flow)
+  if type(flow) ~= "table" then return nil, ("flows[%d] must be a table, got a %s"):format(i, type(flow)) end
+  local keys = {}
+  for k in pairs(flow) do keys[#keys + 1] = tostring(k) end
+  table.sort(keys)
+  for _, k in ipairs(keys) do
+    local want = FLOW_KEYS[k]
+    if not want then
+      return nil, ("flows[%d]: unknown field '%s' (known: app, fields, layer, local, local_port, name, port,"
+        .. " principals, profile, protocol, remote)"):format(i, k)
+    end
+    if not type_ok(want, flow[k]) then
+      return nil, ("flows[%d].%s must be a %s, got a %s"):format(i, k, want == "principals"
+        and "principal label, SID, token or a list of them" or want, type(flow[k]))
+    end
+  end
+  for _, k in ipairs({ "name", "layer" }) do
+    if flow[k] == nil then return nil, ("flows[%d]: field '%s' is required"):format(i, k) end
+  end
+  return true
+end
+
+-- The flow's principals as {label, token}; nil, message for an entry that
+-- is neither a section label nor a profile name, SID or token.
+local function flow_principals(i, flow, section, by_label)
+  local wanted = flow.principals
+  if wanted == nil then return section end
+  if type(wanted) ~= "table" then wanted = { wanted } end
+  local out = {}
+  for j, x in ipairs(wanted) do
+    local p = type(x) == "string" and by_label[x]
+    local service = type(x) == "string" and service_sids.sid_of(x:match("^NT SERVICE\\(.+)$") or "")
+    if not p and service then
+      local label, token = dump_principals.service(service)
+      p = { label = label, token = token }
+    end
+    if not p then
+      local label, token = principals_mod.resolve(x)
+      if not label then return nil, ("flows[%d].principals[%d]: %s"):format(i, j, token) end
+      p = { label = label, token = token }
+    end
+    out[#out + 1] = p
+  end
+  if #out == 0 then return nil, ("flows[%d].principals is empty"):format(i) end
+  return out
+end
+
+local function filter_ref(f)
+  return f and { key = f.key, name = f.name, id = f.id, action = f.action } or nil
+end
+
+-- One classification: {principal=, decision=, reason=, filter=, outcomes=}.
+local function classify_one(engine, i, flow, p)
+  local opts = { layer = flow.layer, token = p.token, trace = false }
+  for _, k in ipairs(CLASSIFY_KEYS) do opts[k] = flow[k] end
+  local ok, res, err = pcall(engine.classify, engine, opts)
+  if not ok then return nil, ("flows[%d] %q: %s"):format(i, flow.name, (tostring(res):gsub("^[^:]*:%d+: ", ""))) end
+  if not res then
+    return nil, ("flows[%d] %q: %s"):format(i, flow.name, tostring(err and (err.detail or err) or "classify failed"))
+  end
+  return { principal = p.label, decision = res.decision, reason = res.reason, filter = filter_ref(res.filter),
+           outcomes = #(res.outcomes or {}) }
+end
+
+local function flow_record(flow)
+  local rec = {}
+  for k, v in pairs(flow) do
+    if k ~= "principals" and k ~= "fields" then rec[k] = v end
+  end
+  return rec
+end
+
+-- ====
+-- The section
+
+--- run(engine, labels, tokens, flows) -> section, or nil, message.
+-- labels, tokens: the audit's principals (ntsec.audit); flows: the policy's
+-- `flows` list (nil: none; shape in the header). section = {layers =
+-- {"FWPM_LAYER_ALE_..."} (sorted), filters = {layer = {{key=, name=, id=,
+-- action=, callout=, weight= (unsigned decimal text), sublayer=,
+-- sublayer_name=, layer=}}} (every filter at those layers, arbitration
+-- order), common = {{layer=, count=, ids={filter ids}}} (the filters that
+-- apply to every principal), principals = {{name=, source="audit"|"dump",
+-- kind=, sid=, service=|capability= (known name), layers = {{layer=,
+-- count=, permit=, block=, callout=, specific = {filter ids}}}}} (count:
+-- every filter that applies; specific: those beyond `common`), merged =
+-- {{sid=, kind=, principal=}} (dump SIDs an audit principal already stands
+-- for), flows = {{name=, layer=, ..., results = {{principal=, decision=,
+-- reason=, filter={key=, name=, id=, action=, weight=}, outcomes=}}}}}.
+-- The work is one enumeration of the filters and, per principal, one
+-- filters_for on an engine holding one filter per distinct (layer,
+-- conditions).
+-- message: "flows[i]...: what is wrong" for a flow not of the shape, an
+-- unknown principal or a value classify refuses (unknown layer, bad address).
+-- Source: wfp_classify.md 4 (who a filter applies to), 3 (classification).
+function M.run(engine, labels, tokens, flows)
+  if flows ~= nil and type(flows) ~= "table" then
+    return nil, ("flows must be a list of flow tables, got a %s"):format(type(flows))
+  end
+  for i, flow in ipairs(flows or {}) do
+    local ok, why = check_flow(i, flow)
+    if not ok then return nil, why end
+  end
+  local add_principals, dump_done = dump_principals.collector()
+  local add_row, index_done = filter_indexer(engine)
+  -- the principals a filter names depend on its conditions only: once per group
+  local walked, werr = each_filter(engine, function(f) if add_row(f) then add_principals(f) end end)
+  if not walked then return nil, werr end
+  local list, merged = dump_principals.section(dump_done(), labels, tokens)
+  local layers, rows, groups = index_done()
+  local ctx = { engine = engine, layers = layers, group_of = {} }
+  for _, g in ipairs(groups) do
+    for _, row in ipairs(g.rows) do ctx.group_of[row.key] = g end
+  end
+  local gengine, of = group_engine(groups)
+  if gengine then ctx.group_engine, ctx.group_of = gengine, of end
+  local section = { layers = layers, filters = rows, principals = {}, merged = merged, flows = {}, ctx = ctx }
+  local by_label, applies_list = {}, {}
+  for i, p in ipairs(list) do
+    by_label[p.label] = p
+    local applies, err = applying_groups(ctx, p.token)
+    if not applies then
+      if gengine then gengine:close() end
+      return nil, ("principal %s: %s"):format(p.label, tostring(err))
+    end
+    applies_list[i] = applies
+    section.principals[i] = { name = p.label, source = p.source, kind = p.kind, sid = p.sid,
+      service = p.kind == "service" and p.name or nil, capability = p.kind == "capability" and p.name or nil,
+      layers = layer_counts(ctx, applies) }
+  end
+  split_common(section, applies_list, groups)
+  if gengine then gengine:close() end
+  section.ctx = nil
+  local by_key = {}
+  for _, name in ipairs(layers) do
+    for _, row in ipairs(rows[name]) do by_key[row.key] = row end
+  end
+  for i, flow in ipairs(flows or {}) do
+    local who, err = flow_principals(i, flow, list, by_label)
+    if not who then return nil, err end
+    local rec = flow_record(flow)
+    rec.results = {}
+    for j, p in ipairs(who) do
+      local r, cerr = classify_one(engine, i, flow, p)
+      if not r then return nil, cerr end
+      r.filter = r.filter and by_key[r.filter.key] and
+        { key = r.filter.key, name = r.filter.name, id = r.filter.id, action = r.filter.action,
+          weight = u64(by_key[r.filter.key].weight) } or r.filter
+      rec.results[j] = r
+    end
+    section.flows[i] = rec
+  end
+  for _, name in ipairs(layers) do
+    for _, row in ipairs(rows[name]) do
+      row.weight, row.sublayer_weight, row.rank, row.group = u64(row.weight), nil, nil, nil
+    end
+  end
+  return section
+end
+
+--- applying(section, principal, layer) -> the filter rows ({key=, name=,
+-- id=, action=, ...} of section.filters) that apply to the principal (a
+-- name of section.principals) at the layer, in arbitration order: the
+-- layer's common filters and the principal's specific ones; nil for an
+-- unknown principal or layer.
+function M.applying(section, principal, layer)
+  local p
+  for _, x in ipairs(section.principals) do
+    if x.name == principal then p = x end
+  end
+  local want = {}
+  for _, c in ipairs(section.common) do
+    if c.layer == layer then for _, id in ipairs(c.ids) do want[id] = true end end
+  end
+  local found
+  for _, l in ipairs(p and p.layers or {}) do
+    if l.layer == layer then
+      found = true
+      for _, id in ipairs(l.specific) do want[id] = true end
+    end
+  end
+  if not found then return nil end
+  local out = {}
+  for _, row in ipairs(section.filters[layer] or {}) do
+    if want[row.id] then out[#out + 1] = row end
+  end
+  return out
+end
+
+-- ====
+-- Rendering: lua/ntsec/audit_flows_render.lua
+
+local render = require("ntsec.audit_flows_render")
+
+--- text(out, result): appends the section's lines to `out` (a list of
+-- lines, as ntsec.report builds) when result.classification is present;
+-- returns out (ntsec.audit_flows_render.text).
+M.text = render.text
+
+--- json(result) -> the JSON value of the `classification` field, or nil
+-- without a section (ntsec.audit_flows_render.json).
+M.json = render.json
+
+--- html(result) -> the section as one self-contained HTML <section>, ""
+-- without a section (ntsec.audit_flows_render.html).
+M.html = render.html
+
+return M
