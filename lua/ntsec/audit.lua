@@ -583,7 +583,10 @@ function M.run(opts)
   }
   for i, label in ipairs(labels) do result.tokens[label] = tokens[i] end
   local section, ferr = require("ntsec.audit_flows").run(engine, labels, tokens, policy.flows)
-  if not section then observer:close(); return nil, "policy failed: " .. opts.policy .. ": " .. ferr end
+  if not section then
+    observer:close()
+    return fail(ntsec.STATUS_INVALID_PARAMETER, "policy", "policy failed: " .. opts.policy .. ": " .. ferr)
+  end
   result.classification = section -- docs/audit.md "Filters and flows per principal"
   observer:close()
   return result
