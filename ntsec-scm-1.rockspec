@@ -110,6 +110,7 @@ build = {
         "src/lua/nl_wfp_import.c",
         "src/lua/nl_wfp_object.c",
         "src/lua/nl_wfp_session.c",
+        "src/lua/nl_wfp_snapshot.c",
         "src/lua/nl_wfp_sub.c",
         "src/lua/nl_wfp_util.c",
         "src/lua/nl_xml_items.c",

@@ -139,6 +139,7 @@ local KINDS = require("ntsec.core").wfp.kinds
 -- 66,500 filters with their conditions would otherwise be one large table);
 -- when the enumeration cannot run (the policy stopped the engine or holds
 -- the transaction lock), the engine's own listing. skip: keys already read.
+-- fn(keys, names) once with the lists.
 local function each_object(engine, observer, row, skip, fn)
   local enum = observer["enum_" .. row.plural]
   local keys, names = {}, {}
@@ -153,7 +154,7 @@ local function each_object(engine, observer, row, skip, fn)
       if not skip[o.key] then keys[#keys + 1], names[#names + 1] = o.key, o.name end
     end
   end
-  for i = 1, #keys do fn(keys[i], names[i]) end
+  fn(keys, names)
 end
 
 -- A snapshot records, per object label, the descriptor's self-relative
@@ -163,18 +164,17 @@ end
 -- container, parent) is kept once per label in store.meta: a large engine
 -- has 71,000 objects, and a table per object per snapshot was the audit's
 -- largest memory cost.
-local function read_entry(snap, label, kind, key, name, container, parent, code, sd)
+local function read_entry(snap, label, kind, key, name, container, parent, code, bytes)
   local m = snap.meta[label]
   if not m then
     m = { label = label, kind = kind, key = key, name = name, container = container, parent = parent }
     snap.meta[label] = m
   end
   label = m.label
-  if code == 0 and sd then
-    local bytes = sd:bytes()
+  if code == 0 and bytes then
     local canon = snap.intern[bytes]
     if not canon then
-      snap.intern[bytes], snap.sds[bytes], canon = bytes, sd, bytes
+      snap.intern[bytes], canon = bytes, bytes
     end
     snap.bytes[label] = canon
   else
@@ -183,6 +183,17 @@ local function read_entry(snap, label, kind, key, name, container, parent, code,
   snap.labels[#snap.labels + 1] = label
   if snap.on_object then snap.on_object(#snap.labels) end
 end
+
+-- A read of one container or keyless object: code and bytes (or nil).
+local function read_one(fn, ...)
+  local code, sd = fn(...)
+  return code, sd and sd:bytes()
+end
+
+-- The descriptors of many objects of a keyed kind: one C call
+-- (ntsec.core.wfp.security_bytes), each read the engine's
+-- GetSecurityInfoByKey0 as the faithful function does it.
+local security_bytes = require("ntsec.core").wfp.security_bytes
 
 -- Every securable object's descriptor, in report order: the engine, then
 -- per keyed kind of the WFP kind table its container and its objects, then
@@ -194,37 +205,40 @@ end
 -- failed = {[label] = failure}}.
 local function snapshot(engine, observer, store, on_object, known)
   local wfp, counts = ntsec.wfp, engine:counts()
-  local snap = { labels = {}, bytes = {}, failed = {}, meta = store.meta, intern = store.intern, sds = store.sds,
+  local snap = { labels = {}, bytes = {}, failed = {}, meta = store.meta, intern = store.intern,
                  on_object = on_object }
   local keyless = {}
   for _, row in ipairs(KINDS) do
     if row.name == "engine" then
       read_entry(snap, row.label, row.name, nil, nil, true, nil,
-        wfp[row.prefix .. row.stem .. "GetSecurityInfo0"](observer, ALL_SI))
+        read_one(wfp[row.prefix .. row.stem .. "GetSecurityInfo0"], observer, ALL_SI))
     end
   end
   for _, row in ipairs(KINDS) do
     local stem = row.prefix .. row.stem
     if row.ops.security_by_key and engine[row.plural] then
       local get, container = wfp[stem .. "GetSecurityInfoByKey0"], row.label .. "s container"
-      read_entry(snap, container, row.name, nil, nil, true, "engine", get(observer, nil, ALL_SI))
-      local function read(key, name, code, sd, label)
-        read_entry(snap, label or (row.label .. " " .. key), row.name, key, name, nil, container, code, sd)
+      read_entry(snap, container, row.name, nil, nil, true, "engine", read_one(get, observer, nil, ALL_SI))
+      local function read(key, name, code, bytes, label)
+        read_entry(snap, label or (row.label .. " " .. key), row.name, key, name, nil, container, code, bytes)
       end
       -- Known keys first (the previous snapshot's, or the dump's filters):
       -- a key the kind's not-found status answers is gone; the listing is
       -- walked only when the engine holds objects the known keys miss.
       local hint, seen, found = known and known[row.plural], {}, 0
-      for i = 1, hint and #hint.keys or 0 do
+      local codes, bytes = security_bytes(observer, row.name, hint and hint.keys or {}, ALL_SI)
+      for i = 1, #codes do
         local key = hint.keys[i]
-        local code, sd = get(observer, key, ALL_SI)
-        if code ~= row.not_found then
-          read(key, hint.names[i], code, sd, hint.labels and hint.labels[i])
+        if codes[i] ~= row.not_found then
+          read(key, hint.names[i], codes[i], bytes[i] or nil, hint.labels and hint.labels[i])
           seen[key], found = true, found + 1
         end
       end
       if not hint or found ~= (counts[row.plural] or 0) then
-        each_object(engine, observer, row, seen, function(key, name) read(key, name, get(observer, key, ALL_SI)) end)
+        each_object(engine, observer, row, seen, function(keys, names)
+          local c, b = security_bytes(observer, row.name, keys, ALL_SI)
+          for i = 1, #keys do read(keys[i], names[i], c[i], b[i] or nil) end
+        end)
       end
     elseif row.ops.security and row.name ~= "engine" then   -- the engine is read first, above
       keyless[#keyless + 1] = row
@@ -232,9 +246,9 @@ local function snapshot(engine, observer, store, on_object, known)
   end
   for _, row in ipairs(keyless) do
     read_entry(snap, row.label, row.name, nil, nil, true, "engine",
-      wfp[row.prefix .. row.stem .. "GetSecurityInfo0"](observer, ALL_SI))
+      read_one(wfp[row.prefix .. row.stem .. "GetSecurityInfo0"], observer, ALL_SI))
   end
-  snap.meta, snap.intern, snap.sds, snap.on_object = nil, nil, nil, nil
+  snap.meta, snap.intern, snap.on_object = nil, nil, nil
   return snap
 end
 
@@ -272,6 +286,17 @@ local function snapshot_keys(store, snap)
     end
   end
   return out
+end
+
+-- store.sds[bytes] -> the sd of interned descriptor bytes, made on first
+-- use (only the descriptors the report checks or shows).
+local function descriptor_cache()
+  local sd_from_bytes = require("ntsec.core").sd_from_bytes
+  return setmetatable({}, { __index = function(t, bytes)
+    local sd = assert(sd_from_bytes(bytes))
+    t[bytes] = sd
+    return sd
+  end })
 end
 
 --- MATRIX_KINDS: the kinds whose objects (and container) form the access
@@ -553,7 +578,7 @@ local RUN_OPTS = { state = "string", policy = "string", security = "string", pro
 function M.run(opts)
   options.check(opts, "audit.run", RUN_OPTS)
   local shown = progress_for(opts)
-  local store = { intern = {}, sds = {}, sddl = {}, meta = {} }
+  local store = { intern = {}, sds = descriptor_cache(), sddl = {}, meta = {} }
   local st, lerr = load_state(opts, shown, { kernel_mode = true, name = "ntsec audit observer",
     txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } }, store)
   if not st then return nil, lerr end

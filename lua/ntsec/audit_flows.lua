@@ -60,16 +60,28 @@ local PRINCIPAL_FIELDS = {
 -- such condition stays a placeholder, which keeps which principal
 -- conditions are adjacent (one OR-ed run) or not (2.1). Filters of one
 -- layer with equal strings apply to the same principals.
+-- GAPS[n]: n placeholders (one per non-principal condition in a row).
+local GAPS = setmetatable({}, { __index = function(t, n)
+  local v = ("\4"):rep(n)
+  t[n] = v
+  return v
+end })
+
 local function principal_signature(conditions)
-  local sig = ""
+  local parts, gap = nil, 0
   for _, c in ipairs(conditions or {}) do
     if PRINCIPAL_FIELDS[c.field] then
-      sig = sig .. c.field .. "\1" .. tostring(c.match) .. "\1" .. tostring(c.type) .. "\1" .. tostring(c.value) .. "\2"
+      parts = parts or {}
+      parts[#parts + 1] = GAPS[gap] .. c.field .. "\1" .. tostring(c.match) .. "\1" .. tostring(c.type) .. "\1"
+        .. tostring(c.value) .. "\2"
+      gap = 0
     else
-      sig = sig .. "\4"
+      gap = gap + 1
     end
   end
-  return sig
+  if not parts then return GAPS[gap] end
+  parts[#parts + 1] = GAPS[gap]
+  return table.concat(parts)
 end
 
 local ACTION_COUNT = { permit = "permit", block = "block" }
@@ -232,21 +244,27 @@ local function layer_counts(ctx, applies)
   return out
 end
 
--- Ids of the rows of `groups` (a set) at each layer, in arbitration order.
-local function ids_by_layer(groups)
-  local rows = {}
+-- Ids of the rows of `groups` (a set) at each layer, in arbitration order:
+-- the rows' ranks sorted as plain integers (no Lua comparator), then looked
+-- up in the layer's rows (rows[layer][rank], filters in arbitration order).
+local function ids_by_layer(groups, filters)
+  local ranks = {}
   for g in pairs(groups) do
     for _, row in ipairs(g.rows) do
-      rows[row.layer] = rows[row.layer] or {}
-      table.insert(rows[row.layer], row)
+      local list = ranks[row.layer]
+      if not list then
+        list = {}
+        ranks[row.layer] = list
+      end
+      list[#list + 1] = row.rank
     end
   end
   local out = {}
-  for layer, list in pairs(rows) do
-    table.sort(list, function(a, b) return a.rank < b.rank end)
-    local ids = {}
-    for i, row in ipairs(list) do ids[i] = row.id end
-    out[layer] = ids
+  for layer, list in pairs(ranks) do
+    table.sort(list)
+    local rows = filters[layer]
+    for i, rank in ipairs(list) do list[i] = rows[rank].id end
+    out[layer] = list
   end
   return out
 end
@@ -275,7 +293,7 @@ local function split_common(section, applies_list, groups)
     for g in pairs(applies_list[i]) do
       if not everyone[g] then own[g] = true end
     end
-    local ids = ids_by_layer(own)
+    local ids = ids_by_layer(own, section.filters)
     for _, l in ipairs(p.layers) do l.specific = ids[l.layer] or {} end
   end
 end

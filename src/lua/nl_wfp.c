@@ -517,6 +517,7 @@ void nl_open_wfp(lua_State *L)
     nl_set_consts(L, wfp_consts);
     nlw_add_faithful(L);
     nlw_add_faithful_objects(L);
+    nlw_add_snapshot(L);
     push_kinds(L);
     lua_setfield(L, -2, "kinds");
     push_methods(L, NL_WFP_ENGINE);
