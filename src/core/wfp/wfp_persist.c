@@ -214,7 +214,8 @@ static NTSTATUS fill_from_row(ntsec_wfp_engine *e, const wfp_store_row *r, wfp_k
     k->h.name = wfp_strdup(r->name, &ok);
     k->h.description = wfp_strdup(r->description, &ok);
     k->service = wfp_strdup(r->service, &ok);
-    k->action = r->action;
+    /* a provider context's action column holds its type (context_from_row) */
+    k->action = r->kind == NTSEC_WFP_PROVIDER_CONTEXT ? 0 : r->action;
     k->has_weight = r->has_weight;
     k->weight = r->weight;
     for (i = 0; i < WFP_REF_COUNT; i++) resolve_ref(e, i, r, &k->refs[i]);
