@@ -127,7 +127,7 @@ static const char if_glue[] =
     "  for _, s in ipairs(summary and summary.skipped or {}) do\n"
     "    skipped[s.kind] = (skipped[s.kind] or 0) + 1\n"
     "  end\n"
-    "  return summary, err, before, e:counts(), skipped\n"
+    "  return summary, err and tostring(err), before, e:counts(), skipped\n"
     "end\n";
 
 static lua_State *if_lua(void)
@@ -159,10 +159,11 @@ static long if_field(lua_State *L, int t, const char *k)
     return v;
 }
 
-/* Engine count of a summary kind (provider contexts are not modelled). */
+/* Engine count of a summary kind (provider contexts are engine objects since
+** issue 12, so a failed import must leave none of them either). */
 static long if_engine(lua_State *L, int t, int k)
 {
-    return k == 7 ? 0 : if_field(L, t, if_kind[k]);
+    return if_field(L, t, if_kind[k]);
 }
 
 static void if_check(lua_State *L, const if_count *c, int accepted)
