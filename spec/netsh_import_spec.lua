@@ -202,6 +202,24 @@ describe("netsh importer on a malformed number", function()
   end)
 end)
 
+describe("netsh importer on a provider context without <type>", function()
+  it("skips the record with the reason, instead of raising (fuzz/regress/import/provider_context_without_type)", function()
+    local xml = table.concat({
+      "<wfpstate>", "<providerContexts numItems=\"1\">", "<item>",
+      "<providerContextKey>{44444444-1111-1111-1111-111111111111}</providerContextKey>",
+      "<displayData><name>c</name><description/></displayData>", "<flags/>",
+      "<providerContextId>1</providerContextId>", "</item>", "</providerContexts>", "</wfpstate>" }, "\n")
+    local engine = ntsec.wfp.engine()
+    local summary = assert(netsh.import(engine, xml, { name = "X" }))
+    assert.equal(1, #summary.skipped)
+    local s = summary.skipped[1]
+    assert.same({ "provider_contexts", "{44444444-1111-1111-1111-111111111111}",
+                  "import_provider_context: provider context without a type" }, { s.kind, s.key, s.error })
+    assert.equal(3, s.line)    -- the <item> line
+    assert.equal(0, engine:counts().provider_contexts)
+  end)
+end)
+
 describe("engine:import_batch", function()
   it("removes everything when the function raises, and raises again", function()
     local engine = ntsec.wfp.engine()

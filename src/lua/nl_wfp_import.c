@@ -330,6 +330,8 @@ static int read_context(lua_State *L, const char *op, ntsec_wfp_object_spec *s, 
 {
     size_t len;
     lua_getfield(L, 2, "type");
+    /* a dump record without <type> is malformed input, not a caller's mistake */
+    if (lua_isnil(L, -1)) return (*failed = fail(L, op, "%s", "provider context without a type")), 0;
     if (lua_type(L, -1) == LUA_TSTRING) {
         const char *name = lua_tolstring(L, -1, &len);
         if (!ntsec_wfp_context_type_parse(name, len, &s->context_type))
