@@ -722,6 +722,22 @@ static void ef_check_only_sd_of(const es_state *base, const es_state *after, con
     }
 }
 
+/* A closed session's dynamic objects are gone for good: an abort of another
+** session's transaction does not bring back one it deleted (wfp_txn.c
+** restore_deleted), so they leave the other sessions' snapshots too. */
+static void ef_forget_owned(ef_world *w, const ef_session *closed)
+{
+    size_t i;
+    for (i = 0; i < EF_SESSIONS; i++) {
+        ef_session *o = &w->s[i];
+        es_state kept;
+        if (o == closed || !o->has_snap) continue;
+        es_filter(&o->snap, &kept, ef_not_owned, &closed->key);
+        es_free(&o->snap);
+        o->snap = kept;
+    }
+}
+
 static void ef_check_effect(ef_world *w, const ef_result *r, const es_state *base, const es_state *after)
 {
     es_state want, rolled;
@@ -759,6 +775,7 @@ static void ef_check_effect(ef_world *w, const ef_result *r, const es_state *bas
         FUZZ_CHECK(es_equal(&want, after));
         es_free(&want);
         es_free(&rolled);
+        ef_forget_owned(w, r->s);
         ef_drop_snap(r->s);
         memset(r->s, 0, sizeof *r->s);
         break;
