@@ -269,7 +269,7 @@ function M.import_file(path, security)
   if not summary then return nil, err end
   if security then
     local ok, serr = require("ntsec.security_file").apply_file(engine, security)
-    if not ok then return nil, serr.detail end
+    if not ok then return nil, serr end
   end
   return engine, details
 end

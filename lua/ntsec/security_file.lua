@@ -45,10 +45,10 @@ local TOP = { format = true, source = true, engine = true, containers = true, ob
 local FORMAT = "ntsec-wfp-security/1"
 
 -- The one error of this module: STATUS_INVALID_PARAMETER with the line the
--- user sees in err.detail.
+-- user sees in err.detail, also tostring(err) (err.text, as ntsec.netsh's).
 local function fail(detail)
   local err = errors.new(ntsec.STATUS_INVALID_PARAMETER, "security_file")
-  err.detail = detail
+  err.detail, err.text = detail, detail
   return nil, err
 end
 
