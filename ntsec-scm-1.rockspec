@@ -14,6 +14,7 @@ build = {
       sources = {
         "src/core/access.c",
         "src/core/access_entry.c",
+        "src/core/access_index.c",
         "src/core/access_integrity.c",
         "src/core/access_objtype.c",
         "src/core/access_walk.c",

@@ -21,7 +21,10 @@
 **      ACCESS_SYSTEM_SECURITY unless it was asked for;
 **   3. ntsec_explain decides exactly as ntsec_access_check, and a call
 **      without options (access.c's quick path for plain tokens) exactly as
-**      the same call with zeroed options (the general path);
+**      the same call with zeroed options (the general path); the traced
+**      walk of ntsec_explain reads the DACL bytes while the untraced check
+**      uses the descriptor's DACL index (access_index.c), so this also
+**      checks the index against the byte walk;
 **   4. merge and inheritance output are valid self-relative descriptors
 **      and the old descriptor is never modified.
 ** Findings live in fuzz/regress/access/, replayed by

@@ -251,6 +251,7 @@ static void test_set_bad_descriptor_format(void)
     memcpy(bad->bytes, good->bytes, good->len);
     bad->len = good->len;
     bad->refs = 1;
+    bad->walk_index = NULL;
     bad->bytes[3] &= 0x7F;   /* clear SE_SELF_RELATIVE (0x8000) */
     memset(&f, 0, sizeof f);
     f.dev = ntsec_ks_device_new();

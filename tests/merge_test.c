@@ -466,6 +466,7 @@ static void test_errors(void)
     fake = malloc(sizeof *fake + 20);
     memset(fake->bytes, 0, 20);
     fake->refs = 1;
+    fake->walk_index = NULL;
     fake->len = 20;
     fake->bytes[0] = 1;
     out = NULL;

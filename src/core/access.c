@@ -137,7 +137,7 @@ static int apply_privileges(run *r)
 static int owner_implicit(const ac_ctx *c, const uint8_t *dacl)
 {
     if (!ac_sid_applies(c, c->owner, 0)) return NTSEC_WHY_NOT_OWNER;
-    if (dacl && ac_dacl_has_owner_rights(dacl)) return NTSEC_WHY_OWNER_RIGHTS_ACE;
+    if (dacl && ac_has_owner_rights(c, dacl)) return NTSEC_WHY_OWNER_RIGHTS_ACE;
     return NTSEC_WHY_APPLIED;
 }
 
@@ -415,14 +415,15 @@ static int quick_eligible(const ntsec_token *t, ACCESS_MASK desired)
 /* That call: the same steps as run_flat with one pass and nothing granted
 ** before the DACL (pass_normal / pass_max, max_status, result_set with no
 ** privilege used), without the run state. 0 for a bad ACL. */
-static int quick_check(const ntsec_sd_parts *p, const ntsec_token *t, ACCESS_MASK desired,
+static int quick_check(const ntsec_sd *sd, const ntsec_sd_parts *p, const ntsec_token *t, ACCESS_MASK desired,
                        const ntsec_generic_mapping *map, ntsec_access_result *res)
 {
     const ACCESS_MASK rights = READ_CONTROL | WRITE_DAC, want = desired & ~MAXIMUM_ALLOWED;
     const uint8_t *dacl = (p->control & SE_DACL_PRESENT) ? p->dacl : NULL;
     ACCESS_MASK g = 0;
     int ok = 1;
-    ac_ctx c = { t, p->owner, NULL, (p->control & SE_SACL_PRESENT) ? p->sacl : NULL, map, NULL, NULL, 0, 0 };
+    ac_ctx c = { t, p->owner, NULL, (p->control & SE_SACL_PRESENT) ? p->sacl : NULL, map, NULL, NULL, 0, 0,
+                 dacl ? ac_index_of(sd, dacl) : NULL };
     if (!(desired & MAXIMUM_ALLOWED)) {
         ACCESS_MASK remaining = want;
         if (!want) ok = 0;                                   /* nothing asked (docs) */
@@ -454,9 +455,10 @@ NTSTATUS ntsec_access_check(const ntsec_sd *sd, const ntsec_token *token,
         ** call skips them: the hot path */
         if ((st = ac_call_checks(token, desired, sd ? &parts : NULL, opts)) != STATUS_SUCCESS) return st;
     } else if (quick_eligible(token, desired)) {
-        return quick_check(&parts, token, desired, mapping, res) ? STATUS_SUCCESS : STATUS_INVALID_ACL;
+        return quick_check(sd, &parts, token, desired, mapping, res) ? STATUS_SUCCESS : STATUS_INVALID_ACL;
     }
     run_init(&r, token, desired, &parts, mapping, opts);
+    r.c.ix = (sd && r.dacl && !r.c.trace) ? ac_index_of(sd, r.dacl) : NULL;
     trace_simple(&r, NTSEC_TRACE_START, 0, desired, 0, r.max_mode);
     /* res is written only with a final result (result_set), never on
     ** STATUS_INVALID_ACL: no copy through a local (a stalled load) */

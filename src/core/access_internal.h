@@ -12,6 +12,8 @@
 #include "access.h"
 #include "cond.h"
 #include "token_internal.h"
+#include "sd.h"
+#include "secdefs.h"
 
 /* One DACL evaluation (a "pass": the token's SIDs, or its restricting SIDs). */
 typedef struct ac_ctx {
@@ -24,6 +26,7 @@ typedef struct ac_ctx {
     const ntsec_object_type *types;      /* object-type list or NULL */
     size_t ntypes;
     uint8_t pass;                        /* 0 token SIDs, 1 restricting SIDs */
+    const struct ac_index *ix;           /* the DACL's index (access_index.c) or NULL */
 } ac_ctx;
 
 /* Bits that only privileges or the request itself can carry (3.3 step 2,
@@ -32,6 +35,9 @@ typedef struct ac_ctx {
 
 /* ACE classes of the walk (3.3 step 6, 3.7). */
 enum { AC_SKIP = 0, AC_ALLOW = 1, AC_DENY = 2, AC_OBJECT = 4, AC_CALLBACK = 8 };
+
+/* The AC_* class of an ACE type (AC_SKIP: ignored by the walk). */
+unsigned ac_class_of(uint8_t type);
 
 /* An ACE the walk evaluates. */
 typedef struct ac_ace {
@@ -52,6 +58,9 @@ typedef struct ac_cursor {
 } ac_cursor;
 
 void ac_cursor_init(ac_cursor *cur, const uint8_t *acl);
+/* Next ACE header inside the ACL: 1 with *p and *size set, 0 at the end,
+** -1 when the ACE runs past AclSize. */
+int ac_cursor_step(ac_cursor *cur, const uint8_t **p, uint16_t *size);
 /* Next ACE the walk evaluates (not inherit-only, allow or deny class):
 ** 1 found, 0 end, -1 malformed. Skipped ACEs are traced. */
 int ac_next(ac_cursor *cur, const ac_ctx *c, ac_ace *w);
@@ -93,6 +102,49 @@ static inline const uint8_t *ac_effective_sid(const ac_ctx *c, const uint8_t *si
 static inline int ac_sid_applies(const ac_ctx *c, const uint8_t *sid, int for_deny)
 {
     return token_sid_in(c->token, ac_effective_sid(c, sid), c->pass, for_deny);
+}
+
+/* ---- the DACL index (access_index.c) ----
+** What the untraced flat walks need of a descriptor's DACL, read once and
+** kept with the descriptor (ntsec_sd.walk_index): the ACEs the walk looks
+** at, in order, with plain allow/deny ACEs pre-read (mask, SID hash), so a
+** check does not parse, validate or hash them again. Inherit-only ACEs and
+** ignored types are left out (the untraced walks skip them). */
+enum { AC_IX_ALLOW = 0, AC_IX_DENY = 1, AC_IX_OTHER = 2 };
+
+typedef struct ac_ix_entry {
+    ACCESS_MASK mask;       /* plain: the mask, no generic bit, AC_NOT_FROM_DACL removed */
+    uint32_t hash;          /* plain: sid_key_hash of its SID */
+    uint16_t off;           /* ACE offset in the DACL */
+    uint16_t index;         /* ACE position in the DACL */
+    uint8_t kind;           /* AC_IX_*: OTHER = evaluated from its bytes (object,
+                               callback, generic bits, OWNER RIGHTS, PRINCIPAL SELF) */
+} ac_ix_entry;
+
+typedef struct ac_index {
+    const uint8_t *dacl;    /* the DACL it describes */
+    uint32_t n;
+    uint8_t usable;         /* 0: malformed DACL, the walks read the bytes */
+    uint8_t owner_rights;   /* ac_dacl_has_owner_rights(dacl) */
+    ac_ix_entry e[];
+} ac_index;
+
+/* The index of sd's DACL dacl, built on first use; NULL when it cannot
+** serve (malformed DACL, no memory): the walks then read the bytes. */
+const ac_index *ac_index_of(const ntsec_sd *sd, const uint8_t *dacl);
+
+/* The plain allow/deny ACE at p (size bytes) carries a valid SID: a SID
+** header inside the ACE, revision 1 and at most 15 sub-authorities (one
+** 16-bit read), the sub-authorities inside the ACE (RtlValidSid). */
+static inline int ac_plain_sid_ok(const uint8_t *p, uint16_t size)
+{
+    return size >= 16 && (ntsec_rd16(p + 8) & 0xF0FFu) == SID_REVISION && 16u + 4u * p[9] <= size;
+}
+
+/* 3.3 step 4's OWNER RIGHTS test of dacl, from the index when it has one. */
+static inline int ac_has_owner_rights(const ac_ctx *c, const uint8_t *dacl)
+{
+    return c->ix && c->ix->dacl == dacl ? c->ix->owner_rights : ac_dacl_has_owner_rights(dacl);
 }
 
 /* Flat walks (no object-type list). Normal: 1 when every bit of

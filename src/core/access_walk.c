@@ -31,6 +31,11 @@ static const uint8_t ace_class[0x16] = {
     [ACCESS_DENIED_CALLBACK_OBJECT_ACE_TYPE] = AC_DENY | AC_OBJECT | AC_CALLBACK,
 };
 
+unsigned ac_class_of(uint8_t type)
+{
+    return type < sizeof ace_class ? ace_class[type] : AC_SKIP;
+}
+
 /* ---- trace helpers ---- */
 
 void ac_event_init(ntsec_trace_event *ev, ntsec_trace_kind kind, uint8_t pass)
@@ -161,6 +166,11 @@ static inline int next_ace(ac_cursor *cur, const ac_ctx *c, ac_ace *w)
     return r;
 }
 
+int ac_cursor_step(ac_cursor *cur, const uint8_t **p, uint16_t *size)
+{
+    return cursor_step(cur, p, size);
+}
+
 int ac_next(ac_cursor *cur, const ac_ctx *c, ac_ace *w)
 {
     return next_ace(cur, c, w);
@@ -282,9 +292,7 @@ static int walk_normal_traced(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK 
 ** 0 when the SID does not fit (malformed). */
 static inline int plain_ace(const uint8_t *p, uint16_t size, const ac_ctx *c, ACCESS_MASK *mask)
 {
-    /* RtlValidSid: a SID header inside the ACE, revision 1 and a count of
-    ** at most 15 (one 16-bit read), the sub-authorities inside the ACE */
-    if (size < 16 || (ntsec_rd16(p + 8) & 0xF0FFu) != SID_REVISION || 16u + 4u * p[9] > size) return 0;
+    if (!ac_plain_sid_ok(p, size)) return 0;
     *mask = ntsec_rd32(p + 4);
     if (*mask & GENERIC_MASK) *mask = ntsec_map_generic(*mask, c->map);
     *mask &= ~AC_NOT_FROM_DACL;
@@ -309,6 +317,44 @@ static __attribute__((noinline)) int other_ace(const ac_ctx *c, const uint8_t *p
     return (cls & AC_DENY) ? AC_DENY : AC_ALLOW;
 }
 
+/* Whether the plain entry e of the index applies: its SID is in the pass's
+** list with the attribute its type needs (token_sid_in, hash pre-read). */
+static inline int ix_applies(const ac_ctx *c, const ac_index *ix, const ac_ix_entry *e)
+{
+    const sid_list *l = c->pass ? &c->token->restricted : &c->token->main;
+    return sid_list_maybe(l, e->hash)
+        && (sid_list_probe(l, ix->dacl + e->off + 8, e->hash, NULL) & (e->kind ? MATCH_DENY : MATCH_ALLOW));
+}
+
+/* An OTHER entry of the index: other_ace on its bytes. */
+static int ix_other(const ac_ctx *c, const ac_index *ix, const ac_ix_entry *e, ACCESS_MASK live,
+                    ACCESS_MASK *mask)
+{
+    const uint8_t *p = ix->dacl + e->off;
+    return other_ace(c, p, ntsec_rd16(p + 2), e->index, live, mask);
+}
+
+/* ac_walk_normal over the index: the same decisions as the byte walk. */
+static int walk_normal_indexed(const ac_ctx *c, const ac_index *ix, ACCESS_MASK *remaining)
+{
+    const ac_ix_entry *e = ix->e, *end = ix->e + ix->n;
+    ACCESS_MASK want = *remaining, mask;
+    int r;
+    for (; want && e < end; e++) {
+        if (e->kind != AC_IX_OTHER) {
+            if (!(want & e->mask) || !ix_applies(c, ix, e)) continue;
+            if (e->kind == AC_IX_DENY) return 0;
+            want &= ~e->mask;
+        } else if ((r = ix_other(c, ix, e, want, &mask)) != AC_SKIP) {
+            if (r < 0) return -1;
+            if (r == AC_DENY) return 0;
+            want &= ~mask;
+        }
+    }
+    *remaining = want;
+    return want == 0;
+}
+
 /* Normal mode (3.3 step 6): first match per bit wins; a matching deny on a
 ** still-wanted bit ends the check. Plain ACEs are handled inline, the
 ** other classes through the general decoder. */
@@ -320,6 +366,7 @@ int ac_walk_normal(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *remaining)
     uint16_t size;
     int r;
     if (c->trace) return walk_normal_traced(c, dacl, remaining);
+    if (c->ix && c->ix->dacl == dacl) return walk_normal_indexed(c, c->ix, remaining);
     ac_cursor_init(&cur, dacl);
     while (want && (r = cursor_step(&cur, &p, &size)) != 0) {
         if (r < 0) return -1;
@@ -366,6 +413,30 @@ static int walk_max_traced(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *gr
     return 1;
 }
 
+/* ac_walk_max over the index: the same grants as the byte walk. */
+static int walk_max_indexed(const ac_ctx *c, const ac_index *ix, ACCESS_MASK *granted)
+{
+    const ac_ix_entry *e = ix->e, *end = ix->e + ix->n;
+    ACCESS_MASK g = *granted, denied = 0, mask, fresh;
+    int r;
+    for (; e < end; e++) {
+        if (e->kind != AC_IX_OTHER) {
+            if (!(fresh = e->mask & ~(g | denied)) || !ix_applies(c, ix, e)) continue;
+            r = e->kind == AC_IX_DENY ? AC_DENY : AC_ALLOW;
+        } else if ((r = ix_other(c, ix, e, ~(g | denied), &mask)) == AC_SKIP) {
+            continue;
+        } else if (r < 0) {
+            return -1;
+        } else {
+            fresh = mask & ~(g | denied);
+        }
+        if (r == AC_DENY) denied |= fresh;
+        else g |= fresh;
+    }
+    *granted = g;
+    return 1;
+}
+
 /* MAXIMUM_ALLOWED, order-sensitive as recommended in 3.4: an allow adds
 ** bits not yet denied, a deny blocks bits not yet granted. */
 int ac_walk_max(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *granted)
@@ -376,6 +447,7 @@ int ac_walk_max(const ac_ctx *c, const uint8_t *dacl, ACCESS_MASK *granted)
     uint16_t size;
     int r;
     if (c->trace) return walk_max_traced(c, dacl, granted);
+    if (c->ix && c->ix->dacl == dacl) return walk_max_indexed(c, c->ix, granted);
     ac_cursor_init(&cur, dacl);
     while ((r = cursor_step(&cur, &p, &size)) != 0) {
         if (r < 0) return -1;

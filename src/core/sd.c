@@ -29,6 +29,7 @@ static ntsec_sd *sd_alloc(size_t len)
     if (!sd) return NULL;
     sd->refs = 1;
     sd->len = (uint32_t)len;
+    sd->walk_index = NULL;
     return sd;
 }
 
@@ -167,7 +168,10 @@ ntsec_sd *ntsec_sd_ref(ntsec_sd *sd)
 
 void ntsec_sd_unref(ntsec_sd *sd)
 {
-    if (sd && --sd->refs == 0) free(sd);
+    if (sd && --sd->refs == 0) {
+        free(sd->walk_index);
+        free(sd);
+    }
 }
 
 int ntsec_sd_equal(const ntsec_sd *a, const ntsec_sd *b)

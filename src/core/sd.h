@@ -18,6 +18,8 @@
 typedef struct ntsec_sd {
     uint32_t refs;    /* reference count; freed when it drops to 0 */
     uint32_t len;     /* byte length of bytes[] */
+    void *walk_index; /* the access check's DACL index (access_index.c), built
+                         on the first check, freed with the descriptor */
     uint8_t bytes[];  /* self-relative descriptor */
 } ntsec_sd;
 
