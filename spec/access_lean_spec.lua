@@ -57,6 +57,28 @@ describe("ntsec.access_check (one C call for the common form)", function()
     assert.has_error(function() ntsec.access_check(ntsec.sd(READ_ALL), user, FR, "nope") end)
     assert.has_error(function() ntsec.access_check(user, user, FR) end)
   end)
+
+  -- The C part knows its objects by a tag in the userdata (src/lua/nl.h):
+  -- other userdata, among them a file handle of the same byte size as an SD
+  -- object, and our other objects in the wrong place, are refused as before.
+  it("refuses other userdata in the descriptor and token places", function()
+    local sd = ntsec.sd(READ_ALL)
+    for _, bad in ipairs({ io.stdout, ntsec.sid("WD"), user }) do
+      assert.has_error(function() ntsec.access_check(bad, user, FR) end)
+    end
+    for _, bad in ipairs({ io.stdout, ntsec.sid("WD"), sd }) do
+      assert.has_error(function() ntsec.access_check(sd, bad, FR) end)
+    end
+    assert.same({ FR, OK }, { ntsec.access_check(sd, user, FR) })
+  end)
+
+  it("checks a token in two passes from the moment it gets an AppContainer part", function()
+    local t = ntsec.token { user = "S-1-5-21-1-2-3-1003", groups = { "WD" } }
+    assert.same({ FR, OK }, { ntsec.access_check(ntsec.sd(READ_ALL), t, FR) })
+    require("ntsec.classify").attach(t, { package = "S-1-15-2-1-2-3-4-5-6-7" })
+    assert.same({ 0, DENIED }, { ntsec.access_check(ntsec.sd(READ_ALL), t, FR) })
+    assert.same({ { 0 }, { DENIED } }, { ntsec.access_check_many({ ntsec.sd(READ_ALL) }, t, FR) })
+  end)
 end)
 
 describe("ntsec.access_check_many", function()

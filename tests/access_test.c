@@ -541,6 +541,99 @@ static void test_integrity_sid(void)
     ntsec_token_free(t);
 }
 
+/* ---- the DACL index (access_index.c) ---- */
+
+/* One check of a descriptor kept across calls (its index is built by the
+** first check and reused by the later ones), and ntsec_explain's answer,
+** whose traced walk reads the DACL bytes: both must be the expected one. */
+static outcome check_kept(const ntsec_sd *sd, const ntsec_token *t, ACCESS_MASK want)
+{
+    outcome o;
+    ntsec_access_result r;
+    ntsec_explanation e;
+    memset(&o, 0xEE, sizeof o);
+    o.call = ntsec_access_check(sd, t, want, &key_mapping, NULL, &r);
+    o.access = r.access_status;
+    o.granted = r.granted;
+    CHECK_EQ_U(ntsec_explain(sd, t, want, &key_mapping, NULL, &e), STATUS_SUCCESS);
+    CHECK_EQ_U(e.call_status, o.call);
+    if (o.call == STATUS_SUCCESS) {                  /* a failed call writes no result */
+        CHECK_EQ_U(e.result.granted, o.granted);
+        CHECK_EQ_U(e.result.access_status, o.access);
+    }
+    ntsec_explanation_free(&e);
+    return o;
+}
+
+/* A self-relative descriptor O:SY G:SY whose DACL header claims count ACEs
+** over the ACE bytes given: a malformed DACL the codec would refuse, put
+** together by hand as the access check may still meet one. */
+static ntsec_sd *sd_raw_dacl(unsigned count, const char *aces_hex)
+{
+    uint8_t aces[256];
+    long n = ctest_unhex(aces_hex, aces, sizeof aces);
+    size_t len = 20 + 8 + (size_t)n + 2 * sizeof SID_SY;
+    ntsec_sd *sd = malloc(sizeof *sd + len);
+    uint8_t *b = sd->bytes, *acl = b + 20;
+    memset(b, 0, 20);
+    sd->refs = 1;
+    sd->len = (uint32_t)len;
+    sd->walk_index = NULL;
+    b[0] = SECURITY_DESCRIPTOR_REVISION;
+    ntsec_wr16(b + 2, SE_SELF_RELATIVE | SE_DACL_PRESENT);
+    ntsec_wr32(b + 16, 20);                                         /* DACL */
+    acl[0] = ACL_REVISION;
+    acl[1] = 0;
+    ntsec_wr16(acl + 2, (uint16_t)(8 + n));
+    ntsec_wr16(acl + 4, (uint16_t)count);
+    ntsec_wr16(acl + 6, 0);
+    memcpy(acl + 8, aces, (size_t)n);
+    ntsec_wr32(b + 4, (uint32_t)(28 + n));                          /* owner */
+    memcpy(b + 28 + n, SID_SY, sizeof SID_SY);
+    ntsec_wr32(b + 8, (uint32_t)(28 + n + sizeof SID_SY));          /* group */
+    memcpy(b + 28 + n + sizeof SID_SY, SID_SY, sizeof SID_SY);
+    return sd;
+}
+
+static void test_dacl_index(void)
+{
+    ntsec_token *user = user_token(), *admin = admin_token();
+    /* every kind of index entry in one DACL: inherit-only (left out), an
+    ** OWNER RIGHTS allow and a generic-mask allow (read from the bytes), an
+    ** object deny (bytes), plain deny and allows (pre-read) */
+    ntsec_sd *sd = sd_of("O:BAG:SYD:(A;IO;KA;;;WD)(A;;RC;;;S-1-3-4)(A;;GR;;;BU)"
+                         "(OD;;0x2;bf967a0e-0de6-11d0-a285-00aa003049e2;;BU)(D;;0x4;;;BA)(A;;KA;;;AU)");
+    int round;
+    for (round = 0; round < 2; round++) {            /* round 1 runs on the kept index */
+        /* user: WD, BU. GR -> KEY_READ; the object deny takes 0x2 (no list: plain) */
+        EXPECT_GRANTED(check_kept(sd, user, KEY_READ), KEY_READ);
+        EXPECT_DENIED(check_kept(sd, user, KEY_SET_VALUE));
+        EXPECT_GRANTED(check_kept(sd, user, MAXIMUM_ALLOWED), KEY_READ);
+        /* not the owner: the OWNER RIGHTS ACE gives it nothing, WRITE_DAC nowhere */
+        EXPECT_DENIED(check_kept(sd, user, WRITE_DAC));
+        /* admin: owner through BA, so S-1-3-4 speaks for the owner (RC only,
+        ** no implicit WRITE_DAC); BU's GR, the deny of 0x2 (BU) and of 0x4
+        ** (BA), then AU's KA gives the rest */
+        EXPECT_GRANTED(check_kept(sd, admin, READ_CONTROL), READ_CONTROL);
+        EXPECT_GRANTED(check_kept(sd, admin, WRITE_DAC), WRITE_DAC);      /* from AU's KA */
+        EXPECT_DENIED(check_kept(sd, admin, 0x4));
+        EXPECT_GRANTED(check_kept(sd, admin, MAXIMUM_ALLOWED), KEY_ALL_ACCESS & ~0x6u);
+    }
+    CHECK(sd->walk_index != NULL);
+    ntsec_sd_unref(sd);
+    /* AceCount 2 over one ACE (A;;KR;;;WD): the walk decides before it reaches
+    ** the missing ACE, else the DACL is bad, with or without an index */
+    sd = sd_raw_dacl(2, A_KR_WD);
+    for (round = 0; round < 2; round++) {
+        EXPECT_GRANTED(check_kept(sd, user, KEY_QUERY_VALUE), KEY_QUERY_VALUE);
+        CHECK_EQ_U(check_kept(sd, user, KEY_SET_VALUE).call, STATUS_INVALID_ACL);
+        CHECK_EQ_U(check_kept(sd, user, MAXIMUM_ALLOWED).call, STATUS_INVALID_ACL);
+    }
+    ntsec_sd_unref(sd);
+    ntsec_token_free(user);
+    ntsec_token_free(admin);
+}
+
 int main(void)
 {
     test_token_matching();
@@ -560,5 +653,6 @@ int main(void)
     test_principal_self();
     test_maximum_allowed();
     test_integrity_sid();
+    test_dacl_index();
     return ctest_summary();
 }

@@ -20,7 +20,6 @@ local M = {}
 -- AppContainer identity lives as long as the token.
 local identities = setmetatable({}, { __mode = "k" })
 C.identities(identities)   -- engine:classify reads a token's identity in C
--- read by ntsec.access_check's C part: a token found here takes the Lua path
 M.identities = identities
 
 M.TOKEN_OPTS = {
@@ -60,6 +59,7 @@ function M.attach(token, spec)
   for i, c in ipairs(spec.capabilities or {}) do caps[i] = M.CAPABILITIES[c] or sid_text(c) end
   identities[token] = { package = spec.package and sid_text(spec.package), capabilities = caps,
                         lpac = spec.lpac or false, app = spec.app }
+  core.token_mark_appcontainer(token)   -- ntsec.access_check's C path leaves it to Lua
   return token
 end
 

@@ -194,7 +194,7 @@ end
 -- The common call (descriptor and token objects, an integer mask, no or a
 -- named mapping, a plain token) runs in one C function; everything else
 -- goes to access_check above (src/lua/nl_access.c, lean_access_check).
-M.access_check = core.lean_access_check(classify.identities, access_check)
+M.access_check = core.lean_access_check(access_check)
 
 --- `ntsec.access_check_many(sds, token, desired[, mapping])` -> granted_list,
 -- status_list, or nil, err.
@@ -214,7 +214,7 @@ M.access_check = core.lean_access_check(classify.identities, access_check)
 -- @param desired access mask (generic bits mapped)
 -- @param mapping optional "file" (default), "fwpm" or a table
 -- @function access_check_many
-M.access_check_many = core.lean_access_check_many(classify.identities, access_check)
+M.access_check_many = core.lean_access_check_many(access_check)
 
 --- `ntsec.type(x)` -> kind name (string) | nil.
 -- "sid", "acl", "sd", "token", "error", "engine", "session", "enum",

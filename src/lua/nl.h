@@ -38,10 +38,33 @@
 typedef struct nl_sid { uint8_t b[68]; } nl_sid;
 /* ACL userdata: its own copy of the ACL bytes. */
 typedef struct nl_acl { size_t len; uint8_t b[]; } nl_acl;
+/* SD and token userdata start with a tag, so that the hot paths
+** (nl_check_sd, ntsec.access_check) tell them from any other value with
+** two API calls (lua_touserdata, lua_rawlen: a full userdata of exactly
+** this size) and one compare, instead of fetching and comparing
+** metatables. No Lua code can write a userdata's bytes. */
+#define NL_SD_TAG    UINT64_C(0x216473636573746e)   /* "ntsecsd!" */
+#define NL_TOKEN_TAG UINT64_C(0x216b746365737480)
 /* SD userdata: one reference to an immutable descriptor. */
-typedef struct nl_sd { ntsec_sd *sd; } nl_sd;
-/* Token userdata. */
-typedef struct nl_token { ntsec_token *t; } nl_token;
+typedef struct nl_sd { uint64_t tag; ntsec_sd *sd; } nl_sd;
+/* Token userdata; appcontainer: it has an AppContainer part
+** (lua/ntsec/classify.lua attach), which the lean access check leaves
+** to the Lua implementation. */
+typedef struct nl_token { uint64_t tag; ntsec_token *t; int appcontainer; } nl_token;
+
+/* The SD userdata at idx, or NULL for any other value. */
+static inline nl_sd *nl_sd_at(lua_State *L, int idx)
+{
+    nl_sd *u = (nl_sd *)lua_touserdata(L, idx);
+    return u && lua_rawlen(L, idx) == sizeof *u && u->tag == NL_SD_TAG ? u : NULL;
+}
+
+/* The token userdata at idx, or NULL for any other value. */
+static inline nl_token *nl_token_at(lua_State *L, int idx)
+{
+    nl_token *u = (nl_token *)lua_touserdata(L, idx);
+    return u && lua_rawlen(L, idx) == sizeof *u && u->tag == NL_TOKEN_TAG ? u : NULL;
+}
 
 /* Push the canonical text of a binary SID ("S-1-5-18") as a Lua string and
 ** return it (NUL-terminated, unlike ntsec_sid_format's buffer). */

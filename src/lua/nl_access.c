@@ -113,19 +113,8 @@ static int m_access_check_at(lua_State *L)
 
 /* ---- ntsec.access_check: the common call in one C function ---- */
 
-/* Upvalues of the lean closure. */
-enum { UP_SD_MT = 1, UP_TOKEN_MT, UP_IDENTITIES, UP_FALLBACK };
-
-/* Userdata at idx when its metatable is the upvalue mt, else NULL. */
-static void *udata_of(lua_State *L, int idx, int mt)
-{
-    void *u = lua_touserdata(L, idx);
-    int same;
-    if (!u || !lua_getmetatable(L, idx)) return NULL;
-    same = lua_rawequal(L, -1, lua_upvalueindex(mt));
-    lua_pop(L, 1);
-    return same ? u : NULL;
-}
+/* Upvalue of the lean closures: the Lua implementation. */
+enum { UP_FALLBACK = 1 };
 
 /* Mapping at idx when it is absent, "file" or "fwpm" (1), else 0. */
 static int named_mapping(lua_State *L, int idx, ntsec_generic_mapping *m)
@@ -143,22 +132,31 @@ static int named_mapping(lua_State *L, int idx, ntsec_generic_mapping *m)
     return 1;
 }
 
-/* The check of (sd, token, desired[, mapping]) when every argument is of
-** the common kind (SD and token objects, an integer, no or a named
-** mapping), the token has no AppContainer part and the call succeeds:
-** 1 with *r filled. 0 leaves the stack as it was. */
-static int lean_try(lua_State *L, ntsec_access_result *r)
+/* The token the C path can check alone: a token object without an
+** AppContainer part (the Lua path runs its two passes), else NULL. */
+static const ntsec_token *plain_token(lua_State *L, int idx)
 {
-    nl_sd *s = udata_of(L, 1, UP_SD_MT);
-    nl_token *t = udata_of(L, 2, UP_TOKEN_MT);
-    ntsec_generic_mapping m;
-    int plain;
-    if (!s || !t || !t->t || !lua_isinteger(L, 3) || !named_mapping(L, 4, &m)) return 0;
-    lua_pushvalue(L, 2);
-    plain = lua_rawget(L, lua_upvalueindex(UP_IDENTITIES)) == LUA_TNIL;
-    lua_pop(L, 1);
-    return plain && ntsec_access_check(s->sd, t->t, ntsec_map_generic((ACCESS_MASK)lua_tointeger(L, 3), &m),
-                                       &m, NULL, r) == STATUS_SUCCESS;
+    nl_token *t = nl_token_at(L, idx);
+    return t && !t->appcontainer ? t->t : NULL;
+}
+
+/* The check of (sd, token, desired[, mapping]) of n arguments when every
+** argument is of the common kind (SD and token objects, an integer, no or
+** a named mapping), the token has no AppContainer part and the call
+** succeeds: 1 with *r filled. Pushes nothing. Each argument is read with
+** as few API calls as possible: this is the per-call cost of the binding. */
+static int lean_try(lua_State *L, int n, ntsec_access_result *r)
+{
+    nl_sd *s = nl_sd_at(L, 1);
+    const ntsec_token *t = plain_token(L, 2);
+    ntsec_generic_mapping m = ntsec_file_mapping;
+    lua_Integer desired;
+    int isint;
+    if (!s || !s->sd || !t) return 0;
+    desired = lua_tointegerx(L, 3, &isint);
+    if (!isint || (n == 4 && !named_mapping(L, 4, &m))) return 0;
+    return ntsec_access_check(s->sd, t, ntsec_map_generic((ACCESS_MASK)desired, &m), &m, NULL, r)
+        == STATUS_SUCCESS;
 }
 
 /* The closure ntsec.access_check is: lean_try, else the Lua function (its
@@ -168,7 +166,7 @@ static int lean_access_check(lua_State *L)
 {
     ntsec_access_result r;
     int n = lua_gettop(L);
-    if (n >= 3 && n <= 4 && lean_try(L, &r)) {
+    if (n >= 3 && n <= 4 && lean_try(L, n, &r)) {
         lua_pushinteger(L, r.granted);
         lua_pushinteger(L, (lua_Integer)r.access_status);   /* nl_push_code, inline */
         return 2;
@@ -210,18 +208,12 @@ static int many_chunk(lua_State *L, const ntsec_token *t, ACCESS_MASK want, cons
 {
     const ntsec_sd *sd[MANY_CHUNK];
     ntsec_access_result r[MANY_CHUNK];
-    const void *sd_mt = lua_topointer(L, lua_upvalueindex(UP_SD_MT));
     int j, done[MANY_CHUNK];
     for (j = 0; j < n; j++) {
-        /* udata_of by the metatable's address: one Lua API call less per entry */
-        nl_sd *s = NULL, *u;
-        int pushed = 1;
+        nl_sd *s;
         lua_rawgeti(L, 1, first + j);
-        if (t && (u = lua_touserdata(L, -1)) != NULL && lua_getmetatable(L, -1)) {
-            pushed = 2;
-            if (lua_topointer(L, -1) == sd_mt) s = u;
-        }
-        lua_pop(L, pushed);
+        s = t ? nl_sd_at(L, -1) : NULL;
+        lua_pop(L, 1);
         sd[j] = s ? s->sd : NULL;
     }
     for (j = 0; j < n; j++)
@@ -248,52 +240,44 @@ static int many_chunk(lua_State *L, const ntsec_token *t, ACCESS_MASK want, cons
 static int lean_access_check_many(lua_State *L)
 {
     ntsec_generic_mapping m;
-    nl_token *t;
+    const ntsec_token *t;
     lua_Integer i, n;
     ACCESS_MASK want;
-    int plain;
     luaL_checktype(L, 1, LUA_TTABLE);
     want = (ACCESS_MASK)luaL_checkinteger(L, 3);
     lua_settop(L, 4);
     if (!named_mapping(L, 4, &m)) nl_check_mapping(L, 4, &m);
-    t = udata_of(L, 2, UP_TOKEN_MT);
-    lua_pushvalue(L, 2);
-    plain = t && t->t && lua_rawget(L, lua_upvalueindex(UP_IDENTITIES)) == LUA_TNIL;
-    lua_settop(L, 4);
+    t = plain_token(L, 2);
     want = ntsec_map_generic(want, &m);
     n = (lua_Integer)lua_rawlen(L, 1);
     lua_createtable(L, (int)n, 0);                 /* 5: granted */
     lua_createtable(L, (int)n, 0);                 /* 6: status */
     for (i = 1; i <= n; i += MANY_CHUNK) {
         int k = n - i + 1 < MANY_CHUNK ? (int)(n - i + 1) : MANY_CHUNK;
-        if (!many_chunk(L, plain ? t->t : NULL, want, &m, i, k)) return 2;
+        if (!many_chunk(L, t, want, &m, i, k)) return 2;
     }
     return 2;
 }
 
-/* A lean closure f over (identities, fallback) at 1-2. */
+/* A lean closure f over the fallback at 1. */
 static int make_lean(lua_State *L, lua_CFunction f)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_checktype(L, 2, LUA_TFUNCTION);
-    luaL_getmetatable(L, NL_SD);
-    luaL_getmetatable(L, NL_TOKEN);
-    lua_pushvalue(L, 1);
-    lua_pushvalue(L, 2);
-    lua_pushcclosure(L, f, 4);
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_pushcclosure(L, f, 1);
     return 1;
 }
 
-/* ntsec.core.lean_access_check(identities, fallback) -> function: builds
-** ntsec.access_check (lua/ntsec/init.lua) over the token -> AppContainer
-** identity table and the general Lua implementation. */
+/* ntsec.core.lean_access_check(fallback) -> function: builds
+** ntsec.access_check (lua/ntsec/init.lua) over the general Lua
+** implementation, which it calls for everything but the common call. */
 static int m_lean_access_check(lua_State *L)
 {
     return make_lean(L, lean_access_check);
 }
 
-/* ntsec.core.lean_access_check_many(identities, fallback) -> function:
-** ntsec.access_check_many over the same upvalues. */
+/* ntsec.core.lean_access_check_many(fallback) -> function:
+** ntsec.access_check_many over the same fallback. */
 static int m_lean_access_check_many(lua_State *L)
 {
     return make_lean(L, lean_access_check_many);

@@ -44,6 +44,7 @@ static void charge_collector(lua_State *L, size_t n)
 void nl_push_sd(lua_State *L, ntsec_sd *sd)
 {
     nl_sd *u = (nl_sd *)lua_newuserdatauv(L, sizeof(nl_sd), 0);
+    u->tag = NL_SD_TAG;
     u->sd = sd;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &sd_mt_key);
     lua_setmetatable(L, -2);
@@ -52,14 +53,8 @@ void nl_push_sd(lua_State *L, ntsec_sd *sd)
 
 ntsec_sd *nl_check_sd(lua_State *L, int idx)
 {
-    nl_sd *u = (nl_sd *)lua_touserdata(L, idx);
-    int same = 0;
-    if (u && lua_getmetatable(L, idx)) {
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &sd_mt_key);
-        same = lua_rawequal(L, -1, -2);
-        lua_pop(L, 2);
-    }
-    if (same) return u->sd;
+    nl_sd *u = nl_sd_at(L, idx);
+    if (u) return u->sd;
     if (lua_type(L, idx) == LUA_TSTRING) {   /* SDDL: parsed, replaces the string */
         ntsec_sd *sd = nl_to_sd(L, idx, "sddl");
         if (!sd) luaL_argerror(L, idx, nl_error_text(L, -1));

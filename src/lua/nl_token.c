@@ -11,7 +11,9 @@
 
 ntsec_token *nl_check_token(lua_State *L, int idx)
 {
-    return ((nl_token *)luaL_checkudata(L, idx, NL_TOKEN))->t;
+    nl_token *u = nl_token_at(L, idx);
+    if (!u) luaL_typeerror(L, idx, NL_TOKEN);
+    return u->t;
 }
 
 /* Read {sid, attributes} pairs from the array at idx into the token. */
@@ -62,7 +64,9 @@ static int m_token(lua_State *L)
     luaL_checktype(L, 3, LUA_TTABLE);
     luaL_checktype(L, 4, LUA_TTABLE);
     u = (nl_token *)lua_newuserdatauv(L, sizeof(nl_token), 0);
+    u->tag = NL_TOKEN_TAG;
     u->t = NULL;  /* consistent before the metatable (and __gc) is set */
+    u->appcontainer = 0;
     luaL_setmetatable(L, NL_TOKEN);
     u->t = ntsec_token_new(user, uattrs);
     if (!u->t) return luaL_error(L, "token: out of memory");
@@ -192,6 +196,17 @@ static int m_map_generic(lua_State *L)
     return 1;
 }
 
+/* ntsec.core.token_mark_appcontainer(token): records that the token has an
+** AppContainer part (lua/ntsec/classify.lua attach), so that
+** ntsec.access_check's C path hands it to the two-pass Lua check. */
+static int m_token_mark_appcontainer(lua_State *L)
+{
+    nl_token *u = nl_token_at(L, 1);
+    if (!u) luaL_typeerror(L, 1, NL_TOKEN);
+    u->appcontainer = 1;
+    return 0;
+}
+
 /* ntsec.core.privilege_luid(name) -> luid | nil */
 static int m_privilege_luid(lua_State *L)
 {
@@ -208,7 +223,8 @@ void nl_open_token(lua_State *L)
     static const luaL_Reg meta[] = {{"__tostring", token_tostring}, {"__gc", token_gc}, {NULL, NULL}};
     static const luaL_Reg funcs[] = {{"token", m_token}, {"access_check", m_access_check},
                                      {"map_generic", m_map_generic},
-                                     {"privilege_luid", m_privilege_luid}, {NULL, NULL}};
+                                     {"privilege_luid", m_privilege_luid},
+                                     {"token_mark_appcontainer", m_token_mark_appcontainer}, {NULL, NULL}};
     luaL_newmetatable(L, NL_TOKEN);
     nl_register_type(L, -1, "token");
     luaL_setfuncs(L, meta, 0);
