@@ -10,7 +10,8 @@
 --                        | se_access_check; the 10-ACE DACL and 30-group token
 --                        of peer_bench.c
 --   lua_core_access_check  the same through ntsec.core.access_check (the
---                        binding alone: no generic mapping call)
+--                        general binding under the Lua layer: any mapping,
+--                        returns call status, granted, access status)
 --   lua_access_check_many  ntsec.access_check_many(sds, token, FILE_GENERIC_READ)
 --                        over 100 descriptors of that shape, per check
 -- Inputs: the 7,716 strings of windows_sddl_to_binary.tsv, domain SID of the
@@ -94,8 +95,8 @@ compare("lua_access_check_10ace_30groups", function(s)
   local n, t = lua_round(one, function() for _ = 1, 1000 do check(sd, token, FILE_GENERIC_READ) end end, s)
   return n * 1000, t
 end, function(s) return (samba.access(sddl, sids, FILE_GENERIC_READ, s)) end, 12.5)
--- The binding alone (one C call, desired already mapped): the floor of a
--- per-call Lua API over the same check.
+-- The general binding (one C call, desired already mapped), for comparison
+-- with the lean ntsec.access_check above.
 local core_check = ntsec.core.access_check
 compare("lua_core_access_check_10ace_30groups", function(s)
   local n, t = lua_round(one, function() for _ = 1, 1000 do core_check(sd, token, FILE_GENERIC_READ, "file") end end, s)
