@@ -388,6 +388,85 @@ static int view_tag(lua_State *L)
     return 1;
 }
 
+/* Sets t[k] (t on top) to the text of the child of e at tag (as item:text:
+** "" when it has children); leaves t[k] unset when there is no such child. */
+static void set_child_text(lua_State *L, const xml_state *st, int e, const char *tag, const char *k)
+{
+    int c = e < 0 ? -1 : child_named(st, e, tag);
+    if (c < 0) return;
+    if (st->elems[c].first_child >= 0) lua_pushliteral(L, "");
+    else lua_pushlstring(L, st->text.p + st->elems[c].text, st->elems[c].text_len);
+    lua_setfield(L, -2, k);
+}
+
+/* The FWP_VALUE0 at element v into the table on top (netsh.lua read_value:
+** <type> and the element beside it). elements: stack index of the table of
+** value elements by type name. Raises for a missing value element. */
+static void read_value(lua_State *L, const xml_state *st, int v, int elements)
+{
+    int c, t = lua_gettop(L);
+    if (v < 0) luaL_error(L, "xml item: a value has no element");
+    luaL_checkstack(L, 6, "xml item too deep");
+    set_child_text(L, st, v, "type", "type");
+    lua_getfield(L, t, "type");
+    if (lua_rawget(L, elements) == LUA_TSTRING) {          /* the common types: one lookup */
+        const char *name = lua_tostring(L, -1);            /* kept alive by the elements table */
+        lua_pop(L, 1);
+        set_child_text(L, st, v, name, "value");
+        return;
+    }
+    lua_pop(L, 1);
+    for (c = st->elems[v].first_child; c >= 0; c = st->elems[c].next) {
+        const char *tag = elem_tag(st, c);
+        if (strcmp(tag, "byteBlob") == 0) set_child_text(L, st, c, "data", "value");
+        else if (strcmp(tag, "rangeValue") == 0) {
+            lua_newtable(L);
+            read_value(L, st, child_named(st, c, "valueLow"), elements);
+            lua_setfield(L, t, "low");
+            lua_newtable(L);
+            read_value(L, st, child_named(st, c, "valueHigh"), elements);
+            lua_setfield(L, t, "high");
+        } else if (strcmp(tag, "v4AddrMask") == 0) {
+            set_child_text(L, st, c, "addr", "value");
+            set_child_text(L, st, c, "mask", "value2");
+        } else if (strcmp(tag, "v6AddrMask") == 0) {
+            set_child_text(L, st, c, "addr", "value");
+            set_child_text(L, st, c, "prefixLength", "value2");
+        } else if (strcmp(tag, "type") != 0) {
+            if (st->elems[c].first_child >= 0) lua_pushliteral(L, "");
+            else lua_pushlstring(L, st->text.p + st->elems[c].text, st->elems[c].text_len);
+            lua_setfield(L, t, "value");
+        }
+    }
+}
+
+/* item:conditions(e, elements) -> the <item> children of e (a
+** <filterCondition>) as condition tables {field=, match=, type=, value=,
+** value2=, low=, high=} (fieldKey, matchType and the conditionValue as
+** netsh.lua documents it; engine:import_filter's shape). elements: value
+** element name by type name ("FWP_UINT8" -> "uint8", ...): those types read
+** one element; the others read byteBlob, rangeValue, v4AddrMask, v6AddrMask
+** or any other element beside <type>. One call per filter instead of five
+** per condition (issue 11: the importer's Lua work per record). */
+static int view_conditions(lua_State *L)
+{
+    const xml_state *st = check_view(L);
+    int e = check_elem(L, st, 2), c;
+    lua_Integer n = 0;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    lua_newtable(L);                                          /* 4 */
+    for (c = st->elems[e].first_child; c >= 0; c = st->elems[c].next) {
+        if (strcmp(elem_tag(st, c), "item") != 0) continue;
+        lua_createtable(L, 0, 4);
+        set_child_text(L, st, c, "fieldKey", "field");
+        set_child_text(L, st, c, "matchType", "match");
+        read_value(L, st, child_named(st, c, "conditionValue"), 3);
+        lua_rawseti(L, 4, ++n);
+    }
+    return 1;
+}
+
 static void push_tree(lua_State *L, const xml_state *st, int e)
 {
     int c, n = 0;
@@ -419,7 +498,7 @@ static void push_view(lua_State *L, xml_state *st)
 {
     static const luaL_Reg methods[] = {
         {"find", view_find}, {"text", view_text}, {"children", view_children},
-        {"tag", view_tag}, {"tree", view_tree}, {NULL, NULL}
+        {"tag", view_tag}, {"tree", view_tree}, {"conditions", view_conditions}, {NULL, NULL}
     };
     xml_state **pp = lua_newuserdatauv(L, sizeof *pp, 1);
     *pp = st;
