@@ -42,40 +42,13 @@ M.dump_principals = dump_principals.dump_principals
 -- ====
 -- Filters per principal and ALE layer
 
--- Unsigned decimal text of a 64-bit weight (UINT64 weights above 2^63 are
--- negative Lua integers, docs/classify.md "Importer").
-local function u64(w)
-  return w and ("%u"):format(w) or nil
-end
-
-local ACTION_COUNT = { permit = "permit", block = "block" }
-
--- FWP_ACTION_* values (the enumeration's) to the names classify uses.
+-- FWP_ACTION_* values (the enumeration's) to the names classify uses (a row's
+-- action; "permit" and "block" are counted as such, the others as callouts).
 local ACTION_NAMES = {}
 for name, text in pairs({ FWP_ACTION_BLOCK = "block", FWP_ACTION_PERMIT = "permit",
   FWP_ACTION_CALLOUT_TERMINATING = "callout_terminating", FWP_ACTION_CALLOUT_INSPECTION = "callout_inspection",
   FWP_ACTION_CALLOUT_UNKNOWN = "callout_unknown" }) do
   ACTION_NAMES[ntsec.wfp[name]] = text
-end
-
--- Rows in arbitration order (wfp_classify.md 3.2, 3.3): sublayer weight,
--- then the effective weight (unsigned 64-bit), higher first; then filter
--- id. Each row gets a byte key whose plain string order is that order (the
--- weights complemented, big-endian), so the sort needs no Lua comparator;
--- row.rank is the position.
-local function arbitration_sorted(list)
-  local keys, of = {}, {}
-  for i, row in ipairs(list) do
-    local k = string.pack(">I2I8I4", 0xFFFF - (row.sublayer_weight & 0xFFFF), ~(row.weight or 0), row.id)
-    keys[i], of[k] = k, row
-  end
-  table.sort(keys)
-  local out = {}
-  for i, k in ipairs(keys) do
-    out[i] = of[k]
-    out[i].rank = i
-  end
-  return out
 end
 
 -- The engine's filters at its ALE layers (named by the engine's layer
@@ -87,49 +60,31 @@ end
 -- session's FwpmFilterEnum0 (SYSTEM, as the audit's observer), or the
 -- engine's own listing when no session can enumerate (the policy stopped
 -- the engine or holds a transaction). Returns layers = sorted names;
--- rows[layer] = filter rows in arbitration order; groups = {{layer_key=,
--- layer=, conditions=, rows={...}, permit=, block=, callout=}}, one per
--- distinct (layer, principal conditions); named = the conditions of the
--- groups and of one filter per distinct principal signature at the other
--- layers (what the filters name, for the dump's principals).
+-- rows[layer] = filter rows in arbitration order (wfp_classify.md 3.2, 3.3:
+-- sublayer weight, then effective weight, higher first; then filter id;
+-- row.rank = the position); groups = {{layer_key=, layer=, conditions=,
+-- rows={...}, permit=, block=, callout=}}, one per distinct (layer,
+-- principal conditions); named = the conditions of the groups and of one
+-- filter per distinct principal signature at the other layers (what the
+-- filters name, for the dump's principals).
 local function filter_index(engine)
-  local sublayer, ale_keys, ale_names = {}, {}, {}
+  local sublayers, keys, names = {}, {}, {}
   for _, l in ipairs(engine:layers()) do
     local name = l.key_name or l.key
-    if name:sub(1, #ALE_PREFIX) == ALE_PREFIX then ale_keys[#ale_keys + 1], ale_names[#ale_names + 1] = l.key, name end
+    if name:sub(1, #ALE_PREFIX) == ALE_PREFIX then keys[#keys + 1], names[#names + 1] = l.key, name end
   end
-  for _, sl in ipairs(engine:sublayers()) do sublayer[sl.key] = sl end
-  local list, named
+  for _, sl in ipairs(engine:sublayers()) do sublayers[sl.key] = sl end
+  local groups, named, rows
   local ok, s = pcall(engine.open, engine, { token = ntsec.token { user = "SY", groups = { "BA" } },
                                               name = "ntsec audit: filters per principal" })
   if ok and s then
-    list, named = filter_groups(s, ale_keys)
+    groups, named, rows = filter_groups(s, keys, names, sublayers, ACTION_NAMES)
     s:close()
   end
-  if not list then list, named = filter_groups(engine, ale_keys) end
-  local rows, groups = {}, {}
-  for i, cg in ipairs(list) do
-    local name = ale_names[cg.layer]
-    local g = { layer_key = ale_keys[cg.layer], layer = name, conditions = cg.conditions, rows = cg.rows,
-                permit = 0, block = 0, callout = 0 }
-    groups[i], named[#named + 1] = g, cg.conditions
-    local layer_rows = rows[name] or {}
-    rows[name] = layer_rows
-    for _, row in ipairs(cg.rows) do
-      local sl = sublayer[row.sublayer] or {}
-      row.name = row.name or ""
-      row.action = ACTION_NAMES[row.action] or tostring(row.action)
-      row.sublayer_name, row.sublayer_weight, row.layer, row.group = sl.name, sl.weight or 0, name, g
-      local counter = ACTION_COUNT[row.action] or "callout"
-      g[counter] = g[counter] + 1
-      layer_rows[#layer_rows + 1] = row
-    end
-  end
+  if not groups then groups, named, rows = filter_groups(engine, keys, names, sublayers, ACTION_NAMES) end
+  for _, g in ipairs(groups) do named[#named + 1] = g.conditions end
   local layers = {}
-  for name, l in pairs(rows) do
-    layers[#layers + 1] = name
-    rows[name] = arbitration_sorted(l)
-  end
+  for name in pairs(rows) do layers[#layers + 1] = name end
   table.sort(layers)
   return layers, rows, groups, named
 end
@@ -405,14 +360,14 @@ function M.run(engine, labels, tokens, flows)
       if not r then return nil, cerr end
       r.filter = r.filter and by_key[r.filter.key] and
         { key = r.filter.key, name = r.filter.name, id = r.filter.id, action = r.filter.action,
-          weight = u64(by_key[r.filter.key].weight) } or r.filter
+          weight = by_key[r.filter.key].weight } or r.filter
       rec.results[j] = r
     end
     section.flows[i] = rec
   end
   for _, name in ipairs(layers) do
     for _, row in ipairs(rows[name]) do
-      row.weight, row.sublayer_weight, row.rank, row.group = u64(row.weight), nil, nil, nil
+      row.rank, row.group = nil, nil
     end
   end
   return section

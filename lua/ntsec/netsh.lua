@@ -74,13 +74,18 @@ local function layer_record(it)
   }
 end
 
+-- Text fields read in one C call (item:record: {field, tag, ...} paths, nil
+-- when absent or empty, as text() reads them): the records of the kinds a
+-- large dump has many of (issue 11).
+local CALLOUT_TEXT = {
+  { "key", "calloutKey" }, { "name", "displayData", "name" }, { "description", "displayData", "description" },
+  { "provider", "providerKey" }, { "layer", "applicableLayer" }, { "id", "calloutId" },
+}
+
 local function callout_record(it)
-  return {
-    key = text(it, "calloutKey"), name = text(it, "displayData", "name"),
-    description = text(it, "displayData", "description"), flags = flags(it),
-    provider = text(it, "providerKey"), layer = text(it, "applicableLayer"),
-    id = number(text(it, "calloutId")),
-  }
+  local rec = it:record(1, CALLOUT_TEXT)
+  rec.flags, rec.id = flags(it), number(rec.id)
+  return rec
 end
 
 -- The value element of an FWP_VALUE0 / FWP_CONDITION_VALUE0 at element v
@@ -107,25 +112,32 @@ end
 
 -- A filter's weight or effectiveWeight: the value's text (UINT8 or UINT64,
 -- decimal; may exceed Lua's integers, so kept as text), nil for FWP_EMPTY.
-local function weight_text(it, name)
-  local elem = ELEMENT[it:text(1, name, "type")]
+-- type: the text of its <type>.
+local function weight_text(it, name, type)
+  local elem = ELEMENT[type]
   return elem and it:text(1, name, elem) or nil
 end
+
+local FILTER_TEXT = {
+  { "key", "filterKey" }, { "name", "displayData", "name" }, { "description", "displayData", "description" },
+  { "provider", "providerKey" }, { "layer", "layerKey" }, { "sublayer", "subLayerKey" }, { "id", "filterId" },
+  { "action", "action", "type" }, { "filter_type", "action", "filterType" }, { "weight", "weight", "type" },
+  { "effective_weight", "effectiveWeight", "type" }, { "provider_context", "providerContextKey" },
+}
 
 -- netsh prints the callout key of a callout action under <filterType>
 -- (the FWPM_ACTION0 union member it shares storage with); providerContextKey
 -- is present iff FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT (1.3).
 local function filter_record(it)
-  local action_type = text(it, "action", "type")
-  local callout = action_type and action_type:match("CALLOUT") and text(it, "action", "filterType") or nil
+  local t = it:record(1, FILTER_TEXT)
+  local action_type = t.action
   return {
-    key = text(it, "filterKey"), name = text(it, "displayData", "name"), flags = flags(it),
-    description = text(it, "displayData", "description"),
-    provider = text(it, "providerKey"), layer = text(it, "layerKey"),
-    sublayer = text(it, "subLayerKey"), id = number(text(it, "filterId")),
-    action = action_type, callout = callout,
-    weight = weight_text(it, "weight"), effective_weight = weight_text(it, "effectiveWeight"),
-    provider_context = text(it, "providerContextKey"), conditions = conditions(it),
+    key = t.key, name = t.name, flags = flags(it), description = t.description,
+    provider = t.provider, layer = t.layer, sublayer = t.sublayer, id = number(t.id),
+    action = action_type, callout = action_type and action_type:match("CALLOUT") and t.filter_type or nil,
+    weight = weight_text(it, "weight", t.weight),
+    effective_weight = weight_text(it, "effectiveWeight", t.effective_weight),
+    provider_context = t.provider_context, conditions = conditions(it),
   }
 end
 

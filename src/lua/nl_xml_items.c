@@ -388,6 +388,45 @@ static int view_tag(lua_State *L)
     return 1;
 }
 
+/* item:record(e, fields[, out]) -> out (a new table without it): for each
+** entry {name, tag, ...} of the list fields, out[name] = the text at that
+** path of child tags below e, as item:text reads it, when it is present and
+** not empty (a record's text fields in one call instead of one call each:
+** issue 11, the importer's Lua work per record). */
+static int view_record(lua_State *L)
+{
+    const xml_state *st = check_view(L);
+    int e = check_elem(L, st, 2);
+    lua_Integer i, n;
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (lua_isnoneornil(L, 4)) {
+        lua_settop(L, 3);
+        lua_newtable(L);
+    } else {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        lua_settop(L, 4);
+    }
+    n = (lua_Integer)lua_rawlen(L, 3);
+    for (i = 1; i <= n; i++) {
+        lua_Integer j, depth;
+        int at = e;
+        if (lua_rawgeti(L, 3, i) != LUA_TTABLE) luaL_error(L, "item:record: fields[%d] is not a list", (int)i);
+        depth = (lua_Integer)lua_rawlen(L, -1);
+        for (j = 2; j <= depth && at >= 0; j++) {
+            lua_rawgeti(L, -1, j);
+            at = child_named(st, at, luaL_checkstring(L, -1));
+            lua_pop(L, 1);
+        }
+        if (at >= 0 && st->elems[at].first_child < 0 && st->elems[at].text_len > 0) {
+            lua_rawgeti(L, -1, 1);
+            lua_pushlstring(L, st->text.p + st->elems[at].text, st->elems[at].text_len);
+            lua_rawset(L, 4);
+        }
+        lua_pop(L, 1);
+    }
+    return 1;
+}
+
 /* Sets t[k] (t on top) to the text of the child of e at tag (as item:text:
 ** "" when it has children); leaves t[k] unset when there is no such child. */
 static void set_child_text(lua_State *L, const xml_state *st, int e, const char *tag, const char *k)
@@ -498,7 +537,8 @@ static void push_view(lua_State *L, xml_state *st)
 {
     static const luaL_Reg methods[] = {
         {"find", view_find}, {"text", view_text}, {"children", view_children},
-        {"tag", view_tag}, {"tree", view_tree}, {"conditions", view_conditions}, {NULL, NULL}
+        {"tag", view_tag}, {"tree", view_tree}, {"conditions", view_conditions},
+        {"record", view_record}, {NULL, NULL}
     };
     xml_state **pp = lua_newuserdatauv(L, sizeof *pp, 1);
     *pp = st;
