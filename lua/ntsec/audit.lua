@@ -225,16 +225,29 @@ local function snapshot(engine, observer, store, on_object, known)
       -- Known keys first (the previous snapshot's, or the dump's filters):
       -- a key the kind's not-found status answers is gone; the listing is
       -- walked only when the engine holds objects the known keys miss.
-      local hint, seen, found = known and known[row.plural], {}, 0
+      local hint, found = known and known[row.plural], 0
       local codes, bytes = security_bytes(observer, row.name, hint and hint.keys or {}, ALL_SI)
+      local labels, meta, intern, into, order = hint and hint.labels, snap.meta, snap.intern, snap.bytes, snap.labels
       for i = 1, #codes do
-        local key = hint.keys[i]
-        if codes[i] ~= row.not_found then
-          read(key, hint.names[i], codes[i], bytes[i] or nil, hint.labels and hint.labels[i])
-          seen[key], found = true, found + 1
+        local code, b = codes[i], bytes[i]
+        if code ~= row.not_found then
+          -- an object read before, read again without a failure: what read_entry does, inline (issue 11)
+          local m = labels and code == 0 and b and not on_object and meta[labels[i]]
+          if m then
+            local canon = intern[b]
+            if not canon then intern[b], canon = b, b end
+            into[m.label], order[#order + 1] = canon, m.label
+          else
+            read(hint.keys[i], hint.names[i], code, b or nil, labels and labels[i])
+          end
+          found = found + 1
         end
       end
       if not hint or found ~= (counts[row.plural] or 0) then
+        local seen = {}
+        for i = 1, #codes do
+          if codes[i] ~= row.not_found then seen[hint.keys[i]] = true end
+        end
         each_object(engine, observer, row, seen, function(keys, names)
           local c, b = security_bytes(observer, row.name, keys, ALL_SI)
           for i = 1, #keys do read(keys[i], names[i], c[i], b[i] or nil) end

@@ -323,12 +323,15 @@ function M.run(engine, labels, tokens, flows)
   -- the principals a filter names depend on its principal conditions only
   for _, conditions in ipairs(named) do add_principals({ conditions = conditions }) end
   local list, merged = dump_principals.section(dump_done(), labels, tokens)
-  local ctx = { engine = engine, layers = layers, group_of = {} }
-  for _, g in ipairs(groups) do
-    for _, row in ipairs(g.rows) do ctx.group_of[row.key] = g end
-  end
+  local ctx = { engine = engine, layers = layers }
   local gengine, of = group_engine(groups)
-  if gengine then ctx.group_engine, ctx.group_of = gengine, of end
+  if gengine then ctx.group_engine, ctx.group_of = gengine, of
+  else   -- the audited engine answers: its filters' keys map to their groups
+    ctx.group_of = {}
+    for _, g in ipairs(groups) do
+      for _, row in ipairs(g.rows) do ctx.group_of[row.key] = g end
+    end
+  end
   local section = { layers = layers, filters = rows, principals = {}, merged = merged, flows = {}, ctx = ctx }
   local by_label, applies_list = {}, {}
   for i, p in ipairs(list) do
@@ -346,8 +349,8 @@ function M.run(engine, labels, tokens, flows)
   split_common(section, applies_list, groups)
   if gengine then gengine:close() end
   section.ctx = nil
-  local by_key = {}
-  for _, name in ipairs(layers) do
+  local by_key = {}   -- the rows by filter key, for the deciding filters of the flows
+  for _, name in ipairs(flows and #flows > 0 and layers or {}) do
     for _, row in ipairs(rows[name]) do by_key[row.key] = row end
   end
   for i, flow in ipairs(flows or {}) do
