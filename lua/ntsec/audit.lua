@@ -558,15 +558,32 @@ local function load_state(opts, shown, observer_opts, store)
 end
 
 local RUN_OPTS = { state = "string", policy = "string", security = "string", progress = "boolean",
-                   policy_output = "userdata" }
+                   policy_output = "userdata", timings = "table" }
+
+-- Phase timer of opts.timings: lap(name) adds the CPU seconds (os.clock)
+-- since the previous lap to timings[name]; a no-op without the table.
+local function phase_timer(timings)
+  if not timings then return function() end end
+  local t0 = os.clock()
+  return function(name)
+    local now = os.clock()
+    timings[name] = (timings[name] or 0) + (now - t0)
+    t0 = now
+  end
+end
 
 --- audit.run{state = path, policy = path[, security = path][, progress =
--- bool][, policy_output = file]} -> result, or nil, err.
+-- bool][, policy_output = file][, timings = table]} -> result, or nil, err.
 -- security: a security file (docs/security-file.md) overlaid on the engine
 -- after the import and before the policy.
 -- progress: draw import and access-check progress on stderr (default: when
 -- stderr is a terminal and the dump is large, ntsec.progress.wanted).
 -- policy_output: where the policy's print and io.write go (default io.stderr).
+-- timings: a table the run fills with the CPU seconds (os.clock) of its
+-- phases: import (with the security file), snapshot_before, policy,
+-- snapshot_after, compare (provenance, changes, the access matrix), flows
+-- (the per-principal filters and flows section); bench/scale_child.lua
+-- prints them (docs/performance.md).
 -- The policy runs with globals ntsec, engine, import and report
 -- (report:finding{...}, docs/audit.md "Findings").
 -- result = {imported = {sessions=, providers=, sublayers=, callouts=,
@@ -590,13 +607,15 @@ local RUN_OPTS = { state = "string", policy = "string", security = "string", pro
 -- Source: docs/audit.md.
 function M.run(opts)
   options.check(opts, "audit.run", RUN_OPTS)
-  local shown = progress_for(opts)
+  local shown, lap = progress_for(opts), phase_timer(opts.timings)
   local store = { intern = {}, sds = descriptor_cache(), sddl = {}, meta = {} }
   local st, lerr = load_state(opts, shown, { kernel_mode = true, name = "ntsec audit observer",
     txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } }, store)
   if not st then return nil, lerr end
   local engine, summary, observer = st.engine, st.summary, st.observer
+  lap("import")
   local before = snapshot(engine, observer, store, nil, st.dump_keys)
+  lap("snapshot_before")
   local writes, reads, findings = {}, {}, {}
   local restore = install_recorder(writes, reads, engine)
   local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary,
@@ -606,10 +625,12 @@ function M.run(opts)
   if not policy then return fail(ntsec.STATUS_UNSUCCESSFUL, "policy", perr) end
   local labels, tokens = resolve_principals(policy.principals or default_principals(summary.records.sessions))
   if not labels then return fail(ntsec.STATUS_INVALID_PARAMETER, "principals", opts.policy .. ": " .. tokens) end
+  lap("policy")
   local progress_after = shown and shown.access(securable_count(engine))
   local after = snapshot(engine, observer, store, progress_after and function(i) progress_after:update(i) end,
     snapshot_keys(store, before))
   if progress_after then progress_after:finish() end
+  lap("snapshot_after")
   local ctx = { store = store, granted = access_checker(tokens, store.sds), labels = labels, writes = writes,
                 security = st.security, base = st.base, failed_reads = {} }
   local objects, changed = compare(ctx, before, after)
@@ -620,12 +641,14 @@ function M.run(opts)
     objects = objects, changed = changed, dump_descriptors = st.dump_descriptors,
   }
   for i, label in ipairs(labels) do result.tokens[label] = tokens[i] end
+  lap("compare")
   local section, ferr = require("ntsec.audit_flows").run(engine, labels, tokens, policy.flows)
   if not section then
     observer:close()
     return fail(ntsec.STATUS_INVALID_PARAMETER, "policy", "policy failed: " .. opts.policy .. ": " .. ferr)
   end
   result.classification = section -- docs/audit.md "Filters and flows per principal"
+  lap("flows")
   observer:close()
   return result
 end
