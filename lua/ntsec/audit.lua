@@ -180,8 +180,9 @@ local function read_entry(snap, label, kind, key, name, container, parent, code,
   else
     snap.bytes[label], snap.failed[label] = false, read_failure(code)
   end
-  snap.labels[#snap.labels + 1] = label
-  if snap.on_object then snap.on_object(#snap.labels) end
+  local n = snap.count + 1
+  snap.labels[n], snap.count = label, n
+  if snap.on_object then snap.on_object(n) end
 end
 
 -- A read of one container or keyless object: code and bytes (or nil).
@@ -206,7 +207,7 @@ local security_bytes = require("ntsec.core").wfp.security_bytes
 local function snapshot(engine, observer, store, on_object, known)
   local wfp, counts = ntsec.wfp, engine:counts()
   local snap = { labels = {}, bytes = {}, failed = {}, meta = store.meta, intern = store.intern,
-                 on_object = on_object }
+                 on_object = on_object, count = 0 }
   local keyless = {}
   for _, row in ipairs(KINDS) do
     if row.name == "engine" then
@@ -236,7 +237,8 @@ local function snapshot(engine, observer, store, on_object, known)
           if m then
             local canon = intern[b]
             if not canon then intern[b], canon = b, b end
-            into[m.label], order[#order + 1] = canon, m.label
+            local n = snap.count + 1
+            into[m.label], order[n], snap.count = canon, m.label, n
           else
             read(hint.keys[i], hint.names[i], code, b or nil, labels and labels[i])
           end
@@ -261,7 +263,7 @@ local function snapshot(engine, observer, store, on_object, known)
     read_entry(snap, row.label, row.name, nil, nil, true, "engine",
       read_one(wfp[row.prefix .. row.stem .. "GetSecurityInfo0"], observer, ALL_SI))
   end
-  snap.meta, snap.intern, snap.on_object = nil, nil, nil
+  snap.meta, snap.intern, snap.on_object, snap.count = nil, nil, nil, nil
   return snap
 end
 
@@ -289,13 +291,14 @@ end
 local function snapshot_keys(store, snap)
   local plural, out = {}, {}
   for _, row in ipairs(KINDS) do plural[row.name] = row.plural end
+  local count = {}   -- per plural (a name may be nil: no # on names)
   for _, label in ipairs(snap.labels) do
     local m = store.meta[label]
     if m.key then
       local p = plural[m.kind]
       out[p] = out[p] or { keys = {}, names = {}, labels = {} }
-      local k = out[p]
-      k.keys[#k.keys + 1], k.names[#k.names + 1], k.labels[#k.labels + 1] = m.key, m.name, label
+      local k, n = out[p], (count[p] or 0) + 1
+      k.keys[n], k.names[n], k.labels[n], count[p] = m.key, m.name, label, n
     end
   end
   return out
@@ -511,10 +514,13 @@ end
 -- to keys = {keys=, names=} (the first snapshot reads them without listing
 -- the engine). Returns the list and the hook.
 local function dump_descriptors(state, keys)
-  local groups, by = {}, {}
+  local groups, by, n = {}, {}, 0
   return groups, function(kind, rec)
     if kind ~= "filters" then return end
-    if rec.key then keys.keys[#keys.keys + 1], keys.names[#keys.names + 1] = rec.key, rec.name end
+    if rec.key then   -- a counter, not #: a filter's name may be nil
+      n = n + 1
+      keys.keys[n], keys.names[n] = rec.key, rec.name
+    end
     if not rec.conditions then return end
     for i, c in ipairs(rec.conditions) do
       if c.type == "FWP_SECURITY_DESCRIPTOR_TYPE" then

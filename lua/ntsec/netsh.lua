@@ -74,18 +74,18 @@ local function layer_record(it)
   }
 end
 
--- Text fields read in one C call (item:record: {field, tag, ...} paths, nil
--- when absent or empty, as text() reads them): the records of the kinds a
--- large dump has many of (issue 11).
-local CALLOUT_TEXT = {
+-- Records read in one C call (item:record: {field, tag, ...} paths; as =
+-- nil: text() of the path, "number": number(text()), "list": flags(), and
+-- below "value" and "conditions"): the kinds a large dump has many of
+-- (issue 11: one call per record instead of one per field).
+local CALLOUT_FIELDS = {
   { "key", "calloutKey" }, { "name", "displayData", "name" }, { "description", "displayData", "description" },
-  { "provider", "providerKey" }, { "layer", "applicableLayer" }, { "id", "calloutId" },
+  { "flags", "flags", as = "list" }, { "provider", "providerKey" }, { "layer", "applicableLayer" },
+  { "id", "calloutId", as = "number" },
 }
 
 local function callout_record(it)
-  local rec = it:record(1, CALLOUT_TEXT)
-  rec.flags, rec.id = flags(it), number(rec.id)
-  return rec
+  return it:record(1, CALLOUT_FIELDS)
 end
 
 -- The value element of an FWP_VALUE0 / FWP_CONDITION_VALUE0 at element v
@@ -100,45 +100,30 @@ local ELEMENT = {
   FWP_SID = "sid", FWP_SECURITY_DESCRIPTOR_TYPE = "sd", FWP_BYTE_ARRAY16_TYPE = "byteArray16",
 }
 
--- <filterCondition><item><fieldKey/><matchType/><conditionValue/></item>...
--- (1.3); nil when the filter has none. Read in C (item:conditions, the
--- value mapping above with the ELEMENT table; issue 11: one call per
--- filter instead of five per condition).
-local function conditions(it)
-  local list = it:find(1, "filterCondition")
-  if not list then return nil end
-  return it:conditions(list, ELEMENT)
-end
-
--- A filter's weight or effectiveWeight: the value's text (UINT8 or UINT64,
--- decimal; may exceed Lua's integers, so kept as text), nil for FWP_EMPTY.
--- type: the text of its <type>.
-local function weight_text(it, name, type)
-  local elem = ELEMENT[type]
-  return elem and it:text(1, name, elem) or nil
-end
-
-local FILTER_TEXT = {
-  { "key", "filterKey" }, { "name", "displayData", "name" }, { "description", "displayData", "description" },
-  { "provider", "providerKey" }, { "layer", "layerKey" }, { "sublayer", "subLayerKey" }, { "id", "filterId" },
-  { "action", "action", "type" }, { "filter_type", "action", "filterType" }, { "weight", "weight", "type" },
-  { "effective_weight", "effectiveWeight", "type" }, { "provider_context", "providerContextKey" },
+-- A filter (1.3) in one C call: the text fields as text(); flags as
+-- flags(); weight and effectiveWeight as the text of the value element their
+-- <type> names (UINT8 or UINT64, decimal; may exceed Lua's integers, so kept
+-- as text; nil for FWP_EMPTY); filterCondition as its conditions
+-- (item:conditions: <item><fieldKey/><matchType/><conditionValue/></item>,
+-- the value mapping above with the ELEMENT table; nil when the filter has
+-- none). netsh prints the callout key of a callout action under
+-- <filterType> (the FWPM_ACTION0 union member it shares storage with);
+-- providerContextKey is present iff FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT.
+local FILTER_FIELDS = {
+  { "key", "filterKey" }, { "name", "displayData", "name" }, { "flags", "flags", as = "list" },
+  { "description", "displayData", "description" }, { "provider", "providerKey" }, { "layer", "layerKey" },
+  { "sublayer", "subLayerKey" }, { "id", "filterId", as = "number" }, { "action", "action", "type" },
+  { "callout", "action", "filterType" }, { "weight", "weight", as = "value", elements = ELEMENT },
+  { "effective_weight", "effectiveWeight", as = "value", elements = ELEMENT },
+  { "provider_context", "providerContextKey" },
+  { "conditions", "filterCondition", as = "conditions", elements = ELEMENT },
 }
 
--- netsh prints the callout key of a callout action under <filterType>
--- (the FWPM_ACTION0 union member it shares storage with); providerContextKey
--- is present iff FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT (1.3).
 local function filter_record(it)
-  local t = it:record(1, FILTER_TEXT)
-  local action_type = t.action
-  return {
-    key = t.key, name = t.name, flags = flags(it), description = t.description,
-    provider = t.provider, layer = t.layer, sublayer = t.sublayer, id = number(t.id),
-    action = action_type, callout = action_type and action_type:match("CALLOUT") and t.filter_type or nil,
-    weight = weight_text(it, "weight", t.weight),
-    effective_weight = weight_text(it, "effectiveWeight", t.effective_weight),
-    provider_context = t.provider_context, conditions = conditions(it),
-  }
+  local rec = it:record(1, FILTER_FIELDS)
+  local action = rec.action
+  if not (action and action:match("CALLOUT")) then rec.callout = nil end   -- <filterType> is the union's other member
+  return rec
 end
 
 local function endpoint_record(it)
