@@ -343,7 +343,7 @@ static void push_ordered(groups_ctx *g, int out)
 {
     lua_State *L = g->L;
     size_t i = 0;
-    qsort(g->order, g->n_rows, sizeof *g->order, by_order);
+    if (g->n_rows) qsort(g->order, g->n_rows, sizeof *g->order, by_order);   /* order is NULL without filters */
     while (i < g->n_rows) {
         size_t layer = g->order[i].layer;
         lua_Integer rank = 0;
