@@ -3,20 +3,28 @@
 ** per-principal section walked 66,500 filter tables with their conditions
 ** in Lua; lua/ntsec/audit_flows.lua).
 **
-**   ntsec.core.wfp.filter_groups(source, layer_keys) -> groups, named
-**   ntsec.core.wfp.filter_groups(session, ...)       -> nil, code
+**   ntsec.core.wfp.filter_groups(source, layer_keys, layer_names, sublayers,
+**                                actions) -> groups, named, rows
+**   ntsec.core.wfp.filter_groups(session, ...) -> nil, code
 **     source: an open session (its FwpmFilterEnum0 view: filters it cannot
 **     READ are left out, wfp_enum.h) or an engine (every filter, no access
-**     check, as engine:filters()). layer_keys: a list of layer key strings
-**     (the layers whose filters are grouped; the audit passes its ALE layers).
+**     check, as engine:filters()). layer_keys, layer_names: the layers whose
+**     filters are grouped (key strings and the names rows carry; the audit
+**     passes its ALE layers). sublayers: {[key string] = {name=, weight=}}
+**     (engine:sublayers() by key). actions: {[FWP_ACTION_* value] = name}.
 **     groups: one per distinct (layer, principal signature), in enumeration
-**     order of their first filter: {layer = index in layer_keys, conditions =
-**     the first filter's conditions (the shape of engine:filters()), rows =
-**     {{key=, name=, id=, action= (FWP_ACTION_* value), callout=, weight=
-**     (effective weight, else weight, as an integer), sublayer=}}} in
-**     enumeration order. named: the conditions of one filter per distinct
-**     principal signature among the filters at other layers (what those
-**     filters name, for the dump's principals).
+**     order of their first filter: {layer_key=, layer= (name), conditions =
+**     the first filter's conditions (the shape of engine:filters()), rows,
+**     permit=, block=, callout= (counts by action name: "permit", "block",
+**     any other)}; rows in enumeration order, each {key=, name= ("" when
+**     none), id=, action= (actions' name, else the value as text), callout=,
+**     weight= (effective weight, else weight, as unsigned decimal text),
+**     sublayer=, sublayer_name=, layer=, group=, rank=}. named: the
+**     conditions of one filter per distinct principal signature among the
+**     filters at other layers (what those filters name, for the dump's
+**     principals). rows: {[layer name] = the layer's rows in arbitration
+**     order (wfp_classify.md 3.2, 3.3: sublayer weight, then effective
+**     weight, higher first; then filter id), row.rank = the position}.
 **     With a session whose enumeration fails: nil and the code
 **     FwpmFilterCreateEnumHandle0 / FwpmFilterEnum0 return (the caller then
 **     asks the engine).
@@ -29,7 +37,8 @@
 ** layer with equal signatures apply to the same principals. Values compare
 ** as their text in the condition tables (a descriptor by its SDDL; a range by
 ** its type only).
-** Raises for a closed session or engine and a malformed layer key.
+** Raises for a closed session or engine, a malformed layer key, more layer
+** keys than names, more than 256 layers.
 ** Source: wfp_classify.md 2.1, 4; docs/audit.md "Filters and flows per principal".
 */
 #include <stdio.h>
