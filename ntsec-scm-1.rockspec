@@ -108,6 +108,7 @@ build = {
         "src/lua/nl_wfp_cond.c",
         "src/lua/nl_wfp_enum.c",
         "src/lua/nl_wfp_faithful.c",
+        "src/lua/nl_wfp_groups.c",
         "src/lua/nl_wfp_import.c",
         "src/lua/nl_wfp_object.c",
         "src/lua/nl_wfp_session.c",

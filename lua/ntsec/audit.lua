@@ -180,8 +180,9 @@ local function read_entry(snap, label, kind, key, name, container, parent, code,
   else
     snap.bytes[label], snap.failed[label] = false, read_failure(code)
   end
-  snap.labels[#snap.labels + 1] = label
-  if snap.on_object then snap.on_object(#snap.labels) end
+  local n = snap.count + 1
+  snap.labels[n], snap.count = label, n
+  if snap.on_object then snap.on_object(n) end
 end
 
 -- A read of one container or keyless object: code and bytes (or nil).
@@ -206,7 +207,7 @@ local security_bytes = require("ntsec.core").wfp.security_bytes
 local function snapshot(engine, observer, store, on_object, known)
   local wfp, counts = ntsec.wfp, engine:counts()
   local snap = { labels = {}, bytes = {}, failed = {}, meta = store.meta, intern = store.intern,
-                 on_object = on_object }
+                 on_object = on_object, count = 0 }
   local keyless = {}
   for _, row in ipairs(KINDS) do
     if row.name == "engine" then
@@ -225,16 +226,30 @@ local function snapshot(engine, observer, store, on_object, known)
       -- Known keys first (the previous snapshot's, or the dump's filters):
       -- a key the kind's not-found status answers is gone; the listing is
       -- walked only when the engine holds objects the known keys miss.
-      local hint, seen, found = known and known[row.plural], {}, 0
+      local hint, found = known and known[row.plural], 0
       local codes, bytes = security_bytes(observer, row.name, hint and hint.keys or {}, ALL_SI)
+      local labels, meta, intern, into, order = hint and hint.labels, snap.meta, snap.intern, snap.bytes, snap.labels
       for i = 1, #codes do
-        local key = hint.keys[i]
-        if codes[i] ~= row.not_found then
-          read(key, hint.names[i], codes[i], bytes[i] or nil, hint.labels and hint.labels[i])
-          seen[key], found = true, found + 1
+        local code, b = codes[i], bytes[i]
+        if code ~= row.not_found then
+          -- an object read before, read again without a failure: what read_entry does, inline (issue 11)
+          local m = labels and code == 0 and b and not on_object and meta[labels[i]]
+          if m then
+            local canon = intern[b]
+            if not canon then intern[b], canon = b, b end
+            local n = snap.count + 1
+            into[m.label], order[n], snap.count = canon, m.label, n
+          else
+            read(hint.keys[i], hint.names[i], code, b or nil, labels and labels[i])
+          end
+          found = found + 1
         end
       end
       if not hint or found ~= (counts[row.plural] or 0) then
+        local seen = {}
+        for i = 1, #codes do
+          if codes[i] ~= row.not_found then seen[hint.keys[i]] = true end
+        end
         each_object(engine, observer, row, seen, function(keys, names)
           local c, b = security_bytes(observer, row.name, keys, ALL_SI)
           for i = 1, #keys do read(keys[i], names[i], c[i], b[i] or nil) end
@@ -248,7 +263,7 @@ local function snapshot(engine, observer, store, on_object, known)
     read_entry(snap, row.label, row.name, nil, nil, true, "engine",
       read_one(wfp[row.prefix .. row.stem .. "GetSecurityInfo0"], observer, ALL_SI))
   end
-  snap.meta, snap.intern, snap.on_object = nil, nil, nil
+  snap.meta, snap.intern, snap.on_object, snap.count = nil, nil, nil, nil
   return snap
 end
 
@@ -276,13 +291,14 @@ end
 local function snapshot_keys(store, snap)
   local plural, out = {}, {}
   for _, row in ipairs(KINDS) do plural[row.name] = row.plural end
+  local count = {}   -- per plural (a name may be nil: no # on names)
   for _, label in ipairs(snap.labels) do
     local m = store.meta[label]
     if m.key then
       local p = plural[m.kind]
       out[p] = out[p] or { keys = {}, names = {}, labels = {} }
-      local k = out[p]
-      k.keys[#k.keys + 1], k.names[#k.names + 1], k.labels[#k.labels + 1] = m.key, m.name, label
+      local k, n = out[p], (count[p] or 0) + 1
+      k.keys[n], k.names[n], k.labels[n], count[p] = m.key, m.name, label, n
     end
   end
   return out
@@ -498,10 +514,13 @@ end
 -- to keys = {keys=, names=} (the first snapshot reads them without listing
 -- the engine). Returns the list and the hook.
 local function dump_descriptors(state, keys)
-  local groups, by = {}, {}
+  local groups, by, n = {}, {}, 0
   return groups, function(kind, rec)
     if kind ~= "filters" then return end
-    if rec.key then keys.keys[#keys.keys + 1], keys.names[#keys.names + 1] = rec.key, rec.name end
+    if rec.key then   -- a counter, not #: a filter's name may be nil
+      n = n + 1
+      keys.keys[n], keys.names[n] = rec.key, rec.name
+    end
     if not rec.conditions then return end
     for i, c in ipairs(rec.conditions) do
       if c.type == "FWP_SECURITY_DESCRIPTOR_TYPE" then
@@ -545,15 +564,32 @@ local function load_state(opts, shown, observer_opts, store)
 end
 
 local RUN_OPTS = { state = "string", policy = "string", security = "string", progress = "boolean",
-                   policy_output = "userdata" }
+                   policy_output = "userdata", timings = "table" }
+
+-- Phase timer of opts.timings: lap(name) adds the CPU seconds (os.clock)
+-- since the previous lap to timings[name]; a no-op without the table.
+local function phase_timer(timings)
+  if not timings then return function() end end
+  local t0 = os.clock()
+  return function(name)
+    local now = os.clock()
+    timings[name] = (timings[name] or 0) + (now - t0)
+    t0 = now
+  end
+end
 
 --- audit.run{state = path, policy = path[, security = path][, progress =
--- bool][, policy_output = file]} -> result, or nil, err.
+-- bool][, policy_output = file][, timings = table]} -> result, or nil, err.
 -- security: a security file (docs/security-file.md) overlaid on the engine
 -- after the import and before the policy.
 -- progress: draw import and access-check progress on stderr (default: when
 -- stderr is a terminal and the dump is large, ntsec.progress.wanted).
 -- policy_output: where the policy's print and io.write go (default io.stderr).
+-- timings: a table the run fills with the CPU seconds (os.clock) of its
+-- phases: import (with the security file), snapshot_before, policy,
+-- snapshot_after, compare (provenance, changes, the access matrix), flows
+-- (the per-principal filters and flows section); bench/scale_child.lua
+-- prints them (docs/performance.md).
 -- The policy runs with globals ntsec, engine, import and report
 -- (report:finding{...}, docs/audit.md "Findings").
 -- result = {imported = {sessions=, providers=, sublayers=, callouts=,
@@ -577,13 +613,15 @@ local RUN_OPTS = { state = "string", policy = "string", security = "string", pro
 -- Source: docs/audit.md.
 function M.run(opts)
   options.check(opts, "audit.run", RUN_OPTS)
-  local shown = progress_for(opts)
+  local shown, lap = progress_for(opts), phase_timer(opts.timings)
   local store = { intern = {}, sds = descriptor_cache(), sddl = {}, meta = {} }
   local st, lerr = load_state(opts, shown, { kernel_mode = true, name = "ntsec audit observer",
     txn_timeout_ms = 1, token = ntsec.token { user = "SY", groups = { "BA" } } }, store)
   if not st then return nil, lerr end
   local engine, summary, observer = st.engine, st.summary, st.observer
+  lap("import")
   local before = snapshot(engine, observer, store, nil, st.dump_keys)
+  lap("snapshot_before")
   local writes, reads, findings = {}, {}, {}
   local restore = install_recorder(writes, reads, engine)
   local env = setmetatable({ ntsec = ntsec, engine = engine, import = summary,
@@ -593,10 +631,12 @@ function M.run(opts)
   if not policy then return fail(ntsec.STATUS_UNSUCCESSFUL, "policy", perr) end
   local labels, tokens = resolve_principals(policy.principals or default_principals(summary.records.sessions))
   if not labels then return fail(ntsec.STATUS_INVALID_PARAMETER, "principals", opts.policy .. ": " .. tokens) end
+  lap("policy")
   local progress_after = shown and shown.access(securable_count(engine))
   local after = snapshot(engine, observer, store, progress_after and function(i) progress_after:update(i) end,
     snapshot_keys(store, before))
   if progress_after then progress_after:finish() end
+  lap("snapshot_after")
   local ctx = { store = store, granted = access_checker(tokens, store.sds), labels = labels, writes = writes,
                 security = st.security, base = st.base, failed_reads = {} }
   local objects, changed = compare(ctx, before, after)
@@ -607,12 +647,14 @@ function M.run(opts)
     objects = objects, changed = changed, dump_descriptors = st.dump_descriptors,
   }
   for i, label in ipairs(labels) do result.tokens[label] = tokens[i] end
+  lap("compare")
   local section, ferr = require("ntsec.audit_flows").run(engine, labels, tokens, policy.flows)
   if not section then
     observer:close()
     return fail(ntsec.STATUS_INVALID_PARAMETER, "policy", "policy failed: " .. opts.policy .. ": " .. ferr)
   end
   result.classification = section -- docs/audit.md "Filters and flows per principal"
+  lap("flows")
   observer:close()
   return result
 end

@@ -29,6 +29,7 @@ local ntsec = require("ntsec")
 local principals_mod = require("ntsec.principals")
 local service_sids = require("ntsec.service_sids")
 local dump_principals = require("ntsec.audit_flows_principals")
+local filter_groups = require("ntsec.core").wfp.filter_groups
 
 local M = {}
 
@@ -41,52 +42,8 @@ M.dump_principals = dump_principals.dump_principals
 -- ====
 -- Filters per principal and ALE layer
 
--- Unsigned decimal text of a 64-bit weight (UINT64 weights above 2^63 are
--- negative Lua integers, docs/classify.md "Importer").
-local function u64(w)
-  return w and ("%u"):format(w) or nil
-end
-
--- The condition fields a principal gives a value to when nothing else is
--- known (wfp_classify.md 4; the PRINCIPAL role of wfp_cond_fields.c).
-local PRINCIPAL_FIELDS = {
-  FWPM_CONDITION_ALE_APP_ID = true, FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME = true,
-  FWPM_CONDITION_ALE_PACKAGE_ID = true, FWPM_CONDITION_ALE_USER_ID = true,
-}
-
--- A filter's principal conditions as one string. Whom a filter applies to
--- depends on nothing else: every other condition is unknown for a flow
--- that carries only a principal, so it never makes the filter false; each
--- such condition stays a placeholder, which keeps which principal
--- conditions are adjacent (one OR-ed run) or not (2.1). Filters of one
--- layer with equal strings apply to the same principals.
--- GAPS[n]: n placeholders (one per non-principal condition in a row).
-local GAPS = setmetatable({}, { __index = function(t, n)
-  local v = ("\4"):rep(n)
-  t[n] = v
-  return v
-end })
-
-local function principal_signature(conditions)
-  local parts, gap = nil, 0
-  for _, c in ipairs(conditions or {}) do
-    if PRINCIPAL_FIELDS[c.field] then
-      parts = parts or {}
-      parts[#parts + 1] = GAPS[gap] .. c.field .. "\1" .. tostring(c.match) .. "\1" .. tostring(c.type) .. "\1"
-        .. tostring(c.value) .. "\2"
-      gap = 0
-    else
-      gap = gap + 1
-    end
-  end
-  if not parts then return GAPS[gap] end
-  parts[#parts + 1] = GAPS[gap]
-  return table.concat(parts)
-end
-
-local ACTION_COUNT = { permit = "permit", block = "block" }
-
--- FWP_ACTION_* values (the enumeration's) to the names classify uses.
+-- FWP_ACTION_* values (the enumeration's) to the names classify uses (a row's
+-- action; "permit" and "block" are counted as such, the others as callouts).
 local ACTION_NAMES = {}
 for name, text in pairs({ FWP_ACTION_BLOCK = "block", FWP_ACTION_PERMIT = "permit",
   FWP_ACTION_CALLOUT_TERMINATING = "callout_terminating", FWP_ACTION_CALLOUT_INSPECTION = "callout_inspection",
@@ -94,103 +51,42 @@ for name, text in pairs({ FWP_ACTION_BLOCK = "block", FWP_ACTION_PERMIT = "permi
   ACTION_NAMES[ntsec.wfp[name]] = text
 end
 
--- Rows in arbitration order (wfp_classify.md 3.2, 3.3): sublayer weight,
--- then the effective weight (unsigned 64-bit), higher first; then filter
--- id. Each row gets a byte key whose plain string order is that order (the
--- weights complemented, big-endian), so the sort needs no Lua comparator;
--- row.rank is the position.
-local function arbitration_sorted(list)
-  local keys, of = {}, {}
-  for i, row in ipairs(list) do
-    local k = string.pack(">I2I8I4", 0xFFFF - (row.sublayer_weight & 0xFFFF), ~(row.weight or 0), row.id)
-    keys[i], of[k] = k, row
-  end
-  table.sort(keys)
-  local out = {}
-  for i, k in ipairs(keys) do
-    out[i] = of[k]
-    out[i].rank = i
-  end
-  return out
-end
-
 -- The engine's filters at its ALE layers (named by the engine's layer
--- objects): layers = sorted names; rows[layer] = filter rows in arbitration
--- order; groups = {{layer_key=, conditions=, rows={...}}}, one per distinct
--- (layer, conditions).
-local function filter_indexer(engine)
-  local layer_name, sublayer = {}, {}
-  for _, l in ipairs(engine:layers()) do layer_name[l.key] = l.key_name or l.key end
-  for _, sl in ipairs(engine:sublayers()) do sublayer[sl.key] = sl end
-  local rows, groups, by_sig = {}, {}, {}
-  local function add(f)
-    local name = layer_name[f.layer] or f.layer
-    if name:sub(1, #ALE_PREFIX) == ALE_PREFIX then
-      local sig = f.layer .. "\3" .. principal_signature(f.conditions)
-      local g = by_sig[sig]
-      local new = not g
-      if new then
-        g = { layer_key = f.layer, layer = name, conditions = f.conditions, rows = {}, permit = 0, block = 0,
-              callout = 0 }
-        by_sig[sig], groups[#groups + 1] = g, g
-      end
-      local sl = sublayer[f.sublayer] or {}
-      local action = ACTION_NAMES[f.action] or tostring(f.action)
-      local row = { key = f.key, name = f.name or "", id = f.id, action = action, callout = f.callout,
-                    weight = f.effective_weight or f.weight, sublayer = f.sublayer, sublayer_name = sl.name,
-                    sublayer_weight = sl.weight or 0, layer = name, group = g }
-      g.rows[#g.rows + 1] = row
-      local counter = ACTION_COUNT[row.action] or "callout"
-      g[counter] = g[counter] + 1
-      rows[name] = rows[name] or {}
-      table.insert(rows[name], row)
-      return new
-    end
-    return true
+-- objects), grouped by layer and principal signature in C
+-- (ntsec.core.wfp.filter_groups, which holds the one list of the fields a
+-- filter's principals depend on): whom a filter applies to depends on
+-- nothing else, since every other condition is unknown for a flow that
+-- carries only a principal (wfp_classify.md 4). Enumerated through a
+-- session's FwpmFilterEnum0 (SYSTEM, as the audit's observer), or the
+-- engine's own listing when no session can enumerate (the policy stopped
+-- the engine or holds a transaction). Returns layers = sorted names;
+-- rows[layer] = filter rows in arbitration order (wfp_classify.md 3.2, 3.3:
+-- sublayer weight, then effective weight, higher first; then filter id;
+-- row.rank = the position); groups = {{layer_key=, layer=, conditions=,
+-- rows={...}, permit=, block=, callout=}}, one per distinct (layer,
+-- principal conditions); named = the conditions of the groups and of one
+-- filter per distinct principal signature at the other layers (what the
+-- filters name, for the dump's principals).
+local function filter_index(engine)
+  local sublayers, keys, names = {}, {}, {}
+  for _, l in ipairs(engine:layers()) do
+    local name = l.key_name or l.key
+    if name:sub(1, #ALE_PREFIX) == ALE_PREFIX then keys[#keys + 1], names[#names + 1] = l.key, name end
   end
-  local function done()
-    local layers = {}
-    for name, list in pairs(rows) do
-      layers[#layers + 1] = name
-      rows[name] = arbitration_sorted(list)
-    end
-    table.sort(layers)
-    return layers, rows, groups
-  end
-  return add, done
-end
-
-local ENUM_CHUNK = 2048
-
--- Calls each(filter) for every filter of the engine, a chunk at a time
--- through a session's FwpmFilterEnum0 (a dump of tens of thousands of
--- filters is never one table of them); engine:filters() when no session
--- can enumerate (the policy stopped the engine or holds a transaction).
--- true, or nil, err for an enumeration that failed after its first chunk.
-local function each_filter(engine, each)
-  local wfp = ntsec.wfp
+  for _, sl in ipairs(engine:sublayers()) do sublayers[sl.key] = sl end
+  local groups, named, rows
   local ok, s = pcall(engine.open, engine, { token = ntsec.token { user = "SY", groups = { "BA" } },
                                               name = "ntsec audit: filters per principal" })
-  local st, h = -1, nil
-  if ok and s then st, h = wfp.FwpmFilterCreateEnumHandle0(s, nil) end
-  local first = true
-  while st == 0 do
-    local est, list, n = wfp.FwpmFilterEnum0(s, h, ENUM_CHUNK)
-    if est ~= 0 then
-      if not first then s:close() return nil, ("FwpmFilterEnum0: 0x%08X"):format(est) end
-      break
-    end
-    first = false
-    for _, f in ipairs(list) do each(f) end
-    if n < ENUM_CHUNK then
-      wfp.FwpmFilterDestroyEnumHandle0(s, h)
-      s:close()
-      return true
-    end
+  if ok and s then
+    groups, named, rows = filter_groups(s, keys, names, sublayers, ACTION_NAMES)
+    s:close()
   end
-  if ok and s then s:close() end
-  for _, f in ipairs(engine:filters()) do each(f) end
-  return true
+  if not groups then groups, named, rows = filter_groups(engine, keys, names, sublayers, ACTION_NAMES) end
+  for _, g in ipairs(groups) do named[#named + 1] = g.conditions end
+  local layers = {}
+  for name in pairs(rows) do layers[#layers + 1] = name end
+  table.sort(layers)
+  return layers, rows, groups, named
 end
 
 -- An engine holding one filter per group, with the group's layer and
@@ -423,18 +319,19 @@ function M.run(engine, labels, tokens, flows)
     if not ok then return nil, why end
   end
   local add_principals, dump_done = dump_principals.collector()
-  local add_row, index_done = filter_indexer(engine)
-  -- the principals a filter names depend on its conditions only: once per group
-  local walked, werr = each_filter(engine, function(f) if add_row(f) then add_principals(f) end end)
-  if not walked then return nil, werr end
+  local layers, rows, groups, named = filter_index(engine)
+  -- the principals a filter names depend on its principal conditions only
+  for _, conditions in ipairs(named) do add_principals({ conditions = conditions }) end
   local list, merged = dump_principals.section(dump_done(), labels, tokens)
-  local layers, rows, groups = index_done()
-  local ctx = { engine = engine, layers = layers, group_of = {} }
-  for _, g in ipairs(groups) do
-    for _, row in ipairs(g.rows) do ctx.group_of[row.key] = g end
-  end
+  local ctx = { engine = engine, layers = layers }
   local gengine, of = group_engine(groups)
-  if gengine then ctx.group_engine, ctx.group_of = gengine, of end
+  if gengine then ctx.group_engine, ctx.group_of = gengine, of
+  else   -- the audited engine answers: its filters' keys map to their groups
+    ctx.group_of = {}
+    for _, g in ipairs(groups) do
+      for _, row in ipairs(g.rows) do ctx.group_of[row.key] = g end
+    end
+  end
   local section = { layers = layers, filters = rows, principals = {}, merged = merged, flows = {}, ctx = ctx }
   local by_label, applies_list = {}, {}
   for i, p in ipairs(list) do
@@ -452,8 +349,8 @@ function M.run(engine, labels, tokens, flows)
   split_common(section, applies_list, groups)
   if gengine then gengine:close() end
   section.ctx = nil
-  local by_key = {}
-  for _, name in ipairs(layers) do
+  local by_key = {}   -- the rows by filter key, for the deciding filters of the flows
+  for _, name in ipairs(flows and #flows > 0 and layers or {}) do
     for _, row in ipairs(rows[name]) do by_key[row.key] = row end
   end
   for i, flow in ipairs(flows or {}) do
@@ -466,14 +363,14 @@ function M.run(engine, labels, tokens, flows)
       if not r then return nil, cerr end
       r.filter = r.filter and by_key[r.filter.key] and
         { key = r.filter.key, name = r.filter.name, id = r.filter.id, action = r.filter.action,
-          weight = u64(by_key[r.filter.key].weight) } or r.filter
+          weight = by_key[r.filter.key].weight } or r.filter
       rec.results[j] = r
     end
     section.flows[i] = rec
   end
   for _, name in ipairs(layers) do
     for _, row in ipairs(rows[name]) do
-      row.weight, row.sublayer_weight, row.rank, row.group = u64(row.weight), nil, nil, nil
+      row.rank, row.group = nil, nil
     end
   end
   return section

@@ -74,13 +74,18 @@ local function layer_record(it)
   }
 end
 
+-- Records read in one C call (item:record: {field, tag, ...} paths; as =
+-- nil: text() of the path, "number": number(text()), "list": flags(), and
+-- below "value" and "conditions"): the kinds a large dump has many of
+-- (issue 11: one call per record instead of one per field).
+local CALLOUT_FIELDS = {
+  { "key", "calloutKey" }, { "name", "displayData", "name" }, { "description", "displayData", "description" },
+  { "flags", "flags", as = "list" }, { "provider", "providerKey" }, { "layer", "applicableLayer" },
+  { "id", "calloutId", as = "number" },
+}
+
 local function callout_record(it)
-  return {
-    key = text(it, "calloutKey"), name = text(it, "displayData", "name"),
-    description = text(it, "displayData", "description"), flags = flags(it),
-    provider = text(it, "providerKey"), layer = text(it, "applicableLayer"),
-    id = number(text(it, "calloutId")),
-  }
+  return it:record(1, CALLOUT_FIELDS)
 end
 
 -- The value element of an FWP_VALUE0 / FWP_CONDITION_VALUE0 at element v
@@ -95,64 +100,30 @@ local ELEMENT = {
   FWP_SID = "sid", FWP_SECURITY_DESCRIPTOR_TYPE = "sd", FWP_BYTE_ARRAY16_TYPE = "byteArray16",
 }
 
-local function read_value(it, v, out)
-  local ty = it:text(v, "type")
-  out.type = ty
-  local elem = ELEMENT[ty]          -- the common types: one lookup (import speed)
-  if elem then
-    out.value = it:text(v, elem)
-    return out
-  end
-  for _, e in ipairs(it:children(v)) do
-    local tag = it:tag(e)
-    if tag == "byteBlob" then out.value = it:text(e, "data")
-    elseif tag == "rangeValue" then
-      out.low = read_value(it, it:find(e, "valueLow"), {})
-      out.high = read_value(it, it:find(e, "valueHigh"), {})
-    elseif tag == "v4AddrMask" then out.value, out.value2 = it:text(e, "addr"), it:text(e, "mask")
-    elseif tag == "v6AddrMask" then out.value, out.value2 = it:text(e, "addr"), it:text(e, "prefixLength")
-    elseif tag ~= "type" then out.value = it:text(e) end
-  end
-  return out
-end
+-- A filter (1.3) in one C call: the text fields as text(); flags as
+-- flags(); weight and effectiveWeight as the text of the value element their
+-- <type> names (UINT8 or UINT64, decimal; may exceed Lua's integers, so kept
+-- as text; nil for FWP_EMPTY); filterCondition as its conditions
+-- (item:conditions: <item><fieldKey/><matchType/><conditionValue/></item>,
+-- the value mapping above with the ELEMENT table; nil when the filter has
+-- none). netsh prints the callout key of a callout action under
+-- <filterType> (the FWPM_ACTION0 union member it shares storage with);
+-- providerContextKey is present iff FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT.
+local FILTER_FIELDS = {
+  { "key", "filterKey" }, { "name", "displayData", "name" }, { "flags", "flags", as = "list" },
+  { "description", "displayData", "description" }, { "provider", "providerKey" }, { "layer", "layerKey" },
+  { "sublayer", "subLayerKey" }, { "id", "filterId", as = "number" }, { "action", "action", "type" },
+  { "callout", "action", "filterType" }, { "weight", "weight", as = "value", elements = ELEMENT },
+  { "effective_weight", "effectiveWeight", as = "value", elements = ELEMENT },
+  { "provider_context", "providerContextKey" },
+  { "conditions", "filterCondition", as = "conditions", elements = ELEMENT },
+}
 
--- <filterCondition><item><fieldKey/><matchType/><conditionValue/></item>...
--- (1.3); nil when the filter has none.
-local function conditions(it)
-  local list = it:find(1, "filterCondition")
-  if not list then return nil end
-  local out = {}
-  local items = it:children(list, "item")
-  for i = 1, #items do
-    local c = items[i]
-    out[i] = read_value(it, it:find(c, "conditionValue"),
-                        { field = it:text(c, "fieldKey"), match = it:text(c, "matchType") })
-  end
-  return out
-end
-
--- A filter's weight or effectiveWeight: the value's text (UINT8 or UINT64,
--- decimal; may exceed Lua's integers, so kept as text), nil for FWP_EMPTY.
-local function weight_text(it, name)
-  local elem = ELEMENT[it:text(1, name, "type")]
-  return elem and it:text(1, name, elem) or nil
-end
-
--- netsh prints the callout key of a callout action under <filterType>
--- (the FWPM_ACTION0 union member it shares storage with); providerContextKey
--- is present iff FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT (1.3).
 local function filter_record(it)
-  local action_type = text(it, "action", "type")
-  local callout = action_type and action_type:match("CALLOUT") and text(it, "action", "filterType") or nil
-  return {
-    key = text(it, "filterKey"), name = text(it, "displayData", "name"), flags = flags(it),
-    description = text(it, "displayData", "description"),
-    provider = text(it, "providerKey"), layer = text(it, "layerKey"),
-    sublayer = text(it, "subLayerKey"), id = number(text(it, "filterId")),
-    action = action_type, callout = callout,
-    weight = weight_text(it, "weight"), effective_weight = weight_text(it, "effectiveWeight"),
-    provider_context = text(it, "providerContextKey"), conditions = conditions(it),
-  }
+  local rec = it:record(1, FILTER_FIELDS)
+  local action = rec.action
+  if not (action and action:match("CALLOUT")) then rec.callout = nil end   -- <filterType> is the union's other member
+  return rec
 end
 
 local function endpoint_record(it)

@@ -518,6 +518,7 @@ void nl_open_wfp(lua_State *L)
     nlw_add_faithful(L);
     nlw_add_faithful_objects(L);
     nlw_add_snapshot(L);
+    nlw_add_groups(L);
     push_kinds(L);
     lua_setfield(L, -2, "kinds");
     push_methods(L, NL_WFP_ENGINE);

@@ -204,6 +204,7 @@ void nlw_open_session_kind(lua_State *L);          /* session metatable */
 void nlw_add_faithful(lua_State *L);               /* engine, transaction, subscription Fwpm* */
 void nlw_add_faithful_objects(lua_State *L);       /* per-kind Fwpm* from the kind table */
 void nlw_add_snapshot(lua_State *L);               /* security_bytes (nl_wfp_snapshot.c) */
+void nlw_add_groups(lua_State *L);                 /* filter_groups (nl_wfp_groups.c) */
 void nlw_add_import_methods(lua_State *L);         /* import_* into the table on top */
 void nlw_add_session_objects(lua_State *L);        /* per-kind session methods into the table on top */
 

@@ -24,6 +24,14 @@
 **   item:tag(e), item:tree([e])  (nested Lua tables: text for an element
 **                           without children, else "item" children in the
 **                           array part and others under their tag)
+**   item:conditions(e, elements)  the <item> children of e (a
+**                           <filterCondition>) as condition tables {field=,
+**                           match=, type=, value=, value2=, low=, high=};
+**                           elements: value element by type name
+**   item:record(e, fields)  a table of the entries {name, tag, ...[, as =
+**                           "number" | "list" | "value" | "conditions"][,
+**                           elements=]} read at those paths below e (as nil:
+**                           the text, left out when empty; see nl_xml_items.c)
 ** Attributes and the layout text between child elements are not kept.
 ** Parsing ends when the root closes: what follows (netsh's trailing
 ** <firewallState>) is not read. on_item returning nil, msg stops the parse
