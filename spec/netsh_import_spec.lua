@@ -220,6 +220,44 @@ describe("netsh importer on a provider context without <type>", function()
   end)
 end)
 
+describe("netsh importer on a filter condition without <conditionValue>", function()
+  it("skips the filter with the reason and its line, and imports the rest", function()
+    local function filter(key, id, value)
+      return table.concat({
+        "<item>", "<filterKey>" .. key .. "</filterKey>", "<layerKey>FWPM_LAYER_ALE_AUTH_CONNECT_V4</layerKey>",
+        "<action><type>FWP_ACTION_PERMIT</type><filterType/></action>", "<filterId>" .. id .. "</filterId>",
+        "<filterCondition numItems=\"1\"><item><fieldKey>FWPM_CONDITION_IP_REMOTE_PORT</fieldKey>",
+        "<matchType>FWP_MATCH_EQUAL</matchType>", value, "</item></filterCondition>", "</item>" }, "\n")
+    end
+    local broken, good = "{aaaaaaaa-2222-3333-4444-000000000001}", "{aaaaaaaa-2222-3333-4444-000000000002}"
+    local xml = table.concat({
+      "<wfpstate><layers><item><layer><layerKey>FWPM_LAYER_ALE_AUTH_CONNECT_V4</layerKey>",
+      "<layerId>48</layerId></layer><callouts/><filters>",
+      filter(broken, 7, ""),                                                     -- line 3
+      filter(good, 8, "<conditionValue><type>FWP_UINT16</type><uint16>443</uint16></conditionValue>"),
+      "</filters></item></layers></wfpstate>" }, "\n")
+    local engine = ntsec.wfp.engine()
+    local summary = assert(netsh.import(engine, xml, { name = "X" }))
+    assert.equal(1, summary.counts.filters)
+    assert.equal(1, #summary.skipped)
+    local s = summary.skipped[1]
+    assert.same({ "filters", broken, "import_filter: condition 1 needs field, match and type", 3 },
+                { s.kind, s.key, s.error, s.line })
+    local keys = {}
+    for _, f in ipairs(engine:filters()) do keys[#keys + 1] = f.key end
+    assert.same({ good }, keys)
+  end)
+
+  it("still raises for engine:add_filter, where a condition without a type is a programmer error", function()
+    local engine = ntsec.wfp.engine()
+    local s = assert(engine:open { kernel_mode = true, token = ntsec.token { user = "SY" } })
+    assert.has_error(function()
+      s:add_filter { layer = "FWPM_LAYER_ALE_AUTH_CONNECT_V4", action = "FWP_ACTION_PERMIT",
+                     conditions = { { field = "FWPM_CONDITION_IP_REMOTE_PORT", match = "FWP_MATCH_EQUAL" } } }
+    end, "condition needs field, match and type")
+  end)
+end)
+
 describe("engine:import_batch", function()
   it("removes everything when the function raises, and raises again", function()
     local engine = ntsec.wfp.engine()

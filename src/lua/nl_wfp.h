@@ -191,8 +191,12 @@ typedef struct nlw_cond_box {
 /* Read the condition list at idx ({field=, match=, type=, value=, value2=,
 ** low=, high=}; nl_wfp_cond.c) and push the box holding them. *st gets the
 ** status of the first condition that failed to parse (err: "condition N:
-** why"), STATUS_SUCCESS otherwise. Shape errors raise. */
-nlw_cond_box *nlw_read_conditions(lua_State *L, int idx, char *err, size_t errcap, NTSTATUS *st);
+** why"), STATUS_SUCCESS otherwise. Shape errors raise, except a condition
+** without field, match or type when incomplete_is_data (the importer: a
+** dump's malformed record is refused, STATUS_INVALID_PARAMETER, "condition N
+** needs field, match and type"). */
+nlw_cond_box *nlw_read_conditions(lua_State *L, int idx, char *err, size_t errcap, NTSTATUS *st,
+                                  int incomplete_is_data);
 /* Push n bytes as lower-case hex (nl_wfp_util.c). */
 void nlw_push_hex(lua_State *L, const uint8_t *p, size_t n);
 /* Push one condition / a list of them as tables of the same shape. */

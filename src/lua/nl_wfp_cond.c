@@ -82,7 +82,9 @@ static void read_bound(lua_State *L, int t, const char *k, const char **type, co
     }
 }
 
-static void read_text(lua_State *L, int t, ntsec_wfp_condition_text *c)
+/* The texts of the condition table at t; 0 when field, match or type is
+** missing. */
+static int read_text(lua_State *L, int t, ntsec_wfp_condition_text *c)
 {
     memset(c, 0, sizeof *c);
     nl_check_keys(L, t, "condition", cond_keys);
@@ -93,12 +95,13 @@ static void read_text(lua_State *L, int t, ntsec_wfp_condition_text *c)
     c->value2 = text_field(L, t, "value2");
     read_bound(L, t, "low", &c->low_type, &c->low);
     read_bound(L, t, "high", &c->high_type, &c->high);
-    if (!c->field || !c->match || !c->type) luaL_error(L, "condition needs field, match and type");
+    return c->field && c->match && c->type;
 }
 
 /* Each condition is parsed right after its texts are read (the strings
 ** stay on the stack until then). */
-nlw_cond_box *nlw_read_conditions(lua_State *L, int list, char *err, size_t errcap, NTSTATUS *st)
+nlw_cond_box *nlw_read_conditions(lua_State *L, int list, char *err, size_t errcap, NTSTATUS *st,
+                                  int incomplete_is_data)
 {
     size_t n, i;
     nlw_cond_box *b;
@@ -114,7 +117,13 @@ nlw_cond_box *nlw_read_conditions(lua_State *L, int list, char *err, size_t errc
         lua_rawgeti(L, list, (lua_Integer)i + 1);
         if (!lua_istable(L, -1)) luaL_error(L, "condition %d must be a table", (int)i + 1);
         luaL_checkstack(L, 16, "conditions");
-        read_text(L, top + 1, &t);
+        if (!read_text(L, top + 1, &t)) {
+            if (!incomplete_is_data) luaL_error(L, "condition needs field, match and type");
+            *st = STATUS_INVALID_PARAMETER;
+            snprintf(err, errcap, "condition %d needs field, match and type", (int)i + 1);
+            lua_settop(L, top);
+            return b;
+        }
         *st = ntsec_wfp_set_condition_from_text(b->set, &t, &b->conds[i], why, sizeof why);
         lua_settop(L, top);
         if (*st != STATUS_SUCCESS) {

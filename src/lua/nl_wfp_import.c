@@ -145,7 +145,7 @@ static int read_filter(lua_State *L, const char *op, ntsec_wfp_object_spec *s, i
     lua_getfield(L, 2, "conditions");
     if (lua_isnil(L, -1)) return 1;
     {
-        nlw_cond_box *b = nlw_read_conditions(L, -1, err, sizeof err, &st);
+        nlw_cond_box *b = nlw_read_conditions(L, -1, err, sizeof err, &st, 1);
         if (st != STATUS_SUCCESS) return (*failed = fail(L, op, "%s", err)), 0;
         f->conditions = b->conds;
         f->condition_count = b->n;

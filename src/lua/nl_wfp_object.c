@@ -127,7 +127,7 @@ static void read_conditions(lua_State *L, int t, ntsec_wfp_add_spec *a)
         lua_pop(L, 1);
         return;
     }
-    b = nlw_read_conditions(L, -1, err, sizeof err, &st);
+    b = nlw_read_conditions(L, -1, err, sizeof err, &st, 0);
     if (st != STATUS_SUCCESS) luaL_error(L, "%s", err);
     lua_remove(L, -2);
     a->conditions = b->conds;

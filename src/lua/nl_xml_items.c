@@ -401,11 +401,14 @@ static void set_child_text(lua_State *L, const xml_state *st, int e, const char 
 
 /* The FWP_VALUE0 at element v into the table on top (netsh.lua read_value:
 ** <type> and the element beside it). elements: stack index of the table of
-** value elements by type name. Raises for a missing value element. */
+** value elements by type name. A missing value element (v < 0) leaves the
+** table without type and value: the engine refuses such a record, which the
+** import lists as skipped with its line (a malformed record, not a failed
+** import). */
 static void read_value(lua_State *L, const xml_state *st, int v, int elements)
 {
     int c, t = lua_gettop(L);
-    if (v < 0) luaL_error(L, "xml item: a value has no element");
+    if (v < 0) return;
     luaL_checkstack(L, 6, "xml item too deep");
     set_child_text(L, st, v, "type", "type");
     lua_getfield(L, t, "type");
