@@ -318,12 +318,10 @@ static __attribute__((noinline)) int other_ace(const ac_ctx *c, const uint8_t *p
 }
 
 /* Whether the plain entry e of the index applies: its SID is in the pass's
-** list with the attribute its type needs (token_sid_in, hash pre-read). */
+** list with the attribute its type needs (hash pre-read). */
 static inline int ix_applies(const ac_ctx *c, const ac_index *ix, const ac_ix_entry *e)
 {
-    const sid_list *l = c->pass ? &c->token->restricted : &c->token->main;
-    return sid_list_maybe(l, e->hash)
-        && (sid_list_probe(l, ix->dacl + e->off + 8, e->hash, NULL) & (e->kind ? MATCH_DENY : MATCH_ALLOW));
+    return token_sid_in_hashed(c->token, ix->dacl + e->off + 8, e->hash, c->pass, e->kind == AC_IX_DENY);
 }
 
 /* An OTHER entry of the index: other_ace on its bytes. */

@@ -103,19 +103,31 @@ static inline int sid_list_maybe(const sid_list *l, uint32_t h)
 ** in the list. */
 unsigned sid_list_probe(const sid_list *l, const uint8_t *sid, uint32_t h, int *present);
 
-/* MATCH_* bits of sid in l, with no call on a Bloom miss. */
-static inline unsigned sid_list_lookup(const sid_list *l, const uint8_t *sid)
+/* MATCH_* bits of sid (hash h = sid_key_hash(sid)) in l, with no call on a
+** Bloom miss. */
+static inline unsigned sid_list_lookup_hashed(const sid_list *l, const uint8_t *sid, uint32_t h)
 {
-    uint32_t h = sid_key_hash(sid);
     return sid_list_maybe(l, h) ? sid_list_probe(l, sid, h, NULL) : 0;
 }
 
+static inline unsigned sid_list_lookup(const sid_list *l, const uint8_t *sid)
+{
+    return sid_list_lookup_hashed(l, sid, sid_key_hash(sid));
+}
+
 /* SidInToken over the user and groups (pass 0) or the restricting SIDs
-** (pass 1): ntsec_token_has_sid / _has_restricted_sid, inline. */
+** (pass 1) for a SID whose hash h is known (the access check's DACL index). */
+static inline int token_sid_in_hashed(const ntsec_token *t, const uint8_t *sid, uint32_t h, int restricted,
+                                      int for_deny)
+{
+    return (sid_list_lookup_hashed(restricted ? &t->restricted : &t->main, sid, h)
+            & (for_deny ? MATCH_DENY : MATCH_ALLOW)) != 0;
+}
+
+/* The same with the hash computed: ntsec_token_has_sid / _has_restricted_sid, inline. */
 static inline int token_sid_in(const ntsec_token *t, const uint8_t *sid, int restricted, int for_deny)
 {
-    return (sid_list_lookup(restricted ? &t->restricted : &t->main, sid)
-            & (for_deny ? MATCH_DENY : MATCH_ALLOW)) != 0;
+    return token_sid_in_hashed(t, sid, sid_key_hash(sid), restricted, for_deny);
 }
 
 /* ntsec_token_privilege_enabled with the LUID < 64 case inline. */

@@ -178,9 +178,11 @@ int nl_opt_guid(lua_State *L, int idx, ntsec_guid *g)
 
 void nl_push_guid(lua_State *L, const ntsec_guid *g)
 {
-    char text[37];
-    ntsec_guid_format(g, text);
-    lua_pushfstring(L, "{%s}", text);
+    char text[39];               /* '{', 36 characters and NUL, '}': no format string per key */
+    text[0] = '{';
+    ntsec_guid_format(g, text + 1);
+    text[37] = '}';
+    lua_pushlstring(L, text, 38);
 }
 
 void nl_open_sid(lua_State *L)

@@ -9,11 +9,17 @@
 #include "access.h"
 #include "status.h"
 
-ntsec_token *nl_check_token(lua_State *L, int idx)
+/* The token userdata at idx; raises for any other value. */
+static nl_token *check_token_ud(lua_State *L, int idx)
 {
     nl_token *u = nl_token_at(L, idx);
     if (!u) luaL_typeerror(L, idx, NL_TOKEN);
-    return u->t;
+    return u;
+}
+
+ntsec_token *nl_check_token(lua_State *L, int idx)
+{
+    return check_token_ud(L, idx)->t;
 }
 
 /* Read {sid, attributes} pairs from the array at idx into the token. */
@@ -201,9 +207,7 @@ static int m_map_generic(lua_State *L)
 ** ntsec.access_check's C path hands it to the two-pass Lua check. */
 static int m_token_mark_appcontainer(lua_State *L)
 {
-    nl_token *u = nl_token_at(L, 1);
-    if (!u) luaL_typeerror(L, 1, NL_TOKEN);
-    u->appcontainer = 1;
+    check_token_ud(L, 1)->appcontainer = 1;
     return 0;
 }
 

@@ -169,19 +169,10 @@ static void signature(groups_ctx *g, size_t layer, const ntsec_wfp_filter_fields
     if (b->oom) luaL_error(g->L, "not enough memory");
 }
 
-static void push_guid(lua_State *L, const ntsec_guid *id)
-{
-    char text[40];
-    text[0] = '{';
-    ntsec_guid_format(id, text + 1);
-    text[37] = '}';
-    lua_pushlstring(L, text, 38);
-}
-
 static void set_guid(lua_State *L, const char *k, int present, const ntsec_guid *id)
 {
     if (!present) return;
-    push_guid(L, id);
+    nl_push_guid(L, id);
     lua_setfield(L, -2, k);
 }
 
@@ -191,7 +182,7 @@ static uint16_t set_sublayer(groups_ctx *g, const ntsec_wfp_object_info *o)
     lua_State *L = g->L;
     lua_Integer w = 0;
     if (!o->has_sublayer) return 0;
-    push_guid(L, &o->sublayer);
+    nl_push_guid(L, &o->sublayer);
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "sublayer");
     if (lua_rawget(L, g->sublayers) == LUA_TTABLE) {

@@ -388,14 +388,20 @@ static int view_tag(lua_State *L)
     return 1;
 }
 
+/* Pushes the text of element e as item:text reads it ("" when it has children). */
+static void push_text(lua_State *L, const xml_state *st, int e)
+{
+    if (st->elems[e].first_child >= 0) lua_pushliteral(L, "");
+    else lua_pushlstring(L, st->text.p + st->elems[e].text, st->elems[e].text_len);
+}
+
 /* Sets t[k] (t on top) to the text of the child of e at tag (as item:text:
 ** "" when it has children); leaves t[k] unset when there is no such child. */
 static void set_child_text(lua_State *L, const xml_state *st, int e, const char *tag, const char *k)
 {
     int c = e < 0 ? -1 : child_named(st, e, tag);
     if (c < 0) return;
-    if (st->elems[c].first_child >= 0) lua_pushliteral(L, "");
-    else lua_pushlstring(L, st->text.p + st->elems[c].text, st->elems[c].text_len);
+    push_text(L, st, c);
     lua_setfield(L, -2, k);
 }
 
@@ -436,10 +442,27 @@ static void read_value(lua_State *L, const xml_state *st, int v, int elements)
             set_child_text(L, st, c, "addr", "value");
             set_child_text(L, st, c, "prefixLength", "value2");
         } else if (strcmp(tag, "type") != 0) {
-            if (st->elems[c].first_child >= 0) lua_pushliteral(L, "");
-            else lua_pushlstring(L, st->text.p + st->elems[c].text, st->elems[c].text_len);
+            push_text(L, st, c);
             lua_setfield(L, t, "value");
         }
+    }
+}
+
+/* Pushes the condition list of element e (item:conditions below); elements:
+** stack index of the value-element table. */
+static void push_conditions(lua_State *L, const xml_state *st, int e, int elements)
+{
+    int c, list;
+    lua_Integer n = 0;
+    lua_newtable(L);
+    list = lua_gettop(L);
+    for (c = st->elems[e].first_child; c >= 0; c = st->elems[c].next) {
+        if (strcmp(elem_tag(st, c), "item") != 0) continue;
+        lua_createtable(L, 0, 4);
+        set_child_text(L, st, c, "fieldKey", "field");
+        set_child_text(L, st, c, "matchType", "match");
+        read_value(L, st, child_named(st, c, "conditionValue"), elements);
+        lua_rawseti(L, list, ++n);
     }
 }
 
@@ -454,27 +477,11 @@ static void read_value(lua_State *L, const xml_state *st, int v, int elements)
 static int view_conditions(lua_State *L)
 {
     const xml_state *st = check_view(L);
-    int e = check_elem(L, st, 2), c;
-    lua_Integer n = 0;
+    int e = check_elem(L, st, 2);
     luaL_checktype(L, 3, LUA_TTABLE);
     lua_settop(L, 3);
-    lua_newtable(L);                                          /* 4 */
-    for (c = st->elems[e].first_child; c >= 0; c = st->elems[c].next) {
-        if (strcmp(elem_tag(st, c), "item") != 0) continue;
-        lua_createtable(L, 0, 4);
-        set_child_text(L, st, c, "fieldKey", "field");
-        set_child_text(L, st, c, "matchType", "match");
-        read_value(L, st, child_named(st, c, "conditionValue"), 3);
-        lua_rawseti(L, 4, ++n);
-    }
+    push_conditions(L, st, e, 3);
     return 1;
-}
-
-/* Pushes the text of element e as item:text reads it ("" when it has children). */
-static void push_text(lua_State *L, const xml_state *st, int e)
-{
-    if (st->elems[e].first_child >= 0) lua_pushliteral(L, "");
-    else lua_pushlstring(L, st->text.p + st->elems[e].text, st->elems[e].text_len);
 }
 
 /* The number at the start of a text (leading blanks, then decimal digits),
@@ -515,11 +522,7 @@ static void record_field(lua_State *L, const xml_state *st, int at, const char *
         luaL_checktype(L, -1, LUA_TTABLE);
         elements = lua_gettop(L);
         if (as[0] == 'c') {
-            lua_pushcfunction(L, view_conditions);
-            lua_pushvalue(L, 1);
-            lua_pushinteger(L, at + 1);
-            lua_pushvalue(L, elements);
-            lua_call(L, 3, 1);
+            push_conditions(L, st, at, elements);
         } else {
             int t = child_named(st, at, "type"), v;
             if (t < 0) { lua_pop(L, 1); return; }
