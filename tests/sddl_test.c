@@ -460,6 +460,20 @@ static void test_conditional(void)
     CHECK(prints_as("D:(XA;;FA;;;WD;(OctetStringType==#1#2#3##))", 0xFFFF, NULL,
                     "D:(XA;;FA;;;WD;(OctetStringType == #01020300))"));
     CHECK(prints_as("D:(XA;;;;;WD;(x < -010))", 0xFFFF, NULL, "D:(XA;;;;;WD;(x < -010))"));
+    /* An unsigned decimal above 2^63-1 (sign byte 03 = none, base 02 = decimal;
+    ** 14255084913276245838 = 0xc5d43c33b2dc574e) compares as that positive
+    ** number (cond_value.c) and prints as it, not as the negative int64 of
+    ** its bits, whose "-" would read back with sign byte 02 (sddl_fuzz, CI). */
+    CHECK(parses_to("D:(XA;;;;;WD;(@Device.bb == 14255084913276245838))", NULL,
+                    "0100048000000000000000000000000014000000" "0200380001000000"
+                    "09003000" "00000000" "010100000000000100000000" "61727478"
+                    "fb04000000" "62006200" "04" "4e57dcb2333cd4c5" "03" "02" "80" "000000"));
+    CHECK(prints_as("D:(XA;;;;;WD;(@Device.bb == 14255084913276245838))", 0xFFFF, NULL,
+                    "D:(XA;;;;;WD;(@DEVICE.bb == 14255084913276245838))"));
+    CHECK(prints_as("D:(XA;;;;;WD;(x == +18446744073709551615))", 0xFFFF, NULL,
+                    "D:(XA;;;;;WD;(x == +18446744073709551615))"));
+    CHECK(prints_as("D:(XA;;;;;WD;(x == -9223372036854775808))", 0xFFFF, NULL,
+                    "D:(XA;;;;;WD;(x == -9223372036854775808))"));
     /* Rejected expressions: STATUS_INVALID_ACL at the offending character. */
     CHECK(fails_with("D:(XA;;FX;;;WD;(a == a))", NULL, STATUS_INVALID_ACL, 21));
     CHECK(fails_with("D:(XA;;FX;;;WD;(! Member_of{SID(BA)}))", NULL, STATUS_INVALID_ACL, 18));

@@ -207,8 +207,9 @@ void sddl_put_int(ntsec_buf *out, const sddl_int *v)
 {
     static const char digits[] = "0123456789abcdef";
     char tmp[32], *p = tmp + sizeof tmp;
-    int negative = v->sign == SDDL_SIGN_MINUS
-                   || (v->sign == SDDL_SIGN_NONE && v->base == SDDL_BASE_DECIMAL && (int64_t)v->value < 0);
+    /* Only the sign byte makes a value negative, as when it is compared
+    ** (cond_value.c): an unsigned 2^63..2^64-1 prints unsigned and reads back. */
+    int negative = v->sign == SDDL_SIGN_MINUS;
     uint64_t mag = negative ? 0u - v->value : v->value;
     unsigned base = v->base == SDDL_BASE_OCTAL ? 8 : v->base == SDDL_BASE_HEX ? 16 : 10;
     do {
