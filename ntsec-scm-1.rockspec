@@ -144,6 +144,7 @@ build = {
     ["ntsec.html"] = "lua/ntsec/html.lua",
     ["ntsec.html_check"] = "lua/ntsec/html_check.lua",
     ["ntsec"] = "lua/ntsec/init.lua",
+    ["ntsec.json"] = "lua/ntsec/json.lua",
     ["ntsec.ks"] = "lua/ntsec/ks.lua",
     ["ntsec.merge"] = "lua/ntsec/merge.lua",
     ["ntsec.netsh"] = "lua/ntsec/netsh.lua",

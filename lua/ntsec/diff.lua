@@ -340,9 +340,9 @@ end
 
 --- diff.json(result) -> one JSON document: {identical, added, removed,
 -- changed, access, principals} as diff.compare returns them (absent
--- values are null). Written with dkjson.
+-- values are null). Written through ntsec.json (keys in a fixed order).
 function M.json(result)
-  local json = require("dkjson")
+  local json = require("ntsec.json")
   local function array(t) return setmetatable(t, { __jsontype = "array" }) end
   for _, list in ipairs({ result.added, result.removed, result.changed, result.access, result.principals }) do
     array(list)

@@ -5,9 +5,9 @@
 -- imported counts, the security file, the policy's writes and reads, the
 -- principals with their tokens, access before and after, what changed, the
 -- descriptors with their provenance, failed reads), with every object and
--- every write listed. JSON is written with dkjson (Debian lua-dkjson).
+-- every write listed. JSON is written with dkjson (Debian lua-dkjson) through ntsec.json (sorted keys).
 
-local json = require("dkjson")
+local json = require("ntsec.json")
 local errors = require("ntsec.errors")
 local rights = require("ntsec.rules.rights")
 local formats = require("ntsec.rules.formats")

@@ -178,7 +178,7 @@ function M.run(args)
   if not called then return nil, (tostring(res):gsub("^[^\n]-:%d+: ", "")) end
   if not res then return nil, ("classify: %s"):format(err.detail or tostring(err)) end
   if args.format == "json" then
-    local json = require("dkjson")
+    local json = require("ntsec.json")
     io.write(json.encode(res, { indent = true }), "\n")
   else
     io.write(text(res, args))

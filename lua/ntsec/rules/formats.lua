@@ -5,7 +5,7 @@
 -- document (text); the fleet_* forms take a result of ntsec.fleet.run (many
 -- dumps) and return one document as well.
 
-local json = require("dkjson")
+local json = require("ntsec.json")
 local objects = require("ntsec.rules.objects")
 
 local M = {}
