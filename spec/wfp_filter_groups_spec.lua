@@ -118,6 +118,36 @@ describe("ntsec.wfp.filter_groups", function()
     assert.has_error(function() wfp.filter_groups(e, { "not a key" }, { "x" }, {}, {}) end)
   end)
 
+  -- The classifier's order (ntsec_wfp_rank_cmp, wfp_classify.md 3.2, 3.3),
+  -- worked out by hand: known sublayers by weight, higher first (h 9, then
+  -- a and b at 5, tied: key bytes ascending, a before b); unknown sublayers
+  -- last; inside a sublayer the effective weight, higher first, where a
+  -- filter without one ranks FWP_UINT8 w as w << 60 (u8: 3 << 60 above
+  -- big64's FWP_UINT64 2^40); then the filter id.
+  it("orders rows as the classifier arbitrates: weight types, sublayer ties, unknown sublayers", function()
+    local ordered = wfp.engine()
+    assert(ordered:import_layer { key = CONNECT, name = CONNECT, id = 1, flags = {} })
+    local SA, SB = "{11111111-0000-4000-8000-000000000001}", "{11111111-0000-4000-8000-000000000002}"
+    local SH, UNKNOWN = "{11111111-0000-4000-8000-000000000003}", "{11111111-0000-4000-8000-000000000009}"
+    assert(ordered:import_sublayer { key = SA, name = "a", weight = 5 })
+    assert(ordered:import_sublayer { key = SB, name = "b", weight = 5 })
+    assert(ordered:import_sublayer { key = SH, name = "h", weight = 9 })
+    for id, f in ipairs({ { "b-late", SB, 2 }, { "a-first", SA, 2 }, { "big64", SH, 1 << 40 }, { "u8", SH, 3 },
+                          { "orphan", UNKNOWN, 15 } }) do
+      assert(ordered:import_filter { key = ("{33333333-0000-4000-8000-%012d}"):format(id), name = f[1], id = id,
+                                     layer = CONNECT, sublayer = f[2], weight = f[3], action = "FWP_ACTION_PERMIT",
+                                     conditions = {} })
+    end
+    local keys, subs = {}, {}
+    for _, l in ipairs(ordered:layers()) do if l.key_name == CONNECT then keys[1] = l.key end end
+    for _, sl in ipairs(ordered:sublayers()) do subs[sl.key] = sl end
+    local _, _, rows = wfp.filter_groups(ordered, keys, { CONNECT }, subs, ACTIONS)
+    local order = {}
+    for i, row in ipairs(rows[CONNECT]) do order[i] = row.name end
+    assert.are.same({ "u8", "big64", "a-first", "b-late", "orphan" }, order)
+    ordered:close()
+  end)
+
   it("lists the fields of the signature", function()
     assert.are.same({ "FWPM_CONDITION_ALE_APP_ID", "FWPM_CONDITION_ALE_PACKAGE_FAMILY_NAME",
                       "FWPM_CONDITION_ALE_PACKAGE_ID", "FWPM_CONDITION_ALE_USER_ID" }, wfp.FILTER_GROUP_FIELDS)

@@ -23,8 +23,8 @@
 **     conditions of one filter per distinct principal signature among the
 **     filters at other layers (what those filters name, for the dump's
 **     principals). rows: {[layer name] = the layer's rows in arbitration
-**     order (wfp_classify.md 3.2, 3.3: sublayer weight, then effective
-**     weight, higher first; then filter id), row.rank = the position}.
+**     order (ntsec_wfp_rank_cmp, the classifier's: wfp_classify.md 3.2,
+**     3.3), row.rank = the position}.
 **     With a session whose enumeration fails: nil and the code
 **     FwpmFilterCreateEnumHandle0 / FwpmFilterEnum0 return (the caller then
 **     asks the engine).
@@ -47,6 +47,7 @@
 
 #include "nl_wfp.h"
 #include "wfp_enum.h"
+#include "wfp_classify.h"
 #include "wfp_cond.h"
 #include "wfp_import.h"
 #include "buf.h"
@@ -76,16 +77,15 @@ typedef struct groups_ctx {
     int keys, names, sublayers, actions, all;   /* arguments; all: every row */
     lua_Integer n_groups, n_named;
     struct order *order;          /* one per row (arbitration order); owned by a userdata */
+    ntsec_guid *sublayer_keys;    /* one per row, in the same block: the ranks point here */
     size_t n_rows, cap_rows;
 } groups_ctx;
 
-/* What orders a row (wfp_classify.md 3.2, 3.3): its layer, sublayer weight,
-** effective weight, filter id; row: its index in the list of all rows. */
+/* What orders a row: its layer, then its rank there (ntsec_wfp_rank_cmp,
+** the classifier's order); row: its index in the list of all rows. */
 typedef struct order {
     size_t layer;
-    uint16_t sublayer_weight;
-    uint64_t weight;
-    uint64_t id;
+    ntsec_wfp_rank rank;
     lua_Integer row;
 } order;
 
@@ -176,12 +176,15 @@ static void set_guid(lua_State *L, const char *k, int present, const ntsec_guid 
     lua_setfield(L, -2, k);
 }
 
-/* The sublayer's name into the row on top; its weight (0 when unknown). */
-static uint16_t set_sublayer(groups_ctx *g, const ntsec_wfp_object_info *o)
+/* The sublayer's name into the row on top; whether the engine has it and
+** its weight (0 when unknown) into rank. */
+static void set_sublayer(groups_ctx *g, const ntsec_wfp_object_info *o, ntsec_wfp_rank *rank)
 {
     lua_State *L = g->L;
     lua_Integer w = 0;
-    if (!o->has_sublayer) return 0;
+    rank->sublayer_known = 0;
+    rank->sublayer_weight = 0;
+    if (!o->has_sublayer) return;
     nl_push_guid(L, &o->sublayer);
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "sublayer");
@@ -191,9 +194,10 @@ static uint16_t set_sublayer(groups_ctx *g, const ntsec_wfp_object_info *o)
         lua_getfield(L, -1, "weight");
         w = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
         lua_pop(L, 1);
+        rank->sublayer_known = 1;
+        rank->sublayer_weight = (uint16_t)(w & 0xFFFF);
     }
     lua_pop(L, 1);
-    return (uint16_t)(w & 0xFFFF);
 }
 
 /* action: its name in the actions table, else its value as decimal text. */
@@ -247,14 +251,17 @@ static void add_row(groups_ctx *g, int group, size_t layer, const ntsec_wfp_obje
         lua_pushstring(L, text);
         lua_setfield(L, -2, "weight");
     }
-    ord->sublayer_weight = set_sublayer(g, o);
+    set_sublayer(g, o, &ord->rank);
     lua_rawgeti(L, g->names, (lua_Integer)layer);
     lua_setfield(L, -2, "layer");
     lua_pushvalue(L, group);
     lua_setfield(L, -2, "group");
     ord->layer = layer;
-    ord->weight = weight;
-    ord->id = o->id;
+    memset(&g->sublayer_keys[g->n_rows], 0, sizeof *g->sublayer_keys);
+    if (o->has_sublayer) g->sublayer_keys[g->n_rows] = o->sublayer;
+    ord->rank.sublayer = &g->sublayer_keys[g->n_rows];
+    ord->rank.effective_weight = ntsec_wfp_effective_weight(o);
+    ord->rank.filter_id = o->id;
     ord->row = (lua_Integer)++g->n_rows;
     lua_pushvalue(L, -1);
     lua_rawseti(L, g->all, ord->row);
@@ -325,16 +332,12 @@ static void add_filter(groups_ctx *g, const ntsec_wfp_object_info *o)
     lua_pop(L, 1);
 }
 
-/* Arbitration order within a layer: sublayer weight, then effective weight
-** (unsigned), higher first; then filter id. */
+/* By layer, then in the classifier's arbitration order. */
 static int by_order(const void *pa, const void *pb)
 {
     const order *a = pa, *b = pb;
     if (a->layer != b->layer) return a->layer < b->layer ? -1 : 1;
-    if (a->sublayer_weight != b->sublayer_weight) return a->sublayer_weight > b->sublayer_weight ? -1 : 1;
-    if (a->weight != b->weight) return a->weight > b->weight ? -1 : 1;
-    if (a->id != b->id) return a->id < b->id ? -1 : 1;
-    return 0;
+    return ntsec_wfp_rank_cmp(&a->rank, &b->rank);
 }
 
 /* The rows per layer name in arbitration order, each with its rank there,
@@ -441,9 +444,11 @@ static int f_filter_groups(lua_State *L)
     ntsec_buf_init(g.sig);
     ord = push_owner(L, sizeof *ord, order_gc);                    /* 7 */
     g.cap_rows = ntsec_wfp_count(e, NTSEC_WFP_FILTER);
-    *ord = g.cap_rows ? malloc(g.cap_rows * sizeof **ord) : NULL;
+    /* the rows' order entries, then their sublayer keys (which do not move in the sort) */
+    *ord = g.cap_rows ? malloc(g.cap_rows * (sizeof **ord + sizeof *g.sublayer_keys)) : NULL;
     if (g.cap_rows && !*ord) return luaL_error(L, "not enough memory");
     g.order = *ord;
+    g.sublayer_keys = g.cap_rows ? (ntsec_guid *)(void *)(*ord + g.cap_rows) : NULL;
     lua_newtable(L);                                               /* 8: every row */
     lua_newtable(L);                                               /* 9: groups */
     lua_newtable(L);                                               /* 10: named */

@@ -278,6 +278,29 @@ struct ntsec_wfp_engine;
 ** weights as given, FWP_UINT8 w as w << 60, FWP_EMPTY 0 (docs/classify.md).
 ** Free with ntsec_wfp_filter_set_free. Errors: STATUS_NO_MEMORY. */
 NTSTATUS ntsec_wfp_engine_filter_set(const struct ntsec_wfp_engine *e, ntsec_wfp_filter_set **out);
+struct ntsec_wfp_object_info;
+/* The weight a filter is ordered by (3.3): the dump's effectiveWeight when
+** it has one; else FWP_UINT64 as given, FWP_UINT8 w as w << 60 with zero
+** auto bits, FWP_EMPTY 0 (EMULATOR CHOICE: BFE's auto-weight algorithm is
+** undocumented, docs/classify.md). */
+uint64_t ntsec_wfp_effective_weight(const struct ntsec_wfp_object_info *o);
+
+/* Where a filter stands in its layer's arbitration order (3.2, 3.3). */
+typedef struct ntsec_wfp_rank {
+    int sublayer_known;               /* its sublayer is in the engine / set */
+    uint16_t sublayer_weight;         /* 0 when unknown */
+    const ntsec_guid *sublayer;       /* its sublayer key */
+    uint64_t effective_weight;        /* ntsec_wfp_effective_weight */
+    uint64_t filter_id;
+} ntsec_wfp_rank;
+
+/* <0 when a is evaluated before b in one layer, >0 after, 0 tied. Known
+** sublayers before unknown ones; sublayer weight, higher first (equal
+** weights: key bytes ascending, UNCONFIRMED); effective weight, higher
+** first; filterId ascending (ties: EMULATOR CHOICE). The one order of the
+** classifier and of the audit's per-principal filter section. */
+int ntsec_wfp_rank_cmp(const ntsec_wfp_rank *a, const ntsec_wfp_rank *b);
+
 /* A counter that changes whenever an object is added, deleted or restored
 ** (a cached filter set is stale when it differs). */
 uint64_t ntsec_wfp_engine_generation(const struct ntsec_wfp_engine *e);

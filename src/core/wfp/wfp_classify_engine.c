@@ -19,10 +19,7 @@ uint64_t ntsec_wfp_engine_generation(const ntsec_wfp_engine *e)
     return e->generation;
 }
 
-/* effectiveWeight (3.3): the dump's when it has one; else FWP_UINT64 as
-** given, FWP_UINT8 w as w << 60 with zero auto bits, FWP_EMPTY 0 (EMULATOR
-** CHOICE: BFE's auto-weight algorithm is undocumented, docs/classify.md). */
-static uint64_t effective_weight(const ntsec_wfp_object_info *o)
+uint64_t ntsec_wfp_effective_weight(const ntsec_wfp_object_info *o)
 {
     if (o->filter.has_effective_weight) return o->filter.effective_weight;
     if (!o->has_weight) return 0;
@@ -40,7 +37,7 @@ static NTSTATUS add_filter(ntsec_wfp_filter_set *s, const ntsec_wfp_object_info 
     d.sublayer = o->sublayer;
     d.weight_type = !o->has_weight ? 0u : o->weight <= 15 ? 1u : 4u;
     d.weight = o->weight;
-    d.effective_weight = effective_weight(o);
+    d.effective_weight = ntsec_wfp_effective_weight(o);
     d.action = o->action;
     d.callout = o->callout;
     d.flags = o->flags;

@@ -437,27 +437,29 @@ NTSTATUS ntsec_wfp_set_condition_from_text(ntsec_wfp_filter_set *s,
 /* ---- the per-layer index (3.2, 3.3) ---- */
 
 typedef struct sort_item {
+    ntsec_wfp_rank rank;
     uint32_t filter, sub;
-    uint16_t sub_weight;
-    int sub_known;
     const ntsec_wfp_filter_def *f;
-    const ntsec_guid *sub_key;
 } sort_item;
 
-/* Sublayers by weight (higher first; equal weights: key bytes, UNCONFIRMED);
-** unknown sublayers last; then effective weight (higher first); then
-** filterId ascending (ties: EMULATOR CHOICE). */
+int ntsec_wfp_rank_cmp(const ntsec_wfp_rank *a, const ntsec_wfp_rank *b)
+{
+    int c;
+    if (a->sublayer_known != b->sublayer_known) return b->sublayer_known - a->sublayer_known;
+    if (a->sublayer_weight != b->sublayer_weight) return a->sublayer_weight > b->sublayer_weight ? -1 : 1;
+    c = memcmp(a->sublayer->b, b->sublayer->b, 16);
+    if (c) return c;
+    if (a->effective_weight != b->effective_weight) return a->effective_weight > b->effective_weight ? -1 : 1;
+    if (a->filter_id != b->filter_id) return a->filter_id < b->filter_id ? -1 : 1;
+    return 0;
+}
+
+/* The shared order; filters tied in it stay in insertion order. */
 static int cmp_items(const void *pa, const void *pb)
 {
     const sort_item *a = pa, *b = pb;
-    int c;
-    if (a->sub_known != b->sub_known) return b->sub_known - a->sub_known;
-    if (a->sub_weight != b->sub_weight) return a->sub_weight > b->sub_weight ? -1 : 1;
-    c = memcmp(a->sub_key->b, b->sub_key->b, 16);
+    int c = ntsec_wfp_rank_cmp(&a->rank, &b->rank);
     if (c) return c;
-    if (a->f->effective_weight != b->f->effective_weight)
-        return a->f->effective_weight > b->f->effective_weight ? -1 : 1;
-    if (a->f->id != b->f->id) return a->f->id < b->f->id ? -1 : 1;
     return a->filter < b->filter ? -1 : a->filter > b->filter;
 }
 
@@ -484,9 +486,11 @@ static NTSTATUS fill_layer(ntsec_wfp_filter_set *s, set_layer *l, sort_item *ite
         items[n].filter = (uint32_t)i;
         items[n].f = f;
         items[n].sub = sl ? (uint32_t)at : UINT32_MAX;
-        items[n].sub_known = sl != NULL;
-        items[n].sub_weight = sl ? sl->weight : 0;
-        items[n].sub_key = &f->sublayer;
+        items[n].rank.sublayer_known = sl != NULL;
+        items[n].rank.sublayer_weight = sl ? sl->weight : 0;
+        items[n].rank.sublayer = &f->sublayer;
+        items[n].rank.effective_weight = f->effective_weight;
+        items[n].rank.filter_id = f->id;
         n++;
     }
     qsort(items, n, sizeof *items, cmp_items);
@@ -504,7 +508,7 @@ static NTSTATUS fill_layer(ntsec_wfp_filter_set *s, set_layer *l, sort_item *ite
     }
     for (i = n; i-- > 0;) {
         int same = i + 1 < n && l->sub[i + 1] == l->sub[i]
-                && memcmp(items[i + 1].sub_key->b, items[i].sub_key->b, 16) == 0;
+                && memcmp(items[i + 1].rank.sublayer->b, items[i].rank.sublayer->b, 16) == 0;
         l->group_end[i] = same ? l->group_end[i + 1] : (uint32_t)(i + 1);
     }
     l->n = n;
