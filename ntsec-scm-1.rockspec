@@ -146,6 +146,7 @@ build = {
     ["ntsec"] = "lua/ntsec/init.lua",
     ["ntsec.json"] = "lua/ntsec/json.lua",
     ["ntsec.ks"] = "lua/ntsec/ks.lua",
+    ["ntsec.lowbox"] = "lua/ntsec/lowbox.lua",
     ["ntsec.merge"] = "lua/ntsec/merge.lua",
     ["ntsec.netsh"] = "lua/ntsec/netsh.lua",
     ["ntsec.ntpath"] = "lua/ntsec/ntpath.lua",

@@ -56,3 +56,77 @@ describe("access check of an AppContainer token", function()
     assert.equal("STATUS_INVALID_ACL", err.name)
   end)
 end)
+
+-- The same two passes at every entry point and in ntsec.explain (ntsec.lowbox;
+-- before, these checked pass 1 only and granted an AppContainer what Everyone
+-- is granted). Masks hand-computed as above; FW = FILE_GENERIC_WRITE 0x120116.
+describe("an AppContainer token at the Windows-named entry points and in explain", function()
+  local FW = 0x120116
+  local FILE_MAP = { read = FR, write = FW, execute = 0x1200A0, all = FA }
+  local EVERYONE_AND_AC = "O:BAG:BAD:(A;;FA;;;WD)(A;;FR;;;AC)"
+
+  it("ntsec.access.check: both passes at the default and kernel entry points", function()
+    for _, entry in ipairs({ "default", "kernel" }) do
+      assert.same({ FR, ntsec.STATUS_SUCCESS },
+        { ntsec.access.check(EVERYONE_AND_AC, lowbox(), ntsec.MAXIMUM_ALLOWED, { entry_point = entry }) }, entry)
+      assert.same({ 0, ntsec.STATUS_ACCESS_DENIED },
+        { ntsec.access.check("O:BAG:BAD:(A;;FA;;;WD)", lowbox(), ntsec.MAXIMUM_ALLOWED, { entry_point = entry }) })
+    end
+  end)
+
+  it("NtAccessCheck and AccessCheck: what both passes grant", function()
+    local sd = ntsec.sd(EVERYONE_AND_AC)
+    assert.same({ ntsec.STATUS_SUCCESS, FR, ntsec.STATUS_SUCCESS },
+      { ntsec.NtAccessCheck(sd, lowbox(), ntsec.MAXIMUM_ALLOWED, FILE_MAP) })
+    assert.same({ ntsec.STATUS_SUCCESS, 0, ntsec.STATUS_ACCESS_DENIED },
+      { ntsec.NtAccessCheck(sd, lowbox(), FW, FILE_MAP) })
+    assert.same({ true, FR, true, 0 }, { ntsec.AccessCheck(sd, lowbox(), FR, FILE_MAP) })
+    assert.same({ true, 0, false, 5 }, { ntsec.AccessCheck(sd, lowbox(), FW, FILE_MAP) })   -- ERROR_ACCESS_DENIED
+    -- the call checks of pass 1 stand: a primary token is refused before any ACE
+    assert.same({ ntsec.STATUS_NO_IMPERSONATION_TOKEN },
+      { ntsec.NtAccessCheck(sd, lowbox { type = "primary" }, FR, FILE_MAP) })
+  end)
+
+  it("NtAccessCheckByTypeResultList: each entry from both passes", function()
+    local OBJ, CHILD = "11111111-2222-3333-4444-555555555555", "66666666-7777-8888-9999-aaaaaaaaaaaa"
+    local OTHER = "77777777-7777-8888-9999-aaaaaaaaaaaa"
+    -- pass 1: Everyone FA on every node; pass 2: AC FR on every node, the
+    -- capability FW on CHILD only (the root gets what all its children get:
+    -- DTYP 2.5.3.2, so FR, since OTHER lacks FW)
+    local sd = ntsec.sd(EVERYONE_AND_AC .. "(OA;;FW;" .. CHILD .. ";;S-1-15-3-1)")
+    local list = { { level = 0, guid = OBJ }, { level = 1, guid = CHILD }, { level = 1, guid = OTHER } }
+    local status, granted, statuses = ntsec.NtAccessCheckByTypeResultList(sd, nil, lowbox(), ntsec.MAXIMUM_ALLOWED,
+                                                                          list, FILE_MAP)
+    assert.equal(ntsec.STATUS_SUCCESS, status)
+    assert.same({ FR, FR | FW, FR }, granted)
+    assert.same({ ntsec.STATUS_SUCCESS, ntsec.STATUS_SUCCESS, ntsec.STATUS_SUCCESS }, statuses)
+  end)
+
+  it("privileges: a missing one refuses in pass 1; pass 2 has none (UNCONFIRMED, docs/access.md)", function()
+    local sd = "O:BAG:BAD:(A;;FA;;;WD)(A;;FA;;;AC)"
+    assert.same({ 0, ntsec.STATUS_PRIVILEGE_NOT_HELD },
+      { ntsec.access_check(sd, lowbox(), ntsec.ACCESS_SYSTEM_SECURITY) })
+    assert.same({ 0, ntsec.STATUS_PRIVILEGE_NOT_HELD },
+      { ntsec.access.check(sd, lowbox(), ntsec.ACCESS_SYSTEM_SECURITY) })
+    assert.same({ 0, ntsec.STATUS_ACCESS_DENIED },
+      { ntsec.access_check(sd, lowbox { privileges = { "SeSecurityPrivilege" } }, ntsec.ACCESS_SYSTEM_SECURITY) })
+  end)
+
+  it("ntsec.explain shows both passes and agrees with ntsec.access_check", function()
+    local e = assert(ntsec.explain(EVERYONE_AND_AC, lowbox(), ntsec.MAXIMUM_ALLOWED))
+    assert.equal(FR, e.granted)
+    assert.is_true(e.allowed)
+    local kinds, pass2_aces = {}, {}
+    for _, st in ipairs(e.steps) do
+      kinds[#kinds + 1] = st.kind
+      if st.lowbox and st.kind == "ace" then pass2_aces[st.index] = st.reason end
+    end
+    assert.same({ "start", "integrity", "pass", "owner", "ace", "ace", "pass_end", "lowbox", "integrity", "pass",
+                  "owner", "ace", "ace", "pass_end", "result" }, kinds)
+    assert.same({ "sid_absent", "applied" }, pass2_aces)     -- pass 2: WD does not match, AC does
+    assert.equal(FR, e.steps[#e.steps].granted)
+    assert.matches("AppContainer pass 2", tostring(e))
+    local denied = assert(ntsec.explain("O:BAG:BAD:(A;;FA;;;WD)", lowbox(), ntsec.MAXIMUM_ALLOWED))
+    assert.same({ false, 0 }, { denied.allowed, denied.granted })
+  end)
+end)

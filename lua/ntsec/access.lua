@@ -24,6 +24,7 @@
 
 local core = require("ntsec.core")
 local errors = require("ntsec.errors")
+local lowbox = require("ntsec.lowbox")
 
 local M = {}
 
@@ -100,7 +101,7 @@ function M.check(sd, token, desired, options)
   local want = core.map_generic(rights(desired), mapping)
   local parsed, err = parse_descriptor(sd, "access.check")
   if sd ~= nil and not parsed then return nil, err end
-  local call, granted, status, _, granted_list, status_list = core.access_check_at(
+  local call, granted, status, _, granted_list, status_list = lowbox.check_at(
     opts.entry_point or "default", parsed, token, want, mapping, opts)
   if call ~= SUCCESS then return nil, errors.new(call, "access.check") end
   if not granted_list then return granted, status end
@@ -113,7 +114,7 @@ end
 local function faithful(entry, sd, token, desired, mapping, opts)
   if math.type(desired) ~= "integer" then error("DesiredAccess: integer expected", 3) end
   if mapping == nil then error("GenericMapping: mapping expected", 3) end
-  return core.access_check_at(entry, descriptor(sd), token, desired, mapping, opts)
+  return lowbox.check_at(entry, descriptor(sd), token, desired, mapping, opts)
 end
 
 --- `ntsec.NtAccessCheck(sd, token, desired, mapping)` -> status[, granted, access_status].

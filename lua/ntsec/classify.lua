@@ -89,31 +89,6 @@ local function principal(token, app)
            app = app or id.app }
 end
 
-local MAXIMUM_ALLOWED = 0x02000000
-
---- access_check(sd, token, desired, mapping) -> granted, status, or nil, err:
--- ntsec.access_check for a token with an AppContainer part (ntsec.access_check
--- comes here for those). Two passes as Windows checks a lowbox token: the
--- token's user and groups, then only its package SID, its enabled capabilities
--- and ALL APPLICATION PACKAGES (ALL RESTRICTED APPLICATION PACKAGES for an
--- LPAC); granted is what both grant. `desired` is generic-free. status:
--- STATUS_SUCCESS when every desired bit (MAXIMUM_ALLOWED: any bit) is
--- granted, else STATUS_ACCESS_DENIED. Errors: those of the access check
--- (STATUS_INVALID_SECURITY_DESCR, an SDDL parse error).
--- Source: wfp_classify.md 2.5 (W32-LAC); docs/access.md "AppContainer tokens".
-function M.access_check(sd, token, desired, mapping)
-  if type(sd) == "string" then
-    local parsed, err = core.sd_from_sddl(sd)
-    if not parsed then return nil, err end
-    sd = parsed
-  end
-  local call, granted = core.wfp_classify.access_check(principal(token), sd, desired, mapping)
-  if call ~= core.STATUS_SUCCESS then return nil, errors.new(call, "access_check") end
-  local want = desired & ~MAXIMUM_ALLOWED
-  local ok = (granted & want) == want and (desired & MAXIMUM_ALLOWED == 0 or granted ~= 0)
-  return granted, ok and core.STATUS_SUCCESS or core.STATUS_ACCESS_DENIED
-end
-
 local PROTOCOLS = { icmp = 1, igmp = 2, tcp = 6, udp = 17, icmpv6 = 58 }
 local PROFILES = { public = 1, private = 2, domain = 3 }
 

@@ -18,6 +18,7 @@
 local core = require("ntsec.core")
 local errors = require("ntsec.errors")
 local opts = require("ntsec.options")
+local lowbox = require("ntsec.lowbox")
 
 local M = {}
 
@@ -45,6 +46,8 @@ local WHY = {
   label_default = "unlabeled object: Medium, no-write-up",
   label = "mandatory label from the SACL",
   policy_off = "no integrity level or policy: no restriction",
+  lowbox = "AppContainer pass 2: only the package SID, the enabled capabilities and ALL APPLICATION PACKAGES"
+    .. " match; granted = what both passes grant",
 }
 
 local USED = {
@@ -159,6 +162,7 @@ local function why_text(step, desired)
   end
   if step.condition then why = why .. " (condition " .. step.condition .. ")" end
   if step.pass == 1 then why = "[restricted SIDs] " .. why end
+  if step.lowbox then why = "[AppContainer] " .. why end
   if step.node then why = why .. " [object type node " .. step.node .. "]" end
   return why
 end
@@ -187,6 +191,34 @@ function Explanation:__tostring()
   end
   lines[#lines + 1] = ("result: %s (%s)"):format(self.allowed and "ALLOWED" or "DENIED", self.status_name)
   return table.concat(lines, "\n")
+end
+
+-- An AppContainer token's explanation (ntsec.lowbox): pass 1's steps, a
+-- "lowbox" step, pass 2's steps marked lowbox = true, then the result of
+-- both; granted, status and each object-type node combined.
+local function merge_lowbox(r, r2, want)
+  local steps, result = {}, nil
+  for _, st in ipairs(r.steps) do
+    if st.kind == "result" then result = st else steps[#steps + 1] = st end
+  end
+  steps[#steps + 1] = { kind = "lowbox", reason = "lowbox", mask = 0, granted = 0, denied = 0, remaining = 0,
+                        pass = 0 }
+  for _, st in ipairs(r2.steps) do
+    if st.kind ~= "start" and st.kind ~= "result" then
+      st.lowbox = true
+      steps[#steps + 1] = st
+    end
+  end
+  r.granted, r.status = lowbox.combine(want, r.granted, r.status, r2.granted, r2.status)
+  if result then
+    result.granted, result.status = r.granted, r.status
+    steps[#steps + 1] = result
+  end
+  r.steps = steps
+  for i, node in ipairs(r.nodes or {}) do
+    local other = r2.nodes[i]
+    node.granted, node.status = lowbox.combine(want, node.granted, node.status, other.granted, other.status)
+  end
 end
 
 local function annotate(steps, desired)
@@ -225,6 +257,14 @@ function M.explain(sd, token, desired, options)
   r, err = core.explain(sd, token, want, mapping, o)
   if not r then return nil, err end
   if r.call_status ~= core.STATUS_SUCCESS then return nil, errors.new(r.call_status, "explain") end
+  local pass2 = lowbox.pass2(token)
+  if pass2 then
+    local r2
+    r2, err = core.explain(sd, pass2, want, mapping, o)
+    if not r2 then return nil, err end
+    if r2.call_status ~= core.STATUS_SUCCESS then return nil, errors.new(r2.call_status, "explain") end
+    merge_lowbox(r, r2, want)
+  end
   r.desired = want & ~MAXIMUM_ALLOWED
   r.max_allowed = want & MAXIMUM_ALLOWED ~= 0
   r.allowed = r.status == core.STATUS_SUCCESS
@@ -247,6 +287,15 @@ function M.check(sd, token, desired, options)
   local want = core.map_generic(rights(desired), mapping)
   local call, granted, status, _, nodes = core.access_check_ex(sd, token, want, mapping, o)
   if call ~= core.STATUS_SUCCESS then return nil, errors.new(call, "check") end
+  local pass2 = lowbox.pass2(token)
+  if pass2 then
+    local call2, granted2, status2, _, nodes2 = core.access_check_ex(sd, pass2, want, mapping, o)
+    if call2 ~= core.STATUS_SUCCESS then return nil, errors.new(call2, "check") end
+    granted, status = lowbox.combine(want, granted, status, granted2, status2)
+    for i, node in ipairs(nodes or {}) do
+      node.granted, node.status = lowbox.combine(want, node.granted, node.status, nodes2[i].granted, nodes2[i].status)
+    end
+  end
   return granted, status, nodes
 end
 

@@ -171,19 +171,28 @@ end
 -- a bad mapping or a non-integer `desired` raises.
 -- Source: sd_semantics.md 3.2-3.5; docs/design.md "Result convention".
 -- A token with an AppContainer part (package=, capabilities=) is checked in
--- two passes as Windows checks a lowbox token (ntsec.classify.access_check,
--- docs/access.md "AppContainer tokens").
+-- two passes as Windows checks a lowbox token (ntsec.lowbox, docs/access.md
+-- "AppContainer tokens").
 -- @param sd descriptor or SDDL
 -- @param token the client token
 -- @param desired access mask (generic bits mapped)
 -- @param mapping optional "file" (default), "fwpm" or a table
 -- @function access_check
 local core_access_check, map_generic, SUCCESS = core.access_check, core.map_generic, core.STATUS_SUCCESS
-local classify = require("ntsec.classify")
-local appcontainer_of = classify.appcontainer
+local lowbox = require("ntsec.lowbox")
+local lowbox_pass2 = lowbox.pass2
 local function access_check(sd, token, desired, mapping)
   mapping = mapping or "file"
-  if appcontainer_of(token) then return classify.access_check(sd, token, map_generic(desired, mapping), mapping) end
+  if lowbox_pass2(token) then
+    if type(sd) == "string" then
+      local parsed, err = core.sd_from_sddl(sd)
+      if not parsed then return nil, err end
+      sd = parsed
+    end
+    local call, granted, status = lowbox.check_at("default", sd, token, map_generic(desired, mapping), mapping)
+    if call ~= SUCCESS then return nil, errors.new(call, "access_check") end
+    return granted, status
+  end
   local call, granted, status = core_access_check(sd, token, map_generic(desired, mapping), mapping)
   if call ~= SUCCESS then
     if call == nil then return nil, granted end   -- SDDL that does not parse: granted is the error

@@ -211,6 +211,17 @@ static int m_token_mark_appcontainer(lua_State *L)
     return 0;
 }
 
+/* ntsec.core.token_copy_type(dst, src): gives dst src's token type and
+** impersonation level (the second pass of an AppContainer check runs at the
+** same entry point as the first: lua/ntsec/lowbox.lua). */
+static int m_token_copy_type(lua_State *L)
+{
+    ntsec_token *dst = nl_check_token(L, 1), *src = nl_check_token(L, 2);
+    NTSTATUS st = ntsec_token_set_type(dst, ntsec_token_type(src), ntsec_token_level(src));
+    if (st != STATUS_SUCCESS) return luaL_error(L, "token_copy_type: %s", ntsec_status_name(st));
+    return 0;
+}
+
 /* ntsec.core.privilege_luid(name) -> luid | nil */
 static int m_privilege_luid(lua_State *L)
 {
@@ -228,7 +239,8 @@ void nl_open_token(lua_State *L)
     static const luaL_Reg funcs[] = {{"token", m_token}, {"access_check", m_access_check},
                                      {"map_generic", m_map_generic},
                                      {"privilege_luid", m_privilege_luid},
-                                     {"token_mark_appcontainer", m_token_mark_appcontainer}, {NULL, NULL}};
+                                     {"token_mark_appcontainer", m_token_mark_appcontainer},
+                                     {"token_copy_type", m_token_copy_type}, {NULL, NULL}};
     luaL_newmetatable(L, NL_TOKEN);
     nl_register_type(L, -1, "token");
     luaL_setfuncs(L, meta, 0);

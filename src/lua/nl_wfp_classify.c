@@ -330,32 +330,9 @@ static int cl_matches(lua_State *L)
     return 1;
 }
 
-/* core.wfp_classify.access_check(principal, sd, desired, mapping) ->
-**   call_status, granted: the two-pass check of an AppContainer token
-** (ntsec_appcontainer_access_check; wfp_classify.md 2.5; docs/access.md):
-** pass 1 over the token, pass 2 where only the package SID, the enabled
-** capabilities and ALL (RESTRICTED) APPLICATION PACKAGES match; granted is
-** their intersection. desired is generic-free (MAXIMUM_ALLOWED allowed). */
-static int cl_access_check(lua_State *L)
-{
-    cl_principal *cp;
-    ntsec_sd *sd = nl_check_sd(L, 2);
-    ACCESS_MASK desired = (ACCESS_MASK)luaL_checkinteger(L, 3), granted = 0;
-    ntsec_generic_mapping m;
-    NTSTATUS st;
-    nl_check_mapping(L, 4, &m);
-    cp = new_principal(L, 1);
-    if (!cp->p.token) luaL_error(L, "access_check: the principal has no token");
-    st = ntsec_appcontainer_access_check(sd, cp->p.token, cp->ac, desired, &m, &granted);
-    done_principal(cp);
-    nl_push_code(L, st);
-    lua_pushinteger(L, granted);
-    return 2;
-}
-
 static const luaL_Reg classify_fns[] = {
     {"classify", cl_classify}, {"filters_for", cl_filters_for}, {"matches", cl_matches},
-    {"access_check", cl_access_check}, {"identities", clb_set_identities}, {NULL, NULL}
+    {"identities", clb_set_identities}, {NULL, NULL}
 };
 
 static void new_gc_metatable(lua_State *L, const char *name, lua_CFunction gc)
