@@ -616,6 +616,44 @@ static void test_io_capture(void)
     ntsec_token_free(admin);
 }
 
+/* KsCreateDefaultSecurity (ks_security.h): SeAssignSecurity with no creator
+** descriptor, a leaf, AutoInheritFlags 0, the file mapping and the token as
+** subject context. Bytes worked out from docs/access.md "Creation-time
+** inheritance": the parent's OICI GA for BA reaches a leaf as one effective
+** ACE, ID set, GA mapped to FILE_ALL_ACCESS 0x1F01FF; its CI-only ACE does
+** not reach a leaf; no SE_DACL_AUTO_INHERITED without the auto-inherit flag
+** (control 0x8004); owner = the token's user, group = its primary group;
+** layout DACL, owner, group (sd_semantics.md 1.7). */
+static void test_create_default_security(void)
+{
+    uint8_t bu[68];
+    ntsec_token *t = token_of("S-1-5-21-9-9-9-1000", 0);
+    ntsec_sd *parent = sd_of("O:BAG:SYD:(A;OICI;GA;;;BA)(A;CI;FR;;;WD)");
+    ntsec_sd *out = NULL;
+    sid_of("S-1-5-32-545", bu);
+    CHECK_EQ_U(ntsec_token_set_primary_group(t, bu), STATUS_SUCCESS);
+    CHECK_EQ_U(ntsec_ks_create_default_security(parent, t, &out), STATUS_SUCCESS);
+    CHECK(sd_is_hex(out, "01000480" "34000000" "50000000" "00000000" "14000000"
+                         "02002000" "01000000"
+                         "00101800" "ff011f00" "01020000000000052000000020020000"
+                         "010500000000000515000000090000000900000009000000e8030000"
+                         "01020000000000052000000021020000"));
+    ntsec_sd_unref(out);
+    /* no parent and no default DACL: owner and group only, DACL absent */
+    out = NULL;
+    CHECK_EQ_U(ntsec_ks_create_default_security(NULL, t, &out), STATUS_SUCCESS);
+    CHECK(sd_is_hex(out, "01000080" "14000000" "30000000" "00000000" "00000000"
+                         "010500000000000515000000090000000900000009000000e8030000"
+                         "01020000000000052000000021020000"));
+    ntsec_sd_unref(out);
+    /* no subject context: refused, nothing written */
+    out = NULL;
+    CHECK_EQ_U(ntsec_ks_create_default_security(parent, NULL, &out), STATUS_INVALID_PARAMETER);
+    CHECK(out == NULL);
+    ntsec_sd_unref(parent);
+    ntsec_token_free(t);
+}
+
 int main(void)
 {
     test_set_success_replaces_descriptor();
@@ -634,5 +672,6 @@ int main(void)
     test_create_items();
     test_io_set_security();
     test_io_capture();
+    test_create_default_security();
     return ctest_summary();
 }

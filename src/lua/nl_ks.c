@@ -504,6 +504,26 @@ static int m_nt_set_security(lua_State *L)
     return 1;
 }
 
+/* ks.KsCreateDefaultSecurity(parent|nil, token) -> NTSTATUS[, sd]: the
+** faithful call with token as the caller's subject context (ks_security.h).
+** parent: a descriptor or its SDDL (text that does not parse raises, as the
+** Windows routine takes a descriptor). */
+static int m_create_default_security(lua_State *L)
+{
+    ntsec_sd *parent = NULL, *out = NULL;
+    const ntsec_token *token;
+    NTSTATUS st;
+    lua_settop(L, 2);
+    if (!lua_isnil(L, 1) && !(parent = nl_to_sd(L, 1, "KsCreateDefaultSecurity")))
+        return luaL_error(L, "KsCreateDefaultSecurity: ParentSecurity: %s", luaL_tolstring(L, -1, NULL));
+    token = nl_check_token(L, 2);
+    st = ntsec_ks_create_default_security(parent, token, &out);
+    nl_push_code(L, st);
+    if (st != STATUS_SUCCESS) return 1;
+    nl_push_sd(L, out);
+    return 2;
+}
+
 /* NtQuerySecurityObject of file at 1 into a buffer of length bytes: returns
 ** the status; on success the bytes are pushed, else nothing; *needed set. */
 static NTSTATUS query_into(lua_State *L, ntsec_ks_file *file, const ntsec_token *token,
@@ -638,7 +658,7 @@ void nl_open_ks(lua_State *L)
         {"device", m_device}, {"type", m_type},
         {"NtSetSecurityObject", m_nt_set_security}, {"NtQuerySecurityObject", m_nt_query_security},
         {"KsAllocateObjectHeader", m_allocate_header}, {"KsFreeObjectHeader", m_free_header},
-        {NULL, NULL}};
+        {"KsCreateDefaultSecurity", m_create_default_security}, {NULL, NULL}};
     static const nl_const consts[] = {
         {"KSCREATE_ITEM_SECURITYCHANGED", KSCREATE_ITEM_SECURITYCHANGED},
         {"KSCREATE_ITEM_WILDCARD", KSCREATE_ITEM_WILDCARD},

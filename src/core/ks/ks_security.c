@@ -112,3 +112,12 @@ NTSTATUS ntsec_ks_dispatch_query_security(ntsec_ks_device *dev, ntsec_ks_irp *ir
         return ntsec_ks_irp_finish(irp, STATUS_NO_SECURITY_ON_OBJECT);
     return ntsec_ks_irp_finish(irp, query_into_buffer(item->security_descriptor, irp));
 }
+
+NTSTATUS ntsec_ks_create_default_security(const ntsec_sd *parent, const ntsec_token *token, ntsec_sd **out)
+{
+    ntsec_new_security_opts o;
+    if (!token || !out) return STATUS_INVALID_PARAMETER;
+    memset(&o, 0, sizeof o);
+    o.token = token;                  /* SeAssignSecurity: AutoInheritFlags 0 */
+    return pool_status(ntsec_new_security_ex(parent, NULL, 0, &o, &ntsec_file_mapping, out));
+}

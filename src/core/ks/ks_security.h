@@ -38,4 +38,21 @@ NTSTATUS ntsec_ks_dispatch_set_security(ntsec_ks_device *dev, ntsec_ks_irp *irp)
 ** Information = their length. Completion and the return value as for set. */
 NTSTATUS ntsec_ks_dispatch_query_security(ntsec_ks_device *dev, ntsec_ks_irp *irp);
 
+struct ntsec_token;
+/* KsCreateDefaultSecurity(ParentSecurity, &DefaultSecurity) with `token` as
+** the captured subject context (wfp_ks_errors.md 4: DDI-KSCDS; ROS-KSAPI
+** builds it with SeAssignSecurity(Parent, NULL, &Out, FALSE, &SubjectContext,
+** IoGetFileObjectGenericMapping(), NonPagedPool), and SeAssignSecurity is
+** SeAssignSecurityEx with no object type and AutoInheritFlags 0). So:
+** ntsec_new_security_ex(parent, NULL creator, leaf, {sef = 0, token},
+** ntsec_file_mapping): the parent's ACEs that a leaf inherits (OI), else
+** the token's default DACL; owner and group from the token; no
+** SE_*_AUTO_INHERITED (docs/ks.md). parent may be NULL.
+** Errors: STATUS_INVALID_PARAMETER (no token or no out),
+** STATUS_INSUFFICIENT_RESOURCES (allocation failure, as every KS pool
+** allocation), those of ntsec_new_security_ex. *out is set only on
+** success. */
+NTSTATUS ntsec_ks_create_default_security(const ntsec_sd *parent, const struct ntsec_token *token,
+                                          ntsec_sd **out);
+
 #endif
