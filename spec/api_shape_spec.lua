@@ -141,6 +141,12 @@ C["ks.KsAllocateObjectHeader"] = { "faithful",
   ntsec.STATUS_INVALID_PARAMETER }
 C["ks.KsFreeObjectHeader"] = { "faithful", function() return ks.KsFreeObjectHeader(ks_fixture().f) end, nil,
   function() return ks.KsFreeObjectHeader(ks_fixture().h) end, nil }
+-- no operational failure (only an allocation could fail): the failure case
+-- is a programmer error
+C["ks.KsCreateDefaultSecurity"] = { "raises",
+  function() return ks.KsCreateDefaultSecurity(SD_TEXT, admin) end,
+  function(status, sd) return status == 0 and ntsec.type(sd) == "sd" end,
+  function() return ks.KsCreateDefaultSecurity(SD_TEXT, nil) end, "ntsec.token expected" }
 C["ks.IoCompleteRequest"] = { "faithful", function() return ks.IoCompleteRequest(query_irp(ks_fixture(), 8)) end, nil,
   function() local irp = query_irp(ks_fixture(), 8) ks.IoCompleteRequest(irp) return ks.IoCompleteRequest(irp) end, nil }
 

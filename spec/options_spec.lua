@@ -27,6 +27,21 @@ describe("strict option tables", function()
     raises(function() ntsec.token { user = "SY", privileges = { { nmae = "SeSecurityPrivilege" } } } end,
       "token privilege: unknown option 'nmae'")
     raises(function() ntsec.token { user = "S-1-x" } end, "STATUS_INVALID_SID (0xC0000078)")
+    -- a malformed SID or ACL string names its key (not the binding's argument)
+    raises(function() ntsec.token { user = "S-1-x" } end, "token: user: invalid SID 'S-1-x'")
+    raises(function() ntsec.token { user = "SY", groups = { "BA", { sid = "S-1-y" } } } end,
+      "token: groups[2]: invalid SID 'S-1-y'")
+    raises(function() ntsec.token { user = "SY", restricted_sids = { "S-1-x" } } end,
+      "token: restricted_sids[1]: invalid SID")
+    raises(function() ntsec.token { user = "SY", device_groups = { "WD", "x" } } end, "token: device_groups[2]:")
+    raises(function() ntsec.token { user = "SY", owner = "S-1-x" } end, "token: owner: invalid SID")
+    raises(function() ntsec.token { user = "SY", primary_group = "S-1-x" } end, "token: primary_group: invalid SID")
+    raises(function() ntsec.token { user = "SY", integrity = "XX" } end, "token: integrity: invalid SID 'XX'")
+    raises(function() ntsec.token { user = "SY", package = "S-1-15-2-1", capabilities = { "internetClient", "S-z" } } end,
+      "token: capabilities[2]: invalid SID 'S-z'")
+    raises(function() ntsec.token { user = "SY", default_dacl = "(A;;FA;;;SY" } end,
+      "token: default_dacl: STATUS_INVALID_ACL (0xC0000077): The access control list is malformed. (offset 11)")
+    raises(function() ntsec.token { user = "SY", default_dacl = "D:(A;;FA;;;SY)" } end, "has no 'D:' prefix")
   end)
 
   it("sd.build{...}", function()

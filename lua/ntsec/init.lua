@@ -133,8 +133,9 @@ for k, v in pairs(require("ntsec.classify").TOKEN_OPTS) do TOKEN_OPTS[k] = v end
 -- A group given as a SID string is enabled and mandatory; a privilege given
 -- by name ("SeSecurityPrivilege") is enabled. The table is strict: an
 -- unknown key, a wrong type or a value out of range raises naming the key;
--- a malformed SID or ACL string raises too (a token is built from literals,
--- a programmer-facing argument: docs/design.md). Optional parts (integrity,
+-- so does a malformed SID or ACL string ("token: groups[2]: invalid SID
+-- 'S-1-x': STATUS_INVALID_SID ..."; a token is built from literals, a
+-- programmer-facing argument: docs/design.md). Optional parts (integrity,
 -- mandatory_policy, restricted_sids, device_groups, claims, type, level,
 -- owner, primary_group, default_dacl): lua/ntsec/token_ext.lua; the
 -- AppContainer part (package, capabilities, lpac, app, sysappid) that WFP
@@ -147,11 +148,12 @@ function M.token(spec)
   if type(spec) ~= "table" then error("bad argument #1 to 'token' (table expected, got " .. type(spec) .. ")", 2) end
   options.check(spec, "token", TOKEN_OPTS)
   local classify = require("ntsec.classify")
+  local token_ext = require("ntsec.token_ext")
+  token_ext.check_strings(spec, classify.CAPABILITIES)
   spec = classify.with_sysappid(spec)
   local groups, privileges = {}, {}
   for i, g in ipairs(spec.groups or {}) do groups[i] = group_entry(g) end
   for i, p in ipairs(spec.privileges or {}) do privileges[i] = privilege_entry(p) end
-  local token_ext = require("ntsec.token_ext")
   local t = core.token(spec.user, spec.user_attributes or 0, token_ext.extra_groups(spec, groups), privileges)
   return classify.attach(token_ext.configure(t, spec, group_entry), spec)
 end

@@ -79,6 +79,42 @@ local function sid_list(list, group_entry)
   return out
 end
 
+-- The SIDs and the ACL string of a token spec, checked before anything is
+-- built, so that a malformed one raises naming its key ("token: groups[2]:
+-- invalid SID ...") rather than the binding's argument number.
+local SID_KEYS = { "user", "owner", "primary_group", "package" }
+local SID_LIST_KEYS = { "groups", "restricted_sids", "device_groups", "capabilities" }
+
+local function check_sid(x, where, capabilities)
+  if type(x) ~= "string" or (capabilities and capabilities[x]) then return end
+  local sid, err = core.sid(x)
+  if not sid then error(("token: %s: invalid SID '%s': %s"):format(where, x, tostring(err)), 4) end
+end
+
+local function check_acl_text(x)
+  if type(x) ~= "string" then return end
+  local sd, err = core.sd_from_sddl("D:" .. x)
+  if sd then return end
+  local hint = x:match("^%s*[DS]:") and " (an ACL string has no 'D:' prefix: \"(A;;GA;;;SY)...\")" or ""
+  error(("token: default_dacl: %s (offset %d)%s"):format(tostring(err), math.max((err.offset or 2) - 2, 0), hint), 4)
+end
+
+--- check_strings(spec, capabilities): raises "token: KEY: ..." for a
+-- malformed SID string under user, owner, primary_group, package, integrity,
+-- groups[i], restricted_sids[i], device_groups[i], capabilities[i] (names in
+-- `capabilities` are not SIDs) or a malformed default_dacl ACL string.
+-- @local
+function M.check_strings(spec, capabilities)
+  for _, k in ipairs(SID_KEYS) do check_sid(spec[k], k) end
+  if spec.integrity ~= nil then check_sid(integrity_sid(spec.integrity), "integrity") end
+  for _, k in ipairs(SID_LIST_KEYS) do
+    for i, g in ipairs(spec[k] or {}) do
+      check_sid(type(g) == "table" and g.sid or g, ("%s[%d]"):format(k, i), k == "capabilities" and capabilities)
+    end
+  end
+  check_acl_text(spec.default_dacl)
+end
+
 local function default_dacl(x)
   if type(x) ~= "string" then return x end
   local sd = assert(core.sd_from_sddl("D:" .. x))
