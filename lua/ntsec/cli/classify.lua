@@ -18,14 +18,7 @@ function M.define(cmd)
   cmd:argument("state", "The netsh wfp show state XML file.")
   cmd:option("--layer", "The layer: FWPM_LAYER_* name or key (e.g. FWPM_LAYER_ALE_AUTH_CONNECT_V4).")
     :args(1):count(1)
-  cmd:option("--token", "The principal: comma-separated SIDs or aliases, the user first, then its"
-    .. " enabled groups (e.g. S-1-5-21-1-2-3-1001,WD,S-1-5-11).")
-    :args(1):count(1)
-  cmd:option("--package", "AppContainer package SID (S-1-15-2-...): the token is an AppContainer."):args(1)
-  cmd:option("--capability", "An AppContainer capability: a SID (S-1-15-3-...) or a name"
-    .. " (internetClient, privateNetworkClientServer, ...). Repeatable."):args(1):count("*")
-  cmd:flag("--lpac", "Less-privileged AppContainer (S-1-15-2-2 instead of S-1-15-2-1).")
-  cmd:option("--sysappid", "A WIN://SYSAPPID claim value (package full name). Repeatable."):args(1):count("*")
+  require("ntsec.cli.token_args").define(cmd)
   cmd:option("--app", "The program: an NT path (\\device\\harddiskvolume3\\windows\\system32\\svchost.exe) or"
     .. " a DOS path (C:\\Windows\\System32\\svchost.exe; C: is the dump's Windows volume, ntsec.ntpath).")
     :args(1)
@@ -42,32 +35,10 @@ function M.define(cmd)
   cmd:option("--format", "Output format."):choices({ "text", "json" }):default("text")
 end
 
-local function split(s, sep)
-  local out = {}
-  for part in (s .. sep):gmatch("(.-)" .. sep) do
-    if part ~= "" then out[#out + 1] = part end
-  end
-  return out
-end
-
 local function integer(text, what)
   local n = math.tointeger(tonumber(text))
   if not n then error(("%s: '%s' is not an integer"):format(what, text), 0) end
   return n
-end
-
--- The token from --token / --package / --capability / --lpac / --sysappid.
--- A bad SID raises (ntsec.token), turned into one line by run.
-local function token_of(args)
-  local ntsec = require("ntsec")
-  local sids = split(args.token, ",")
-  if #sids == 0 then error("--token: no SID given", 0) end
-  local groups = {}
-  for i = 2, #sids do groups[#groups + 1] = sids[i] end
-  local sysappid = #args.sysappid > 0 and args.sysappid or nil
-  return ntsec.token { user = sids[1], groups = groups, package = args.package,
-    capabilities = #args.capability > 0 and args.capability or nil, lpac = args.lpac or nil,
-    sysappid = sysappid }
 end
 
 -- The classify option table of the command line.
@@ -154,8 +125,8 @@ end
 --- run(args) -> 0 after printing, or nil, message (one line).
 function M.run(args)
   local ntsec, netsh = require("ntsec"), require("ntsec.netsh")
-  local ok, token = pcall(token_of, args)
-  if not ok then return nil, "--token: " .. tostring(token):gsub("^[^:]*:%d+: ", "") end
+  local token, terr = require("ntsec.cli.token_args").token(args)
+  if not token then return nil, terr end
   local flow_ok, flow = pcall(flow_of, args, token)
   if not flow_ok then return nil, tostring(flow) end
   local engine = ntsec.wfp.engine()

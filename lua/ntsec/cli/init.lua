@@ -19,6 +19,7 @@ M.COMMANDS = {
   { name = "audit", summary = "Load a netsh wfp dump, run a policy, report who may do what." },
   { name = "check", summary = "Run rules over a netsh wfp dump: exit 0 when they hold, 1 on a finding." },
   { name = "classify", summary = "Classify a flow against a netsh wfp dump's filters: permit or block, by which filter." },
+  { name = "explain", summary = "Explain an access check: what a token gets from a descriptor, ACE by ACE." },
   { name = "diff", summary = "Compare two netsh wfp dumps: objects, descriptors and access that differ." },
   { name = "sddl", summary = "Convert SDDL lines to canonical SDDL and self-relative bytes, or back." },
   { name = "test", summary = "Run busted specs under Lua 5.4 with ntsec on the path." },
