@@ -102,14 +102,17 @@ describe("an AppContainer token at the Windows-named entry points and in explain
     assert.same({ ntsec.STATUS_SUCCESS, ntsec.STATUS_SUCCESS, ntsec.STATUS_SUCCESS }, statuses)
   end)
 
-  it("privileges: a missing one refuses in pass 1; pass 2 has none (UNCONFIRMED, docs/access.md)", function()
+  it("privileges: a missing one refuses in pass 1; a held one grants outside both passes (UNCONFIRMED)", function()
     local sd = "O:BAG:BAD:(A;;FA;;;WD)(A;;FA;;;AC)"
-    assert.same({ 0, ntsec.STATUS_PRIVILEGE_NOT_HELD },
-      { ntsec.access_check(sd, lowbox(), ntsec.ACCESS_SYSTEM_SECURITY) })
-    assert.same({ 0, ntsec.STATUS_PRIVILEGE_NOT_HELD },
-      { ntsec.access.check(sd, lowbox(), ntsec.ACCESS_SYSTEM_SECURITY) })
-    assert.same({ 0, ntsec.STATUS_ACCESS_DENIED },
-      { ntsec.access_check(sd, lowbox { privileges = { "SeSecurityPrivilege" } }, ntsec.ACCESS_SYSTEM_SECURITY) })
+    local AS = ntsec.ACCESS_SYSTEM_SECURITY                      -- 0x01000000
+    assert.same({ 0, ntsec.STATUS_PRIVILEGE_NOT_HELD }, { ntsec.access_check(sd, lowbox(), AS) })
+    assert.same({ 0, ntsec.STATUS_PRIVILEGE_NOT_HELD }, { ntsec.access.check(sd, lowbox(), AS) })
+    local priv = lowbox { privileges = { "SeSecurityPrivilege" } }
+    assert.same({ AS, ntsec.STATUS_SUCCESS }, { ntsec.access_check(sd, priv, AS) })
+    -- FR from WD (pass 1) and AC (pass 2), ACCESS_SYSTEM_SECURITY from the privilege
+    assert.same({ AS | FR, ntsec.STATUS_SUCCESS }, { ntsec.access_check(sd, priv, AS | FR) })
+    -- without the AC ACE pass 2 grants FR to nobody: the whole request is denied
+    assert.same({ 0, ntsec.STATUS_ACCESS_DENIED }, { ntsec.access_check("O:BAG:BAD:(A;;FA;;;WD)", priv, AS | FR) })
   end)
 
   it("ntsec.explain shows both passes and agrees with ntsec.access_check", function()

@@ -8,10 +8,12 @@
 -- what both passes grant (wfp_classify.md 2.5, W32-LAC). The C check of
 -- `ntsec.access_check` and of the filter engine (token_appcontainer.c) and
 -- this module build the same pass-2 token: user = the package SID, those SIDs
--- as enabled groups, no integrity SID and no privileges (privilege-granted
--- rights in pass 2: UNCONFIRMED, docs/access.md), here with the token type
--- and impersonation level of the token so that pass 2 runs at the same entry
--- point.
+-- as enabled groups, no integrity SID; here it also carries the token's
+-- privileges, so that what a privilege grants is granted outside both
+-- passes, as for restricted tokens (docs/access.md; UNCONFIRMED for
+-- AppContainers), and the token type and impersonation level of the token,
+-- so that pass 2 runs at the same entry point. (The filter engine's C check
+-- asks for FWPM_ACTRL_MATCH_FILTER only, which no privilege grants.)
 -- @module ntsec.lowbox
 
 local core = require("ntsec.core")
@@ -39,7 +41,9 @@ function M.pass2(token)
   if not (id and id.package) then return nil end
   local groups = { { id.lpac and ALL_RESTRICTED_APP_PACKAGES or ALL_APP_PACKAGES, GROUP_ON } }
   for _, cap in ipairs(id.capabilities) do groups[#groups + 1] = { cap, GROUP_ON } end
-  t = core.token(id.package, 0, groups, {})
+  local privileges = {}
+  for i, p in ipairs(token:privileges()) do privileges[i] = { p.luid, p.attributes } end
+  t = core.token(id.package, 0, groups, privileges)
   core.token_copy_type(t, token)
   pass2_of[token] = t
   return t
