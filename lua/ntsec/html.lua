@@ -183,8 +183,10 @@ local function tracer(tokens)
     if not cache[key] then
       local sd = ntsec.sd(sddl)
       local token = tokens and tokens[principal] or audit.principal_token(principal)
-      local ok, ex = pcall(ntsec.explain, sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm")
-      cache[key] = ok and tostring(ex) or ("(no trace: " .. tostring(ex) .. ")")
+      -- explain raises on a programmer error and returns nil, err for a
+      -- failed call: neither shows as a trace
+      local ok, ex, err = pcall(ntsec.explain, sd, token, ntsec.MAXIMUM_ALLOWED, "fwpm")
+      cache[key] = (ok and ex) and tostring(ex) or ("(no trace: " .. tostring(ok and err or ex) .. ")")
     end
     return cache[key]
   end
