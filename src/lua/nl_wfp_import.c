@@ -136,9 +136,7 @@ static int read_action(lua_State *L, const char *op, ntsec_wfp_object_spec *s, i
     return 1;
 }
 
-/* A filter's conditions ({field=, match=, type=, value=, ...}, the shape of
-** nl_wfp_cond.c), effective_weight and provider_context. The conditions'
-** box is left on the stack until the import returns. */
+/* The texts of the next condition <item> of the item (nlw_cond_reader). */
 static int item_condition(lua_State *L, void *ctx, size_t i, ntsec_wfp_condition_text *t)
 {
     item_conditions *ic = ctx;
@@ -165,6 +163,10 @@ static nlw_cond_box *read_conditions(lua_State *L, item_conditions *ic, char *er
     return nlw_parse_conditions(L, n, item_condition, ic, err, errcap, st, 1);
 }
 
+/* A filter's conditions ({field=, match=, type=, value=, ...}, the shape of
+** nl_wfp_cond.c), effective_weight and provider_context. The conditions'
+** box is left on the stack until the import returns. ic: read the
+** conditions from the XML item instead of the record's list. */
 static int read_filter(lua_State *L, const char *op, ntsec_wfp_object_spec *s, item_conditions *ic, int *failed)
 {
     ntsec_wfp_filter_fields *f = &s->filter;
@@ -292,7 +294,7 @@ static int import_item(lua_State *L, ntsec_wfp_kind kind, const char *op)
             lua_rawgeti(L, 6, 1);
             lua_insert(L, -2);
             lua_rawset(L, 2);
-        } else if (list != -2) {
+        } else if (list >= 0) {               /* <filterCondition>: read at the import */
             ic.list = list;
             lua_getfield(L, 6, "elements");
             luaL_checktype(L, -1, LUA_TTABLE);

@@ -702,9 +702,10 @@ static const char *child_text(lua_State *L, const xml_state *st, int e, const ch
 ** <type> overwrites an earlier one. extra: NULL for a condition's value;
 ** for a range's valueLow / valueHigh (a table nlw_read_conditions accepts
 ** with type and value only) it gets the other key read_value would set
-** there ("value2", "low"), so the caller raises what nlw_read_conditions
-** raises for the range it keeps. Strings are pushed (kept until the
-** caller's settop). */
+** there ("value2", "low"; the first in document order), so the caller
+** raises what nlw_read_conditions raises for the range it keeps (for a
+** bound with both, Lua's table traversal picks which it names). Strings
+** are pushed (kept until the caller's settop). */
 static void value_text(lua_State *L, const xml_state *st, int v, int elements,
                        ntsec_wfp_condition_text *t, const char **extra)
 {
@@ -738,7 +739,7 @@ static void value_text(lua_State *L, const xml_state *st, int v, int elements,
             t->low = lo.value;
             t->high_type = hi.type;
             t->high = hi.value;
-            if (extra) *extra = "low";
+            if (extra && !*extra) *extra = "low";
         } else if (strcmp(tag, "v4AddrMask") == 0 || strcmp(tag, "v6AddrMask") == 0) {
             if ((s = child_text(L, st, c, "addr")) != NULL) t->value = s;
             if ((s = child_text(L, st, c, tag[1] == '4' ? "mask" : "prefixLength")) != NULL) {
