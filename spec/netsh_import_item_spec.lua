@@ -288,3 +288,24 @@ describe("netsh importer, both paths on the real dumps", function()
     end)
   end
 end)
+
+describe("item:record's when_type_has (the callout key under <action><filterType>)", function()
+  local function read(action)
+    local got
+    local sent = false
+    assert(ntsec.wfp.engine():import_xml(function()
+      if sent then return nil end
+      sent = true
+      return "<r><a><item><action>" .. action .. "<filterType>{x}</filterType></action></item></a></r>"
+    end, { root = "r", items = { ["a/item"] = "x" } }, function(_, it)
+      got = it:record(1, { { "callout", "action", "filterType", when_type_has = "CALLOUT" } }).callout
+    end))
+    return got
+  end
+  it("reads the field only when the <type> beside it contains the text", function()
+    assert.equal("{x}", read("<type>FWP_ACTION_CALLOUT_INSPECTION</type>"))
+    assert.is_nil(read("<type>FWP_ACTION_BLOCK</type>"))
+    assert.is_nil(read(""))                                   -- no <type>
+    assert.is_nil(read("<type><x>CALLOUT</x></type>"))        -- a <type> with children reads as ""
+  end)
+end)
