@@ -21,7 +21,12 @@
 **      before;
 **   3. when it succeeds, for each kind, the engine's count grew by the
 **      summary's count, and that count plus the objects the summary lists
-**      as skipped equals the independent count.
+**      as skipped equals the independent count;
+**   4. the two import paths agree: filters and callouts read from the item
+**      in C (engine:import_filter_item, the default) and from a Lua record
+**      (taken when a caller passes on_record) give the same summary (counts,
+**      skipped entries with their messages and lines) or the same error,
+**      and the same filters and callouts in the engine.
 ** Findings: fuzz/regress/import/ (replayed by make fuzz-ci).
 */
 #include <expat.h>
@@ -119,6 +124,19 @@ static const char if_glue[] =
     "package.path = './lua/?.lua;./lua/?/init.lua;' .. package.path\n"
     "local netsh = require('ntsec.netsh')\n"
     "local core = require('ntsec.core')\n"
+    "local function ser(v, out)\n"
+    "  if type(v) ~= 'table' then out[#out + 1] = tostring(v) return out end\n"
+    "  local ks = {}\n"
+    "  for k in pairs(v) do ks[#ks + 1] = k end\n"
+    "  table.sort(ks, function(a, b) return tostring(a) < tostring(b) end)\n"
+    "  out[#out + 1] = '{'\n"
+    "  for _, k in ipairs(ks) do out[#out + 1] = tostring(k) .. '='; ser(v[k], out) end\n"
+    "  out[#out + 1] = '}'\n"
+    "  return out\n"
+    "end\n"
+    "local function state(e, summary, err)\n"
+    "  return table.concat(ser({ summary, err and tostring(err), e:counts(), e:filters(), e:callouts() }, {}), ' ')\n"
+    "end\n"
     "return function(xml)\n"
     "  local e = core.wfp.engine()\n"
     "  local before = e:counts()\n"
@@ -127,7 +145,10 @@ static const char if_glue[] =
     "  for _, s in ipairs(summary and summary.skipped or {}) do\n"
     "    skipped[s.kind] = (skipped[s.kind] or 0) + 1\n"
     "  end\n"
-    "  return summary, err and tostring(err), before, e:counts(), skipped\n"
+    "  local e2 = core.wfp.engine()\n"
+    "  local ok2, s2, err2 = pcall(netsh.import, e2, xml, { on_record = function() end })\n"
+    "  local same = ok2 and state(e, summary, err) == state(e2, s2, err2)\n"
+    "  return summary, err and tostring(err), before, e:counts(), skipped, same\n"
     "end\n";
 
 static lua_State *if_lua(void)
@@ -168,8 +189,10 @@ static long if_engine(lua_State *L, int t, int k)
 
 static void if_check(lua_State *L, const if_count *c, int accepted)
 {
-    /* stack: summary, err, before, after, skipped */
+    /* stack: summary, err, before, after, skipped, same */
     int k;
+    FUZZ_CHECK(lua_toboolean(L, -1));                /* invariant 4 */
+    lua_pop(L, 1);
     if (lua_isnil(L, -5)) {
         const char *err = lua_tostring(L, -4);
         FUZZ_CHECK(err != NULL && strpbrk(err, "0123456789") != NULL);   /* a line */
@@ -197,7 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int accepted = if_count_xml(data, size, &c);
     lua_getfield(L, LUA_REGISTRYINDEX, "import_fuzz");
     lua_pushlstring(L, (const char *)data, size);
-    if (lua_pcall(L, 1, 5, 0) != LUA_OK) {
+    if (lua_pcall(L, 1, 6, 0) != LUA_OK) {
         fprintf(stderr, "import raised: %s\n", lua_tostring(L, -1));
         abort();                                  /* invariant 1 */
     }

@@ -353,6 +353,21 @@ ENGINE.import_xml = { success = function() return w.e:import_xml(xml_reader("<r>
     { root = "r", items = { ["a/item"] = "thing" } }, function() end) end, value = "boolean",
   failure = function() return w.e:import_xml(xml_reader("<r><a>"), { root = "r", items = { ["a/item"] = "thing" } },
     function() end) end, err = "STATUS_INVALID_PARAMETER" }
+-- The item imports (engine:import_filter_item / import_callout_item): an
+-- XML item view and its field list, inside import_xml's handler.
+local function item_import(m, xml, fields)
+  local r1, r2
+  assert(w.e:import_xml(xml_reader("<r><a>" .. xml .. "</a></r>"), { root = "r", items = { ["a/item"] = "x" } },
+    function(_, item) r1, r2 = w.e[m](w.e, item, fields) end))
+  return r1, r2
+end
+local ITEM_FIELDS = { { "key", "k" }, { "name", "n" }, { "layer", "l" }, { "action", "a" } }
+for _, m in ipairs({ "import_filter_item", "import_callout_item" }) do
+  ENGINE[m] = { success = function() return item_import(m, "<item><k>" .. fresh_key(40) .. "</k><n>x</n>"
+      .. "<l>FWPM_LAYER_ALE_AUTH_CONNECT_V4</l><a>FWP_ACTION_PERMIT</a></item>", ITEM_FIELDS) end,
+    value = "boolean", failure = function() return item_import(m, "<item><k>FWPM_NO_SUCH_KEY</k></item>", ITEM_FIELDS) end,
+    err = "STATUS_INVALID_PARAMETER" }
+end
 
 local function check_idiomatic(case)
   if case.target then

@@ -508,30 +508,30 @@ local function access_rows(ctx, before, after)
 end
 
 -- Collects every FWP_SECURITY_DESCRIPTOR_TYPE condition value of the dump's
--- filters while they are imported (netsh on_record), grouped by SDDL:
+-- filters while they are imported (netsh on_view: read from the item, no
+-- record; netsh.filter_descriptors), grouped by SDDL:
 -- {{sddl=, provenance=, filters = {{key=, name=, condition=, field=}}}}
 -- (the descriptors the dump itself holds); the filters' keys and names go
 -- to keys = {keys=, names=} (the first snapshot reads them without listing
 -- the engine). Returns the list and the hook.
 local function dump_descriptors(state, keys)
   local groups, by, n = {}, {}, 0
-  return groups, function(kind, rec)
+  return groups, function(kind, item)
     if kind ~= "filters" then return end
-    if rec.key then   -- a counter, not #: a filter's name may be nil
+    local key, name, sds = netsh.filter_descriptors(item)
+    if key then   -- a counter, not #: a filter's name may be nil
       n = n + 1
-      keys.keys[n], keys.names[n] = rec.key, rec.name
+      keys.keys[n], keys.names[n] = key, name
     end
-    if not rec.conditions then return end
-    for i, c in ipairs(rec.conditions) do
-      if c.type == "FWP_SECURITY_DESCRIPTOR_TYPE" then
-        local sddl = tostring(c.value)
-        local g = by[sddl]
-        if not g then
-          g = { sddl = sddl, provenance = provenance.dump(state, rec, i, c.field), filters = {} }
-          by[sddl], groups[#groups + 1] = g, g
-        end
-        g.filters[#g.filters + 1] = { key = rec.key, name = rec.name, condition = i, field = c.field }
+    if not sds then return end
+    for _, c in ipairs(sds) do
+      local sddl = tostring(c.value)
+      local g = by[sddl]
+      if not g then
+        g = { sddl = sddl, provenance = provenance.dump(state, { key = key }, c.condition, c.field), filters = {} }
+        by[sddl], groups[#groups + 1] = g, g
       end
+      g.filters[#g.filters + 1] = { key = key, name = name, condition = c.condition, field = c.field }
     end
   end
 end
@@ -541,8 +541,8 @@ end
 local function load_state(opts, shown, observer_opts, store)
   local engine = ntsec.wfp.engine()
   local dump_keys = { keys = {}, names = {} }
-  local dump_sds, on_record = dump_descriptors(opts.state, dump_keys)
-  local summary, ierr = netsh.import_file(engine, opts.state, { on_record = on_record,
+  local dump_sds, on_view = dump_descriptors(opts.state, dump_keys)
+  local summary, ierr = netsh.import_file(engine, opts.state, { on_view = on_view,
     on_bytes = shown and function(done) shown.import:update(done) end })
   if shown then shown.import:finish() end
   if not summary then

@@ -109,21 +109,36 @@ local ELEMENT = {
 -- none). netsh prints the callout key of a callout action under
 -- <filterType> (the FWPM_ACTION0 union member it shares storage with);
 -- providerContextKey is present iff FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT.
+-- (when_type_has: <filterType> is the callout key only when the action
+-- <type> beside it names a callout action.)
 local FILTER_FIELDS = {
   { "key", "filterKey" }, { "name", "displayData", "name" }, { "flags", "flags", as = "list" },
   { "description", "displayData", "description" }, { "provider", "providerKey" }, { "layer", "layerKey" },
   { "sublayer", "subLayerKey" }, { "id", "filterId", as = "number" }, { "action", "action", "type" },
-  { "callout", "action", "filterType" }, { "weight", "weight", as = "value", elements = ELEMENT },
+  { "callout", "action", "filterType", when_type_has = "CALLOUT" }, { "weight", "weight", as = "value", elements = ELEMENT },
   { "effective_weight", "effectiveWeight", as = "value", elements = ELEMENT },
   { "provider_context", "providerContextKey" },
   { "conditions", "filterCondition", as = "conditions", elements = ELEMENT },
 }
 
 local function filter_record(it)
-  local rec = it:record(1, FILTER_FIELDS)
-  local action = rec.action
-  if not (action and action:match("CALLOUT")) then rec.callout = nil end   -- <filterType> is the union's other member
-  return rec
+  return it:record(1, FILTER_FIELDS)
+end
+
+local FILTER_PATH = {}   -- field name -> its path of tags (from FILTER_FIELDS)
+for _, f in ipairs(FILTER_FIELDS) do FILTER_PATH[f[1]] = { table.unpack(f, 2) } end
+
+--- netsh.filter_descriptors(item) -> key, name, conditions: from a
+-- filter's item view (opts.on_view of import_reader, kind "filters"),
+-- without its record: key and name as its record has them (text, nil when
+-- absent or empty) and its FWP_SECURITY_DESCRIPTOR_TYPE conditions as a
+-- list {{condition = position in the record's conditions, field = fieldKey
+-- text, value = SDDL text}}, nil when it has none (what ntsec.audit reads
+-- of each filter; issue 11).
+function M.filter_descriptors(it)
+  local list = it:find(1, table.unpack(FILTER_PATH.conditions))
+  return text(it, table.unpack(FILTER_PATH.key)), text(it, table.unpack(FILTER_PATH.name)),
+    list and it:conditions_of_type(list, "FWP_SECURITY_DESCRIPTOR_TYPE", ELEMENT.FWP_SECURITY_DESCRIPTOR_TYPE)
 end
 
 local function endpoint_record(it)
@@ -186,13 +201,19 @@ end
 --- The element handlers: one per element (path below <wfpstate>) whose
 -- close imports an object. kind: the summary's name; record(item) -> engine
 -- record; method: the engine's import method (nil: counted, not modelled).
+-- fields: the record's field list (item:record), which the engine's
+-- item_method (engine:import_filter_item) reads straight from the item:
+-- the kinds a large dump has many of go into the engine without a Lua
+-- record (issue 11), unless a caller asks for records (opts.on_record).
 -- Extending the importer means reading more of the item in record() or
--- adding a row here.
+-- fields, or adding a row here.
 M.HANDLERS = {
   { path = "sessions/item", kind = "sessions", record = session_record, method = "import_session" },
   { path = "layers/item/layer", kind = "layers", record = layer_record, method = "import_layer" },
-  { path = "layers/item/callouts/item", kind = "callouts", record = callout_record, method = "import_callout" },
-  { path = "layers/item/filters/item", kind = "filters", record = filter_record, method = "import_filter" },
+  { path = "layers/item/callouts/item", kind = "callouts", record = callout_record, method = "import_callout",
+    fields = CALLOUT_FIELDS, item_method = "import_callout_item" },
+  { path = "layers/item/filters/item", kind = "filters", record = filter_record, method = "import_filter",
+    fields = FILTER_FIELDS, item_method = "import_filter_item" },
   { path = "providers/item", kind = "providers", record = provider_record, method = "import_provider" },
   { path = "providerContexts/item", kind = "provider_contexts", record = provider_context_record,
     method = "import_provider_context" },
@@ -209,8 +230,8 @@ end
 
 -- The one place the importer calls the engine (the lead adapts it when the
 -- binding's results change): true, or nil and the engine's message.
-local function import_record(engine, method, rec)
-  return engine[method](engine, rec)
+local function import_record(engine, method, ...)
+  return engine[method](engine, ...)
 end
 
 --- netsh.import_reader(engine, read, opts) -> summary, or nil, err.
@@ -218,7 +239,12 @@ end
 -- the input in messages ("FILE:LINE: ..."); opts.on_item(kind, count) is
 -- called after each object (progress); opts.on_record(kind, rec, item) sees
 -- each record with its item view while the view is valid (ntsec.diff keeps
--- the dump's own fields: weights, conditions). summary = {counts = {kind = N
+-- the dump's own fields: weights, conditions); without it, filters and
+-- callouts are imported from the item in C (engine:import_filter_item: the
+-- same objects, skipped entries and errors, no Lua record; issue 11).
+-- opts.on_view(kind, item) sees each object's item view before its import
+-- (the audit reads a filter's key, name and descriptor conditions from
+-- it). summary = {counts = {kind = N
 -- imported}, skipped = {{kind=, key=, error=, line=}}, provider_contexts = N,
 -- records = {sessions = {...}}}. An object the engine refuses is listed in
 -- `skipped` with the engine's message and the import goes on; any XML error
@@ -230,14 +256,21 @@ function M.import_reader(engine, read, opts)
   opts = opts or {}
   local counts, skipped, sessions = {}, {}, {}
   for _, h in ipairs(M.HANDLERS) do counts[h.kind] = 0 end
-  local on_item = opts.on_item
+  local on_item, on_record, on_view = opts.on_item, opts.on_record, opts.on_view
   local ok, xerr = engine:import_xml(read, SPEC, function(kind, item, at)
     local h = BY_KIND[kind]
-    local rec = h.record(item)
-    if kind == "sessions" then sessions[#sessions + 1] = rec end
-    if opts.on_record then opts.on_record(kind, rec, item) end
-    local done, err = true, nil
-    if h.method then done, err = import_record(engine, h.method, rec) end
+    if on_view then on_view(kind, item) end
+    local rec, done, err
+    if h.item_method and not on_record then
+      done, err = import_record(engine, h.item_method, item, h.fields)
+      if not done then rec = h.record(item) end    -- the skipped entry's key
+    else
+      rec = h.record(item)
+      if kind == "sessions" then sessions[#sessions + 1] = rec end
+      if on_record then on_record(kind, rec, item) end
+      done = true
+      if h.method then done, err = import_record(engine, h.method, rec) end
+    end
     if done then counts[kind] = counts[kind] + 1
     else skipped[#skipped + 1] = { kind = kind, key = rec.key or rec.id, error = err.detail or tostring(err), line = at } end
     if on_item then on_item(kind, counts[kind]) end
@@ -276,7 +309,8 @@ local OPEN_STATUS = { [2] = 0xC0000034, [13] = 0xC0000022 }   -- OBJECT_NAME_NOT
 
 --- netsh.import_file(engine, path[, opts]) -> summary, or nil, err.
 -- Reads the file in 64 KiB chunks. opts.on_bytes(done, total) is called
--- after each chunk (progress); opts.on_item as for import_reader.
+-- after each chunk (progress); opts.on_item, on_record and on_view as for
+-- import_reader.
 -- Errors (ntsec.errors objects; tostring(err) is the one line callers print,
 -- err.detail the same text, err.file the path): a file that cannot be opened:
 -- STATUS_OBJECT_NAME_NOT_FOUND (missing), STATUS_ACCESS_DENIED, else
@@ -299,7 +333,7 @@ function M.import_file(engine, path, opts)
       if on_bytes then on_bytes(done, total) end
     end
     return chunk
-  end, { name = path, on_item = opts.on_item, on_record = opts.on_record })
+  end, { name = path, on_item = opts.on_item, on_record = opts.on_record, on_view = opts.on_view })
   f:close()
   return summary, ierr
 end

@@ -197,6 +197,14 @@ typedef struct nlw_cond_box {
 ** needs field, match and type"). */
 nlw_cond_box *nlw_read_conditions(lua_State *L, int idx, char *err, size_t errcap, NTSTATUS *st,
                                   int incomplete_is_data);
+/* The texts of condition i (0-based) of a list: pushes its strings (popped
+** by nlw_parse_conditions); 0 when field, match or type is missing. */
+struct ntsec_wfp_condition_text;
+typedef int (*nlw_cond_reader)(lua_State *L, void *ctx, size_t i, struct ntsec_wfp_condition_text *t);
+/* As nlw_read_conditions for n conditions whose texts read() gives (the
+** engine's item import reads them from the XML item view). */
+nlw_cond_box *nlw_parse_conditions(lua_State *L, size_t n, nlw_cond_reader read, void *ctx, char *err,
+                                   size_t errcap, NTSTATUS *st, int incomplete_is_data);
 /* Push n bytes as lower-case hex (nl_wfp_util.c). */
 void nlw_push_hex(lua_State *L, const uint8_t *p, size_t n);
 /* Push one condition / a list of them as tables of the same shape. */

@@ -98,26 +98,37 @@ static int read_text(lua_State *L, int t, ntsec_wfp_condition_text *c)
     return c->field && c->match && c->type;
 }
 
-/* Each condition is parsed right after its texts are read (the strings
-** stay on the stack until then). */
+/* The texts of condition i (0-based) of the list at *(int *)ctx. */
+static int read_table_condition(lua_State *L, void *ctx, size_t i, ntsec_wfp_condition_text *t)
+{
+    lua_rawgeti(L, *(int *)ctx, (lua_Integer)i + 1);
+    if (!lua_istable(L, -1)) luaL_error(L, "condition %d must be a table", (int)i + 1);
+    luaL_checkstack(L, 16, "conditions");
+    return read_text(L, lua_gettop(L), t);
+}
+
 nlw_cond_box *nlw_read_conditions(lua_State *L, int list, char *err, size_t errcap, NTSTATUS *st,
                                   int incomplete_is_data)
 {
-    size_t n, i;
-    nlw_cond_box *b;
     list = lua_absindex(L, list);
     luaL_checktype(L, list, LUA_TTABLE);
-    n = lua_rawlen(L, list);
-    b = push_box(L, n);
+    return nlw_parse_conditions(L, lua_rawlen(L, list), read_table_condition, &list, err, errcap, st,
+                                incomplete_is_data);
+}
+
+/* Each condition is parsed right after its texts are read (the strings
+** stay on the stack until then). */
+nlw_cond_box *nlw_parse_conditions(lua_State *L, size_t n, nlw_cond_reader read, void *ctx, char *err,
+                                   size_t errcap, NTSTATUS *st, int incomplete_is_data)
+{
+    size_t i;
+    nlw_cond_box *b = push_box(L, n);
     *st = STATUS_SUCCESS;
     for (i = 0; i < n; i++) {
         ntsec_wfp_condition_text t;
         char why[200] = "";
         int top = lua_gettop(L);
-        lua_rawgeti(L, list, (lua_Integer)i + 1);
-        if (!lua_istable(L, -1)) luaL_error(L, "condition %d must be a table", (int)i + 1);
-        luaL_checkstack(L, 16, "conditions");
-        if (!read_text(L, top + 1, &t)) {
+        if (!read(L, ctx, i, &t)) {
             if (!incomplete_is_data) luaL_error(L, "condition needs field, match and type");
             *st = STATUS_INVALID_PARAMETER;
             snprintf(err, errcap, "condition %d needs field, match and type", (int)i + 1);

@@ -15,6 +15,15 @@
 #include "wfp_flags.h"
 #include "sid.h"
 #include "status.h"
+#include "wfp_classify.h"
+
+/* Where a filter's conditions come from when the record is read from an
+** XML item (engine:import_filter_item): its <filterCondition> element (-1:
+** none) and the value-element table at stack index elements. */
+typedef struct item_conditions {
+    const struct xml_state *st;
+    int list, elements, cursor;
+} item_conditions;
 
 /* References of a record, keyed by field name. */
 typedef struct import_keys {
@@ -127,10 +136,38 @@ static int read_action(lua_State *L, const char *op, ntsec_wfp_object_spec *s, i
     return 1;
 }
 
+/* The texts of the next condition <item> of the item (nlw_cond_reader). */
+static int item_condition(lua_State *L, void *ctx, size_t i, ntsec_wfp_condition_text *t)
+{
+    item_conditions *ic = ctx;
+    (void)i;                                   /* read in order */
+    ic->cursor = nl_xml_next_child(ic->st, ic->list, ic->cursor, "item");
+    return nl_xml_condition_text(L, ic->st, ic->cursor, ic->elements, t);
+}
+
+/* The conditions' box, pushed: from the record's `conditions` list, or
+** from the item (ic). NULL (nothing pushed) when there are none. */
+static nlw_cond_box *read_conditions(lua_State *L, item_conditions *ic, char *err, size_t errcap, NTSTATUS *st)
+{
+    size_t n = 0;
+    int c;
+    if (!ic) {
+        lua_getfield(L, 2, "conditions");
+        if (lua_isnil(L, -1)) return NULL;
+        return nlw_read_conditions(L, -1, err, errcap, st, 1);
+    }
+    if (ic->list < 0) return NULL;
+    for (c = nl_xml_next_child(ic->st, ic->list, -1, "item"); c >= 0; c = nl_xml_next_child(ic->st, ic->list, c, "item"))
+        n++;
+    ic->cursor = -1;
+    return nlw_parse_conditions(L, n, item_condition, ic, err, errcap, st, 1);
+}
+
 /* A filter's conditions ({field=, match=, type=, value=, ...}, the shape of
 ** nl_wfp_cond.c), effective_weight and provider_context. The conditions'
-** box is left on the stack until the import returns. */
-static int read_filter(lua_State *L, const char *op, ntsec_wfp_object_spec *s, int *failed)
+** box is left on the stack until the import returns. ic: read the
+** conditions from the XML item instead of the record's list. */
+static int read_filter(lua_State *L, const char *op, ntsec_wfp_object_spec *s, item_conditions *ic, int *failed)
 {
     ntsec_wfp_filter_fields *f = &s->filter;
     const char *text;
@@ -142,10 +179,9 @@ static int read_filter(lua_State *L, const char *op, ntsec_wfp_object_spec *s, i
     r = nlw_field_key(L, 2, "provider_context", &f->provider_context, &text);
     if (r < 0) return (*failed = fail(L, op, "malformed provider context key '%s'", text)), 0;
     f->has_provider_context = r > 0;
-    lua_getfield(L, 2, "conditions");
-    if (lua_isnil(L, -1)) return 1;
     {
-        nlw_cond_box *b = nlw_read_conditions(L, -1, err, sizeof err, &st, 1);
+        nlw_cond_box *b = read_conditions(L, ic, err, sizeof err, &st);
+        if (!b) return 1;
         if (st != STATUS_SUCCESS) return (*failed = fail(L, op, "%s", err)), 0;
         f->conditions = b->conds;
         f->condition_count = b->n;
@@ -189,7 +225,7 @@ static const char *push_flag_names(lua_State *L)
     return NULL;
 }
 
-static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
+static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op, item_conditions *ic)
 {
     ntsec_wfp_engine *e = nlw_open_engine(L, 1);
     ntsec_wfp_object_spec s;
@@ -205,7 +241,7 @@ static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
     s.weight = nlw_field_u64(L, 2, "weight", &present);
     s.has_weight = present;
     if (kind == NTSEC_WFP_FILTER && !read_action(L, op, &s, &failed)) return failed;
-    if (kind == NTSEC_WFP_FILTER && !read_filter(L, op, &s, &failed)) return failed;
+    if (kind == NTSEC_WFP_FILTER && !read_filter(L, op, &s, ic, &failed)) return failed;
     if (kind == NTSEC_WFP_PROVIDER_CONTEXT && !read_context(L, op, &s, &failed)) return failed;
     s.flag_names = push_flag_names(L);
     st = ntsec_wfp_import_object(e, kind, &s);
@@ -214,15 +250,74 @@ static int import_kind(lua_State *L, ntsec_wfp_kind kind, const char *op)
     return 1;
 }
 
-static int e_import_provider(lua_State *L) { return import_kind(L, NTSEC_WFP_PROVIDER, "import_provider"); }
-static int e_import_sublayer(lua_State *L) { return import_kind(L, NTSEC_WFP_SUBLAYER, "import_sublayer"); }
-static int e_import_layer(lua_State *L) { return import_kind(L, NTSEC_WFP_LAYER, "import_layer"); }
-static int e_import_callout(lua_State *L) { return import_kind(L, NTSEC_WFP_CALLOUT, "import_callout"); }
-static int e_import_filter(lua_State *L) { return import_kind(L, NTSEC_WFP_FILTER, "import_filter"); }
+static int e_import_provider(lua_State *L) { return import_kind(L, NTSEC_WFP_PROVIDER, "import_provider", NULL); }
+static int e_import_sublayer(lua_State *L) { return import_kind(L, NTSEC_WFP_SUBLAYER, "import_sublayer", NULL); }
+static int e_import_layer(lua_State *L) { return import_kind(L, NTSEC_WFP_LAYER, "import_layer", NULL); }
+static int e_import_callout(lua_State *L) { return import_kind(L, NTSEC_WFP_CALLOUT, "import_callout", NULL); }
+static int e_import_filter(lua_State *L) { return import_kind(L, NTSEC_WFP_FILTER, "import_filter", NULL); }
 static int e_import_provider_context(lua_State *L)
 {
-    return import_kind(L, NTSEC_WFP_PROVIDER_CONTEXT, "import_provider_context");
+    return import_kind(L, NTSEC_WFP_PROVIDER_CONTEXT, "import_provider_context", NULL);
 }
+
+/* The reusable record table of the item imports (created on first use;
+** taken out of the registry while in use, so a nested call makes its own). */
+static const char scratch_key = 0;
+
+/* engine:import_<kind>_item(item, fields): the record item:record(1,
+** fields) would build is read into the scratch table (no table per
+** object), the conditions straight from the item, then imported as
+** engine:import_<kind>(record) imports it: same checks, same results. */
+static int import_item(lua_State *L, ntsec_wfp_kind kind, const char *op)
+{
+    item_conditions ic;
+    lua_Integer i, n;
+    int nres;
+    nlw_open_engine(L, 1);
+    ic.st = nl_xml_check_view(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &scratch_key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 16);
+    }
+    lua_insert(L, 2);                          /* 1 engine, 2 record, 3 item, 4 fields */
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &scratch_key);
+    ic.list = -1;
+    lua_pushnil(L);                            /* 5: the conditions' value elements */
+    n = (lua_Integer)lua_rawlen(L, 4);
+    for (i = 1; i <= n; i++) {
+        int list = -2;
+        if (lua_rawgeti(L, 4, i) != LUA_TTABLE) luaL_error(L, "%s: fields[%d] is not a list", op, (int)i);
+        if (nl_xml_push_field(L, ic.st, 0, 6, &list)) {
+            lua_rawgeti(L, 6, 1);
+            lua_insert(L, -2);
+            lua_rawset(L, 2);
+        } else if (list >= 0) {               /* <filterCondition>: read at the import */
+            ic.list = list;
+            lua_getfield(L, 6, "elements");
+            luaL_checktype(L, -1, LUA_TTABLE);
+            lua_replace(L, 5);
+        }
+        lua_settop(L, 5);
+    }
+    ic.elements = 5;
+    nres = import_kind(L, kind, op, &ic);
+    for (i = 1; i <= n; i++) {                 /* empty the record for the next item */
+        lua_rawgeti(L, 4, i);
+        lua_rawgeti(L, -1, 1);
+        lua_pushnil(L);
+        lua_rawset(L, 2);
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, 2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &scratch_key);
+    return nres;
+}
+
+static int e_import_filter_item(lua_State *L) { return import_item(L, NTSEC_WFP_FILTER, "import_filter"); }
+static int e_import_callout_item(lua_State *L) { return import_item(L, NTSEC_WFP_CALLOUT, "import_callout"); }
 
 /* sid field: SID userdata or S-... / alias string. 0 = absent, 1 = ok, -1 bad. */
 static int read_sid(lua_State *L, uint8_t out[68], const char **text)
@@ -454,6 +549,7 @@ static const luaL_Reg import_methods[] = {
     {"import_provider", e_import_provider}, {"import_sublayer", e_import_sublayer},
     {"import_layer", e_import_layer}, {"import_callout", e_import_callout},
     {"import_filter", e_import_filter}, {"import_session", e_import_session},
+    {"import_filter_item", e_import_filter_item}, {"import_callout_item", e_import_callout_item},
     {"import_provider_context", e_import_provider_context},
     {"import_endpoint", e_import_endpoint}, {NULL, NULL}
 };

@@ -28,6 +28,10 @@
 **                           <filterCondition>) as condition tables {field=,
 **                           match=, type=, value=, value2=, low=, high=};
 **                           elements: value element by type name
+**   item:conditions_of_type(e, type, element)  of the <item> children of e
+**                           whose conditionValue has that <type>: a list
+**                           {condition = position, field = fieldKey text,
+**                           value = text of `element`}, nil when none
 **   item:record(e, fields)  a table of the entries {name, tag, ...[, as =
 **                           "number" | "list" | "value" | "conditions"][,
 **                           elements=]} read at those paths below e (as nil:
@@ -42,5 +46,28 @@
 ** message names the element still open and the end tag expected).
 ** Memory: one item at a time (flat arrays, reused), plus expat's buffer. */
 int nl_xml_items(lua_State *L);
+
+/* ---- the item view from C (the engine's item imports, nl_wfp_import.c) ----
+** Elements are numbered from 0 here (the item is 0). */
+struct xml_state;
+struct ntsec_wfp_condition_text;
+/* The view at idx; raises when it is not one or its handler returned. */
+const struct xml_state *nl_xml_check_view(lua_State *L, int idx);
+/* The next child of parent with tag after child `after` (-1: the first), or -1. */
+int nl_xml_next_child(const struct xml_state *st, int parent, int after, const char *tag);
+/* Pushes the value item:record stores for the fields entry (the table at
+** entry) read below element e and returns 1, or returns 0 (nothing pushed)
+** when item:record leaves it unset. conditions (may be NULL): an entry with
+** as = "conditions" is not read; *conditions gets its element (-1 when
+** absent) and 0 is returned. */
+int nl_xml_push_field(lua_State *L, const struct xml_state *st, int e, int entry, int *conditions);
+/* The texts of the condition <item> at element c as item:conditions reads
+** them (elements: stack index of the value-element table), for
+** ntsec_wfp_set_condition_from_text: the strings are pushed and stay until
+** the caller pops them. Returns 0 when field, match or type is missing.
+** Raises what nlw_read_conditions raises for the table item:conditions
+** gives (a range bound with an address mask or a range inside). */
+int nl_xml_condition_text(lua_State *L, const struct xml_state *st, int c, int elements,
+                          struct ntsec_wfp_condition_text *t);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "nl_xml.h"
 #include "status.h"
+#include "wfp_classify.h"
 
 #define MAX_NODES 64              /* trie nodes: path segments of spec.items */
 #define NAME_BYTES 2048           /* their names */
@@ -484,6 +485,41 @@ static int view_conditions(lua_State *L)
     return 1;
 }
 
+/* item:conditions_of_type(e, type, element) -> {{condition = i, field =,
+** value =}, ...} or nil when none: the conditions of the <filterCondition>
+** at e whose <conditionValue><type> is `type`, with their position among
+** e's <item> children, fieldKey text and the text of their `element` (nil
+** when absent): what item:conditions gives for them as field and value
+** when elements[type] = element, without a table for the others (the
+** audit reads a filter's descriptor conditions this way; issue 11). */
+static int view_conditions_of_type(lua_State *L)
+{
+    const xml_state *st = check_view(L);
+    int e = check_elem(L, st, 2), c, i = 0, n = 0;
+    size_t tlen;
+    const char *type = luaL_checklstring(L, 3, &tlen), *element = luaL_checkstring(L, 4);
+    for (c = st->elems[e].first_child; c >= 0; c = st->elems[c].next) {
+        int v, t, x;
+        if (strcmp(elem_tag(st, c), "item") != 0) continue;
+        i++;
+        v = child_named(st, c, "conditionValue");
+        t = v < 0 ? -1 : child_named(st, v, "type");
+        if (t < 0 || st->elems[t].first_child >= 0 || st->elems[t].text_len != tlen
+            || memcmp(st->text.p + st->elems[t].text, type, tlen) != 0) continue;
+        if (n == 0) lua_newtable(L);
+        lua_createtable(L, 0, 3);
+        lua_pushinteger(L, i);
+        lua_setfield(L, -2, "condition");
+        set_child_text(L, st, c, "fieldKey", "field");
+        if ((x = child_named(st, v, element)) >= 0) {
+            push_text(L, st, x);
+            lua_setfield(L, -2, "value");
+        }
+        lua_rawseti(L, -2, ++n);
+    }
+    return n ? 1 : 0;
+}
+
 /* The number at the start of a text (leading blanks, then decimal digits),
 ** as tonumber reads those digits; nothing pushed (0) when there are none. */
 static int push_number(lua_State *L, const char *s, size_t n)
@@ -498,15 +534,40 @@ static int push_number(lua_State *L, const char *s, size_t n)
     return 1;
 }
 
-/* One field of item:record at element at (>= 0) into the table at out. */
-static void record_field(lua_State *L, const xml_state *st, int at, const char *as, int entry, int out)
+/* The text of the <type> sibling of element at contains the entry's
+** `when_type_has` text (item:record: a field that exists only for some
+** types, as the callout key under <action><filterType>); 1 when the entry
+** has none. */
+static int guard_ok(lua_State *L, const xml_state *st, int at, int entry)
 {
+    size_t n, i;
+    const char *want, *s;
+    int t;
+    elem *e;
+    if (lua_getfield(L, entry, "when_type_has") == LUA_TNIL) return lua_pop(L, 1), 1;
+    want = luaL_checklstring(L, -1, &n);
+    lua_pop(L, 1);                                         /* kept alive by the entry */
+    t = st->elems[at].parent < 0 ? -1 : child_named(st, st->elems[at].parent, "type");
+    if (t < 0 || st->elems[t].first_child >= 0) return 0;
+    e = &st->elems[t];
+    s = st->text.p + e->text;
+    for (i = 0; n && i + n <= e->text_len; i++)
+        if (memcmp(s + i, want, n) == 0) return 1;
+    return n == 0;
+}
+
+/* Pushes the value of one item:record field at element at (>= 0), the
+** entry's table at entry; 0 (nothing pushed) when the record leaves it
+** unset. */
+static int push_field(lua_State *L, const xml_state *st, int at, const char *as, int entry)
+{
+    if (!guard_ok(L, st, at, entry)) return 0;
     if (as == NULL) {                                      /* text: nil when empty */
-        if (st->elems[at].first_child >= 0 || st->elems[at].text_len == 0) return;
+        if (st->elems[at].first_child >= 0 || st->elems[at].text_len == 0) return 0;
         push_text(L, st, at);
     } else if (strcmp(as, "number") == 0) {
         if (st->elems[at].first_child >= 0
-            || !push_number(L, st->text.p + st->elems[at].text, st->elems[at].text_len)) return;
+            || !push_number(L, st->text.p + st->elems[at].text, st->elems[at].text_len)) return 0;
     } else if (strcmp(as, "list") == 0) {
         int c;
         lua_Integer n = 0;
@@ -525,10 +586,10 @@ static void record_field(lua_State *L, const xml_state *st, int at, const char *
             push_conditions(L, st, at, elements);
         } else {
             int t = child_named(st, at, "type"), v;
-            if (t < 0) { lua_pop(L, 1); return; }
+            if (t < 0) { lua_pop(L, 1); return 0; }
             push_text(L, st, t);
             if (lua_rawget(L, elements) != LUA_TSTRING
-                || (v = child_named(st, at, lua_tostring(L, -1))) < 0) { lua_pop(L, 2); return; }
+                || (v = child_named(st, at, lua_tostring(L, -1))) < 0) { lua_pop(L, 2); return 0; }
             lua_pop(L, 1);
             push_text(L, st, v);
         }
@@ -536,9 +597,42 @@ static void record_field(lua_State *L, const xml_state *st, int at, const char *
     } else {
         luaL_error(L, "item:record: unknown field kind '%s'", as);
     }
-    lua_rawgeti(L, entry, 1);
-    lua_insert(L, -2);
-    lua_rawset(L, out);
+    return 1;
+}
+
+/* The element of a fields entry (its path below e), its `as` kind in *as;
+** -1 when absent. */
+static int entry_elem(lua_State *L, const xml_state *st, int e, int entry, const char **as)
+{
+    lua_Integer j, depth = (lua_Integer)lua_rawlen(L, entry);
+    int at = e;
+    for (j = 2; j <= depth && at >= 0; j++) {
+        lua_rawgeti(L, entry, j);
+        at = child_named(st, at, luaL_checkstring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, entry, "as");
+    *as = lua_tostring(L, -1);                             /* kept alive by the entry */
+    lua_pop(L, 1);
+    return at;
+}
+
+int nl_xml_push_field(lua_State *L, const xml_state *st, int e, int entry, int *conditions)
+{
+    const char *as;
+    int at;
+    entry = lua_absindex(L, entry);
+    at = entry_elem(L, st, e, entry, &as);
+    if (conditions && as && strcmp(as, "conditions") == 0) {
+        *conditions = at;
+        return 0;
+    }
+    if (at >= 0) return push_field(L, st, at, as, entry);
+    if (as && strcmp(as, "list") == 0) {                   /* no such element: an empty list */
+        lua_newtable(L);
+        return 1;
+    }
+    return 0;
 }
 
 /* item:record(e, fields) -> a new table with one value per entry {name, tag,
@@ -548,7 +642,11 @@ static void record_field(lua_State *L, const xml_state *st, int at, const char *
 ** (number()); "list", the texts of its <item> children (an empty list when
 ** the path is absent); "value", the text of the FWP_VALUE0 element its
 ** <type> names in `elements` (type name -> element); "conditions", its
-** conditions as item:conditions reads them with `elements`. A record's
+** conditions as item:conditions reads them with `elements`. An entry with
+** when_type_has = TEXT is read only when the <type> beside its element
+** contains TEXT (netsh prints a callout action's callout key under
+** <action><filterType>, the member of a union it shares with the filter
+** type). A record's
 ** fields in one call instead of one call each (issue 11: the importer's Lua
 ** work per record). */
 static int view_record(lua_State *L)
@@ -561,29 +659,111 @@ static int view_record(lua_State *L)
     lua_newtable(L);                                       /* 4 */
     n = (lua_Integer)lua_rawlen(L, 3);
     for (i = 1; i <= n; i++) {
-        lua_Integer j, depth;
-        int at = e, entry;
-        const char *as;
         if (lua_rawgeti(L, 3, i) != LUA_TTABLE) luaL_error(L, "item:record: fields[%d] is not a list", (int)i);
-        entry = lua_gettop(L);
-        depth = (lua_Integer)lua_rawlen(L, entry);
-        for (j = 2; j <= depth && at >= 0; j++) {
-            lua_rawgeti(L, entry, j);
-            at = child_named(st, at, luaL_checkstring(L, -1));
-            lua_pop(L, 1);
-        }
-        lua_getfield(L, entry, "as");
-        as = lua_tostring(L, -1);                          /* kept alive by the entry */
-        lua_pop(L, 1);
-        if (at >= 0) record_field(L, st, at, as, entry, 4);
-        else if (as && strcmp(as, "list") == 0) {          /* no such element: an empty list */
-            lua_rawgeti(L, entry, 1);
-            lua_newtable(L);
+        if (nl_xml_push_field(L, st, e, 5, NULL)) {
+            lua_rawgeti(L, 5, 1);
+            lua_insert(L, -2);
             lua_rawset(L, 4);
         }
         lua_settop(L, 4);
     }
     return 1;
+}
+
+/* ---- the C view (nl_xml.h) ---- */
+
+const xml_state *nl_xml_check_view(lua_State *L, int idx)
+{
+    xml_state **pp = luaL_checkudata(L, idx, XML_VIEW);
+    if (!*pp || !(*pp)->view_valid) luaL_error(L, "xml item used after its handler returned");
+    return *pp;
+}
+
+int nl_xml_next_child(const xml_state *st, int parent, int after, const char *tag)
+{
+    int c = after < 0 ? st->elems[parent].first_child : st->elems[after].next;
+    for (; c >= 0; c = st->elems[c].next)
+        if (strcmp(elem_tag(st, c), tag) == 0) return c;
+    return -1;
+}
+
+/* Pushes the text of the child of e at tag (as set_child_text) and returns
+** it, or NULL (nothing pushed) when there is no such child. */
+static const char *child_text(lua_State *L, const xml_state *st, int e, const char *tag)
+{
+    int c = e < 0 ? -1 : child_named(st, e, tag);
+    if (c < 0) return NULL;
+    push_text(L, st, c);
+    return lua_tostring(L, -1);
+}
+
+/* The texts read_value sets for the FWP_VALUE0 at element v, into type,
+** value, value2 and the bounds; as read_value, a later element beside
+** <type> overwrites an earlier one. extra: NULL for a condition's value;
+** for a range's valueLow / valueHigh (a table nlw_read_conditions accepts
+** with type and value only) it gets the other key read_value would set
+** there ("value2", "low"; the first in document order), so the caller
+** raises what nlw_read_conditions raises for the range it keeps (for a
+** bound with both, Lua's table traversal picks which it names). Strings
+** are pushed (kept until the caller's settop). */
+static void value_text(lua_State *L, const xml_state *st, int v, int elements,
+                       ntsec_wfp_condition_text *t, const char **extra)
+{
+    int c;
+    const char *s, *lo_extra = NULL, *hi_extra = NULL;
+    if (v < 0) return;
+    luaL_checkstack(L, 8, "xml item too deep");
+    t->type = child_text(L, st, v, "type");
+    if (t->type) {
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, elements) == LUA_TSTRING) {
+            const char *name = lua_tostring(L, -1);        /* kept alive by the elements table */
+            lua_pop(L, 1);
+            if ((s = child_text(L, st, v, name)) != NULL) t->value = s;
+            return;
+        }
+        lua_pop(L, 1);
+    }
+    for (c = st->elems[v].first_child; c >= 0; c = st->elems[c].next) {
+        const char *tag = elem_tag(st, c);
+        if (strcmp(tag, "byteBlob") == 0) {
+            if ((s = child_text(L, st, c, "data")) != NULL) t->value = s;
+        } else if (strcmp(tag, "rangeValue") == 0) {
+            ntsec_wfp_condition_text lo, hi;
+            memset(&lo, 0, sizeof lo);
+            memset(&hi, 0, sizeof hi);
+            lo_extra = hi_extra = NULL;
+            value_text(L, st, child_named(st, c, "valueLow"), elements, &lo, &lo_extra);
+            value_text(L, st, child_named(st, c, "valueHigh"), elements, &hi, &hi_extra);
+            t->low_type = lo.type;
+            t->low = lo.value;
+            t->high_type = hi.type;
+            t->high = hi.value;
+            if (extra && !*extra) *extra = "low";
+        } else if (strcmp(tag, "v4AddrMask") == 0 || strcmp(tag, "v6AddrMask") == 0) {
+            if ((s = child_text(L, st, c, "addr")) != NULL) t->value = s;
+            if ((s = child_text(L, st, c, tag[1] == '4' ? "mask" : "prefixLength")) != NULL) {
+                t->value2 = s;
+                if (extra && !*extra) *extra = "value2";
+            }
+        } else if (strcmp(tag, "type") != 0) {
+            push_text(L, st, c);
+            t->value = lua_tostring(L, -1);
+        }
+    }
+    if (!extra && lo_extra) luaL_error(L, "%s: unknown option '%s'", "low", lo_extra);
+    if (!extra && hi_extra) luaL_error(L, "%s: unknown option '%s'", "high", hi_extra);
+}
+
+int nl_xml_condition_text(lua_State *L, const xml_state *st, int c, int elements, ntsec_wfp_condition_text *t)
+{
+    memset(t, 0, sizeof *t);
+    elements = lua_absindex(L, elements);
+    luaL_checkstack(L, 8, "conditions");
+    t->field = child_text(L, st, c, "fieldKey");
+    t->match = child_text(L, st, c, "matchType");
+    value_text(L, st, child_named(st, c, "conditionValue"), elements, t, NULL);
+    return t->field && t->match && t->type;
 }
 
 static void push_tree(lua_State *L, const xml_state *st, int e)
@@ -618,7 +798,7 @@ static void push_view(lua_State *L, xml_state *st)
     static const luaL_Reg methods[] = {
         {"find", view_find}, {"text", view_text}, {"children", view_children},
         {"tag", view_tag}, {"tree", view_tree}, {"conditions", view_conditions},
-        {"record", view_record}, {NULL, NULL}
+        {"record", view_record}, {"conditions_of_type", view_conditions_of_type}, {NULL, NULL}
     };
     xml_state **pp = lua_newuserdatauv(L, sizeof *pp, 1);
     *pp = st;
