@@ -192,13 +192,17 @@ typedef struct nlw_cond_box {
 ** low=, high=}; nl_wfp_cond.c) and push the box holding them. *st gets the
 ** status of the first condition that failed to parse (err: "condition N:
 ** why"), STATUS_SUCCESS otherwise. Shape errors raise, except a condition
-** without field, match or type when incomplete_is_data (the importer: a
-** dump's malformed record is refused, STATUS_INVALID_PARAMETER, "condition N
-** needs field, match and type"). */
+** without field, match or type, or with a range bound holding more than a
+** type and a value (an address mask or another range: FWP_VALUE0 holds
+** neither), when incomplete_is_data (the importer: a dump's malformed record
+** is refused, STATUS_INVALID_PARAMETER, "condition N needs field, match and
+** type" / "condition N: ..."). */
 nlw_cond_box *nlw_read_conditions(lua_State *L, int idx, char *err, size_t errcap, NTSTATUS *st,
                                   int incomplete_is_data);
 /* The texts of condition i (0-based) of a list: pushes its strings (popped
-** by nlw_parse_conditions); 0 when field, match or type is missing. */
+** by nlw_parse_conditions); 1, or 0 when field, match or type is missing, or
+** NLW_COND_BAD_BOUND when a range bound holds more than a type and a value. */
+#define NLW_COND_BAD_BOUND (-1)
 struct ntsec_wfp_condition_text;
 typedef int (*nlw_cond_reader)(lua_State *L, void *ctx, size_t i, struct ntsec_wfp_condition_text *t);
 /* As nlw_read_conditions for n conditions whose texts read() gives (the

@@ -68,23 +68,41 @@ static const char *const bound_keys[] = {"type", "value", NULL};
 static const char *const cond_keys[] = {"field", "match", "type", "value", "value2", "low", "high",
                                         "as_string", "unknown", NULL};
 
-/* low / high of a range: {type=, value=}. */
-static void read_bound(lua_State *L, int t, const char *k, const char **type, const char **value)
+/* Whether the table at b has a key besides type and value. */
+static int has_other_key(lua_State *L, int b)
+{
+    lua_pushnil(L);
+    while (lua_next(L, b)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        lua_pop(L, 1);
+        if (!k || (strcmp(k, "type") != 0 && strcmp(k, "value") != 0)) {
+            lua_pop(L, 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* low / high of a range: {type=, value=}. A bound with other keys (an
+** address mask's value2, a nested range) raises as a strict option table,
+** or, when data (a dump's record), returns 0. */
+static int read_bound(lua_State *L, int t, const char *k, const char **type, const char **value, int data)
 {
     lua_getfield(L, t, k);
     if (lua_istable(L, -1)) {
         int b = lua_gettop(L);
+        if (data && has_other_key(L, b)) return 0;
         nl_check_keys(L, b, k, bound_keys);
         *type = text_field(L, b, "type");
         *value = text_field(L, b, "value");
     } else if (!lua_isnil(L, -1)) {
         luaL_error(L, "condition %s must be a table {type=, value=}", k);
     }
+    return 1;
 }
 
-/* The texts of the condition table at t; 0 when field, match or type is
-** missing. */
-static int read_text(lua_State *L, int t, ntsec_wfp_condition_text *c)
+/* The texts of the condition table at t (an nlw_cond_reader result). */
+static int read_text(lua_State *L, int t, ntsec_wfp_condition_text *c, int data)
 {
     memset(c, 0, sizeof *c);
     nl_check_keys(L, t, "condition", cond_keys);
@@ -93,26 +111,33 @@ static int read_text(lua_State *L, int t, ntsec_wfp_condition_text *c)
     c->type = text_field(L, t, "type");
     c->value = text_field(L, t, "value");
     c->value2 = text_field(L, t, "value2");
-    read_bound(L, t, "low", &c->low_type, &c->low);
-    read_bound(L, t, "high", &c->high_type, &c->high);
+    if (!read_bound(L, t, "low", &c->low_type, &c->low, data)
+        || !read_bound(L, t, "high", &c->high_type, &c->high, data))
+        return NLW_COND_BAD_BOUND;
     return c->field && c->match && c->type;
 }
 
-/* The texts of condition i (0-based) of the list at *(int *)ctx. */
+/* The condition list being read and whether its shape errors are data. */
+typedef struct table_list { int idx, data; } table_list;
+
+/* The texts of condition i (0-based) of the list in *(table_list *)ctx. */
 static int read_table_condition(lua_State *L, void *ctx, size_t i, ntsec_wfp_condition_text *t)
 {
-    lua_rawgeti(L, *(int *)ctx, (lua_Integer)i + 1);
+    const table_list *l = ctx;
+    lua_rawgeti(L, l->idx, (lua_Integer)i + 1);
     if (!lua_istable(L, -1)) luaL_error(L, "condition %d must be a table", (int)i + 1);
     luaL_checkstack(L, 16, "conditions");
-    return read_text(L, lua_gettop(L), t);
+    return read_text(L, lua_gettop(L), t, l->data);
 }
 
 nlw_cond_box *nlw_read_conditions(lua_State *L, int list, char *err, size_t errcap, NTSTATUS *st,
                                   int incomplete_is_data)
 {
-    list = lua_absindex(L, list);
-    luaL_checktype(L, list, LUA_TTABLE);
-    return nlw_parse_conditions(L, lua_rawlen(L, list), read_table_condition, &list, err, errcap, st,
+    table_list l;
+    l.idx = lua_absindex(L, list);
+    l.data = incomplete_is_data;
+    luaL_checktype(L, l.idx, LUA_TTABLE);
+    return nlw_parse_conditions(L, lua_rawlen(L, l.idx), read_table_condition, &l, err, errcap, st,
                                 incomplete_is_data);
 }
 
@@ -127,11 +152,15 @@ nlw_cond_box *nlw_parse_conditions(lua_State *L, size_t n, nlw_cond_reader read,
     for (i = 0; i < n; i++) {
         ntsec_wfp_condition_text t;
         char why[200] = "";
-        int top = lua_gettop(L);
-        if (!read(L, ctx, i, &t)) {
+        int top = lua_gettop(L), r = read(L, ctx, i, &t);
+        if (r <= 0) {
             if (!incomplete_is_data) luaL_error(L, "condition needs field, match and type");
             *st = STATUS_INVALID_PARAMETER;
-            snprintf(err, errcap, "condition %d needs field, match and type", (int)i + 1);
+            if (r == NLW_COND_BAD_BOUND)
+                snprintf(err, errcap, "condition %d: a range bound holds more than a type and a value"
+                         " (an address mask or a range; FWP_VALUE0 holds neither)", (int)i + 1);
+            else
+                snprintf(err, errcap, "condition %d needs field, match and type", (int)i + 1);
             lua_settop(L, top);
             return b;
         }

@@ -64,9 +64,9 @@ int nl_xml_push_field(lua_State *L, const struct xml_state *st, int e, int entry
 /* The texts of the condition <item> at element c as item:conditions reads
 ** them (elements: stack index of the value-element table), for
 ** ntsec_wfp_set_condition_from_text: the strings are pushed and stay until
-** the caller pops them. Returns 0 when field, match or type is missing.
-** Raises what nlw_read_conditions raises for the table item:conditions
-** gives (a range bound with an address mask or a range inside). */
+** the caller pops them. Returns 1; 0 when field, match or type is missing;
+** -1 (NLW_COND_BAD_BOUND) when a range bound holds an address mask or a
+** range (nlw_read_conditions refuses the table item:conditions gives). */
 int nl_xml_condition_text(lua_State *L, const struct xml_state *st, int c, int elements,
                           struct ntsec_wfp_condition_text *t);
 

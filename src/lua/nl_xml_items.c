@@ -700,14 +700,13 @@ static const char *child_text(lua_State *L, const xml_state *st, int e, const ch
 /* The texts read_value sets for the FWP_VALUE0 at element v, into type,
 ** value, value2 and the bounds; as read_value, a later element beside
 ** <type> overwrites an earlier one. extra: NULL for a condition's value;
-** for a range's valueLow / valueHigh (a table nlw_read_conditions accepts
-** with type and value only) it gets the other key read_value would set
-** there ("value2", "low"; the first in document order), so the caller
-** raises what nlw_read_conditions raises for the range it keeps (for a
-** bound with both, Lua's table traversal picks which it names). Strings
+** for a range's valueLow / valueHigh (a bound holds a type and a value
+** only) it gets the other key read_value would set there ("value2", "low"),
+** and *bad_bound is set for the condition (the importer refuses the record,
+** as nlw_read_conditions does for the table item:conditions gives). Strings
 ** are pushed (kept until the caller's settop). */
 static void value_text(lua_State *L, const xml_state *st, int v, int elements,
-                       ntsec_wfp_condition_text *t, const char **extra)
+                       ntsec_wfp_condition_text *t, const char **extra, int *bad_bound)
 {
     int c;
     const char *s, *lo_extra = NULL, *hi_extra = NULL;
@@ -733,8 +732,8 @@ static void value_text(lua_State *L, const xml_state *st, int v, int elements,
             memset(&lo, 0, sizeof lo);
             memset(&hi, 0, sizeof hi);
             lo_extra = hi_extra = NULL;
-            value_text(L, st, child_named(st, c, "valueLow"), elements, &lo, &lo_extra);
-            value_text(L, st, child_named(st, c, "valueHigh"), elements, &hi, &hi_extra);
+            value_text(L, st, child_named(st, c, "valueLow"), elements, &lo, &lo_extra, bad_bound);
+            value_text(L, st, child_named(st, c, "valueHigh"), elements, &hi, &hi_extra, bad_bound);
             t->low_type = lo.type;
             t->low = lo.value;
             t->high_type = hi.type;
@@ -751,18 +750,19 @@ static void value_text(lua_State *L, const xml_state *st, int v, int elements,
             t->value = lua_tostring(L, -1);
         }
     }
-    if (!extra && lo_extra) luaL_error(L, "%s: unknown option '%s'", "low", lo_extra);
-    if (!extra && hi_extra) luaL_error(L, "%s: unknown option '%s'", "high", hi_extra);
+    if (!extra && (lo_extra || hi_extra)) *bad_bound = 1;
 }
 
 int nl_xml_condition_text(lua_State *L, const xml_state *st, int c, int elements, ntsec_wfp_condition_text *t)
 {
+    int bad_bound = 0;
     memset(t, 0, sizeof *t);
     elements = lua_absindex(L, elements);
     luaL_checkstack(L, 8, "conditions");
     t->field = child_text(L, st, c, "fieldKey");
     t->match = child_text(L, st, c, "matchType");
-    value_text(L, st, child_named(st, c, "conditionValue"), elements, t, NULL);
+    value_text(L, st, child_named(st, c, "conditionValue"), elements, t, NULL, &bad_bound);
+    if (bad_bound) return -1;                   /* NLW_COND_BAD_BOUND */
     return t->field && t->match && t->type;
 }
 
