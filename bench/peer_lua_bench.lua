@@ -65,7 +65,8 @@ local function compare(name, ours, theirs, target)
   print(("%s_ntsec_per_s=%.0f"):format(name, ops / secs))
   if not version then return end
   print(("%s_samba_c_per_s=%.0f"):format(name, peer_rate))
-  print(("%s_ratio=%.1f (target >= %.1f)"):format(name, ops / secs / peer_rate, target))
+  local note = target and ("target >= %.1f"):format(target) or "for comparison, not a target"
+  print(("%s_ratio=%.1f (%s)"):format(name, ops / secs / peer_rate, note))
 end
 
 local sd_new = ntsec.sd
@@ -96,12 +97,13 @@ compare("lua_access_check_10ace_30groups", function(s)
   return n * 1000, t
 end, function(s) return (samba.access(sddl, sids, FILE_GENERIC_READ, s)) end, 12.5)
 -- The general binding (one C call, desired already mapped), for comparison
--- with the lean ntsec.access_check above.
+-- with the lean ntsec.access_check above: ntsec.core is the binding under the
+-- Lua layer, not the API issue 11's Lua target is about, so no target here.
 local core_check = ntsec.core.access_check
 compare("lua_core_access_check_10ace_30groups", function(s)
   local n, t = lua_round(one, function() for _ = 1, 1000 do core_check(sd, token, FILE_GENERIC_READ, "file") end end, s)
   return n * 1000, t
-end, function(s) return (samba.access(sddl, sids, FILE_GENERIC_READ, s)) end, 12.5)
+end, function(s) return (samba.access(sddl, sids, FILE_GENERIC_READ, s)) end)
 -- One token against many descriptors in one call (ntsec.access_check_many,
 -- the access-matrix form): 100 descriptor objects of the same shape.
 local many_sds = {}
