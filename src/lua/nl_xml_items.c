@@ -307,11 +307,17 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 
 #define XML_VIEW "ntsec.xml_item"
 
-static xml_state *check_view(lua_State *L)
+/* The live item view at idx (raises for another value or a stale view). */
+static xml_state *view_at(lua_State *L, int idx)
 {
-    xml_state **pp = luaL_checkudata(L, 1, XML_VIEW);
+    xml_state **pp = luaL_checkudata(L, idx, XML_VIEW);
     if (!*pp || !(*pp)->view_valid) luaL_error(L, "xml item used after its handler returned");
     return *pp;
+}
+
+static xml_state *check_view(lua_State *L)
+{
+    return view_at(L, 1);
 }
 
 static int check_elem(lua_State *L, const xml_state *st, int idx)
@@ -674,9 +680,7 @@ static int view_record(lua_State *L)
 
 const xml_state *nl_xml_check_view(lua_State *L, int idx)
 {
-    xml_state **pp = luaL_checkudata(L, idx, XML_VIEW);
-    if (!*pp || !(*pp)->view_valid) luaL_error(L, "xml item used after its handler returned");
-    return *pp;
+    return view_at(L, idx);
 }
 
 int nl_xml_next_child(const xml_state *st, int parent, int after, const char *tag)
